@@ -1,0 +1,52 @@
+# The two commands: `make run` (the app on the embedded DuckDB with demo data) and `make test` (every test).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+export PARTNERS_DB ?= var/partners.duckdb
+
+.PHONY: run test bench lint demo chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## run: install, create the database with reference and demo data when absent, serve on localhost:$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/partners init --demo
+	$(BIN)/streamlit run streamlit_app.py --server.address localhost --server.port $(PORT)
+
+## chromium: Debian's Chromium for the browser tests (installed when missing and we may use apt)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will not run"; \
+	  else echo "warning: chromium is missing (sudo apt-get install chromium); browser tests will not run"; fi; }
+
+## test: the whole suite (unit, service, AppTest and browser tests)
+test: $(VENV)/.installed-test chromium
+	$(BIN)/python -m pytest
+
+## bench: performance benchmarks with a JSON report in bench-results/
+bench: $(VENV)/.installed-test
+	mkdir -p bench-results
+	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-json=bench-results/bench.json -p no:randomly
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests streamlit_app.py
+
+## demo: regenerate the demo data in the default database
+demo: $(VENV)/.installed
+	$(BIN)/partners demo
+
+clean:
+	rm -rf var test-artifacts bench-results .pytest_cache

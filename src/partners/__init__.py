@@ -1,0 +1,3 @@
+"""partners: a multi-stakeholder partnership tracker for alliances against online CSEA."""
+
+__version__ = "0.1.0"
