@@ -1,0 +1,305 @@
+"""Read models: the SQL behind every view, parameterised, always filtered by a ``ViewScope``.
+
+The service layer (``partners.services.read``) derives the ViewScope from the acting user; nothing here
+decides who may see what, it only applies the decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from partners.storage import Store
+
+#: A commitment with no progress update for this long is "not reporting" (UN SDG platform: within a year).
+REPORTING_CYCLE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class ViewScope:
+    """What a viewer may see. Built by the service layer from the actor and the permission table."""
+
+    everything: bool = False  # the secretariat: every live record, in any state
+    members: bool = False  # may see records shared with Alliance members
+    countries: frozenset[str] = field(default_factory=frozenset)  # private records for these countries
+    partners: frozenset[int] = field(default_factory=frozenset)  # private records of these partners
+    assessments_all: bool = False  # unpublished capability assessments of every country
+    assessment_countries: frozenset[str] = field(default_factory=frozenset)
+    now: datetime = field(default_factory=datetime.now)
+
+
+@dataclass(frozen=True)
+class CommitmentFilter:
+    text: str = ""
+    countries: tuple[str, ...] = ()
+    partner_ids: tuple[int, ...] = ()
+    stakeholder_types: tuple[str, ...] = ()
+    item_keys: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # reported status values, or "not_reported"
+    event_ids: tuple[int, ...] = ()
+    limit: int | None = None
+
+
+def _visible_cte(scope: ViewScope) -> tuple[str, dict[str, Any]]:
+    """``visible(id)``: the commitments this scope may see."""
+    sql = """
+    visible AS (
+        SELECT c.id FROM commitments c
+        WHERE c.deleted_at IS NULL AND (
+            $v_all
+            OR (c.review_state = 'published'
+                AND (c.embargo_until IS NULL OR c.embargo_until <= $v_now)
+                AND (c.visibility = 'public' OR ($v_members AND c.visibility = 'members')))
+            OR (c.review_state <> 'draft' AND EXISTS (
+                SELECT 1 FROM commitment_countries cc
+                WHERE cc.commitment_id = c.id AND list_contains($v_countries, cc.country_code)))
+            OR (c.review_state <> 'draft' AND EXISTS (
+                SELECT 1 FROM commitment_partners cp
+                WHERE cp.commitment_id = c.id AND list_contains($v_partners, cp.partner_id)))
+        )
+    )"""
+    params = {
+        "v_all": scope.everything,
+        "v_now": scope.now,
+        "v_members": scope.members,
+        "v_countries": sorted(scope.countries),
+        "v_partners": sorted(scope.partners),
+    }
+    return sql, params
+
+
+_STATUS_CTE = """
+    latest AS (
+        SELECT commitment_id,
+               arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
+               max(report_date) AS last_report,
+               arg_max(status, struct_pack(d := report_date, i := id)) FILTER (WHERE source = 'verified') AS verified_status,
+               max(report_date) FILTER (WHERE source = 'verified') AS last_verified,
+               count(*) AS updates,
+               bool_or(len(evidence_links) > 0) AS has_evidence
+        FROM progress_updates WHERE deleted_at IS NULL GROUP BY commitment_id
+    )"""
+
+
+def _with(scope: ViewScope) -> tuple[str, dict[str, Any]]:
+    vis, params = _visible_cte(scope)
+    return f"WITH {vis},{_STATUS_CTE}", params
+
+
+def _cutoff(scope: ViewScope, months: int) -> date:
+    now = scope.now.date()
+    year, month = divmod(now.month - 1 - months, 12)
+    day = min(now.day, 28)
+    return date(now.year + year, month + 1, day)
+
+
+def commitments(store: Store, scope: ViewScope, flt: CommitmentFilter | None = None) -> pd.DataFrame:
+    """One row per visible commitment matching the filter, with partners, countries and status."""
+    flt = flt or CommitmentFilter()
+    head, params = _with(scope)
+    params |= {
+        "text": f"%{flt.text.strip()}%" if flt.text.strip() else None,
+        "countries": list(flt.countries),
+        "partner_ids": list(flt.partner_ids),
+        "types": list(flt.stakeholder_types),
+        "items": list(flt.item_keys),
+        "statuses": list(flt.statuses),
+        "events": list(flt.event_ids),
+        "cutoff": _cutoff(scope, REPORTING_CYCLE_MONTHS),
+    }
+    limit = f" LIMIT {int(flt.limit)}" if flt.limit else ""
+    sql = f"""{head}
+    SELECT c.id, c.title,
+        (SELECT string_agg(p.name || CASE WHEN cp.role = 'lead' THEN ' (lead)' ELSE '' END, '; '
+                           ORDER BY cp.role = 'lead' DESC, p.name)
+           FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
+          WHERE cp.commitment_id = c.id) AS partners,
+        CASE WHEN c.is_global THEN 'Global' ELSE
+            (SELECT string_agg(k.name, '; ' ORDER BY k.name) FROM commitment_countries cc
+               JOIN countries k ON k.code = cc.country_code WHERE cc.commitment_id = c.id) END AS countries,
+        e.name AS event, e.date AS event_date, c.deadline,
+        coalesce(l.reported_status, 'not_reported') AS reported_status,
+        l.verified_status, l.last_report,
+        (l.last_report IS NULL OR l.last_report < $cutoff)
+            AND coalesce(l.reported_status, '') NOT IN ('complete', 'discontinued') AS not_reporting,
+        c.visibility, c.review_state, c.embargo_until, c.smart_level, c.is_demo
+    FROM commitments c JOIN visible v ON v.id = c.id
+    LEFT JOIN events e ON e.id = c.event_id
+    LEFT JOIN latest l ON l.commitment_id = c.id
+    WHERE ($text IS NULL OR c.title ILIKE $text OR c.description ILIKE $text OR c.deliverable ILIKE $text)
+      AND (len($countries) = 0 OR EXISTS (SELECT 1 FROM commitment_countries cc
+            WHERE cc.commitment_id = c.id AND list_contains($countries, cc.country_code)))
+      AND (len($partner_ids) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp
+            WHERE cp.commitment_id = c.id AND list_contains($partner_ids, cp.partner_id)))
+      AND (len($types) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
+            WHERE cp.commitment_id = c.id AND list_contains($types, p.stakeholder_type)))
+      AND (len($items) = 0 OR EXISTS (SELECT 1 FROM commitment_items ci
+            WHERE ci.commitment_id = c.id AND list_contains($items, ci.item_key)))
+      AND (len($statuses) = 0 OR list_contains($statuses, coalesce(l.reported_status, 'not_reported')))
+      AND (len($events) = 0 OR list_contains($events, c.event_id))
+    ORDER BY coalesce(e.date, c.start_date) DESC NULLS LAST, c.id DESC{limit}
+    """
+    return store.query_df(sql, params)
+
+
+def headline(store: Store, scope: ViewScope) -> dict[str, int]:
+    """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
+    head, params = _with(scope)
+    params["cutoff"] = _cutoff(scope, REPORTING_CYCLE_MONTHS)
+    sql = f"""{head},
+    base AS (
+        SELECT c.id, c.is_global,
+               l.reported_status, l.verified_status, l.last_report,
+               (SELECT count(*) FROM commitment_partners cp WHERE cp.commitment_id = c.id) AS n_partners
+        FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN latest l ON l.commitment_id = c.id
+    )
+    SELECT
+        count(*) AS commitments,
+        count(*) FILTER (WHERE n_partners > 1) AS joint,
+        count(*) FILTER (WHERE is_global) AS global,
+        count(*) FILTER (WHERE verified_status IS NOT NULL) AS verified,
+        count(*) FILTER (WHERE reported_status IS NOT NULL AND verified_status IS NULL) AS self_reported_only,
+        count(*) FILTER (WHERE (last_report IS NULL OR last_report < $cutoff)
+                          AND coalesce(reported_status, '') NOT IN ('complete', 'discontinued')) AS not_reporting,
+        count(*) FILTER (WHERE reported_status = 'complete') AS complete,
+        count(*) FILTER (WHERE verified_status = 'complete') AS complete_verified,
+        (SELECT count(DISTINCT cp.partner_id) FROM commitment_partners cp JOIN visible v2
+            ON v2.id = cp.commitment_id) AS partners,
+        (SELECT count(DISTINCT cc.country_code) FROM commitment_countries cc JOIN visible v3
+            ON v3.id = cc.commitment_id) AS countries,
+        (SELECT count(*) FROM countries WHERE member) AS member_countries
+    FROM base
+    """
+    row = store.query_rows(sql, params)[0]
+    return {k: int(v or 0) for k, v in row.items()}
+
+
+HEADLINE_DEFINITIONS: dict[str, str] = {
+    "commitments": "Commitments you can see (not withdrawn or deleted; public views count published ones only)",
+    "joint": "Commitments made jointly by two or more partners",
+    "global": "Commitments that serve every country rather than named ones",
+    "verified": "Commitments whose latest status was verified by the secretariat",
+    "self_reported_only": "Commitments with progress reported by the partner but not yet verified",
+    "not_reporting": f"Open commitments with no progress update in the last {REPORTING_CYCLE_MONTHS} months",
+    "complete": "Commitments whose latest reported status is complete (self-reported or verified)",
+    "complete_verified": "Commitments verified as complete by the secretariat",
+    "partners": "Partners taking part in at least one of these commitments",
+    "countries": "Countries named by at least one of these commitments",
+    "member_countries": "Alliance member countries",
+}
+
+
+def breakdown(store: Store, scope: ViewScope, by: str) -> pd.DataFrame:
+    """Visible commitments counted by ``stakeholder_type``, ``region``, ``year``, ``status`` or ``framework``.
+
+    A joint or multi-country commitment counts once in each group it belongs to.
+    """
+    head, params = _with(scope)
+    selects = {
+        "stakeholder_type": """SELECT p.stakeholder_type AS key, count(DISTINCT cp.commitment_id) AS commitments
+            FROM commitment_partners cp JOIN visible v ON v.id = cp.commitment_id
+            JOIN partners p ON p.id = cp.partner_id GROUP BY 1""",
+        "region": """SELECT k.region AS key, count(DISTINCT cc.commitment_id) AS commitments
+            FROM commitment_countries cc JOIN visible v ON v.id = cc.commitment_id
+            JOIN countries k ON k.code = cc.country_code GROUP BY 1""",
+        "year": """SELECT CAST(year(coalesce(e.date, c.start_date, CAST(c.created_at AS DATE))) AS INTEGER) AS key,
+                   count(*) AS commitments
+            FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN events e ON e.id = c.event_id GROUP BY 1""",
+        "status": """SELECT coalesce(l.reported_status, 'not_reported') AS key, count(*) AS commitments
+            FROM visible v LEFT JOIN latest l ON l.commitment_id = v.id GROUP BY 1""",
+        "framework": """SELECT f.name AS key, count(DISTINCT ci.commitment_id) AS commitments
+            FROM commitment_items ci JOIN visible v ON v.id = ci.commitment_id
+            JOIN framework_items i ON i.key = ci.item_key JOIN frameworks f ON f.id = i.framework_id
+            GROUP BY 1""",
+    }
+    if by not in selects:
+        raise ValueError(f"unknown breakdown {by}")
+    return store.query_df(f"{head} {selects[by]} ORDER BY commitments DESC, key", params)
+
+
+def commitments_per_country(store: Store, scope: ViewScope) -> pd.DataFrame:
+    """Visible commitments per country (for the world map), with ISO numeric code for joining."""
+    head, params = _with(scope)
+    sql = f"""{head}
+    SELECT k.code, k.name, k.numeric, k.region, k.member, count(DISTINCT cc.commitment_id) AS commitments
+    FROM countries k LEFT JOIN commitment_countries cc ON cc.country_code = k.code
+        AND cc.commitment_id IN (SELECT id FROM visible)
+    GROUP BY ALL ORDER BY commitments DESC, k.name"""
+    return store.query_df(sql, params)
+
+
+def item_counts(store: Store, scope: ViewScope, framework_id: str) -> pd.DataFrame:
+    """Every item of a framework with the number of visible commitments linked to it."""
+    head, params = _with(scope)
+    params["fw"] = framework_id
+    sql = f"""{head}
+    SELECT i.key, i.code, i.kind, i.name, i.summary, i.ordinal, i.parent_key, i.verified, i.source,
+           count(DISTINCT ci.commitment_id) AS commitments
+    FROM framework_items i LEFT JOIN commitment_items ci ON ci.item_key = i.key
+        AND ci.commitment_id IN (SELECT id FROM visible)
+    WHERE i.framework_id = $fw
+    GROUP BY ALL ORDER BY i.parent_key NULLS FIRST, i.ordinal"""
+    return store.query_df(sql, params)
+
+
+def assessments(store: Store, scope: ViewScope, country: str) -> pd.DataFrame:
+    """Capability assessments of one country that the scope may see (published, or in scope)."""
+    sql = """
+    SELECT a.id, a.assessed_on, i.code AS capability_no, i.name AS capability,
+           d.name AS domain, a.phase, m.label AS phase_label, a.source, a.published, a.note, a.is_demo
+    FROM capability_assessments a
+    JOIN framework_items i ON i.key = a.capability_key
+    LEFT JOIN framework_items d ON d.key = i.parent_key
+    LEFT JOIN maturity_phases m ON m.phase = a.phase
+    WHERE a.deleted_at IS NULL AND a.country_code = $country
+      AND (a.published OR $all OR list_contains($mine, a.country_code))
+    ORDER BY a.assessed_on DESC, CAST(i.code AS INTEGER)"""
+    return store.query_df(
+        sql,
+        {"country": country, "all": scope.assessments_all, "mine": sorted(scope.assessment_countries)},
+    )
+
+
+def countries(store: Store, *, members_only: bool = False) -> pd.DataFrame:
+    where = "WHERE member" if members_only else ""
+    return store.query_df(
+        f"SELECT code, name, numeric, region, subregion, global_north, member, member_since FROM countries {where}"
+        " ORDER BY name"
+    )
+
+
+def partners(store: Store) -> pd.DataFrame:
+    return store.query_df(
+        "SELECT p.id, p.name, p.stakeholder_type, p.tags, p.hq_country, k.name AS hq_country_name,"
+        " p.member_since, p.is_demo FROM partners p LEFT JOIN countries k ON k.code = p.hq_country"
+        " WHERE p.deleted_at IS NULL ORDER BY p.name"
+    )
+
+
+def events(store: Store) -> pd.DataFrame:
+    return store.query_df(
+        "SELECT id, name, kind, date, location, country, is_demo FROM events WHERE deleted_at IS NULL"
+        " ORDER BY date DESC, name"
+    )
+
+
+def frameworks(store: Store) -> pd.DataFrame:
+    return store.query_df(
+        "SELECT f.id, f.family, f.name, f.version, f.published, f.source_url, f.description, f.verified,"
+        " (SELECT count(*) FROM framework_items i WHERE i.framework_id = f.id) AS items"
+        " FROM frameworks f ORDER BY f.ordinal, f.id"
+    )
+
+
+def framework_items(store: Store) -> pd.DataFrame:
+    return store.query_df(
+        "SELECT i.key, i.framework_id, f.name AS framework, i.code, i.kind, i.name, i.parent_key, i.verified"
+        " FROM framework_items i JOIN frameworks f ON f.id = i.framework_id ORDER BY f.ordinal, i.ordinal"
+    )
+
+
+def maturity_phases(store: Store) -> pd.DataFrame:
+    return store.query_df("SELECT phase, label, description, verified FROM maturity_phases ORDER BY phase")

@@ -1,0 +1,180 @@
+"""Bulk loading of many records at once (demo data, summit spreadsheets): validate everything first,
+then write all rows and their audit entries in one transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from partners import reference
+from partners.authz import UseCase, authorize
+from partners.models import (
+    Actor,
+    CapabilityAssessment,
+    Commitment,
+    Event,
+    Partner,
+    ProgressUpdate,
+)
+from partners.services.records import ValidationFailed
+from partners.storage import AuditEntry, Store
+
+
+@dataclass
+class Dataset:
+    """Records to load together. Ids inside are *local*: partners, events and commitments carry ids
+    that other records in the same dataset refer to; the loader replaces them with stored ids."""
+
+    partners: list[Partner] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    progress: list[ProgressUpdate] = field(default_factory=list)
+    assessments: list[CapabilityAssessment] = field(default_factory=list)
+    members: dict[str, Any] = field(default_factory=dict)  # country code -> member_since (date)
+
+    def size(self) -> int:
+        return sum(
+            len(x) for x in (self.partners, self.events, self.commitments, self.progress, self.assessments)
+        )
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    partners: int
+    events: int
+    commitments: int
+    progress: int
+    assessments: int
+    members: int
+    id_map: dict[str, dict[int, int]]
+
+
+def _value(v: Any) -> Any:
+    return v.value if hasattr(v, "value") and not isinstance(v, int | float) else v
+
+
+def _row(model, exclude: set[str]) -> dict[str, Any]:
+    return {k: _value(v) for k, v in model.model_dump(mode="python", exclude=exclude).items()}
+
+
+def _remap(local_ids: Sequence[int | None], reserved: list[int], what: str) -> dict[int, int]:
+    if any(i is None for i in local_ids):
+        raise ValidationFailed([f"every {what} in a bulk load needs a local id"])
+    if len(set(local_ids)) != len(local_ids):
+        raise ValidationFailed([f"two {what}s share the same local id"])
+    return dict(zip(local_ids, reserved, strict=True))  # type: ignore[arg-type]
+
+
+def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "create") -> LoadResult:
+    """Write a whole dataset atomically, with one audit entry per record."""
+    if ds.partners:
+        authorize(actor, UseCase.MANAGE_PARTNERS)
+    if ds.events:
+        authorize(actor, UseCase.MANAGE_EVENTS)
+    if ds.commitments:
+        authorize(actor, UseCase.LOG_COMMITMENT)
+    if ds.progress:
+        authorize(actor, UseCase.VERIFY_PROGRESS)
+    if ds.assessments:
+        authorize(actor, UseCase.RECORD_ASSESSMENT)
+    if ds.members:
+        authorize(actor, UseCase.MANAGE_REFERENCE)
+
+    problems = []
+    for c in ds.commitments:
+        for key in c.framework_items:
+            if reference.framework_item(key) is None:
+                problems.append(f"Commitment '{c.title}': unknown framework item {key}")
+    if problems:
+        raise ValidationFailed(problems[:50])
+
+    now = datetime.now()
+    audits: list[AuditEntry] = []
+
+    def audit(entity: str, rid: int, row: dict[str, Any]) -> None:
+        audits.append(AuditEntry(actor.identity, actor.role.value, action, entity, str(rid), None, row))
+
+    with store.transaction():
+        pmap = _remap([p.id for p in ds.partners], store.next_ids("partner_ids", len(ds.partners)), "partner")
+        emap = _remap([e.id for e in ds.events], store.next_ids("event_ids", len(ds.events)), "event")
+        cmap = _remap(
+            [c.id for c in ds.commitments], store.next_ids("commitment_ids", len(ds.commitments)), "commitment"
+        )
+
+        def partner_id(local: int) -> int:
+            # A dataset may also refer to partners already stored (ids not among its own).
+            return pmap.get(local, local)
+
+        partner_rows = []
+        for p in ds.partners:
+            row = _row(p, {"id"}) | {"id": pmap[p.id], "tags": [t.value for t in p.tags]}
+            partner_rows.append(row | {"created_at": now, "updated_at": now})
+            audit("partner", row["id"], row)
+        event_rows = []
+        for e in ds.events:
+            row = _row(e, {"id"}) | {"id": emap[e.id]}
+            event_rows.append(row | {"created_at": now, "updated_at": now})
+            audit("event", row["id"], row)
+
+        commitment_rows, cp_rows, cc_rows, ci_rows = [], [], [], []
+        for c in ds.commitments:
+            cid = cmap[c.id]
+            row = _row(c, {"id", "partners", "countries", "framework_items"}) | {"id": cid}
+            if c.event_id is not None:
+                row["event_id"] = emap.get(c.event_id, c.event_id)
+            links = [{"partner_id": partner_id(p.partner_id), "role": p.role.value} for p in c.partners]
+            commitment_rows.append(row | {"created_at": now, "updated_at": now})
+            cp_rows += [{"commitment_id": cid, **link} for link in links]
+            cc_rows += [{"commitment_id": cid, "country_code": k} for k in c.countries]
+            ci_rows += [{"commitment_id": cid, "item_key": k} for k in c.framework_items]
+            audit(
+                "commitment",
+                cid,
+                row | {"partners": links, "countries": c.countries, "framework_items": c.framework_items},
+            )
+
+        progress_rows = []
+        for pid, u in zip(store.next_ids("progress_ids", len(ds.progress)), ds.progress, strict=True):
+            row = _row(u, {"id"}) | {"id": pid, "commitment_id": cmap.get(u.commitment_id, u.commitment_id)}
+            progress_rows.append(row | {"created_at": now})
+            audit("progress_update", pid, row)
+
+        assessment_rows = []
+        for aid, a in zip(store.next_ids("assessment_ids", len(ds.assessments)), ds.assessments, strict=True):
+            row = _row(a, {"id", "country", "capability"}) | {
+                "id": aid,
+                "country_code": a.country,
+                "capability_key": a.capability,
+            }
+            assessment_rows.append(row | {"created_at": now})
+            audit("capability_assessment", aid, row)
+
+        store.bulk_insert("partners", partner_rows)
+        store.bulk_insert("events", event_rows)
+        store.bulk_insert("commitments", commitment_rows)
+        store.bulk_insert("commitment_partners", cp_rows)
+        store.bulk_insert("commitment_countries", cc_rows)
+        store.bulk_insert("commitment_items", ci_rows)
+        store.bulk_insert("progress_updates", progress_rows)
+        store.bulk_insert("capability_assessments", assessment_rows)
+        for code, since in ds.members.items():
+            store.cur.execute(
+                "UPDATE countries SET member = true, member_since = ? WHERE code = ?", [since, code]
+            )
+            audits.append(
+                AuditEntry(actor.identity, actor.role.value, "update", "country", code, None, {"member": True})
+            )
+        store.audit_many(audits, at=now)
+
+    return LoadResult(
+        partners=len(partner_rows),
+        events=len(event_rows),
+        commitments=len(commitment_rows),
+        progress=len(progress_rows),
+        assessments=len(assessment_rows),
+        members=len(ds.members),
+        id_map={"partner": pmap, "event": emap, "commitment": cmap},
+    )

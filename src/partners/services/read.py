@@ -1,0 +1,90 @@
+"""Read use cases: every view asks through here, so what a person sees is decided by the permission table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from partners import queries
+from partners.authz import Scope, UseCase, authorize, scope_of
+from partners.models import Actor
+from partners.queries import CommitmentFilter, ViewScope
+from partners.services.records import NotFound, get_commitment
+from partners.storage import Store
+
+
+def view_scope(actor: Actor, now: datetime | None = None) -> ViewScope:
+    """Translate the permission table into what this actor may see."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    private = scope_of(actor, UseCase.VIEW_PRIVATE)
+    assess = scope_of(actor, UseCase.VIEW_ASSESSMENTS)
+    return ViewScope(
+        everything=private is Scope.ALL,
+        members=scope_of(actor, UseCase.VIEW_MEMBERS) is not None,
+        countries=actor.countries if private is Scope.OWN_COUNTRIES else frozenset(),
+        partners=actor.partners if private is Scope.OWN_PARTNERS else frozenset(),
+        assessments_all=assess is Scope.ALL,
+        assessment_countries=actor.countries if assess is Scope.OWN_COUNTRIES else frozenset(),
+        now=now or datetime.now(),
+    )
+
+
+def headline(store: Store, actor: Actor) -> dict[str, int]:
+    return queries.headline(store, view_scope(actor))
+
+
+def breakdown(store: Store, actor: Actor, by: str) -> pd.DataFrame:
+    return queries.breakdown(store, view_scope(actor), by)
+
+
+def commitments_per_country(store: Store, actor: Actor) -> pd.DataFrame:
+    return queries.commitments_per_country(store, view_scope(actor))
+
+
+def find_commitments(store: Store, actor: Actor, flt: CommitmentFilter | None = None) -> pd.DataFrame:
+    return queries.commitments(store, view_scope(actor), flt)
+
+
+def commitment_detail(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
+    """One commitment with its links and progress history, if the actor may see it."""
+    visible = queries.commitments(store, view_scope(actor), CommitmentFilter()).id
+    if commitment_id not in set(visible.tolist()):
+        raise NotFound(f"there is no commitment {commitment_id} that you can see")
+    detail = get_commitment(store, commitment_id)
+    detail["progress"] = store.query_df(
+        "SELECT report_date, status, source, indicator_value, narrative, evidence_links"
+        " FROM progress_updates WHERE commitment_id = ? AND deleted_at IS NULL ORDER BY report_date DESC, id DESC",
+        [commitment_id],
+    )
+    return detail
+
+
+def country_profile(store: Store, actor: Actor, code: str) -> dict[str, Any]:
+    """A country's facts, the commitments that name it, and the capability assessments the actor may see."""
+    scope = view_scope(actor)
+    facts = store.query_rows(
+        "SELECT code, name, region, subregion, global_north, member, member_since FROM countries WHERE code = ?",
+        [code],
+    )
+    if not facts:
+        raise NotFound(f"there is no country with code {code}")
+    return {
+        "country": facts[0],
+        "commitments": queries.commitments(store, scope, CommitmentFilter(countries=(code,))),
+        "assessments": queries.assessments(store, scope, code),
+    }
+
+
+def framework_items_with_counts(store: Store, actor: Actor, framework_id: str) -> pd.DataFrame:
+    return queries.item_counts(store, view_scope(actor), framework_id)
+
+
+def commitments_for_item(store: Store, actor: Actor, item_key: str) -> pd.DataFrame:
+    return queries.commitments(store, view_scope(actor), CommitmentFilter(item_keys=(item_key,)))
+
+
+def history(store: Store, actor: Actor, entity: str, entity_id: int | str) -> list[dict[str, Any]]:
+    authorize(actor, UseCase.VIEW_HISTORY)
+    return store.history(entity, entity_id)

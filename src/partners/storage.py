@@ -1,0 +1,438 @@
+"""Storage: the one place that opens DuckDB connections, runs migrations and talks SQL.
+
+``Database`` owns one DuckDB connection per process and hands each thread its own cursor (Streamlit runs
+each browser session in its own thread). ``Store`` is the repository the services use: it hides the
+tables behind methods, so a server database could later replace the file without touching pages or
+services. All SQL is parameterised; table and column names come only from constants in this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+MEMORY = ":memory:"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def default_db_path() -> str:
+    """Where the database lives: ``$PARTNERS_DB``, else ``var/partners.duckdb`` under the working directory."""
+    return os.environ.get("PARTNERS_DB") or str(Path("var") / "partners.duckdb")
+
+
+class StorageError(RuntimeError):
+    """A storage problem described in words a secretariat officer can act on."""
+
+
+class ConcurrentEditError(StorageError):
+    """The record changed since the editor loaded it (optimistic version check)."""
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple):
+        return [_jsonable(v) for v in sorted(value, key=str)]
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def to_json(value: Any) -> str | None:
+    return None if value is None else json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=True)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the package: (number, name, sql)."""
+    found = []
+    for entry in resources.files("partners.migrations").iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise StorageError(f"migrations must be numbered 001, 002, ... without gaps; found {numbers}")
+    return found
+
+
+class Database:
+    """A DuckDB database (a file, or in memory for tests) with per-thread cursors and migrations."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+        self.path = str(path) if path is not None else default_db_path()
+        if self.path != MEMORY:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._root = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:  # locked by another process, unreadable, not a database…
+            raise StorageError(f"cannot open the database at {self.path}: {exc}") from exc
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    # -- connections ------------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor (created on first use)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            with self._lock:
+                cur = self._root.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def close(self) -> None:
+        self._root.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction on this thread's cursor: commit on success, roll back on any error.
+
+        Nested use joins the outer transaction, so a service can call another service.
+        """
+        cur = self.cursor()
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield cur
+            finally:
+                self._local.depth = depth
+            return
+        cur.execute("BEGIN TRANSACTION")
+        self._local.depth = 1
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                cur.execute("COMMIT")
+            except duckdb.TransactionException as exc:
+                cur.execute("ROLLBACK")
+                raise ConcurrentEditError(
+                    "someone else saved a change to the same record at the same moment; reload and try again"
+                ) from exc
+        finally:
+            self._local.depth = 0
+
+    # -- schema ----------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        cur = self.cursor()
+        exists = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet recorded; re-running is a no-op. Returns the names applied."""
+        cur = self.cursor()
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " applied_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp())"
+        )
+        current = self.schema_version()
+        applied = []
+        for number, name, sql in migrations():
+            if number <= current:
+                continue
+            with self.transaction() as tx:
+                for statement in _split_sql(sql):
+                    tx.execute(statement)
+                tx.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
+            applied.append(name)
+        return applied
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration file into statements (migrations hold no semicolons inside strings)."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+# --------------------------------------------------------------------------------------------------
+# The repository
+# --------------------------------------------------------------------------------------------------
+
+#: Tables holding records people edit (soft delete, versioned), with the entity name used in the audit log.
+ENTITY_TABLES: dict[str, str] = {
+    "partner": "partners",
+    "event": "events",
+    "commitment": "commitments",
+    "progress_update": "progress_updates",
+    "capability_assessment": "capability_assessments",
+}
+
+#: Every table with its columns, in the order backups and bulk loads use.
+TABLES: tuple[str, ...] = (
+    "countries",
+    "frameworks",
+    "framework_items",
+    "maturity_phases",
+    "partners",
+    "events",
+    "commitments",
+    "commitment_partners",
+    "commitment_countries",
+    "commitment_items",
+    "progress_updates",
+    "capability_assessments",
+    "audit_log",
+    "dataset_meta",
+)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    actor: str
+    actor_role: str
+    action: str
+    entity: str
+    entity_id: str
+    before: Any = None
+    after: Any = None
+
+
+class Store:
+    """Repository over a ``Database``. Services call it inside ``store.transaction()``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
+        store = cls(Database(path))
+        if migrate:
+            store.db.migrate()
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A fresh in-memory store with the schema applied (for tests)."""
+        return cls.open(MEMORY)
+
+    def transaction(self):
+        return self.db.transaction()
+
+    @property
+    def cur(self) -> duckdb.DuckDBPyConnection:
+        return self.db.cursor()
+
+    # -- generic helpers -----------------------------------------------------------------------
+    def query_df(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:
+        """Run a read query (SQL owned by this package) and return a DataFrame."""
+        return self.cur.execute(sql, params).df()
+
+    def query_rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cur = self.cur.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.cur.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def next_ids(self, sequence: str, count: int) -> list[int]:
+        """Reserve ``count`` ids from a sequence (for bulk inserts)."""
+        if sequence not in {"partner_ids", "event_ids", "commitment_ids", "progress_ids", "assessment_ids"}:
+            raise ValueError(f"unknown sequence {sequence}")
+        if count <= 0:
+            return []
+        rows = self.cur.execute(f"SELECT nextval('{sequence}') FROM range(?)", [count]).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def bulk_insert(self, table: str, rows: Sequence[dict[str, Any]] | pd.DataFrame) -> int:
+        """Insert many rows at once through Arrow (one statement, not one per row)."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table}")
+        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+        if frame.empty:
+            return 0
+        columns = list(frame.columns)
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        name = f"_bulk_{table}_{threading.get_ident()}"
+        cur = self.cur
+        cur.register(name, arrow)
+        try:
+            col_list = ", ".join(columns)
+            cur.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {name}")
+        finally:
+            cur.unregister(name)
+        return len(frame)
+
+    def count(self, table: str, *, live_only: bool = True) -> int:
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table}")
+        where = " WHERE deleted_at IS NULL" if live_only and table in ENTITY_TABLES.values() else ""
+        return int(self.scalar(f"SELECT count(*) FROM {table}{where}"))
+
+    # -- audit ----------------------------------------------------------------------------------
+    def audit(self, entry: AuditEntry, at: datetime | None = None) -> None:
+        self.cur.execute(
+            "INSERT INTO audit_log (changed_at, actor, actor_role, action, entity, entity_id, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                at or datetime.now(),
+                entry.actor,
+                entry.actor_role,
+                entry.action,
+                entry.entity,
+                entry.entity_id,
+                to_json(entry.before),
+                to_json(entry.after),
+            ],
+        )
+
+    def audit_many(self, entries: Iterable[AuditEntry], at: datetime | None = None) -> int:
+        now = at or datetime.now()
+        rows = [
+            {
+                "changed_at": now,
+                "actor": e.actor,
+                "actor_role": e.actor_role,
+                "action": e.action,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "before": to_json(e.before),
+                "after": to_json(e.after),
+            }
+            for e in entries
+        ]
+        return self.bulk_insert("audit_log", rows)
+
+    def history(self, entity: str, entity_id: str | int) -> list[dict[str, Any]]:
+        rows = self.query_rows(
+            "SELECT id, changed_at, actor, actor_role, action, entity, entity_id, before, after FROM audit_log"
+            " WHERE entity = ? AND entity_id = ? ORDER BY changed_at, id",
+            [entity, str(entity_id)],
+        )
+        for row in rows:
+            for key in ("before", "after"):
+                row[key] = json.loads(row[key]) if row[key] else None
+        return rows
+
+    # -- dataset facts ------------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        return self.scalar("SELECT value FROM dataset_meta WHERE key = ?", [key])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.cur.execute(
+            "INSERT INTO dataset_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    # -- records --------------------------------------------------------------------------------
+    def get_row(self, entity: str, record_id: int, *, include_deleted: bool = False) -> dict[str, Any] | None:
+        table = ENTITY_TABLES[entity]
+        where = "" if include_deleted else " AND deleted_at IS NULL"
+        rows = self.query_rows(f"SELECT * FROM {table} WHERE id = ?{where}", [record_id])
+        return rows[0] if rows else None
+
+    def insert_row(self, entity: str, values: dict[str, Any]) -> int:
+        table = ENTITY_TABLES[entity]
+        cols = list(values)
+        placeholders = ", ".join("?" for _ in cols)
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders}) RETURNING id"
+        return int(self.cur.execute(sql, [values[c] for c in cols]).fetchone()[0])
+
+    def update_row(self, entity: str, record_id: int, values: dict[str, Any], expected_version: int) -> int:
+        """Update a record if it still has ``expected_version``; returns the new version.
+
+        Raises ConcurrentEditError (naming who changed it and when) when someone saved in between.
+        """
+        table = ENTITY_TABLES[entity]
+        assignments = ", ".join(f"{c} = ?" for c in values)
+        stamp = ", updated_at = ?" if entity in ("partner", "event", "commitment") else ""
+        params = [*values.values()]
+        if stamp:
+            params.append(datetime.now())
+        row = self.cur.execute(
+            f"UPDATE {table} SET {assignments}{stamp}, version = version + 1"
+            " WHERE id = ? AND version = ? RETURNING version",
+            [*params, record_id, expected_version],
+        ).fetchone()
+        if row is None:
+            last = self.scalar(
+                "SELECT actor || ' at ' || strftime(changed_at, '%Y-%m-%d %H:%M') FROM audit_log"
+                " WHERE entity = ? AND entity_id = ? ORDER BY changed_at DESC, id DESC LIMIT 1",
+                [entity, str(record_id)],
+            )
+            raise ConcurrentEditError(
+                f"this {entity.replace('_', ' ')} was changed by {last or 'someone else'}; "
+                "reload to see their change, then make yours again"
+            )
+        return int(row[0])
+
+    def replace_links(self, table: str, commitment_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        if table not in {"commitment_partners", "commitment_countries", "commitment_items"}:
+            raise ValueError(f"unknown link table {table}")
+        self.cur.execute(f"DELETE FROM {table} WHERE commitment_id = ?", [commitment_id])
+        if rows:
+            self.bulk_insert(table, [{"commitment_id": commitment_id, **r} for r in rows])
+
+    def commitment_links(self, commitment_id: int) -> dict[str, list]:
+        partners = self.query_rows(
+            "SELECT partner_id, role FROM commitment_partners WHERE commitment_id = ?"
+            " ORDER BY role = 'lead' DESC, partner_id",
+            [commitment_id],
+        )
+        countries = [
+            r[0]
+            for r in self.cur.execute(
+                "SELECT country_code FROM commitment_countries WHERE commitment_id = ? ORDER BY country_code",
+                [commitment_id],
+            ).fetchall()
+        ]
+        items = [
+            r[0]
+            for r in self.cur.execute(
+                "SELECT item_key FROM commitment_items WHERE commitment_id = ? ORDER BY item_key",
+                [commitment_id],
+            ).fetchall()
+        ]
+        return {"partners": partners, "countries": countries, "framework_items": items}
+
+    def existing_keys(self, table: str, column: str, values: Iterable[Any]) -> set[Any]:
+        """Which of ``values`` exist in ``table.column`` (for validating references in bulk)."""
+        allowed = {
+            ("countries", "code"),
+            ("framework_items", "key"),
+            ("partners", "id"),
+            ("events", "id"),
+            ("commitments", "id"),
+            ("commitments", "external_ref"),
+        }
+        if (table, column) not in allowed:
+            raise ValueError(f"unknown key column {table}.{column}")
+        values = list(set(values))
+        if not values:
+            return set()
+        live = " AND deleted_at IS NULL" if table in ENTITY_TABLES.values() else ""
+        rows = self.cur.execute(
+            f"SELECT {column} FROM {table} WHERE {column} IN (SELECT unnest(?)){live}", [values]
+        ).fetchall()
+        return {r[0] for r in rows}
