@@ -1,0 +1,57 @@
+"""Countries: pick one; the commitments that name it and its capability assessments."""
+
+import streamlit as st
+
+from partners import queries
+from partners.services import read
+from partners.ui import commitments_table, current_actor, get_store
+
+store, actor = get_store(), current_actor()
+st.title("Countries")
+
+countries = queries.countries(store)
+names = dict(zip(countries.code, countries.name, strict=True))
+members_first = list(countries.sort_values(["member", "name"], ascending=[False, True]).code)
+wanted = st.query_params.get("country", "")
+index = members_first.index(wanted) if wanted in names else 0
+code = st.selectbox(
+    "Country",
+    members_first,
+    index=index,
+    format_func=lambda c: f"{names[c]} ({c})",
+    help="Alliance member countries are listed first.",
+)
+st.query_params["country"] = code
+
+profile = read.country_profile(store, actor, code)
+facts = profile["country"]
+st.header(facts["name"])
+cols = st.columns(4)
+cols[0].metric("Region (UN M49)", facts["region"])
+cols[1].metric("Sub-region", facts["subregion"])
+cols[2].metric("Global North / South", "North" if facts["global_north"] else "South",
+               help="As the Global Threat Assessment 2019 defines it")
+cols[3].metric("Alliance member", f"since {facts['member_since']:%Y}" if facts["member"] and facts["member_since"]
+               else ("yes" if facts["member"] else "no"))
+
+st.subheader(f"Commitments naming {facts['name']}")
+st.caption("Made by the country itself or by others for it. Global commitments are listed on the Commitments page.")
+commitments_table(profile["commitments"], key="country_commitments")
+
+st.subheader("Model National Response capability assessments")
+assessments = profile["assessments"]
+if assessments.empty:
+    st.info("No capability assessment that you may see. Assessments stay private until the country publishes them.")
+else:
+    shown = assessments.assign(
+        source=assessments["source"].map({"self_reported": "Self-assessed", "verified": "Verified"}),
+        published=assessments["published"].map({True: "Published", False: "Private"}),
+    )[["assessed_on", "capability_no", "capability", "domain", "phase", "phase_label", "source", "published", "note"]]
+    st.dataframe(
+        shown.rename(columns={
+            "assessed_on": "Assessed on", "capability_no": "No.", "capability": "Capability", "domain": "Domain",
+            "phase": "Phase", "phase_label": "Maturity", "source": "Basis", "published": "Status", "note": "Note",
+        }),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,50 @@
+"""Frameworks: browse each framework's tree, with the commitments linked to every item."""
+
+import streamlit as st
+
+from partners import queries
+from partners.services import read
+from partners.ui import commitments_table, current_actor, get_store
+
+store, actor = get_store(), current_actor()
+st.title("Frameworks")
+st.caption("The reference frameworks commitments are linked to. Items marked *provisional* are not yet "
+           "confirmed by a public source.")
+
+frameworks = queries.frameworks(store)
+labels = {row.id: f"{row.name} ({row.version})" for row in frameworks.itertuples()}
+fw_id = st.radio("Framework", list(labels), format_func=labels.get, horizontal=True)
+fw = frameworks.set_index("id").loc[fw_id]
+st.markdown(f"**{fw['name']}**, version {fw['version']}")
+if fw["description"]:
+    st.write(fw["description"])
+st.caption(f"Source: {fw['source_url']}")
+
+items = read.framework_items_with_counts(store, actor, fw_id)
+children: dict[str | None, list] = {}
+for row in items.itertuples():
+    parent = row.parent_key if isinstance(row.parent_key, str) else None  # NULL arrives as NaN
+    children.setdefault(parent, []).append(row)
+
+
+def show(item, depth: int) -> None:
+    flag = "" if item.verified else " · *provisional*"
+    heading = f"**{item.code}** {item.name} · {item.commitments:,} commitments{flag}"
+    with st.expander(heading, expanded=False):
+        if item.summary:
+            st.write(item.summary)
+        st.caption(f"{item.kind.capitalize()} · source: {item.source}")
+        if item.commitments:
+            commitments_table(read.commitments_for_item(store, actor, item.key), key=f"items_{item.key}")
+    for child in children.get(item.key, []):
+        show(child, depth + 1)
+
+
+for top in children.get(None, []):
+    st.subheader(f"{top.code} · {top.name}")
+    if top.summary:
+        st.caption(top.summary)
+    if top.commitments:
+        st.write(f"{top.commitments:,} commitments linked directly.")
+    for child in children.get(top.key, []):
+        show(child, 1)

@@ -1,0 +1,75 @@
+"""Overview: headline figures and the global picture, computed from the data the viewer may see."""
+
+import streamlit as st
+
+from partners import charts
+from partners.queries import HEADLINE_DEFINITIONS
+from partners.services import read
+from partners.ui import chart_with_table, current_actor, get_store, stakeholder_label
+
+store, actor = get_store(), current_actor()
+st.title("Overview")
+st.caption("The alliance's commitments against online child sexual exploitation and abuse, at a glance.")
+
+figures = read.headline(store, actor)
+top = st.columns(4)
+top[0].metric("Commitments", f"{figures['commitments']:,}", help=HEADLINE_DEFINITIONS["commitments"])
+top[1].metric("Partners", f"{figures['partners']:,}", help=HEADLINE_DEFINITIONS["partners"])
+top[2].metric("Countries named", f"{figures['countries']:,}", help=HEADLINE_DEFINITIONS["countries"])
+top[3].metric("Member countries", f"{figures['member_countries']:,}", help=HEADLINE_DEFINITIONS["member_countries"])
+
+st.subheader("Reporting and verification")
+st.caption("Unverified and non-reporting commitments are counted apart from verified ones.")
+row = st.columns(4)
+row[0].metric("Verified by the secretariat", f"{figures['verified']:,}", help=HEADLINE_DEFINITIONS["verified"])
+row[1].metric("Self-reported only", f"{figures['self_reported_only']:,}",
+              help=HEADLINE_DEFINITIONS["self_reported_only"])
+row[2].metric("Not reporting", f"{figures['not_reporting']:,}", help=HEADLINE_DEFINITIONS["not_reporting"])
+row[3].metric("Complete (verified)", f"{figures['complete_verified']:,}",
+              help=HEADLINE_DEFINITIONS["complete_verified"])
+more = st.columns(4)
+more[0].metric("Joint commitments", f"{figures['joint']:,}", help=HEADLINE_DEFINITIONS["joint"])
+more[1].metric("Global commitments", f"{figures['global']:,}", help=HEADLINE_DEFINITIONS["global"])
+more[2].metric("Complete (reported)", f"{figures['complete']:,}", help=HEADLINE_DEFINITIONS["complete"])
+
+st.subheader("Where commitments apply")
+per_country = read.commitments_per_country(store, actor)
+chart_with_table(
+    charts.world_map(per_country, title="Commitments naming each country"),
+    per_country.loc[per_country.commitments > 0, ["name", "region", "commitments"]].rename(
+        columns={"name": "Country", "region": "Region", "commitments": "Commitments"}
+    ),
+    caption="Global commitments are not drawn on the map; a multi-country commitment counts for each country.",
+)
+
+left, right = st.columns(2)
+with left:
+    by_type = read.breakdown(store, actor, "stakeholder_type")
+    by_type["key"] = by_type["key"].map(stakeholder_label)
+    chart_with_table(
+        charts.bar(by_type, "key", "commitments", title="By stakeholder type", category_title="Stakeholder type"),
+        by_type.rename(columns={"key": "Stakeholder type", "commitments": "Commitments"}),
+        caption="A joint commitment counts once for each type of partner in it.",
+    )
+with right:
+    by_status = read.breakdown(store, actor, "status")
+    chart_with_table(
+        charts.status_bar(by_status, title="By latest reported status"),
+        by_status.assign(key=by_status["key"].map(charts.status_label)).rename(
+            columns={"key": "Status", "commitments": "Commitments"}
+        ),
+    )
+
+left, right = st.columns(2)
+with left:
+    by_year = read.breakdown(store, actor, "year")
+    chart_with_table(
+        charts.timeline(by_year, title="Commitments by year made"),
+        by_year.rename(columns={"key": "Year", "commitments": "Commitments"}),
+    )
+with right:
+    by_region = read.breakdown(store, actor, "region")
+    chart_with_table(
+        charts.bar(by_region, "key", "commitments", title="By region (UN M49)", category_title="Region"),
+        by_region.rename(columns={"key": "Region", "commitments": "Commitments"}),
+    )

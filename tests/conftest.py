@@ -1,0 +1,136 @@
+"""Shared fixtures: real DuckDB files (never mocks), a demo database, and a real streamlit server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from partners.models import SYSTEM
+from partners.services import setup
+from partners.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh database file with the schema and reference data, nothing else."""
+    s = Store.open(tmp_path / "partners.duckdb")
+    setup.load_reference(s, SYSTEM)
+    yield s
+    s.db.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file with reference data and a small demo dataset (built once per test run)."""
+    from partners import demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    s = Store.open(path)
+    setup.load_reference(s, SYSTEM)
+    setup.load_demo(s, SYSTEM, demo.generate(scale=0.2), description=demo.describe(demo.DEFAULT_SEED, 0.2))
+    s.db.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db_path: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private copy of the demo database, free to change."""
+    copy = tmp_path / "demo-copy.duckdb"
+    shutil.copy(demo_db_path, copy)
+    s = Store.open(copy)
+    yield s
+    s.db.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 60.0) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 (loopback only)
+                if resp.status == 200:
+                    return
+        except Exception as exc:  # noqa: BLE001 - keep polling until the deadline
+            last = exc
+        time.sleep(0.3)
+    raise RuntimeError(f"server at {url} did not come up: {last}")
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free loopback port against a copy of the demo database."""
+    db = tmp_path_factory.mktemp("server") / "server.duckdb"
+    shutil.copy(demo_db_path, db)
+    port = free_port()
+    env = {**os.environ, "PARTNERS_DB": str(db)}
+    log = open(tmp_path_factory.mktemp("server-log") / "streamlit.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/_stcore/health")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser download does not work here)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,88 @@
+"""Every page renders without exception under AppTest and shows numbers computed from the database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from partners.models import SYSTEM
+from partners.queries import CommitmentFilter
+from partners.services import read
+from partners.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["overview", "countries", "commitments", "frameworks", "about"]
+
+
+@pytest.fixture
+def app(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    # The app opens the database itself from PARTNERS_DB, as under `make run`.
+    path = demo_store.db.path
+    demo_store.db.close()
+    monkeypatch.setenv("PARTNERS_DB", path)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    return at
+
+
+def _expected_store() -> Store:
+    return Store.open(os.environ["PARTNERS_DB"])
+
+
+def _metric(at: AppTest, label: str) -> str:
+    for m in at.metric:
+        if m.label == label:
+            return m.value
+    raise AssertionError(f"no metric {label!r}; have {[m.label for m in at.metric]}")
+
+
+def _match_count(at: AppTest) -> int:
+    line = next(m.value for m in at.markdown if "commitments match" in m.value)
+    return int(line.split("**")[1].replace(",", ""))
+
+
+def test_overview_shows_headline_numbers_from_the_database(app: AppTest) -> None:
+    assert not app.exception, app.exception
+    expected = read.headline(_expected_store(), SYSTEM)
+    assert expected["commitments"] > 100
+    assert _metric(app, "Commitments") == f"{expected['commitments']:,}"
+    assert _metric(app, "Partners") == f"{expected['partners']:,}"
+    assert _metric(app, "Verified by the secretariat") == f"{expected['verified']:,}"
+    assert _metric(app, "Not reporting") == f"{expected['not_reporting']:,}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_and_says_demo_data(app: AppTest, name: str) -> None:
+    app.switch_page(f"src/partners/pages/{name}.py").run()
+    assert not app.exception, app.exception
+    assert app.title and app.title[0].value
+    assert any("Demo data" in w.value for w in app.warning), f"{name} does not say demo data"
+
+
+def test_commitments_page_filters_by_country(app: AppTest) -> None:
+    app.switch_page("src/partners/pages/commitments.py").run()
+    everything = _match_count(app)
+    country_box = next(ms for ms in app.multiselect if ms.label == "Country")
+    country_box.set_value(["KEN"]).run()
+    kenya = _match_count(app)
+    expected = read.find_commitments(_expected_store(), SYSTEM, CommitmentFilter(countries=("KEN",)))
+    assert kenya == len(expected)
+    assert 0 < kenya < everything
+
+
+def test_country_page_lists_that_countrys_commitments_and_assessments(app: AppTest) -> None:
+    store = _expected_store()
+    member = store.scalar(
+        "SELECT country_code FROM capability_assessments GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    )
+    store.db.close()
+    app.switch_page("src/partners/pages/countries.py").run()
+    app.selectbox[0].set_value(member).run()
+    assert not app.exception, app.exception
+    profile = read.country_profile(_expected_store(), SYSTEM, member)
+    assert app.header[0].value == profile["country"]["name"]
+    frames = [df.value for df in app.dataframe]
+    assert any(len(f) == len(profile["assessments"]) and "Capability" in f.columns for f in frames)
