@@ -4,21 +4,17 @@ from pathlib import Path
 
 import streamlit as st
 
+from partners.navigation import PAGES
 from partners.ui import demo_banner, get_store
-
-PAGES = Path(__file__).parent / "src" / "partners" / "pages"
 
 st.set_page_config(page_title="Partners: CSEA partnership tracker", page_icon=":material/handshake:", layout="wide")
 
-navigation = st.navigation(
-    [
-        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page(PAGES / "countries.py", title="Countries", icon=":material/public:", url_path="countries"),
-        st.Page(PAGES / "commitments.py", title="Commitments", icon=":material/handshake:", url_path="commitments"),
-        st.Page(PAGES / "frameworks.py", title="Frameworks", icon=":material/account_tree:", url_path="frameworks"),
-        st.Page(PAGES / "about.py", title="About", icon=":material/info:", url_path="about"),
-    ]
-)
+sections: dict[str, list] = {}
+for spec in PAGES:
+    sections.setdefault(spec.section, []).append(
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec is PAGES[0])
+    )
+navigation = st.navigation(sections)
 st.logo(str(Path(__file__).parent / "data" / "brand" / "logo.svg"), size="large")
 demo_banner(get_store())
 navigation.run()
