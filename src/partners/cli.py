@@ -18,7 +18,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     """Create the schema and load reference data; with --demo, add demo data when the database is empty."""
     from partners.services import setup
 
-    store = _open(args)
+    store = Store.open(args.db or default_db_path(), migrate=False)
     applied = store.db.migrate()
     if applied:
         print(f"schema: applied {', '.join(applied)}")

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -175,7 +176,14 @@ CLOSED_STATUSES = frozenset({ProgressStatus.COMPLETE, ProgressStatus.DISCONTINUE
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 CountryCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True)]
-Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{3}$")]
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError(f"'{value}' is not a currency code: use three letters such as USD, EUR or GBP")
+    return code
+
+
+Currency = Annotated[str, AfterValidator(_currency)]
 _URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 
 

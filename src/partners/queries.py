@@ -43,12 +43,13 @@ class CommitmentFilter:
     limit: int | None = None
 
 
-def _visible_cte(scope: ViewScope) -> tuple[str, dict[str, Any]]:
-    """``visible(id)``: the commitments this scope may see."""
+def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
+    """``visible(id)``: the commitments this scope may see; when ``counting`` (headline figures and
+    breakdowns), withdrawn commitments are left out even for the secretariat."""
     sql = """
     visible AS (
         SELECT c.id FROM commitments c
-        WHERE c.deleted_at IS NULL AND (
+        WHERE c.deleted_at IS NULL AND (NOT $v_counting OR c.review_state <> 'withdrawn') AND (
             $v_all
             OR (c.review_state = 'published'
                 AND (c.embargo_until IS NULL OR c.embargo_until <= $v_now)
@@ -62,6 +63,7 @@ def _visible_cte(scope: ViewScope) -> tuple[str, dict[str, Any]]:
         )
     )"""
     params = {
+        "v_counting": counting,
         "v_all": scope.everything,
         "v_now": scope.now,
         "v_members": scope.members,
@@ -84,8 +86,8 @@ _STATUS_CTE = """
     )"""
 
 
-def _with(scope: ViewScope) -> tuple[str, dict[str, Any]]:
-    vis, params = _visible_cte(scope)
+def _with(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
+    vis, params = _visible_cte(scope, counting=counting)
     return f"WITH {vis},{_STATUS_CTE}", params
 
 
@@ -147,7 +149,7 @@ def commitments(store: Store, scope: ViewScope, flt: CommitmentFilter | None = N
 
 def headline(store: Store, scope: ViewScope) -> dict[str, int]:
     """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
-    head, params = _with(scope)
+    head, params = _with(scope, counting=True)
     params["cutoff"] = _cutoff(scope, REPORTING_CYCLE_MONTHS)
     sql = f"""{head},
     base AS (
@@ -178,7 +180,7 @@ def headline(store: Store, scope: ViewScope) -> dict[str, int]:
 
 
 HEADLINE_DEFINITIONS: dict[str, str] = {
-    "commitments": "Commitments you can see (not withdrawn or deleted; public views count published ones only)",
+    "commitments": "Commitments you can see, not counting withdrawn ones (the public sees published ones only)",
     "joint": "Commitments made jointly by two or more partners",
     "global": "Commitments that serve every country rather than named ones",
     "verified": "Commitments whose latest status was verified by the secretariat",
@@ -197,7 +199,7 @@ def breakdown(store: Store, scope: ViewScope, by: str) -> pd.DataFrame:
 
     A joint or multi-country commitment counts once in each group it belongs to.
     """
-    head, params = _with(scope)
+    head, params = _with(scope, counting=True)
     selects = {
         "stakeholder_type": """SELECT p.stakeholder_type AS key, count(DISTINCT cp.commitment_id) AS commitments
             FROM commitment_partners cp JOIN visible v ON v.id = cp.commitment_id
@@ -222,7 +224,7 @@ def breakdown(store: Store, scope: ViewScope, by: str) -> pd.DataFrame:
 
 def commitments_per_country(store: Store, scope: ViewScope) -> pd.DataFrame:
     """Visible commitments per country (for the world map), with ISO numeric code for joining."""
-    head, params = _with(scope)
+    head, params = _with(scope, counting=True)
     sql = f"""{head}
     SELECT k.code, k.name, k.numeric, k.region, k.member, count(DISTINCT cc.commitment_id) AS commitments
     FROM countries k LEFT JOIN commitment_countries cc ON cc.country_code = k.code
@@ -233,7 +235,7 @@ def commitments_per_country(store: Store, scope: ViewScope) -> pd.DataFrame:
 
 def item_counts(store: Store, scope: ViewScope, framework_id: str) -> pd.DataFrame:
     """Every item of a framework with the number of visible commitments linked to it."""
-    head, params = _with(scope)
+    head, params = _with(scope, counting=True)
     params["fw"] = framework_id
     sql = f"""{head}
     SELECT i.key, i.code, i.kind, i.name, i.summary, i.ordinal, i.parent_key, i.verified, i.source,

@@ -123,17 +123,17 @@ class Database:
         self._local.depth = 1
         try:
             yield cur
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        else:
-            try:
-                cur.execute("COMMIT")
-            except duckdb.TransactionException as exc:
-                cur.execute("ROLLBACK")
+            cur.execute("COMMIT")
+        except BaseException as exc:
+            _rollback_quietly(cur)
+            if isinstance(exc, duckdb.TransactionException):
+                # Two sessions wrote the same row at once: DuckDB refuses the second (during the write or
+                # at commit). Say so in words and let the caller reload.
                 raise ConcurrentEditError(
-                    "someone else saved a change to the same record at the same moment; reload and try again"
+                    "someone else saved a change to the same record at the same moment; "
+                    "reload to see their change, then make yours again"
                 ) from exc
+            raise
         finally:
             self._local.depth = 0
 
@@ -166,6 +166,14 @@ class Database:
                 tx.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
             applied.append(name)
         return applied
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed COMMIT has already ended it)."""
+    try:
+        cur.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def _split_sql(sql: str) -> list[str]:

@@ -1,5 +1,8 @@
 -- 001: reference data, partners, events, commitments, progress, capability assessments, audit log.
 -- Soft deletes (deleted_at) and a version counter (optimistic locking) on every record people edit.
+-- No FOREIGN KEY constraints: DuckDB runs some updates of a referenced row (UPDATE ... RETURNING, LIST
+-- columns) as delete + insert and then refuses them. The service layer checks every reference instead
+-- (services.records._check_commitment_refs, services.bulk) inside the same transaction as the write.
 
 CREATE TABLE countries (
     code          VARCHAR PRIMARY KEY CHECK (length(code) = 3),
@@ -27,7 +30,7 @@ CREATE TABLE frameworks (
 
 CREATE TABLE framework_items (
     key           VARCHAR PRIMARY KEY,
-    framework_id  VARCHAR NOT NULL REFERENCES frameworks (id),
+    framework_id  VARCHAR NOT NULL,
     code          VARCHAR NOT NULL,
     kind          VARCHAR NOT NULL,
     name          VARCHAR NOT NULL,
@@ -53,7 +56,7 @@ CREATE TABLE partners (
     name              VARCHAR NOT NULL CHECK (trim(name) <> ''),
     stakeholder_type  VARCHAR NOT NULL,
     tags              VARCHAR[] NOT NULL DEFAULT [],
-    hq_country        VARCHAR REFERENCES countries (code),
+    hq_country        VARCHAR,
     member_since      DATE,
     website           VARCHAR,
     is_demo           BOOLEAN NOT NULL DEFAULT false,
@@ -70,7 +73,7 @@ CREATE TABLE events (
     kind        VARCHAR NOT NULL,
     date        DATE NOT NULL,
     location    VARCHAR NOT NULL DEFAULT '',
-    country     VARCHAR REFERENCES countries (code),
+    country     VARCHAR,
     is_demo     BOOLEAN NOT NULL DEFAULT false,
     version     INTEGER NOT NULL DEFAULT 1,
     created_at  TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
@@ -92,7 +95,7 @@ CREATE TABLE commitments (
     deadline       DATE,
     budget         DECIMAL(18, 2) CHECK (budget IS NULL OR budget >= 0),
     currency       VARCHAR,
-    event_id       INTEGER REFERENCES events (id),
+    event_id       INTEGER,
     is_global      BOOLEAN NOT NULL DEFAULT false,
     visibility     VARCHAR NOT NULL,
     review_state   VARCHAR NOT NULL,
@@ -108,28 +111,28 @@ CREATE TABLE commitments (
 );
 
 CREATE TABLE commitment_partners (
-    commitment_id  INTEGER NOT NULL REFERENCES commitments (id),
-    partner_id     INTEGER NOT NULL REFERENCES partners (id),
+    commitment_id  INTEGER NOT NULL,
+    partner_id     INTEGER NOT NULL,
     role           VARCHAR NOT NULL,
     PRIMARY KEY (commitment_id, partner_id)
 );
 
 CREATE TABLE commitment_countries (
-    commitment_id  INTEGER NOT NULL REFERENCES commitments (id),
-    country_code   VARCHAR NOT NULL REFERENCES countries (code),
+    commitment_id  INTEGER NOT NULL,
+    country_code   VARCHAR NOT NULL,
     PRIMARY KEY (commitment_id, country_code)
 );
 
 CREATE TABLE commitment_items (
-    commitment_id  INTEGER NOT NULL REFERENCES commitments (id),
-    item_key       VARCHAR NOT NULL REFERENCES framework_items (key),
+    commitment_id  INTEGER NOT NULL,
+    item_key       VARCHAR NOT NULL,
     PRIMARY KEY (commitment_id, item_key)
 );
 
 CREATE SEQUENCE progress_ids START 1;
 CREATE TABLE progress_updates (
     id               INTEGER PRIMARY KEY DEFAULT nextval('progress_ids'),
-    commitment_id    INTEGER NOT NULL REFERENCES commitments (id),
+    commitment_id    INTEGER NOT NULL,
     report_date      DATE NOT NULL,
     status           VARCHAR NOT NULL,
     indicator_value  DECIMAL(18, 4),
@@ -145,8 +148,8 @@ CREATE TABLE progress_updates (
 CREATE SEQUENCE assessment_ids START 1;
 CREATE TABLE capability_assessments (
     id              INTEGER PRIMARY KEY DEFAULT nextval('assessment_ids'),
-    country_code    VARCHAR NOT NULL REFERENCES countries (code),
-    capability_key  VARCHAR NOT NULL REFERENCES framework_items (key),
+    country_code    VARCHAR NOT NULL,
+    capability_key  VARCHAR NOT NULL,
     assessed_on     DATE NOT NULL,
     phase           INTEGER NOT NULL CHECK (phase BETWEEN 1 AND 4),
     source          VARCHAR NOT NULL,

@@ -68,6 +68,37 @@ def _remap(local_ids: Sequence[int | None], reserved: list[int], what: str) -> d
     return dict(zip(local_ids, reserved, strict=True))  # type: ignore[arg-type]
 
 
+def _check_references(
+    store: Store, ds: Dataset, pmap: dict[int, int], emap: dict[int, int], cmap: dict[int, int]
+) -> None:
+    """References either point inside the dataset or at stored records (the schema has no foreign keys)."""
+    problems = []
+    wanted = {
+        ("partners", "id", "partner"): {p.partner_id for c in ds.commitments for p in c.partners} - set(pmap),
+        ("events", "id", "summit or plan"): {c.event_id for c in ds.commitments if c.event_id} - set(emap),
+        ("commitments", "id", "commitment"): {u.commitment_id for u in ds.progress} - set(cmap),
+    }
+    for (table, column, what), ids in wanted.items():
+        missing = ids - store.existing_keys(table, column, ids)
+        if missing:
+            problems.append(f"no {what} with id {', '.join(map(str, sorted(missing)[:10]))}")
+    known_countries = store.existing_keys(
+        "countries", "code",
+        {k for c in ds.commitments for k in c.countries} | {a.country for a in ds.assessments} | set(ds.members),
+    )
+    unknown = ({k for c in ds.commitments for k in c.countries} | {a.country for a in ds.assessments}
+               | set(ds.members)) - known_countries
+    if unknown:
+        problems.append(f"countries not loaded in this database: {', '.join(sorted(unknown))}")
+    for a in ds.assessments:
+        item = reference.framework_item(a.capability)
+        if item is None or item.kind != "capability":
+            problems.append(f"'{a.capability}' is not an MNR capability")
+            break
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "create") -> LoadResult:
     """Write a whole dataset atomically, with one audit entry per record."""
     if ds.partners:
@@ -103,6 +134,8 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
         cmap = _remap(
             [c.id for c in ds.commitments], store.next_ids("commitment_ids", len(ds.commitments)), "commitment"
         )
+
+        _check_references(store, ds, pmap, emap, cmap)
 
         def partner_id(local: int) -> int:
             # A dataset may also refer to partners already stored (ids not among its own).

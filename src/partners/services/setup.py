@@ -134,7 +134,8 @@ def remove_demo(store: Store, actor: Actor) -> int:
             cur.execute(f"DELETE FROM {table} WHERE commitment_id IN ({demo_commitments})")
         for table in ("progress_updates", "capability_assessments", "commitments", "events", "partners"):
             removed += cur.execute(f"DELETE FROM {table} WHERE is_demo RETURNING 1").fetchall().__len__()
-        cur.execute("UPDATE countries SET member = false, member_since = NULL WHERE member")
+        if holds_demo(store):  # demo membership goes with the demo; real membership is never touched
+            cur.execute("UPDATE countries SET member = false, member_since = NULL WHERE member")
         cur.execute("DELETE FROM dataset_meta WHERE key = ?", [DEMO_META_KEY])
         if removed:
             store.audit(AuditEntry(actor.identity, actor.role.value, "delete", "demo", "all", {"records": removed}))
