@@ -24,8 +24,9 @@ its own before anything about it is published, and public views never rank count
 
 st.subheader("The data in this copy")
 if setup.holds_demo(store):
-    st.warning(f"**Demo data.** {store.meta(setup.DEMO_META_KEY)}. Every partner, commitment, progress "
-               "report and assessment here is fictional; real records are never mixed with demo data.")
+    st.warning(f"This copy holds **demo data** ({store.meta(setup.DEMO_META_KEY).removeprefix('Demo data: ')}). "
+               "Every partner, commitment, progress report and assessment here is fictional; real records are "
+               "never mixed with demo data.")
 else:
     st.write("This copy holds the alliance's own records.")
 
