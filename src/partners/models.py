@@ -193,9 +193,9 @@ class DomainModel(BaseModel):
 
 def _known_country(code: str) -> str:
     # Imported lazily: reference data is loaded from data files, the model only asks it.
-    from partners.reference import country_by_code
+    from partners.reference import is_country_code
 
-    if country_by_code(code) is None:
+    if not is_country_code(code):
         raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-3 country code (for example KEN, GBR, PHL)")
     return code
 

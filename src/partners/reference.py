@@ -488,6 +488,11 @@ def country_by_code(code: str) -> Country | None:
     return found.model_copy() if found is not None else None
 
 
+def is_country_code(code: str) -> bool:
+    """Whether ``code`` is a known ISO 3166-1 alpha-3 code (any case); cheap, for validators."""
+    return isinstance(code, str) and code.strip().upper() in _countries()
+
+
 def regions() -> list[str]:
     """The UN M49 regions present, sorted (without :data:`UNCLASSIFIED`)."""
     return sorted({c.region for c in _countries().values()} - {UNCLASSIFIED})
