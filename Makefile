@@ -42,7 +42,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-json=bench-results/bench.json -p no:randomly
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests streamlit_app.py
+	$(BIN)/ruff check src tests benchmarks streamlit_app.py
 
 ## demo: regenerate the demo data in the default database
 demo: $(VENV)/.installed

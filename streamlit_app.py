@@ -4,17 +4,29 @@ from pathlib import Path
 
 import streamlit as st
 
+from partners import auth
+from partners.authz import can
 from partners.navigation import PAGES
-from partners.ui import demo_banner, get_store
+from partners.ui import access_banner, account_sidebar, current_visitor, demo_banner, get_store
 
 st.set_page_config(page_title="Partners: CSEA partnership tracker", page_icon=":material/handshake:", layout="wide")
 
+visitor = current_visitor()
+if visitor.mode is auth.Mode.REFUSED:  # no sign-in on a non-local address, and not deliberately allowed
+    st.error(auth.REFUSAL, icon=":material/block:")
+    st.stop()
+
+# Offer only the pages whose use case the visitor's role allows (the services check again on every action).
+offered = [spec for spec in PAGES if can(visitor.actor, spec.needs)]
 sections: dict[str, list] = {}
-for spec in PAGES:
+for spec in offered:
     sections.setdefault(spec.section, []).append(
-        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec is PAGES[0])
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                default=spec is offered[0])
     )
 navigation = st.navigation(sections)
 st.logo(str(Path(__file__).parent / "data" / "brand" / "logo.svg"), size="large")
+account_sidebar(visitor)
+access_banner(visitor)
 demo_banner(get_store())
 navigation.run()

@@ -22,11 +22,22 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session")
+def reference_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file with the schema and reference data, built once per run (loading takes ~0.5 s)."""
+    path = tmp_path_factory.mktemp("reference") / "reference.duckdb"
+    template = Store.open(path)
+    setup.load_reference(template, SYSTEM)
+    template.db.close()
+    return path
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh database file with the schema and reference data, nothing else."""
-    s = Store.open(tmp_path / "partners.duckdb")
-    setup.load_reference(s, SYSTEM)
+def store(reference_db_path: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh database file with the schema and reference data, nothing else (a copy of the template)."""
+    path = tmp_path / "partners.duckdb"
+    shutil.copy(reference_db_path, path)
+    s = Store.open(path)
     yield s
     s.db.close()
 
@@ -134,3 +145,15 @@ def page(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_developer_secrets() -> Iterator[None]:
+    """In-process app tests (AppTest) run without sign-in unless a test configures it (``AppTest.secrets``):
+    a developer's own .streamlit/secrets.toml must not turn every page into the public's view."""
+    from streamlit import config
+
+    saved = config.get_option("secrets.files")
+    config.set_option("secrets.files", [])
+    yield
+    config.set_option("secrets.files", saved)

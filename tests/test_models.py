@@ -219,3 +219,12 @@ def test_labelled_enum_parses_values_and_labels_and_explains_refusal() -> None:
     assert ProgressStatus.parse(" off_track ") is ProgressStatus.OFF_TRACK
     with pytest.raises(ValueError, match="'done' is not one of: Not started, On track"):
         ProgressStatus.parse("done")
+
+
+def test_enums_sharing_a_value_keep_their_own_labels() -> None:
+    from partners.models import ReportSource, ReviewState, Role, Visibility
+
+    assert Visibility.PUBLIC.label == "Public"
+    assert Role.PUBLIC.label == "Public (not signed in)"
+    assert ReviewState.VERIFIED.label == "Verified"
+    assert ReportSource.VERIFIED.label == "Verified by the secretariat"

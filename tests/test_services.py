@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -32,7 +29,8 @@ from partners.queries import CommitmentFilter
 from partners.services import read, records, setup
 from partners.services.bulk import Dataset, load_dataset
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import TABLES, ConcurrentEditError, Store
+from partners.storage import ConcurrentEditError, Store
+from snapshots import table_counts
 
 SECRETARIAT = Actor(identity="sam@secretariat.example", role=Role.SECRETARIAT_EDITOR, name="Sam Secretariat")
 ALICE = Actor(identity="alice@secretariat.example", role=Role.SECRETARIAT_EDITOR)
@@ -46,32 +44,6 @@ def contributor(*partner_ids: int) -> Actor:
     return Actor(
         identity="pat@partner.example", role=Role.PARTNER_CONTRIBUTOR, partners=frozenset(partner_ids)
     )
-
-
-def table_counts(store: Store) -> dict[str, int]:
-    """Rows in every table, soft-deleted ones included: the snapshot for 'nothing was written'."""
-    return {table: store.count(table, live_only=False) for table in TABLES}
-
-
-@pytest.fixture(scope="module")
-def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database file with the schema and reference data, built once for this module."""
-    path = tmp_path_factory.mktemp("reference") / "reference.duckdb"
-    template = Store.open(path)
-    setup.load_reference(template, SYSTEM)
-    template.db.close()
-    return path
-
-
-@pytest.fixture
-def store(reference_db: Path, tmp_path: Path) -> Iterator[Store]:
-    """conftest's ``store`` (a fresh file with reference data, nothing else), copied from a template:
-    loading the reference data takes half a second, copying the file a few milliseconds."""
-    path = tmp_path / "partners.duckdb"
-    shutil.copy(reference_db, path)
-    s = Store.open(path)
-    yield s
-    s.db.close()
 
 
 @pytest.fixture
@@ -172,6 +144,17 @@ def test_unknown_partner_and_event_are_refused_together_and_nothing_is_written(
         "Partners: no partner with id 999",
         "Event: no summit or plan with id 4242",
     ]
+    assert table_counts(store) == before
+
+
+def test_duplicate_external_reference_is_refused_with_a_plain_message_and_nothing_is_written(
+    store: Store, two_partners: tuple[int, int]
+) -> None:
+    log(store, two_partners[0], external_ref="SUMMIT-2025-017")
+    before = table_counts(store)
+    with pytest.raises(ValidationFailed) as info:
+        log(store, two_partners[1], title="Another pledge", external_ref="SUMMIT-2025-017")
+    assert len(info.value.problems) == 1 and "SUMMIT-2025-017" in info.value.problems[0]
     assert table_counts(store) == before
 
 

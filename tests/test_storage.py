@@ -20,11 +20,7 @@ from partners.storage import (
     Store,
     migrations,
 )
-
-
-def table_counts(store: Store) -> dict[str, int]:
-    """Rows in every table (soft-deleted rows included)."""
-    return {table: store.count(table, live_only=False) for table in TABLES}
+from snapshots import table_counts
 
 
 def test_migrations_are_numbered_without_gaps() -> None:

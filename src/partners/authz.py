@@ -29,6 +29,16 @@ class UseCase(StrEnum):
     MANAGE_DEMO = "load or remove demo data"
     VIEW_HISTORY = "view the change history"
     MANAGE_USERS = "manage users and roles"
+    VIEW_WORKLIST = "see the secretariat worklist and reminders"
+    MANAGE_SETTINGS = "change app settings such as the reporting cycle"
+    BACKUP_DATABASE = "download a backup of the whole database"
+    BACKUP_RESTORE = "restore the whole database from a backup"
+    SUBMIT_COMMITMENT = "submit a commitment for review"
+    VERIFY_COMMITMENT = "verify a commitment (or send it back to draft)"
+    PUBLISH_COMMITMENT = "publish a commitment (or take it back from publication)"
+    WITHDRAW_COMMITMENT = "withdraw a commitment (or reinstate it as a draft)"
+    DELETE_RECORD = "delete a record"
+    RESTORE_RECORD = "restore a deleted record or an earlier version of a record"
 
 
 class Scope(StrEnum):
@@ -52,6 +62,14 @@ _SECRETARIAT_EDIT = {
     UseCase.MANAGE_EVENTS,
     UseCase.RECORD_ASSESSMENT,
     UseCase.VIEW_HISTORY,
+    UseCase.VIEW_WORKLIST,
+    UseCase.BACKUP_DATABASE,
+    UseCase.SUBMIT_COMMITMENT,
+    UseCase.VERIFY_COMMITMENT,
+    UseCase.PUBLISH_COMMITMENT,
+    UseCase.WITHDRAW_COMMITMENT,
+    UseCase.DELETE_RECORD,
+    UseCase.RESTORE_RECORD,
 }
 
 #: role -> use case -> scope. Absent means refused.
@@ -67,6 +85,8 @@ PERMISSIONS: dict[Role, dict[UseCase, Scope]] = {
                 UseCase.VIEW_ASSESSMENTS,
                 UseCase.VERIFY_PROGRESS,
                 UseCase.VIEW_HISTORY,
+                UseCase.VIEW_WORKLIST,
+                UseCase.VERIFY_COMMITMENT,
             },
             Scope.ALL,
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from partners.models import SYSTEM
 from partners.storage import Store, StorageError, default_db_path
@@ -40,7 +41,8 @@ def cmd_demo(args: argparse.Namespace, store: Store | None = None) -> int:
         setup.load_reference(store, SYSTEM)
     seed = getattr(args, "seed", demo.DEFAULT_SEED)
     scale = getattr(args, "scale", 1.0)
-    dataset = demo.generate(seed=seed, scale=scale)
+    # Dated to today, so that "overdue" and "since the last summit" read as they would in real use.
+    dataset = demo.generate(seed=seed, scale=scale, today=date.today())
     try:
         result = setup.load_demo(store, SYSTEM, dataset, description=demo.describe(seed, scale))
     except setup.DemoRefused as exc:
@@ -82,6 +84,131 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Manage who may sign in as what (the first admin is created here, later ones on the admin page)."""
+    from partners.services import users
+    from partners.services.records import NotFound, ValidationFailed
+
+    store = _open(args)
+    try:
+        if args.action == "add":
+            account = users.add_user(
+                store, SYSTEM, args.email, args.role, name=args.name or "",
+                countries=args.country or (), partners=args.partner or (),
+            )
+            print(f"{account.email} is now {account.role.label}")
+        elif args.action in ("deactivate", "activate"):
+            current = users.get_user(store, SYSTEM, args.email)
+            account = users.set_active(
+                store, SYSTEM, current.email, args.action == "activate", expected_version=current.version
+            )
+            state = "active" if account.active else "deactivated"
+            print(f"{account.email} ({account.role.label}) is {state}")
+        else:
+            for account in users.list_users(store, SYSTEM):
+                scope = ",".join([*account.countries, *map(str, account.partners)])
+                state = "" if account.active else "  (deactivated)"
+                print(f"{account.email:<40}{account.role.value:<22}{scope}{state}")
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            print(f"refused: {problem}", file=sys.stderr)
+        return 2
+    except NotFound as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write the whole database to a ZIP: a Parquet file per table and manifest.json (see services.backup)."""
+    import os
+    from pathlib import Path
+
+    from partners.services import backup
+
+    target = Path(args.path)
+    if not target.is_dir() and target.exists() and not args.force:
+        print(f"refused: {target} exists; give another name, or --force to replace it", file=sys.stderr)
+        return 2
+    if not (target if target.is_dir() else target.parent).is_dir():
+        print(f"refused: the folder {target.parent} does not exist", file=sys.stderr)
+        return 2
+    store = _open(args)
+    made = backup.create_backup(store, SYSTEM)
+    if target.is_dir():
+        target = target / made.file_name
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(made.data)
+    os.replace(partial, target)  # never leave half a backup under the real name
+    rows = made.manifest.rows()
+    print(
+        f"backup of {store.db.path} written to {target}: {len(made.data):,} bytes, "
+        f"schema version {made.manifest.schema_version}, {sum(rows.values()):,} rows in {len(rows)} tables"
+    )
+    for table, count in rows.items():
+        print(f"  {table:<24}{count:>8}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the whole database with a backup; a damaged or foreign archive is refused (exit code 2)."""
+    from pathlib import Path
+
+    from partners.services import backup
+
+    source = Path(args.path)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        print(f"refused: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    store = _open(args)
+    try:
+        manifest = backup.restore_backup(store, SYSTEM, data)
+    except backup.BackupRefused as exc:
+        print(f"refused: {exc}. The database was not changed.", file=sys.stderr)
+        return 2
+    rows = manifest.rows()
+    print(
+        f"restored {source} into {store.db.path}: backup made {manifest.created_at} by "
+        f"{manifest.created_by or 'unknown'}, {sum(rows.values()):,} rows in {len(rows)} tables"
+    )
+    for table, count in rows.items():
+        print(f"  {table:<24}{count:>8}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import commitments and progress updates from an XLSX or CSV file: the per-row report, then all or
+    nothing. Exit code 1 (nothing changed) when the file or any row has a problem; 2 when it is unreadable."""
+    from pathlib import Path
+
+    from partners import importer
+
+    source = Path(args.file)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        print(f"refused: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    store = _open(args)
+    report = importer.run_import(store, SYSTEM, data, source.name, dry_run=args.dry_run)
+    for line in report.lines():
+        print(line)
+    if not report.ok:
+        problems = len(report.problems)
+        print(f"not imported: {problems} problem{'s' if problems != 1 else ''} (listed above); nothing was "
+              "changed. Fix the file and run again.", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(f"dry run: {report.to_write} row(s) would be imported; nothing was changed")
+    elif report.committed:
+        print(f"imported into {store.db.path}: {report.summary()}")
+    else:
+        print("nothing to import: every row is already in the database as it is in the file")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="partners", description=__doc__)
     parser.add_argument("--db", help=f"database file (default: $PARTNERS_DB or {default_db_path()})")
@@ -104,6 +231,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="print record counts and headline figures")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("users", help="who may sign in as what (roles by e-mail address)")
+    usub = p.add_subparsers(dest="action", required=True)
+    u = usub.add_parser("add", help="give someone a role, e.g. `partners users add --role admin EMAIL`")
+    u.add_argument("email")
+    u.add_argument("--role", required=True,
+                   help="admin, secretariat_editor, reviewer, country_focal_point, partner_contributor, "
+                        "member_viewer")
+    u.add_argument("--name", help="their name, as shown in the app")
+    u.add_argument("--country", action="append", help="a country (ISO alpha-3) of a focal point; repeatable")
+    u.add_argument("--partner", action="append", type=int, help="a partner id of a contributor; repeatable")
+    u.set_defaults(func=cmd_users)
+    for action, text in (("deactivate", "take someone's role away (they see what the public sees)"),
+                         ("activate", "give a deactivated person their role back")):
+        u = usub.add_parser(action, help=text)
+        u.add_argument("email")
+        u.set_defaults(func=cmd_users)
+    u = usub.add_parser("list", help="everyone with a role")
+    u.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("backup", help="write the whole database to a ZIP of Parquet files with a manifest")
+    p.add_argument("path", help="the .zip file to write (or a folder: a dated name is chosen)")
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the whole database with a backup made by `partners backup`")
+    p.add_argument("path", help="the backup .zip file")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("import", help="import commitments and progress updates from an .xlsx or .csv file")
+    p.add_argument("file", help="the spreadsheet (the template is on the app's import page)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check every row and print the report; change nothing")
+    p.set_defaults(func=cmd_import)
     return parser
 
 

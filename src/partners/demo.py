@@ -567,6 +567,7 @@ NARRATIVES: dict[ProgressStatus, tuple[str, ...]] = {
         "Discontinued after the work was merged into a wider national programme.",
     ),
 }
+DIFFERENT_STATUS_REASON = "The evidence seen by the secretariat supports a different status than reported."
 REVIEW_NARRATIVES = {
     True: "Secretariat review: the evidence confirms the reported status.",
     False: "Secretariat review: the evidence shows the work is further behind than reported.",
@@ -1170,7 +1171,26 @@ def _history(world: _World, rng: random.Random, c: Commitment) -> list[ProgressU
             break
         if updates[-1].source is ReportSource.SELF_REPORTED and rng.random() < SECOND_OPINION_SHARE:
             updates.append(_second_opinion(rng, c, when, status, world.today))
-    return updates
+    return _with_reasons(updates)
+
+
+def _with_reasons(updates: list[ProgressUpdate]) -> list[ProgressUpdate]:
+    """Give a reason wherever a verified status differs from the partner's latest self-reported one.
+
+    Only when the model has a ``reason`` field (the review workflow adds it); until then the
+    narrative says it.
+    """
+    if "reason" not in ProgressUpdate.model_fields:
+        return updates
+    reported: ProgressStatus | None = None
+    out = []
+    for u in updates:
+        if u.source is ReportSource.SELF_REPORTED:
+            reported = u.status
+        elif reported is not None and u.status is not reported:
+            u = u.model_copy(update={"reason": DIFFERENT_STATUS_REASON})
+        out.append(u)
+    return out
 
 
 def _done(rng: random.Random, status: ProgressStatus, elapsed: float, before: float) -> float:

@@ -32,7 +32,8 @@ class LabelledEnum(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+        # Keyed by (type, value): members of different enums with the same text are equal as strings.
+        return _LABELS.get((type(self), self.value), self.value.replace("_", " ").capitalize())
 
     @classmethod
     def choices(cls) -> list[Self]:
@@ -130,41 +131,43 @@ class Role(LabelledEnum):
     PUBLIC = "public"
 
 
-_LABELS: dict[StrEnum, str] = {
-    StakeholderType.GOVERNMENT: "Government",
-    StakeholderType.LAW_ENFORCEMENT: "Law enforcement",
-    StakeholderType.TECHNOLOGY_COMPANY: "Technology company",
-    StakeholderType.CIVIL_SOCIETY: "Civil society organisation",
-    StakeholderType.INTERNATIONAL_ORGANISATION: "International organisation",
-    StakeholderType.REGIONAL_ORGANISATION: "Regional organisation",
-    StakeholderType.HOTLINE: "Hotline",
-    StakeholderType.REGULATOR: "Regulator",
-    StakeholderType.JUDICIARY: "Judiciary and prosecutors",
-    StakeholderType.FINANCIAL_INDUSTRY: "Financial and payment industry",
-    StakeholderType.SURVIVOR_ADVOCACY: "Survivor and advocacy group",
-    StakeholderType.SOCIAL_CARE: "Social care",
-    StakeholderType.EDUCATION: "Education",
-    StakeholderType.ACADEMIA: "Academia",
-    ProgressStatus.NOT_STARTED: "Not started",
-    ProgressStatus.ON_TRACK: "On track",
-    ProgressStatus.OFF_TRACK: "Off track",
-    ProgressStatus.STALLED: "Stalled",
-    ProgressStatus.COMPLETE: "Complete",
-    ProgressStatus.DISCONTINUED: "Discontinued",
-    Visibility.PRIVATE: "Private (secretariat and the partners concerned)",
-    Visibility.MEMBERS: "Alliance members",
-    Visibility.PUBLIC: "Public",
-    PartnerRole.LEAD: "Lead",
-    PartnerRole.CO: "Co-partner",
-    ReportSource.SELF_REPORTED: "Self-reported",
-    ReportSource.VERIFIED: "Verified by the secretariat",
-    EventKind.NATIONAL_PLAN: "National plan",
-    Role.SECRETARIAT_EDITOR: "Secretariat editor",
-    Role.COUNTRY_FOCAL_POINT: "Country focal point",
-    Role.PARTNER_CONTRIBUTOR: "Partner contributor",
-    Role.MEMBER_VIEWER: "Member viewer",
-    Role.PUBLIC: "Public (not signed in)",
-}
+# A list of pairs, not a dict: members of different enums with the same text are equal keys.
+_LABEL_LIST: list[tuple[StrEnum, str]] = [
+    (StakeholderType.GOVERNMENT, "Government"),
+    (StakeholderType.LAW_ENFORCEMENT, "Law enforcement"),
+    (StakeholderType.TECHNOLOGY_COMPANY, "Technology company"),
+    (StakeholderType.CIVIL_SOCIETY, "Civil society organisation"),
+    (StakeholderType.INTERNATIONAL_ORGANISATION, "International organisation"),
+    (StakeholderType.REGIONAL_ORGANISATION, "Regional organisation"),
+    (StakeholderType.HOTLINE, "Hotline"),
+    (StakeholderType.REGULATOR, "Regulator"),
+    (StakeholderType.JUDICIARY, "Judiciary and prosecutors"),
+    (StakeholderType.FINANCIAL_INDUSTRY, "Financial and payment industry"),
+    (StakeholderType.SURVIVOR_ADVOCACY, "Survivor and advocacy group"),
+    (StakeholderType.SOCIAL_CARE, "Social care"),
+    (StakeholderType.EDUCATION, "Education"),
+    (StakeholderType.ACADEMIA, "Academia"),
+    (ProgressStatus.NOT_STARTED, "Not started"),
+    (ProgressStatus.ON_TRACK, "On track"),
+    (ProgressStatus.OFF_TRACK, "Off track"),
+    (ProgressStatus.STALLED, "Stalled"),
+    (ProgressStatus.COMPLETE, "Complete"),
+    (ProgressStatus.DISCONTINUED, "Discontinued"),
+    (Visibility.PRIVATE, "Private (secretariat and the partners concerned)"),
+    (Visibility.MEMBERS, "Alliance members"),
+    (Visibility.PUBLIC, "Public"),
+    (PartnerRole.LEAD, "Lead"),
+    (PartnerRole.CO, "Co-partner"),
+    (ReportSource.SELF_REPORTED, "Self-reported"),
+    (ReportSource.VERIFIED, "Verified by the secretariat"),
+    (EventKind.NATIONAL_PLAN, "National plan"),
+    (Role.SECRETARIAT_EDITOR, "Secretariat editor"),
+    (Role.COUNTRY_FOCAL_POINT, "Country focal point"),
+    (Role.PARTNER_CONTRIBUTOR, "Partner contributor"),
+    (Role.MEMBER_VIEWER, "Member viewer"),
+    (Role.PUBLIC, "Public (not signed in)"),
+]
+_LABELS: dict[tuple[type, str], str] = {(type(member), member.value): text for member, text in _LABEL_LIST}
 
 #: Statuses that count as "finished" for worklists and headline figures.
 CLOSED_STATUSES = frozenset({ProgressStatus.COMPLETE, ProgressStatus.DISCONTINUED})

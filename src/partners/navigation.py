@@ -29,6 +29,35 @@ PAGES: list[PageSpec] = [
     PageSpec("overview.py", "Overview", ":material/dashboard:", "overview"),
     PageSpec("countries.py", "Countries", ":material/public:", "countries"),
     PageSpec("commitments.py", "Commitments", ":material/handshake:", "commitments"),
+    PageSpec("commitment.py", "Commitment details", ":material/description:", "commitment"),
     PageSpec("frameworks.py", "Frameworks", ":material/account_tree:", "frameworks"),
+    PageSpec(
+        "log_commitment.py", "Log a commitment", ":material/add_circle:", "log-commitment",
+        needs=UseCase.LOG_COMMITMENT, section="Secretariat",
+    ),
+    PageSpec(
+        "partners_admin.py", "Partners and events", ":material/groups:", "partners-admin",
+        needs=UseCase.MANAGE_PARTNERS, section="Secretariat",
+    ),
+    PageSpec(
+        "assessments_admin.py", "Capability assessments", ":material/fact_check:", "assessments-admin",
+        needs=UseCase.RECORD_ASSESSMENT, section="Secretariat",
+    ),
+    PageSpec(
+        "worklist.py", "Worklist", ":material/checklist:", "worklist",
+        needs=UseCase.VIEW_WORKLIST, section="Secretariat",
+    ),
+    PageSpec(
+        "backup.py", "Backup and restore", ":material/backup:", "backup",
+        needs=UseCase.BACKUP_DATABASE, section="Secretariat",
+    ),
+    PageSpec(
+        "import_data.py", "Import a spreadsheet", ":material/upload_file:", "import",
+        needs=UseCase.LOG_COMMITMENT, section="Secretariat",
+    ),
     PageSpec("about.py", "About", ":material/info:", "about", section="Help"),
+    PageSpec(
+        "admin_users.py", "Users and roles", ":material/manage_accounts:", "users",
+        needs=UseCase.MANAGE_USERS, section="Admin",
+    ),
 ]

@@ -29,6 +29,7 @@ class ViewScope:
     assessments_all: bool = False  # unpublished capability assessments of every country
     assessment_countries: frozenset[str] = field(default_factory=frozenset)
     now: datetime = field(default_factory=datetime.now)
+    reporting_cycle_months: int = REPORTING_CYCLE_MONTHS  # the admins' setting, passed in by the service
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class CommitmentFilter:
     item_keys: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()  # reported status values, or "not_reported"
     event_ids: tuple[int, ...] = ()
+    ids: tuple[int, ...] = ()  # these commitments only (e.g. the suggested duplicates)
     limit: int | None = None
 
 
@@ -91,11 +93,14 @@ def _with(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, A
     return f"WITH {vis},{_STATUS_CTE}", params
 
 
-def _cutoff(scope: ViewScope, months: int) -> date:
+def _cutoff(scope: ViewScope) -> date:
+    """The day before which a last report counts as overdue (``reporting_cycle_months`` back from now)."""
+    import calendar
+
     now = scope.now.date()
-    year, month = divmod(now.month - 1 - months, 12)
-    day = min(now.day, 28)
-    return date(now.year + year, month + 1, day)
+    year, month = divmod(now.month - 1 - scope.reporting_cycle_months, 12)
+    year, month = now.year + year, month + 1
+    return date(year, month, min(now.day, calendar.monthrange(year, month)[1]))
 
 
 def commitments(store: Store, scope: ViewScope, flt: CommitmentFilter | None = None) -> pd.DataFrame:
@@ -110,7 +115,8 @@ def commitments(store: Store, scope: ViewScope, flt: CommitmentFilter | None = N
         "items": list(flt.item_keys),
         "statuses": list(flt.statuses),
         "events": list(flt.event_ids),
-        "cutoff": _cutoff(scope, REPORTING_CYCLE_MONTHS),
+        "ids": list(flt.ids),
+        "cutoff": _cutoff(scope),
     }
     limit = f" LIMIT {int(flt.limit)}" if flt.limit else ""
     sql = f"""{head}
@@ -142,6 +148,7 @@ def commitments(store: Store, scope: ViewScope, flt: CommitmentFilter | None = N
             WHERE ci.commitment_id = c.id AND list_contains($items, ci.item_key)))
       AND (len($statuses) = 0 OR list_contains($statuses, coalesce(l.reported_status, 'not_reported')))
       AND (len($events) = 0 OR list_contains($events, c.event_id))
+      AND (len($ids) = 0 OR list_contains($ids, c.id))
     ORDER BY coalesce(e.date, c.start_date) DESC NULLS LAST, c.id DESC{limit}
     """
     return store.query_df(sql, params)
@@ -150,7 +157,7 @@ def commitments(store: Store, scope: ViewScope, flt: CommitmentFilter | None = N
 def headline(store: Store, scope: ViewScope) -> dict[str, int]:
     """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
     head, params = _with(scope, counting=True)
-    params["cutoff"] = _cutoff(scope, REPORTING_CYCLE_MONTHS)
+    params["cutoff"] = _cutoff(scope)
     sql = f"""{head},
     base AS (
         SELECT c.id, c.is_global,
@@ -185,7 +192,7 @@ HEADLINE_DEFINITIONS: dict[str, str] = {
     "global": "Commitments that serve every country rather than named ones",
     "verified": "Commitments whose latest status was verified by the secretariat",
     "self_reported_only": "Commitments with progress reported by the partner but not yet verified",
-    "not_reporting": f"Open commitments with no progress update in the last {REPORTING_CYCLE_MONTHS} months",
+    "not_reporting": "Open commitments with no progress update within the reporting cycle ({months} months)",
     "complete": "Commitments whose latest reported status is complete (self-reported or verified)",
     "complete_verified": "Commitments verified as complete by the secretariat",
     "partners": "Partners taking part in at least one of these commitments",
@@ -305,3 +312,211 @@ def framework_items(store: Store) -> pd.DataFrame:
 
 def maturity_phases(store: Store) -> pd.DataFrame:
     return store.query_df("SELECT phase, label, description, verified FROM maturity_phases ORDER BY phase")
+
+
+# -- the secretariat's worklist ------------------------------------------------------------------------
+
+
+def worklist(
+    store: Store,
+    scope: ViewScope,
+    *,
+    cycle_months: int,
+    stale_before: datetime,
+    embargo_by: datetime,
+    closed: tuple[str, ...],
+) -> pd.DataFrame:
+    """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words.
+
+    Kinds: ``overdue_report`` (open, no update within ``cycle_months`` of the last one, or of the date it
+    was made), ``deadline_passed`` (deadline before today, latest status not ``closed``),
+    ``missing_evidence`` (latest status complete, no complete report carries an evidence link),
+    ``stale_draft`` (draft or submitted, unchanged since before ``stale_before``) and ``embargo_ending``
+    (embargo lifting after now and by ``embargo_by``). Withdrawn commitments never appear; drafts appear
+    only as stale drafts. ``due`` is the date a row is about (due, deadline, claim, last change, embargo end).
+    """
+    head, params = _with(scope)
+    params |= {
+        "today": scope.now.date(),
+        "now": scope.now,
+        "cycle": int(cycle_months),
+        "stale_before": stale_before,
+        "embargo_by": embargo_by,
+        "closed": list(closed),
+    }
+    partners_of = """(SELECT list({what} ORDER BY cp.role = 'lead' DESC, p.name, p.id)
+            FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
+            WHERE cp.commitment_id = c.id)"""
+    sql = f"""{head},
+    claims AS (
+        SELECT commitment_id,
+               max(report_date) FILTER (WHERE status = 'complete') AS complete_on,
+               arg_max(source, struct_pack(d := report_date, i := id)) FILTER (WHERE status = 'complete')
+                   AS complete_source,
+               coalesce(bool_or(len(evidence_links) > 0) FILTER (WHERE status = 'complete'), false)
+                   AS complete_evidenced
+        FROM progress_updates WHERE deleted_at IS NULL GROUP BY commitment_id
+    ),
+    facts AS (
+        SELECT c.id AS commitment_id, c.title, c.review_state, c.visibility, c.deadline, c.embargo_until,
+               c.updated_at, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)) AS made_on,
+               e.name AS event, l.reported_status, l.last_report, l.verified_status,
+               cl.complete_on, cl.complete_source,
+               coalesce(cl.complete_evidenced, false) AS complete_evidenced,
+               {partners_of.format(what="p.id")} AS partner_ids,
+               {partners_of.format(what="p.name")} AS partner_names,
+               {partners_of.format(what="cp.role")} AS partner_roles,
+               CAST(coalesce(l.last_report, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)))
+                    + to_months($cycle) AS DATE) AS report_due,
+               c.review_state NOT IN ('draft', 'withdrawn') AS active,
+               list_contains($closed, coalesce(l.reported_status, '')) AS closed
+        FROM commitments c JOIN visible v ON v.id = c.id
+        LEFT JOIN events e ON e.id = c.event_id
+        LEFT JOIN latest l ON l.commitment_id = c.id
+        LEFT JOIN claims cl ON cl.commitment_id = c.id
+        WHERE c.review_state <> 'withdrawn'
+    )
+    SELECT 'overdue_report' AS kind, report_due AS due, * FROM facts
+        WHERE active AND NOT closed AND report_due < $today
+    UNION ALL BY NAME
+    SELECT 'deadline_passed' AS kind, deadline AS due, * FROM facts
+        WHERE active AND NOT closed AND deadline < $today
+    UNION ALL BY NAME
+    SELECT 'missing_evidence' AS kind, complete_on AS due, * FROM facts
+        WHERE active AND reported_status = 'complete' AND NOT complete_evidenced
+    UNION ALL BY NAME
+    SELECT 'stale_draft' AS kind, CAST(updated_at AS DATE) AS due, * FROM facts
+        WHERE review_state IN ('draft', 'submitted') AND updated_at < $stale_before
+    UNION ALL BY NAME
+    SELECT 'embargo_ending' AS kind, CAST(embargo_until AS DATE) AS due, * FROM facts
+        WHERE embargo_until > $now AND embargo_until <= $embargo_by
+    ORDER BY kind, due, commitment_id
+    """  # noqa: S608 (only constants are formatted in; every value is a parameter)
+    return store.query_df(sql, params)
+
+
+# -- one commitment: forms, review and history (services.records, services.workflow, services.history) ------
+
+
+def duplicate_candidates(store: Store) -> list[dict[str, Any]]:
+    """Every live, not withdrawn commitment with its partner ids and country codes (for duplicate checks)."""
+    return store.query_rows(
+        """SELECT c.id, c.title,
+               coalesce((SELECT list(cp.partner_id ORDER BY cp.partner_id) FROM commitment_partners cp
+                          WHERE cp.commitment_id = c.id), []) AS partner_ids,
+               coalesce((SELECT list(cc.country_code ORDER BY cc.country_code) FROM commitment_countries cc
+                          WHERE cc.commitment_id = c.id), []) AS countries
+           FROM commitments c
+           WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn'
+           ORDER BY c.id"""
+    )
+
+
+def progress_updates(store: Store, commitment_id: int, *, deleted: bool = False) -> pd.DataFrame:
+    """A commitment's progress updates, newest first (``deleted``: the soft-deleted ones instead)."""
+    return store.query_df(
+        "SELECT id, report_date, status, source, indicator_value, narrative, evidence_links, reason, version,"
+        " deleted_at FROM progress_updates WHERE commitment_id = ? AND (deleted_at IS NOT NULL) = ?"
+        " ORDER BY report_date DESC, id DESC",
+        [commitment_id, deleted],
+    )
+
+
+def status_comparison(store: Store, commitment_id: int) -> dict[str, Any]:
+    """The latest self-reported and the latest verified progress of a commitment, side by side."""
+    rows = store.query_rows(
+        """SELECT source,
+                  arg_max(status, struct_pack(d := report_date, i := id)) AS status,
+                  max(report_date) AS report_date,
+                  arg_max(reason, struct_pack(d := report_date, i := id)) AS reason
+           FROM progress_updates WHERE commitment_id = ? AND deleted_at IS NULL GROUP BY source""",
+        [commitment_id],
+    )
+    by_source = {r["source"]: r for r in rows}
+    return {"self_reported": by_source.get("self_reported"), "verified": by_source.get("verified")}
+
+
+#: What names a record in lists of deleted records, per entity table (SQL expressions over the table).
+_RECORD_LABELS = {
+    "partners": "name",
+    "events": "name || ' (' || strftime(date, '%Y-%m-%d') || ')'",
+    "commitments": "title",
+    "progress_updates": "'Progress of ' || strftime(report_date, '%Y-%m-%d')"
+    " || ' on commitment ' || commitment_id",
+    "capability_assessments": "country_code || ', ' || capability_key"
+    " || ', ' || strftime(assessed_on, '%Y-%m-%d')",
+}
+
+
+def deleted_records(store: Store, table: str, *, commitment_id: int | None = None) -> pd.DataFrame:
+    """Soft-deleted records of one table (``id``, ``label``, ``deleted_at``, ``version``), newest first."""
+    label = _RECORD_LABELS[table]  # KeyError for anything but the tables above
+    where = " AND commitment_id = ?" if commitment_id is not None and table == "progress_updates" else ""
+    params = [commitment_id] if where else []
+    return store.query_df(  # table and label come from _RECORD_LABELS, never from people
+        f"SELECT id, {label} AS label, deleted_at, version FROM {table}"  # noqa: S608
+        f" WHERE deleted_at IS NOT NULL{where} ORDER BY deleted_at DESC, id DESC",
+        params,
+    )
+
+
+def commitment_by_external_ref(store: Store, external_ref: str) -> dict[str, Any] | None:
+    """The commitment (live or soft-deleted) holding an import reference, as ``id`` and ``deleted``."""
+    rows = store.query_rows(
+        "SELECT id, deleted_at IS NOT NULL AS deleted FROM commitments WHERE external_ref = ?", [external_ref]
+    )
+    return rows[0] if rows else None
+
+
+def live_commitments_using(store: Store, entity: str, record_id: int) -> list[int]:
+    """Ids of live commitments that take part a partner, or were made at an event."""
+    sql = {
+        "partner": "SELECT c.id FROM commitments c JOIN commitment_partners cp ON cp.commitment_id = c.id"
+        " WHERE cp.partner_id = ? AND c.deleted_at IS NULL ORDER BY c.id",
+        "event": "SELECT id FROM commitments WHERE event_id = ? AND deleted_at IS NULL ORDER BY id",
+    }[entity]
+    return [int(r["id"]) for r in store.query_rows(sql, [record_id])]
+
+
+# -- spreadsheet import (partners.importer) ------------------------------------------------------------
+
+
+def commitments_by_external_ref(store: Store, refs: list[str]) -> dict[str, dict[str, Any]]:
+    """Stored commitments with these external references (deleted ones too: ``deleted_at`` says so),
+    each with its ``partners`` (partner_id, role), ``countries`` and ``framework_items``."""
+    if not refs:
+        return {}
+    rows = store.query_rows(
+        "SELECT * FROM commitments WHERE external_ref IN (SELECT unnest(?))", [list(refs)]
+    )
+    by_id = {r["id"]: {**r, "partners": [], "countries": [], "framework_items": []} for r in rows}
+    ids = list(by_id)
+    if ids:
+        for r in store.query_rows(
+            "SELECT commitment_id, partner_id, role FROM commitment_partners"
+            " WHERE commitment_id IN (SELECT unnest(?))", [ids]
+        ):
+            by_id[r["commitment_id"]]["partners"].append({"partner_id": r["partner_id"], "role": r["role"]})
+        for r in store.query_rows(
+            "SELECT commitment_id, country_code FROM commitment_countries"
+            " WHERE commitment_id IN (SELECT unnest(?))", [ids],
+        ):
+            by_id[r["commitment_id"]]["countries"].append(r["country_code"])
+        for r in store.query_rows(
+            "SELECT commitment_id, item_key FROM commitment_items"
+            " WHERE commitment_id IN (SELECT unnest(?))", [ids]
+        ):
+            by_id[r["commitment_id"]]["framework_items"].append(r["item_key"])
+    return {c["external_ref"]: c for c in by_id.values()}
+
+
+def progress_of_commitments(store: Store, commitment_ids: list[int]) -> list[dict[str, Any]]:
+    """The live progress updates of these commitments (to tell a re-imported update from a new one)."""
+    if not commitment_ids:
+        return []
+    return store.query_rows(
+        "SELECT id, commitment_id, report_date, status, indicator_value, narrative, evidence_links, source,"
+        " reason FROM progress_updates WHERE deleted_at IS NULL AND commitment_id IN (SELECT unnest(?))"
+        " ORDER BY commitment_id, report_date, id",
+        [list(commitment_ids)],
+    )

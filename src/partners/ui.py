@@ -9,13 +9,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from partners import auth, queries
 from partners.charts import status_label
-from partners.models import Actor, Role, StakeholderType, Visibility, ReviewState
+from partners.models import Actor, ReviewState, StakeholderType, Visibility
 from partners.services import setup
 from partners.storage import Store, default_db_path
 
 #: The single user of local mode (no sign-in configured): may do everything, on this machine only.
-LOCAL_ACTOR = Actor(identity="local-user", role=Role.ADMIN, name="Local user")
+LOCAL_ACTOR = auth.LOCAL_ACTOR
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,9 +30,54 @@ def get_store() -> Store:
     return _store(default_db_path())
 
 
+def current_visitor() -> auth.Visitor:
+    """Who is using the app, and how (sign-in, local mode, open access): see ``partners.auth``."""
+    return auth.visitor(get_store())
+
+
 def current_actor() -> Actor:
-    """Who is using the app. Without sign-in configured the app runs in local single-user mode."""
-    return LOCAL_ACTOR
+    """Who is using the app: the signed-in person's role, the public, or the local user (no sign-in)."""
+    return current_visitor().actor
+
+
+def access_banner(visitor: auth.Visitor) -> None:
+    """Say plainly how this app is being used: local mode, open access, or signed in without a role."""
+    if visitor.mode is auth.Mode.LOCAL:
+        st.info(
+            f"**{auth.LOCAL_BANNER}.** You act as an administrator. To let others in, configure sign-in "
+            "(README, 'Sign-in and roles').",
+            icon=":material/computer:",
+        )
+    elif visitor.mode is auth.Mode.OPEN:
+        st.error(f"**{auth.OPEN_WARNING}**", icon=":material/warning:")
+    if visitor.notice:
+        st.warning(visitor.notice, icon=":material/person_alert:")
+
+
+def account_sidebar(visitor: auth.Visitor) -> None:
+    """Sign-in and sign-out controls, and who the app takes you for."""
+    with st.sidebar:
+        if visitor.mode is not auth.Mode.SIGN_IN:
+            st.caption(f"{visitor.actor.display} ({visitor.actor.role.label}), no sign-in")
+            return
+        problems = auth.auth_problems()
+        if problems:
+            st.error("Sign-in is configured but incomplete: " + "; ".join(problems) + ".")
+            return
+        if not visitor.signed_in:
+            st.caption("You see what the public sees.")
+            if st.button("Sign in", icon=":material/login:", key="sign_in"):
+                st.login(auth.login_provider())
+            return
+        actor = visitor.actor
+        known = queries.partners(get_store()) if actor.partners else None
+        names = {} if known is None else dict(zip(known.id.astype(int), known.name, strict=True))
+        partners = ", ".join(names.get(i, f"partner {i}") for i in sorted(actor.partners))
+        scope = ", ".join(sorted(actor.countries)) or partners
+        role = f"{actor.role.label} for {scope}" if scope else actor.role.label
+        st.caption(f"Signed in as **{actor.display}** ({visitor.email}): {role}")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            st.logout()
 
 
 def demo_banner(store: Store) -> None:
@@ -72,25 +118,36 @@ _COLUMN_LABELS = {
 }
 
 
-def commitments_table(df: pd.DataFrame, *, key: str, height: int | None = None) -> None:
-    """The standard commitments table: readable labels, statuses in words, no raw codes."""
+def commitments_table(
+    df: pd.DataFrame, *, key: str, height: int | None = None, select: bool = False
+) -> int | None:
+    """The standard commitments table: readable labels, statuses in words, no raw codes, and an "Open"
+    link to each commitment's page. With ``select``, a clicked row's commitment id is returned."""
     if df.empty:
         st.info("No commitments match.")
-        return
+        return None
     shown = df.drop(columns=[c for c in ("is_demo",) if c in df.columns]).copy()
+    shown.insert(0, "open", shown["id"].map(lambda i: f"commitment?id={int(i)}"))  # pages/commitment.py
     shown["reported_status"] = shown["reported_status"].map(status_label)
     shown["verified_status"] = shown["verified_status"].map(lambda v: status_label(v) if isinstance(v, str) else "")
     shown["visibility"] = shown["visibility"].map(lambda v: Visibility(v).name.capitalize())
     shown["review_state"] = shown["review_state"].map(lambda v: ReviewState(v).label)
     shown = shown.rename(columns=_COLUMN_LABELS)
-    st.dataframe(
+    event = st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
         key=key,
         height=height or "auto",
-        column_config={"Not reporting": st.column_config.CheckboxColumn(help="No update within the reporting cycle")},
+        column_config={
+            "Not reporting": st.column_config.CheckboxColumn(help="No update within the reporting cycle"),
+            "open": st.column_config.LinkColumn("Open", display_text="Open", help="The commitment's page"),
+        },
+        **({"on_select": "rerun", "selection_mode": "single-row"} if select else {}),
     )
+    if select and event.selection.rows:
+        return int(df["id"].iloc[event.selection.rows[0]])
+    return None
 
 
 def stakeholder_label(value: str) -> str:

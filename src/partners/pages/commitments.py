@@ -7,6 +7,7 @@ from partners.charts import status_label, STATUS_COLOURS
 from partners.models import StakeholderType
 from partners.queries import CommitmentFilter
 from partners.services import read
+from partners.forms import COMMITMENT_PAGE
 from partners.ui import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
@@ -46,5 +47,7 @@ found = read.find_commitments(
         event_ids=tuple(sel_events),
     ),
 )
-st.write(f"**{len(found):,}** commitments match.")
-commitments_table(found, key="commitments_table", height=560)
+st.write(f"**{len(found):,}** commitments match. Click a row, or its Open link, to open the commitment.")
+picked = commitments_table(found, key="commitments_table", height=560, select=True)
+if picked is not None:
+    st.switch_page(COMMITMENT_PAGE, query_params={"id": str(picked)})

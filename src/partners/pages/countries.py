@@ -12,7 +12,7 @@ st.title("Countries")
 countries = queries.countries(store)
 names = dict(zip(countries.code, countries.name, strict=True))
 members_first = list(countries.sort_values(["member", "name"], ascending=[False, True]).code)
-wanted = st.query_params.get("country", "")
+wanted = st.query_params.get("country", "") or min(actor.countries, default="")  # a focal point: their own
 index = members_first.index(wanted) if wanted in names else 0
 code = st.selectbox(
     "Country",
@@ -43,6 +43,10 @@ assessments = profile["assessments"]
 if assessments.empty:
     st.info("No capability assessment that you may see. Assessments stay private until the country publishes them.")
 else:
+    private = int((~assessments["published"].astype(bool)).sum())
+    if private:
+        st.caption(f"{private} of these {len(assessments)} assessments are private: only the country and the "
+                   "secretariat see them until the country publishes them.")
     shown = assessments.assign(
         source=assessments["source"].map({"self_reported": "Self-assessed", "verified": "Verified"}),
         published=assessments["published"].map({True: "Published", False: "Private"}),

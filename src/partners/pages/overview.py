@@ -3,7 +3,6 @@
 import streamlit as st
 
 from partners import charts
-from partners.queries import HEADLINE_DEFINITIONS
 from partners.services import read
 from partners.ui import chart_with_table, current_actor, get_store, stakeholder_label
 
@@ -12,25 +11,26 @@ st.title("Overview")
 st.caption("The alliance's commitments against online child sexual exploitation and abuse, at a glance.")
 
 figures = read.headline(store, actor)
+definitions = read.headline_definitions(store)
 top = st.columns(4)
-top[0].metric("Commitments", f"{figures['commitments']:,}", help=HEADLINE_DEFINITIONS["commitments"])
-top[1].metric("Partners", f"{figures['partners']:,}", help=HEADLINE_DEFINITIONS["partners"])
-top[2].metric("Countries named", f"{figures['countries']:,}", help=HEADLINE_DEFINITIONS["countries"])
-top[3].metric("Member countries", f"{figures['member_countries']:,}", help=HEADLINE_DEFINITIONS["member_countries"])
+top[0].metric("Commitments", f"{figures['commitments']:,}", help=definitions["commitments"])
+top[1].metric("Partners", f"{figures['partners']:,}", help=definitions["partners"])
+top[2].metric("Countries named", f"{figures['countries']:,}", help=definitions["countries"])
+top[3].metric("Member countries", f"{figures['member_countries']:,}", help=definitions["member_countries"])
 
 st.subheader("Reporting and verification")
 st.caption("Unverified and non-reporting commitments are counted apart from verified ones.")
 row = st.columns(4)
-row[0].metric("Verified by the secretariat", f"{figures['verified']:,}", help=HEADLINE_DEFINITIONS["verified"])
+row[0].metric("Verified by the secretariat", f"{figures['verified']:,}", help=definitions["verified"])
 row[1].metric("Self-reported only", f"{figures['self_reported_only']:,}",
-              help=HEADLINE_DEFINITIONS["self_reported_only"])
-row[2].metric("Not reporting", f"{figures['not_reporting']:,}", help=HEADLINE_DEFINITIONS["not_reporting"])
+              help=definitions["self_reported_only"])
+row[2].metric("Not reporting", f"{figures['not_reporting']:,}", help=definitions["not_reporting"])
 row[3].metric("Complete (verified)", f"{figures['complete_verified']:,}",
-              help=HEADLINE_DEFINITIONS["complete_verified"])
+              help=definitions["complete_verified"])
 more = st.columns(4)
-more[0].metric("Joint commitments", f"{figures['joint']:,}", help=HEADLINE_DEFINITIONS["joint"])
-more[1].metric("Global commitments", f"{figures['global']:,}", help=HEADLINE_DEFINITIONS["global"])
-more[2].metric("Complete (reported)", f"{figures['complete']:,}", help=HEADLINE_DEFINITIONS["complete"])
+more[0].metric("Joint commitments", f"{figures['joint']:,}", help=definitions["joint"])
+more[1].metric("Global commitments", f"{figures['global']:,}", help=definitions["global"])
+more[2].metric("Complete (reported)", f"{figures['complete']:,}", help=definitions["complete"])
 
 st.subheader("Where commitments apply")
 per_country = read.commitments_per_country(store, actor)

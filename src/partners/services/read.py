@@ -10,12 +10,12 @@ import pandas as pd
 from partners import queries
 from partners.authz import Scope, UseCase, authorize, scope_of
 from partners.models import Actor
-from partners.queries import CommitmentFilter, ViewScope
+from partners.queries import REPORTING_CYCLE_MONTHS, CommitmentFilter, ViewScope
 from partners.services.records import NotFound, get_commitment
 from partners.storage import Store
 
 
-def view_scope(actor: Actor, now: datetime | None = None) -> ViewScope:
+def view_scope(actor: Actor, now: datetime | None = None, store: Store | None = None) -> ViewScope:
     """Translate the permission table into what this actor may see."""
     authorize(actor, UseCase.VIEW_PUBLIC)
     private = scope_of(actor, UseCase.VIEW_PRIVATE)
@@ -28,28 +28,42 @@ def view_scope(actor: Actor, now: datetime | None = None) -> ViewScope:
         assessments_all=assess is Scope.ALL,
         assessment_countries=actor.countries if assess is Scope.OWN_COUNTRIES else frozenset(),
         now=now or datetime.now(),
+        reporting_cycle_months=reporting_cycle_months(store) if store is not None else REPORTING_CYCLE_MONTHS,
     )
 
 
+def reporting_cycle_months(store: Store) -> int:
+    """The reporting cycle the admins set (see the Worklist page); 12 months by default."""
+    from partners.services.worklist import reporting_cycle_months as stored_cycle  # avoids an import cycle
+
+    return stored_cycle(store)
+
+
+def headline_definitions(store: Store) -> dict[str, str]:
+    """What each headline figure counts, in words, with the current reporting cycle filled in."""
+    months = reporting_cycle_months(store)
+    return {key: text.format(months=months) for key, text in queries.HEADLINE_DEFINITIONS.items()}
+
+
 def headline(store: Store, actor: Actor) -> dict[str, int]:
-    return queries.headline(store, view_scope(actor))
+    return queries.headline(store, view_scope(actor, store=store))
 
 
 def breakdown(store: Store, actor: Actor, by: str) -> pd.DataFrame:
-    return queries.breakdown(store, view_scope(actor), by)
+    return queries.breakdown(store, view_scope(actor, store=store), by)
 
 
 def commitments_per_country(store: Store, actor: Actor) -> pd.DataFrame:
-    return queries.commitments_per_country(store, view_scope(actor))
+    return queries.commitments_per_country(store, view_scope(actor, store=store))
 
 
 def find_commitments(store: Store, actor: Actor, flt: CommitmentFilter | None = None) -> pd.DataFrame:
-    return queries.commitments(store, view_scope(actor), flt)
+    return queries.commitments(store, view_scope(actor, store=store), flt)
 
 
 def commitment_detail(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
     """One commitment with its links and progress history, if the actor may see it."""
-    visible = queries.commitments(store, view_scope(actor), CommitmentFilter()).id
+    visible = queries.commitments(store, view_scope(actor, store=store), CommitmentFilter()).id
     if commitment_id not in set(visible.tolist()):
         raise NotFound(f"there is no commitment {commitment_id} that you can see")
     detail = get_commitment(store, commitment_id)
@@ -63,7 +77,7 @@ def commitment_detail(store: Store, actor: Actor, commitment_id: int) -> dict[st
 
 def country_profile(store: Store, actor: Actor, code: str) -> dict[str, Any]:
     """A country's facts, the commitments that name it, and the capability assessments the actor may see."""
-    scope = view_scope(actor)
+    scope = view_scope(actor, store=store)
     facts = store.query_rows(
         "SELECT code, name, region, subregion, global_north, member, member_since FROM countries WHERE code = ?",
         [code],
@@ -78,11 +92,11 @@ def country_profile(store: Store, actor: Actor, code: str) -> dict[str, Any]:
 
 
 def framework_items_with_counts(store: Store, actor: Actor, framework_id: str) -> pd.DataFrame:
-    return queries.item_counts(store, view_scope(actor), framework_id)
+    return queries.item_counts(store, view_scope(actor, store=store), framework_id)
 
 
 def commitments_for_item(store: Store, actor: Actor, item_key: str) -> pd.DataFrame:
-    return queries.commitments(store, view_scope(actor), CommitmentFilter(item_keys=(item_key,)))
+    return queries.commitments(store, view_scope(actor, store=store), CommitmentFilter(item_keys=(item_key,)))
 
 
 def history(store: Store, actor: Actor, entity: str, entity_id: int | str) -> list[dict[str, Any]]:

@@ -1,14 +1,19 @@
 """Use cases that write records: each takes plain data and an acting user, checks permission, validates,
-writes in one transaction together with its audit entry, and returns the new id.
+writes in one transaction together with its audit entry, and returns the new id (or the new version).
+
+Edits carry the version the editor loaded (optimistic locking): a save over someone else's change is
+refused with "changed by X at T; reload to see their change", never a silent overwrite.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from partners import reference
+from partners import queries, reference, smart
 from partners.authz import UseCase, authorize
 from partners.models import (
     Actor,
@@ -16,9 +21,12 @@ from partners.models import (
     Commitment,
     Event,
     Partner,
+    ProgressStatus,
     ProgressUpdate,
+    ReportSource,
+    describe_validation_error,
 )
-from partners.storage import AuditEntry, Store
+from partners.storage import AuditEntry, ConcurrentEditError, Store
 
 
 class ValidationFailed(ValueError):
@@ -33,7 +41,9 @@ class NotFound(LookupError):
     pass
 
 
-def _entry(actor: Actor, action: str, entity: str, entity_id: Any, before=None, after=None) -> AuditEntry:
+def audit_entry(
+    actor: Actor, action: str, entity: str, entity_id: Any, before: Any = None, after: Any = None
+) -> AuditEntry:
     return AuditEntry(
         actor=actor.identity,
         actor_role=actor.role.value,
@@ -47,7 +57,110 @@ def _entry(actor: Actor, action: str, entity: str, entity_id: Any, before=None, 
 
 def _columns(model: BaseModel, exclude: set[str]) -> dict[str, Any]:
     data = model.model_dump(mode="python", exclude=exclude | {"id"})
-    return {k: (v.value if hasattr(v, "value") and not isinstance(v, int | float) else v) for k, v in data.items()}
+    return {k: (v.value if hasattr(v, "value") and not isinstance(v, int | float) else v)
+            for k, v in data.items()}
+
+
+def validated(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    """Build a model from plain data, turning pydantic's errors into ValidationFailed (plain sentences)."""
+    try:
+        return model(**data)
+    except ValidationError as exc:
+        raise ValidationFailed(describe_validation_error(exc)) from exc
+
+
+# -- optimistic locking ----------------------------------------------------------------------------
+
+
+def _label(entity: str) -> str:
+    return entity.replace("_", " ")
+
+
+def _changed_by(store: Store, entity: str, record_id: int) -> str:
+    history = store.history(entity, record_id)
+    if not history:
+        return "someone else"
+    last = history[-1]
+    return f"{last['actor']} at {last['changed_at']:%Y-%m-%d %H:%M}"
+
+
+def ensure_version(store: Store, entity: str, row: dict[str, Any], expected_version: int) -> None:
+    """Refuse to act on a record someone changed since the editor loaded ``expected_version``."""
+    if int(row["version"]) != int(expected_version):
+        raise ConcurrentEditError(
+            f"this {_label(entity)} was changed by {_changed_by(store, entity, row['id'])}; "
+            "reload to see their change, then make yours again"
+        )
+
+
+@contextmanager
+def versioned_write(store: Store, entity: str, record_id: int, expected_version: int) -> Iterator[Any]:
+    """A transaction for changing one record. When DuckDB refuses it because another session wrote the
+    same row at the same moment, the error names who saved first and when, once their save is visible."""
+    try:
+        with store.transaction() as tx:
+            yield tx
+    except ConcurrentEditError as exc:
+        try:
+            row = store.get_row(entity, record_id, include_deleted=True)
+        except Exception:  # noqa: BLE001 - inside an outer transaction that failed: keep the first message
+            raise exc from None
+        if row is not None and int(row["version"]) != int(expected_version):
+            raise ConcurrentEditError(
+                f"this {_label(entity)} was changed by {_changed_by(store, entity, record_id)}; "
+                "reload to see their change, then make yours again"
+            ) from exc
+        raise
+
+
+# -- snapshots -------------------------------------------------------------------------------------
+
+
+def _require(store: Store, entity: str, record_id: int) -> dict[str, Any]:
+    row = store.get_row(entity, record_id)
+    if row is None:
+        if store.get_row(entity, record_id, include_deleted=True) is not None:
+            raise NotFound(
+                f"{_label(entity)} {record_id} has been deleted; "
+                "the secretariat can restore it from its history"
+            )
+        raise NotFound(f"there is no {_label(entity)} with id {record_id}")
+    return row
+
+
+def without_timestamps(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
+
+
+def record_snapshot(store: Store, entity: str, record_id: int) -> dict[str, Any]:
+    """The stored record as the audit log keeps it (a commitment with its partners, countries and items),
+    deleted or not."""
+    row = store.get_row(entity, record_id, include_deleted=True)
+    if row is None:
+        raise NotFound(f"there is no {_label(entity)} with id {record_id}")
+    if entity == "commitment":
+        row = {**row, **store.commitment_links(record_id)}
+    return without_timestamps(row)
+
+
+def save_record(
+    store: Store,
+    actor: Actor,
+    entity: str,
+    record_id: int,
+    values: dict[str, Any],
+    expected_version: int,
+    *,
+    action: str = "update",
+    note: dict[str, Any] | None = None,
+) -> int:
+    """Update one record (not a commitment's links) with its audit entry; call inside a transaction."""
+    before = record_snapshot(store, entity, record_id)
+    ensure_version(store, entity, before, expected_version)
+    version = store.update_row(entity, record_id, values, expected_version)
+    after = record_snapshot(store, entity, record_id) | (note or {})
+    store.audit(audit_entry(actor, action, entity, record_id, before=before, after=after))
+    return version
 
 
 # -- partners ------------------------------------------------------------------------------------
@@ -64,18 +177,28 @@ def create_partner(store: Store, actor: Actor, partner: Partner) -> int:
     values = _partner_columns(partner)
     with store.transaction():
         new_id = store.insert_row("partner", values)
-        store.audit(_entry(actor, "create", "partner", new_id, after=values))
+        store.audit(audit_entry(actor, "create", "partner", new_id, after=values))
     return new_id
 
 
-def update_partner(store: Store, actor: Actor, partner_id: int, partner: Partner, expected_version: int) -> int:
+def update_partner(
+    store: Store,
+    actor: Actor,
+    partner_id: int,
+    partner: Partner,
+    expected_version: int,
+    *,
+    action: str = "update",
+    note: dict[str, Any] | None = None,
+) -> int:
+    """Save an edited partner if nobody saved it since ``expected_version``; returns the new version."""
     authorize(actor, UseCase.MANAGE_PARTNERS)
     values = _partner_columns(partner)
-    with store.transaction():
-        before = _require(store, "partner", partner_id)
-        version = store.update_row("partner", partner_id, values, expected_version)
-        store.audit(_entry(actor, "update", "partner", partner_id, before=_plain(before), after=values))
-    return version
+    with versioned_write(store, "partner", partner_id, expected_version):
+        _require(store, "partner", partner_id)
+        return save_record(
+            store, actor, "partner", partner_id, values, expected_version, action=action, note=note
+        )
 
 
 # -- events --------------------------------------------------------------------------------------
@@ -86,22 +209,50 @@ def create_event(store: Store, actor: Actor, event: Event) -> int:
     values = _columns(event, set())
     with store.transaction():
         new_id = store.insert_row("event", values)
-        store.audit(_entry(actor, "create", "event", new_id, after=values))
+        store.audit(audit_entry(actor, "create", "event", new_id, after=values))
     return new_id
+
+
+def update_event(
+    store: Store,
+    actor: Actor,
+    event_id: int,
+    event: Event,
+    expected_version: int,
+    *,
+    action: str = "update",
+    note: dict[str, Any] | None = None,
+) -> int:
+    """Save an edited summit or plan if nobody saved it since ``expected_version``; returns the new one."""
+    authorize(actor, UseCase.MANAGE_EVENTS)
+    values = _columns(event, set())
+    with versioned_write(store, "event", event_id, expected_version):
+        _require(store, "event", event_id)
+        return save_record(
+            store, actor, "event", event_id, values, expected_version, action=action, note=note
+        )
 
 
 # -- commitments ---------------------------------------------------------------------------------
 
 
-def _check_commitment_refs(store: Store, c: Commitment) -> None:
+def _check_commitment_refs(store: Store, c: Commitment, commitment_id: int | None = None) -> None:
     problems = []
+    holder = queries.commitment_by_external_ref(store, c.external_ref) if c.external_ref else None
+    if holder and holder["id"] != commitment_id:
+        deleted = " (deleted; restore it instead)" if holder["deleted"] else ""
+        problems.append(
+            f"External ref: '{c.external_ref}' is already the reference of commitment {holder['id']}{deleted}"
+        )
     partner_ids = [p.partner_id for p in c.partners]
     missing = set(partner_ids) - store.existing_keys("partners", "id", partner_ids)
     if missing:
         problems.append(f"Partners: no partner with id {', '.join(map(str, sorted(missing)))}")
     unknown_items = [k for k in c.framework_items if reference.framework_item(k) is None]
     if unknown_items:
-        problems.append(f"Framework items: unknown item {', '.join(unknown_items)} (use keys such as MNR-2016:4)")
+        problems.append(
+            f"Framework items: unknown item {', '.join(unknown_items)} (use keys such as MNR-2016:4)"
+        )
     if c.event_id is not None and not store.existing_keys("events", "id", [c.event_id]):
         problems.append(f"Event: no summit or plan with id {c.event_id}")
     if problems:
@@ -131,40 +282,69 @@ def _write_links(store: Store, commitment_id: int, c: Commitment) -> None:
     store.replace_links("commitment_items", commitment_id, [{"item_key": k} for k in c.framework_items])
 
 
+def _with_smart_level(c: Commitment) -> Commitment:
+    """The SMART level is derived from the commitment's fields (``partners.smart``), never typed in."""
+    return c.model_copy(update={"smart_level": smart.level(c)})
+
+
 def log_commitment(store: Store, actor: Actor, commitment: Commitment) -> int:
-    """Log a new commitment (joint commitments: several partners, several countries or global)."""
+    """Log a new commitment (joint commitments: several partners, several countries or global).
+
+    A commitment logged in a later review state than draft (a pledge already announced on stage) needs
+    the right to make every workflow step up to that state (``services.workflow``).
+    """
+    from partners.services import workflow  # workflow builds on this module
+
     authorize(actor, UseCase.LOG_COMMITMENT, countries=commitment.countries)
+    for use_case in workflow.use_cases_to_reach(commitment.review_state):
+        authorize(actor, use_case, countries=commitment.countries or None)
+    commitment = _with_smart_level(commitment)
     values = _commitment_columns(commitment)
     with store.transaction():
         _check_commitment_refs(store, commitment)
         new_id = store.insert_row("commitment", values)
         _write_links(store, new_id, commitment)
-        store.audit(_entry(actor, "create", "commitment", new_id, after=_commitment_snapshot(values, commitment)))
+        after = _commitment_snapshot(values, commitment)
+        store.audit(audit_entry(actor, "create", "commitment", new_id, after=after))
     return new_id
 
 
 def update_commitment(
-    store: Store, actor: Actor, commitment_id: int, commitment: Commitment, expected_version: int
+    store: Store,
+    actor: Actor,
+    commitment_id: int,
+    commitment: Commitment,
+    expected_version: int,
+    *,
+    action: str = "update",
+    note: dict[str, Any] | None = None,
 ) -> int:
-    """Save an edited commitment if nobody saved it since ``expected_version``; returns the new version."""
-    with store.transaction():
+    """Save an edited commitment if nobody saved it since ``expected_version``; returns the new version.
+
+    The review state does not change here: it moves only through ``services.workflow``.
+    """
+    with versioned_write(store, "commitment", commitment_id, expected_version):
         before = get_commitment(store, commitment_id)
         authorize(actor, UseCase.EDIT_COMMITMENT, countries=before["countries"] or None)
-        _check_commitment_refs(store, commitment)
+        ensure_version(store, "commitment", before, expected_version)
+        if commitment.review_state.value != before["review_state"]:
+            raise ValidationFailed(
+                ["Review state: change it with the workflow actions (submit, verify, publish, withdraw)"]
+            )
+        commitment = _with_smart_level(commitment)
+        _check_commitment_refs(store, commitment, commitment_id)
         values = _commitment_columns(commitment)
         version = store.update_row("commitment", commitment_id, values, expected_version)
         _write_links(store, commitment_id, commitment)
-        store.audit(
-            _entry(
-                actor,
-                "update",
-                "commitment",
-                commitment_id,
-                before=_plain(before),
-                after=_commitment_snapshot(values, commitment),
-            )
-        )
+        after = record_snapshot(store, "commitment", commitment_id) | (note or {})
+        before = without_timestamps(before)
+        store.audit(audit_entry(actor, action, "commitment", commitment_id, before=before, after=after))
     return version
+
+
+def get_record(store: Store, entity: str, record_id: int) -> dict[str, Any]:
+    """A stored partner, event, progress update or assessment (NotFound when missing or deleted)."""
+    return _require(store, entity, record_id)
 
 
 def get_commitment(store: Store, commitment_id: int) -> dict[str, Any]:
@@ -173,18 +353,45 @@ def get_commitment(store: Store, commitment_id: int) -> dict[str, Any]:
     return {**row, **store.commitment_links(commitment_id)}
 
 
+def find_duplicates(
+    store: Store,
+    actor: Actor,
+    title: str,
+    partner_ids: list[int],
+    countries: list[str],
+    *,
+    exclude_id: int | None = None,
+) -> list[smart.DuplicateSuggestion]:
+    """Commitments already stored that look like this one (similar title, same partner or country)."""
+    authorize(actor, UseCase.LOG_COMMITMENT if exclude_id is None else UseCase.EDIT_COMMITMENT)
+    return smart.likely_duplicates(
+        title, partner_ids, countries, queries.duplicate_candidates(store), exclude_id=exclude_id
+    )
+
+
 # -- progress and assessments --------------------------------------------------------------------
 
 
-def record_progress(store: Store, actor: Actor, update: ProgressUpdate) -> int:
+def record_progress(store: Store, actor: Actor, update: ProgressUpdate, reason: str = "") -> int:
+    """Record a progress update. A verified status that differs from the partner's latest self-reported
+    one needs the ``reason`` (shown next to both statuses)."""
+    reason = reason.strip()
     with store.transaction():
         c = get_commitment(store, update.commitment_id)
         partner_ids = [p["partner_id"] for p in c["partners"]]
-        use_case = UseCase.VERIFY_PROGRESS if update.source.value == "verified" else UseCase.RECORD_PROGRESS
+        verified = update.source is ReportSource.VERIFIED
+        use_case = UseCase.VERIFY_PROGRESS if verified else UseCase.RECORD_PROGRESS
         authorize(actor, use_case, countries=c["countries"], partners=partner_ids)
-        values = _columns(update, set())
+        if verified and not reason:
+            claimed = queries.status_comparison(store, update.commitment_id)["self_reported"]
+            if claimed and claimed["status"] != update.status.value:
+                raise ValidationFailed([
+                    f"Reason: the verified status ({update.status.label}) differs from the partner's "
+                    f"self-reported status ({ProgressStatus(claimed['status']).label}); say why"
+                ])
+        values = progress_columns(update, reason)
         new_id = store.insert_row("progress_update", values)
-        store.audit(_entry(actor, "create", "progress_update", new_id, after=values))
+        store.audit(audit_entry(actor, "create", "progress_update", new_id, after=values))
     return new_id
 
 
@@ -194,25 +401,22 @@ def record_assessment(store: Store, actor: Actor, assessment: CapabilityAssessme
         authorize(actor, UseCase.PUBLISH_ASSESSMENT, countries=[assessment.country])
     item = reference.framework_item(assessment.capability)
     if item is None or item.kind != "capability":
-        raise ValidationFailed([f"Capability: '{assessment.capability}' is not an MNR capability (e.g. MNR-2016:4)"])
-    values = _columns(assessment, {"country", "capability"})
-    values["country_code"] = assessment.country
-    values["capability_key"] = assessment.capability
+        raise ValidationFailed(
+            [f"Capability: '{assessment.capability}' is not an MNR capability (e.g. MNR-2016:4)"]
+        )
+    values = assessment_columns(assessment)
     with store.transaction():
         new_id = store.insert_row("capability_assessment", values)
-        store.audit(_entry(actor, "create", "capability_assessment", new_id, after=values))
+        store.audit(audit_entry(actor, "create", "capability_assessment", new_id, after=values))
     return new_id
 
 
-# -- helpers -------------------------------------------------------------------------------------
+def assessment_columns(assessment: CapabilityAssessment) -> dict[str, Any]:
+    values = _columns(assessment, {"country", "capability"})
+    values["country_code"] = assessment.country
+    values["capability_key"] = assessment.capability
+    return values
 
 
-def _require(store: Store, entity: str, record_id: int) -> dict[str, Any]:
-    row = store.get_row(entity, record_id)
-    if row is None:
-        raise NotFound(f"there is no {entity.replace('_', ' ')} with id {record_id}")
-    return row
-
-
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
+def progress_columns(update: ProgressUpdate, reason: str = "") -> dict[str, Any]:
+    return _columns(update, set()) | {"reason": reason}

@@ -1,0 +1,313 @@
+"""One commitment (``?id=N``): details or the edit form next to its progress (self-reported and verified side
+by side), the review workflow, and its history with restore."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from partners import forms, queries, smart
+from partners.authz import UseCase, can
+from partners.charts import status_label
+from partners.models import ProgressStatus, ProgressUpdate, ReportSource, Visibility
+from partners.services import history, read, records, workflow
+from partners.services.records import NotFound
+from partners.ui import current_actor, get_store
+
+store, actor = get_store(), current_actor()
+
+raw = str(st.query_params.get("id", "")).strip()
+if not raw.isdigit():
+    st.title("Commitment")
+    st.caption(
+        "Open a commitment from the Commitments page, a country's page or the worklist, or by its number."
+    )
+    number = st.number_input("Commitment number", min_value=1, step=1, value=None, key="open_number")
+    if number:
+        st.query_params["id"] = str(int(number))
+        st.rerun()
+    if can(actor, UseCase.RESTORE_RECORD):
+        with st.expander("Deleted commitments", icon=":material/delete:"):
+            forms.show_outcome("deleted_commitments_outcome")
+            forms.deleted_list(store, actor, "commitment", key="deleted_commitments")
+    st.stop()
+
+cid = int(raw)
+key = f"c{cid}"
+outcome_key = f"{key}_outcome"
+
+try:
+    detail = read.commitment_detail(store, actor, cid)
+except NotFound:
+    st.title(f"Commitment {cid}")
+    forms.show_outcome(outcome_key)
+    gone = history.deleted_records(store, actor, "commitment") if can(actor, UseCase.VIEW_HISTORY) else None
+    if gone is not None and cid in set(gone.id):
+        st.warning(
+            f"Commitment {cid} has been deleted: it shows nowhere until it is restored.",
+            icon=":material/delete:",
+        )
+        row = gone.set_index("id").loc[cid]
+        if can(actor, UseCase.RESTORE_RECORD):
+            st.button(
+                "Restore this commitment",
+                icon=":material/restore_from_trash:",
+                key=f"{key}_undelete",
+                on_click=lambda version=int(row["version"]): forms.attempt(
+                    lambda: history.restore_deleted(store, actor, "commitment", cid, version),
+                    done=f"Commitment {cid} restored.",
+                    key=outcome_key,
+                ),
+            )
+        with st.expander("History", icon=":material/history:"):
+            forms.history_view(store, actor, "commitment", cid, key=key)
+    else:
+        st.error(f"There is no commitment {cid} that you can see.", icon=":material/search_off:")
+    st.stop()
+
+all_partners, all_countries = queries.partners(store), queries.countries(store)
+partner_names = dict(zip(all_partners.id.astype(int), all_partners.name, strict=True))
+country_names = dict(zip(all_countries.code, all_countries.name, strict=True))
+items = queries.framework_items(store).set_index("key")
+version = int(detail["version"])
+
+st.title(f"Commitment {cid}")
+st.header(forms.plain(detail["title"]))
+facts = [
+    f"Review state: **{detail['review_state'].capitalize()}**",
+    f"Visibility: **{Visibility(detail['visibility']).name.capitalize()}**",
+    f"SMART level: **{smart.level_label(detail['smart_level'])}**",
+]
+if detail["embargo_until"] is not None:
+    facts.append(f"Embargoed until **{detail['embargo_until']:%d %b %Y %H:%M}**")
+if detail["is_demo"]:
+    facts.append("**Demo record** (fictional)")
+st.markdown(" · ".join(facts))
+forms.show_outcome(outcome_key)
+
+# -- review workflow ---------------------------------------------------------------------------------------
+moves = workflow.available(actor, detail)
+if can(actor, UseCase.VIEW_HISTORY) and (last := workflow.last_state_change(store, actor, cid)):
+    why = f": {forms.plain(last['reason'])}" if last["reason"] else ""
+    st.caption(
+        f"Last review step: {last['action'].replace('_', ' ')} by {last['actor']}, "
+        f"{last['changed_at']:%d %b %Y %H:%M}{why}"
+    )
+if moves:
+    with st.container(border=True):
+        st.markdown("**Review**")
+        for move in moves:
+            c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+            reason_key = f"{key}_reason_{move.action}"
+            if move.needs_reason:
+                c1.text_input(f"Why? ({move.label.lower()})", key=reason_key, placeholder="Required")
+            c2.button(
+                move.label,
+                key=f"{key}_move_{move.action}",
+                on_click=lambda move=move, reason_key=reason_key: forms.attempt(
+                    lambda: workflow.transition(
+                        store, actor, cid, move.target, version, reason=st.session_state.get(reason_key, "")
+                    ),
+                    done=f"The commitment is now {move.target.value}.",
+                    key=outcome_key,
+                ),
+            )
+
+left, right = st.columns([3, 2], gap="large")
+
+# -- details, or the edit form ------------------------------------------------------------------------
+with left:
+    edit_round = st.session_state.setdefault(f"{key}_edit_round", 0)
+    editable = can(actor, UseCase.EDIT_COMMITMENT, countries=detail["countries"] or None)
+    editing = editable and st.toggle("Edit this commitment", key=f"{key}_editing_{edit_round}")
+    if editing:
+        form_key = f"{key}_edit{edit_round}"
+        loaded = forms.loaded_version(f"{form_key}_version", version)
+        data = forms.commitment_fields(store, actor, key=form_key, initial=detail, new=False)
+        with st.expander("SMART check", expanded=True):
+            forms.smart_panel(data)
+        may_save = forms.duplicates_gate(store, actor, data, key=form_key, exclude_id=cid)
+        c1, c2 = st.columns(2)
+        if c1.button(
+            "Save changes",
+            type="primary",
+            icon=":material/save:",
+            disabled=not may_save,
+            key=f"{form_key}_save",
+        ):
+            try:
+                records.update_commitment(store, actor, cid, forms.build_commitment(data), loaded)
+            except forms.REFUSALS as exc:
+                forms.show_failure(exc)
+            else:
+                forms.forget(f"{form_key}_version")
+                st.session_state[f"{key}_edit_round"] = edit_round + 1
+                st.session_state[outcome_key] = ("ok", "Changes saved.")
+                st.rerun()
+        if c2.button(
+            "Discard and reload",
+            icon=":material/refresh:",
+            key=f"{form_key}_reload",
+            help="Start again from the version saved now (someone else's change included).",
+        ):
+            forms.forget(f"{form_key}_version")
+            st.session_state[f"{key}_edit_round"] = edit_round + 1
+            st.rerun()
+    else:
+        partners = [
+            f"{partner_names.get(p['partner_id'], p['partner_id'])}"
+            + (" (lead)" if p["role"] == "lead" else "")
+            for p in detail["partners"]
+        ]
+        countries = (
+            ["Global"] if detail["is_global"] else [country_names.get(c, c) for c in detail["countries"]]
+        )
+        linked = [
+            f"{items.loc[k, 'framework']}: {items.loc[k, 'code']} {items.loc[k, 'name']}"
+            if k in items.index
+            else k
+            for k in detail["framework_items"]
+        ]
+        budget = (
+            "" if detail["budget"] is None else f"{detail['budget']:,.2f} {detail['currency'] or ''}".strip()
+        )
+        rows = {
+            "Partners": "; ".join(partners),
+            "Countries": "; ".join(countries),
+            "Framework links": "; ".join(linked) or "none",
+            "Description": detail["description"],
+            "Deliverable": detail["deliverable"],
+            "Indicator": detail["indicator"],
+            "Unit": detail["unit"],
+            "Baseline": "" if detail["baseline"] is None else f"{detail['baseline']:g}",
+            "Target value": "" if detail["target_value"] is None else f"{detail['target_value']:g}",
+            "Start date": "" if detail["start_date"] is None else f"{detail['start_date']:%d %b %Y}",
+            "Deadline": "" if detail["deadline"] is None else f"{detail['deadline']:%d %b %Y}",
+            "Budget": budget,
+        }
+        st.dataframe(
+            pd.DataFrame({"Field": list(rows), "Value": [str(v) for v in rows.values()]}),
+            hide_index=True,
+            width="stretch",
+            key=f"{key}_details",
+        )
+        hints = smart.hints(detail)
+        if hints:
+            st.caption("SMART: " + " ".join(h.message for h in hints))
+
+# -- progress, self-reported and verified side by side ----------------------------------------------
+with right:
+    st.subheader("Progress")
+    both = workflow.status_comparison(store, actor, cid)
+    c1, c2 = st.columns(2)
+    for column, side, title in ((c1, "self_reported", "Self-reported"), (c2, "verified", "Verified")):
+        got = both[side]
+        column.metric(
+            f"{title} status",
+            got["label"] if got else "None yet",
+            help=ReportSource(side).label,
+        )
+        column.caption(f"as of {got['report_date']:%d %b %Y}" if got else "no report")
+    if both["differ"]:
+        st.warning(
+            f"The verified status differs from the partner's. Reason: {forms.plain(both['reason'])}",
+            icon=":material/compare_arrows:",
+        )
+    updates = workflow.progress_updates(store, actor, cid)
+    if updates.empty:
+        st.info("No progress reported yet.")
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "No.": updates.id,
+                    "Date": updates.report_date,
+                    "Status": updates.status.map(status_label),
+                    "Source": updates.source.map(lambda s: ReportSource(s).label),
+                    "Value": updates.indicator_value,
+                    "Narrative": updates.narrative,
+                    "Evidence": updates.evidence_links.map(lambda links: "\n".join(links)),
+                    "Reason": updates.reason,
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key=f"{key}_progress",
+        )
+
+    partner_ids = [p["partner_id"] for p in detail["partners"]]
+    sources = [
+        s
+        for s, use_case in (
+            (ReportSource.SELF_REPORTED, UseCase.RECORD_PROGRESS),
+            (ReportSource.VERIFIED, UseCase.VERIFY_PROGRESS),
+        )
+        if can(actor, use_case, countries=detail["countries"], partners=partner_ids)
+    ]
+    if sources:
+        with st.form(f"{key}_progress_form", clear_on_submit=True):
+            st.markdown("**Record a progress update**")
+            c1, c2 = st.columns(2)
+            report_date = c1.date_input(
+                "Report date", value=date.today(), max_value=date.today(), format="YYYY-MM-DD"
+            )
+            status = c2.selectbox("Status", list(ProgressStatus), format_func=lambda s: s.label)
+            source = st.radio("Source", sources, format_func=lambda s: s.label, horizontal=True)
+            value = st.number_input("Indicator value", value=None, step=1.0, placeholder="optional")
+            narrative = st.text_area("What happened")
+            links = st.text_area("Evidence links (one web address per line)")
+            reason = st.text_input(
+                "Reason (when the verified status differs from the partner's self-reported one)"
+            )
+            if st.form_submit_button("Save progress update", icon=":material/add_task:"):
+                try:
+                    update = records.validated(
+                        ProgressUpdate,
+                        {
+                            "commitment_id": cid,
+                            "report_date": report_date,
+                            "status": status,
+                            "indicator_value": None if value is None else str(value),
+                            "narrative": narrative,
+                            "evidence_links": [line.strip() for line in links.splitlines() if line.strip()],
+                            "source": source,
+                        },
+                    )
+                    records.record_progress(store, actor, update, reason=reason)
+                except forms.REFUSALS as exc:
+                    forms.show_failure(exc)
+                else:
+                    st.session_state[outcome_key] = ("ok", "Progress update saved.")
+                    st.rerun()
+
+    if can(actor, UseCase.DELETE_RECORD) and not updates.empty:
+        with st.expander("Delete or restore progress updates", icon=":material/delete:"):
+            labels = {
+                int(r.id): f"No. {r.id}: {r.report_date:%d %b %Y}, {status_label(r.status)}"
+                for r in updates.itertuples()
+            }
+            pick = st.selectbox("Progress update", list(labels), format_func=labels.get, key=f"{key}_pu_pick")
+            pick_version = int(updates.set_index("id").loc[pick, "version"])
+            forms.delete_button(
+                store,
+                actor,
+                "progress_update",
+                pick,
+                pick_version,
+                key=f"{key}_pu_{pick}",
+                label="Delete this progress update",
+            )
+            st.markdown("**Deleted progress updates**")
+            forms.deleted_list(store, actor, "progress_update", key=f"{key}_pu", commitment_id=cid)
+    for k in [k for k in st.session_state if k.startswith(f"{key}_pu") and k.endswith("_outcome")]:
+        forms.show_outcome(k)
+
+# -- history ------------------------------------------------------------------------------------------
+if can(actor, UseCase.VIEW_HISTORY):
+    with st.expander("History: every change, who made it and when", icon=":material/history:"):
+        forms.history_view(store, actor, "commitment", cid, key=key)
+        if can(actor, UseCase.DELETE_RECORD):
+            st.divider()
+            forms.delete_button(
+                store, actor, "commitment", cid, version, key=key, label="Delete this commitment"
+            )

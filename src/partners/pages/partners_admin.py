@@ -1,0 +1,203 @@
+"""Partners and events: add, edit (refused when someone saved first), delete and restore, with history."""
+
+from datetime import date
+
+import streamlit as st
+
+from partners import forms, queries
+from partners.authz import UseCase, can
+from partners.models import Event, EventKind, Partner, StakeholderType
+from partners.services import records
+from partners.ui import current_actor, get_store
+
+store, actor = get_store(), current_actor()
+st.title("Partners and events")
+if not can(actor, UseCase.MANAGE_PARTNERS):
+    st.info("Only the secretariat adds and edits partners and events.", icon=":material/lock:")
+    st.stop()
+
+countries = queries.countries(store)
+country_names = dict(zip(countries.code, countries.name, strict=True))
+country_options = [None, *country_names]
+
+
+def country_label(code: str | None) -> str:
+    return "None" if code is None else f"{country_names[code]} ({code})"
+
+
+def save(action, *, done: str, version_key: str, round_key: str) -> None:
+    """Run a create or update; on success forget the loaded version and start a fresh form."""
+    try:
+        action()
+    except forms.REFUSALS as exc:
+        forms.show_failure(exc)
+        return
+    forms.forget(version_key)
+    st.session_state[round_key] = st.session_state.get(round_key, 0) + 1
+    st.session_state["admin_outcome"] = ("ok", done)
+    st.rerun()
+
+
+forms.show_outcome("admin_outcome")
+partners_tab, events_tab = st.tabs(["Partners", "Summits, plans and other events"])
+
+# -- partners -----------------------------------------------------------------------------------------
+with partners_tab:
+    partners = queries.partners(store)
+    names = dict(zip(partners.id.astype(int), partners.name, strict=True))
+    pick = st.selectbox(
+        "Partner",
+        [None, *names],
+        format_func=lambda i: "New partner" if i is None else f"{names[i]} (no. {i})",
+        key="partner_pick",
+        help="Choose a partner to edit it, or 'New partner' to add one.",
+    )
+    row = {} if pick is None else records.get_record(store, "partner", pick)
+    version_key, round_key = f"partner_{pick}_version", f"partner_{pick}_round"
+    loaded = forms.loaded_version(version_key, row["version"]) if row else 0
+    with st.form(f"partner_form_{pick}_{st.session_state.get(round_key, 0)}"):
+        name = st.text_input("Name", value=row.get("name", ""), max_chars=300)
+        types = list(StakeholderType)
+        kind = st.selectbox(
+            "Stakeholder type",
+            types,
+            index=types.index(StakeholderType(row["stakeholder_type"])) if row else 0,
+            format_func=lambda t: t.label,
+        )
+        tags = st.multiselect(
+            "Also (for hybrids)",
+            types,
+            default=[StakeholderType(t) for t in row.get("tags", [])],
+            format_func=lambda t: t.label,
+        )
+        hq = st.selectbox(
+            "Headquarters country",
+            country_options,
+            index=country_options.index(row.get("hq_country"))
+            if row.get("hq_country") in country_names
+            else 0,
+            format_func=country_label,
+        )
+        since = st.date_input("Alliance member since", value=row.get("member_since"), format="YYYY-MM-DD")
+        website = st.text_input("Website", value=row.get("website") or "", placeholder="https://")
+        if st.form_submit_button("Save partner" if row else "Add partner", icon=":material/save:"):
+            data = {
+                "name": name,
+                "stakeholder_type": kind,
+                "tags": tags,
+                "hq_country": hq,
+                "member_since": since,
+                "website": website.strip() or None,
+                "is_demo": bool(row.get("is_demo", False)),
+            }
+            if row:
+                save(
+                    lambda: records.update_partner(
+                        store, actor, pick, records.validated(Partner, data), loaded
+                    ),
+                    done=f"Partner {pick} saved.",
+                    version_key=version_key,
+                    round_key=round_key,
+                )
+            else:
+                save(
+                    lambda: records.create_partner(store, actor, records.validated(Partner, data)),
+                    done="Partner added.",
+                    version_key=version_key,
+                    round_key=round_key,
+                )
+    if row:
+        if loaded != row["version"]:
+            st.warning("Someone saved this partner after you opened it. Reload to see their change.")
+        if st.button("Discard and reload", key=f"partner_{pick}_reload", icon=":material/refresh:"):
+            forms.forget(version_key)
+            st.session_state[round_key] = st.session_state.get(round_key, 0) + 1
+            st.rerun()
+        with st.expander("History", icon=":material/history:"):
+            forms.show_outcome(f"partner{pick}_outcome")
+            forms.history_view(store, actor, "partner", pick, key=f"partner{pick}")
+            forms.delete_button(
+                store,
+                actor,
+                "partner",
+                pick,
+                row["version"],
+                key=f"partner{pick}",
+                label="Delete this partner",
+            )
+    with st.expander("Deleted partners", icon=":material/delete:"):
+        forms.show_outcome("deleted_partners_outcome")
+        forms.deleted_list(store, actor, "partner", key="deleted_partners")
+
+# -- events -------------------------------------------------------------------------------------------
+with events_tab:
+    if not can(actor, UseCase.MANAGE_EVENTS):
+        st.info("You may not add or edit summits and plans.")
+        st.stop()
+    events = queries.events(store)
+    event_names = {int(r.id): f"{r.name} ({r.date:%d %b %Y})" for r in events.itertuples()}
+    pick = st.selectbox(
+        "Summit, plan or other event",
+        [None, *event_names],
+        format_func=lambda i: "New event" if i is None else event_names[i],
+        key="event_pick",
+    )
+    row = {} if pick is None else records.get_record(store, "event", pick)
+    version_key, round_key = f"event_{pick}_version", f"event_{pick}_round"
+    loaded = forms.loaded_version(version_key, row["version"]) if row else 0
+    with st.form(f"event_form_{pick}_{st.session_state.get(round_key, 0)}"):
+        name = st.text_input("Name", value=row.get("name", ""), max_chars=300)
+        kinds = list(EventKind)
+        kind = st.selectbox(
+            "Kind",
+            kinds,
+            index=kinds.index(EventKind(row["kind"])) if row else 0,
+            format_func=lambda k: k.label,
+        )
+        day = st.date_input("Date", value=row.get("date", date.today()), format="YYYY-MM-DD")
+        location = st.text_input("Location", value=row.get("location", ""))
+        where = st.selectbox(
+            "Country",
+            country_options,
+            index=country_options.index(row.get("country")) if row.get("country") in country_names else 0,
+            format_func=country_label,
+        )
+        if st.form_submit_button("Save event" if row else "Add event", icon=":material/save:"):
+            data = {
+                "name": name,
+                "kind": kind,
+                "date": day,
+                "location": location,
+                "country": where,
+                "is_demo": bool(row.get("is_demo", False)),
+            }
+            if row:
+                save(
+                    lambda: records.update_event(store, actor, pick, records.validated(Event, data), loaded),
+                    done=f"Event {pick} saved.",
+                    version_key=version_key,
+                    round_key=round_key,
+                )
+            else:
+                save(
+                    lambda: records.create_event(store, actor, records.validated(Event, data)),
+                    done="Event added.",
+                    version_key=version_key,
+                    round_key=round_key,
+                )
+    if row:
+        if loaded != row["version"]:
+            st.warning("Someone saved this event after you opened it. Reload to see their change.")
+        if st.button("Discard and reload", key=f"event_{pick}_reload", icon=":material/refresh:"):
+            forms.forget(version_key)
+            st.session_state[round_key] = st.session_state.get(round_key, 0) + 1
+            st.rerun()
+        with st.expander("History", icon=":material/history:"):
+            forms.show_outcome(f"event{pick}_outcome")
+            forms.history_view(store, actor, "event", pick, key=f"event{pick}")
+            forms.delete_button(
+                store, actor, "event", pick, row["version"], key=f"event{pick}", label="Delete this event"
+            )
+    with st.expander("Deleted events", icon=":material/delete:"):
+        forms.show_outcome("deleted_events_outcome")
+        forms.deleted_list(store, actor, "event", key="deleted_events")

@@ -1,0 +1,211 @@
+"""History of every record: who changed what and when; soft deletes the secretariat can undo; restoring an
+earlier version in one action.
+
+Every write already leaves an audit entry (actor, time, action, before, after) in the same transaction
+as the change. Here the secretariat reads those entries, deletes a record (softly: ``deleted_at`` is set,
+every view stops showing it), brings a deleted record back, or writes an earlier version's snapshot back
+over the record. Each of these is itself an audit entry, so nothing is ever silently lost.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from partners import queries
+from partners.authz import UseCase, authorize
+from partners.models import Actor, CapabilityAssessment, Commitment, Event, Partner, ProgressUpdate
+from partners.services import records
+from partners.services.records import (
+    NotFound,
+    ValidationFailed,
+    audit_entry,
+    ensure_version,
+    record_snapshot,
+    validated,
+    versioned_write,
+)
+from partners.storage import ENTITY_TABLES, Store
+
+#: Fields of a snapshot that describe the stored row rather than its content (never restored).
+_BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at", "deleted_at", "reason_for_change"})
+
+#: How each action reads in a history view.
+ACTION_LABELS = {
+    "create": "Created",
+    "update": "Edited",
+    "delete": "Deleted",
+    "undelete": "Restored after deletion",
+    "restore": "Earlier version restored",
+    "submit": "Submitted for review",
+    "verify": "Verified",
+    "send_back": "Sent back to draft",
+    "publish": "Published",
+    "unpublish": "Unpublished",
+    "withdraw": "Withdrawn",
+    "reinstate": "Reinstated as a draft",
+}
+
+
+def _check_entity(entity: str) -> str:
+    if entity not in ENTITY_TABLES:
+        raise ValidationFailed([f"'{entity}' is not a kind of record ({', '.join(ENTITY_TABLES)})"])
+    return entity
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[tuple[str, Any, Any]]:
+    """The fields that differ between two snapshots: (field, before, after), bookkeeping left out."""
+    before, after = before or {}, after or {}
+    keys = [k for k in {**before, **after} if k not in _BOOKKEEPING]
+    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def history(store: Store, actor: Actor, entity: str, record_id: int) -> list[dict[str, Any]]:
+    """Every audit entry of one record, oldest first, each with its ``changes`` and a readable ``what``."""
+    authorize(actor, UseCase.VIEW_HISTORY)
+    _check_entity(entity)
+    entries = store.history(entity, record_id)
+    for e in entries:
+        e["what"] = ACTION_LABELS.get(e["action"], e["action"].replace("_", " ").capitalize())
+        e["changes"] = changes(e["before"], e["after"])
+    return entries
+
+
+def deleted_records(
+    store: Store, actor: Actor, entity: str, *, commitment_id: int | None = None
+) -> pd.DataFrame:
+    """The soft-deleted records of one kind (progress updates: of one commitment), newest deletion first."""
+    authorize(actor, UseCase.VIEW_HISTORY)
+    return queries.deleted_records(store, ENTITY_TABLES[_check_entity(entity)], commitment_id=commitment_id)
+
+
+# -- delete and undelete -------------------------------------------------------------------------
+
+
+def _refuse_delete_in_use(store: Store, entity: str, record_id: int) -> None:
+    if entity not in ("partner", "event"):
+        return
+    using = queries.live_commitments_using(store, entity, record_id)
+    if using:
+        shown = ", ".join(map(str, using[:10])) + (" …" if len(using) > 10 else "")
+        what = "takes part in" if entity == "partner" else "is where these were made:"
+        raise ValidationFailed([
+            f"This {entity} {what} commitment{'s' if len(using) > 1 else ''} {shown}; "
+            "change or delete those first"
+        ])
+
+
+def delete_record(store: Store, actor: Actor, entity: str, record_id: int, expected_version: int) -> int:
+    """Soft-delete a record: it disappears from every view and export, and stays restorable."""
+    authorize(actor, UseCase.DELETE_RECORD)
+    _check_entity(entity)
+    with versioned_write(store, entity, record_id, expected_version):
+        before = record_snapshot(store, entity, record_id)
+        if before["deleted_at"] is not None:
+            raise ValidationFailed([f"This {entity.replace('_', ' ')} is already deleted"])
+        ensure_version(store, entity, before, expected_version)
+        _refuse_delete_in_use(store, entity, record_id)
+        version = store.update_row(entity, record_id, {"deleted_at": datetime.now()}, expected_version)
+        after = record_snapshot(store, entity, record_id)
+        store.audit(audit_entry(actor, "delete", entity, record_id, before=before, after=after))
+    return version
+
+
+def _refuse_undelete_dangling(store: Store, entity: str, row: dict[str, Any]) -> None:
+    """A restored record must not point at records that are deleted now."""
+    problems = []
+    if entity == "commitment":
+        ids = [p["partner_id"] for p in row["partners"]]
+        gone = set(ids) - store.existing_keys("partners", "id", ids)
+        if gone:
+            problems.append(f"Partners: restore partner {', '.join(map(str, sorted(gone)))} first")
+        if row["event_id"] is not None and not store.existing_keys("events", "id", [row["event_id"]]):
+            problems.append(f"Event: restore summit or plan {row['event_id']} first")
+    if entity == "progress_update" and not store.existing_keys("commitments", "id", [row["commitment_id"]]):
+        problems.append(f"Commitment: restore commitment {row['commitment_id']} first")
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def restore_deleted(store: Store, actor: Actor, entity: str, record_id: int, expected_version: int) -> int:
+    """Bring a soft-deleted record back into every view (recorded as 'undelete')."""
+    authorize(actor, UseCase.RESTORE_RECORD)
+    _check_entity(entity)
+    with versioned_write(store, entity, record_id, expected_version):
+        before = record_snapshot(store, entity, record_id)
+        if before["deleted_at"] is None:
+            raise ValidationFailed([f"This {entity.replace('_', ' ')} is not deleted"])
+        ensure_version(store, entity, before, expected_version)
+        _refuse_undelete_dangling(store, entity, before)
+        version = store.update_row(entity, record_id, {"deleted_at": None}, expected_version)
+        after = record_snapshot(store, entity, record_id)
+        store.audit(audit_entry(actor, "undelete", entity, record_id, before=before, after=after))
+    return version
+
+
+# -- restore an earlier version ---------------------------------------------------------------------
+
+
+def _content(
+    snapshot: dict[str, Any], model: type, *, rename: dict[str, str] | None = None
+) -> dict[str, Any]:
+    rename = rename or {}
+    data = {rename.get(k, k): v for k, v in snapshot.items()}
+    return {k: v for k, v in data.items() if k in model.model_fields and k not in _BOOKKEEPING}
+
+
+def restore_version(
+    store: Store, actor: Actor, entity: str, record_id: int, audit_entry_id: int, expected_version: int
+) -> int:
+    """Write back the record as it was after the change ``audit_entry_id`` (one of its history entries).
+
+    The content comes back (for a commitment: its partners, countries and framework links too); the
+    review state of a commitment stays as it is now, since it moves only through the workflow. Recorded
+    as 'restore', naming the entry restored. Returns the new version.
+    """
+    authorize(actor, UseCase.RESTORE_RECORD)
+    _check_entity(entity)
+    entry = next((e for e in store.history(entity, record_id) if e["id"] == audit_entry_id), None)
+    if entry is None:
+        what = f"{entity.replace('_', ' ')} {record_id}"
+        raise NotFound(f"change {audit_entry_id} is not in the history of {what}")
+    snapshot = entry["after"]
+    if entry["action"] == "delete" or not snapshot:
+        raise ValidationFailed(["That change deleted the record; restore the deleted record instead"])
+    current = record_snapshot(store, entity, record_id)
+    if current["deleted_at"] is not None:
+        raise ValidationFailed([f"This {entity.replace('_', ' ')} is deleted; restore it first"])
+    note = {"restored_from": audit_entry_id}
+    keep = {"is_demo": current.get("is_demo", False)}
+
+    if entity == "commitment":
+        data = _content(snapshot, Commitment) | keep | {"review_state": current["review_state"]}
+        model = validated(Commitment, data)
+        return records.update_commitment(
+            store, actor, record_id, model, expected_version, action="restore", note=note
+        )
+    if entity == "partner":
+        model = validated(Partner, _content(snapshot, Partner) | keep)
+        return records.update_partner(
+            store, actor, record_id, model, expected_version, action="restore", note=note
+        )
+    if entity == "event":
+        model = validated(Event, _content(snapshot, Event) | keep)
+        return records.update_event(
+            store, actor, record_id, model, expected_version, action="restore", note=note
+        )
+
+    if entity == "progress_update":
+        model = validated(ProgressUpdate, _content(snapshot, ProgressUpdate) | keep)
+        values = records.progress_columns(model, snapshot.get("reason", ""))
+    else:
+        rename = {"country_code": "country", "capability_key": "capability"}
+        data = _content(snapshot, CapabilityAssessment, rename=rename) | keep
+        model = validated(CapabilityAssessment, data)
+        values = records.assessment_columns(model)
+    with versioned_write(store, entity, record_id, expected_version):
+        return records.save_record(
+            store, actor, entity, record_id, values, expected_version, action="restore", note=note
+        )

@@ -1,0 +1,331 @@
+"""Use cases for the people who sign in: their role and scope, managed by e-mail address.
+
+Every change is authorised (``MANAGE_USERS``), validated with one plain sentence per problem, and written
+in one transaction together with its audit entry. ``account_for_sign_in`` is the one read without a
+permission check: it is how the app learns who a signed-in person is, before there is an actor to check.
+
+The SQL for the ``users`` table (migration 002) lives in the small repository section at the end of this
+module, parameterised like the rest of the storage code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import duckdb
+from pydantic import BaseModel, ConfigDict
+
+from partners.authz import UseCase, authorize
+from partners.models import Actor, Role
+from partners.services.records import NotFound, ValidationFailed
+from partners.storage import AuditEntry, ConcurrentEditError, Store
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+#: The roles that can be given to someone. The public role is what everyone else has.
+ASSIGNABLE_ROLES: tuple[Role, ...] = tuple(r for r in Role if r is not Role.PUBLIC)
+
+
+class UserAccount(BaseModel):
+    """A person who may sign in, with the role and scope the secretariat gave them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    email: str
+    name: str = ""
+    role: Role
+    countries: tuple[str, ...] = ()
+    partners: tuple[int, ...] = ()
+    active: bool = True
+    version: int = 1
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def actor(self) -> Actor:
+        """The actor this account acts as: its role and scope, or the public once deactivated."""
+        if not self.active:
+            return Actor(identity=self.email, role=Role.PUBLIC, name=self.name)
+        return Actor(
+            identity=self.email,
+            role=self.role,
+            countries=frozenset(self.countries),
+            partners=frozenset(self.partners),
+            name=self.name,
+        )
+
+
+def normalise_email(text: str) -> str:
+    """E-mail addresses are compared case-insensitively: stored trimmed and lower-cased."""
+    return str(text or "").strip().lower()
+
+
+# -- use cases -----------------------------------------------------------------------------------
+
+
+def list_users(store: Store, actor: Actor) -> list[UserAccount]:
+    """Everyone with a role, active ones first, by e-mail."""
+    authorize(actor, UseCase.MANAGE_USERS)
+    return [UserAccount(**row) for row in _select(store)]
+
+
+def get_user(store: Store, actor: Actor, email: str) -> UserAccount:
+    authorize(actor, UseCase.MANAGE_USERS)
+    return _require(store, normalise_email(email))
+
+
+def add_user(
+    store: Store,
+    actor: Actor,
+    email: str,
+    role: Role | str,
+    *,
+    name: str = "",
+    countries: Iterable[str] = (),
+    partners: Iterable[int | str] = (),
+) -> UserAccount:
+    """Give someone a role. Country focal points need their countries, partner contributors their partners."""
+    authorize(actor, UseCase.MANAGE_USERS)
+    values = _validated(store, email, role, name, countries, partners)
+    with store.transaction():
+        existing = _find(store, values["email"])
+        if existing is not None:
+            raise ValidationFailed(
+                [f"E-mail: {existing.email} already has a role ({existing.role.label}); change it instead"]
+            )
+        try:
+            _insert(store, values)
+        except duckdb.ConstraintException as exc:  # someone added the same address at the same moment
+            problem = f"E-mail: {values['email']} already has a role; reload the list"
+            raise ValidationFailed([problem]) from exc
+        created = _require(store, values["email"])
+        store.audit(_entry(actor, "create", created, after=_snapshot(created)))
+    return created
+
+
+def update_user(
+    store: Store,
+    actor: Actor,
+    email: str,
+    *,
+    role: Role | str,
+    name: str = "",
+    countries: Iterable[str] = (),
+    partners: Iterable[int | str] = (),
+    active: bool = True,
+    expected_version: int,
+) -> UserAccount:
+    """Change someone's role, scope, name or status, if nobody saved a change since ``expected_version``."""
+    authorize(actor, UseCase.MANAGE_USERS)
+    values = _validated(store, email, role, name, countries, partners)
+    values["active"] = bool(active)
+    with store.transaction():
+        before = _require(store, values["email"])
+        _keep_an_admin(store, before, values["role"], values["active"])
+        _update(store, values, expected_version)
+        after = _require(store, values["email"])
+        store.audit(_entry(actor, "update", after, before=_snapshot(before), after=_snapshot(after)))
+    return after
+
+
+def set_active(store: Store, actor: Actor, email: str, active: bool, *, expected_version: int) -> UserAccount:
+    """Deactivate someone (they become the public at their next page view) or reactivate them."""
+    authorize(actor, UseCase.MANAGE_USERS)
+    current = _require(store, normalise_email(email))
+    return update_user(
+        store,
+        actor,
+        current.email,
+        role=current.role,
+        name=current.name,
+        countries=current.countries,
+        partners=current.partners,
+        active=active,
+        expected_version=expected_version,
+    )
+
+
+def account_for_sign_in(store: Store, email: str) -> UserAccount | None:
+    """The account of a signed-in e-mail address, if any (no permission check: this *is* the check)."""
+    email = normalise_email(email)
+    if not email:
+        return None
+    return _find(store, email)
+
+
+# -- validation ----------------------------------------------------------------------------------
+
+
+def _validated(
+    store: Store,
+    email: str,
+    role: Role | str,
+    name: str,
+    countries: Iterable[str],
+    partners: Iterable[int | str],
+) -> dict[str, Any]:
+    problems: list[str] = []
+    address = normalise_email(email)
+    if not _EMAIL.match(address):
+        shown = str(email or "").strip() or "(empty)"
+        problems.append(f"E-mail: '{shown}' is not an e-mail address (for example amina@interior.go.ke)")
+
+    parsed_role: Role | None
+    try:
+        parsed_role = role if isinstance(role, Role) else Role.parse(role)
+    except ValueError:
+        parsed_role = None
+        allowed = ", ".join(r.label for r in ASSIGNABLE_ROLES)
+        problems.append(f"Role: '{role}' is not one of: {allowed}")
+    if parsed_role is Role.PUBLIC:
+        problems.append(
+            "Role: everyone without a role is the public already; choose a role, or deactivate the user"
+        )
+
+    codes: list[str] = []
+    for code in countries:
+        code = str(code).strip().upper()
+        if code and code not in codes:
+            codes.append(code)
+    known = store.existing_keys("countries", "code", codes)
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        problems.append(
+            f"Countries: unknown country code {', '.join(unknown)} "
+            "(use ISO 3166-1 alpha-3 codes such as KEN, GBR, PHL)"
+        )
+
+    ids: list[int] = []
+    for raw in partners:
+        try:
+            pid = int(str(raw).strip())
+        except ValueError:
+            problems.append(f"Partners: '{raw}' is not a partner id (a whole number)")
+            continue
+        if pid not in ids:
+            ids.append(pid)
+    missing = sorted(set(ids) - store.existing_keys("partners", "id", ids))
+    if missing:
+        problems.append(f"Partners: unknown partner id {', '.join(map(str, missing))}")
+
+    if parsed_role is Role.COUNTRY_FOCAL_POINT and not codes:
+        problems.append("Countries: a country focal point needs at least one country")
+    if parsed_role is Role.PARTNER_CONTRIBUTOR and not ids:
+        problems.append(
+            "Partners: a partner contributor needs at least one partner (the organisation they report for)"
+        )
+    if parsed_role not in (None, Role.COUNTRY_FOCAL_POINT) and codes:
+        problems.append(
+            f"Countries: only a country focal point has countries; leave them empty for a {parsed_role.label}"
+        )
+    if parsed_role not in (None, Role.PARTNER_CONTRIBUTOR) and ids:
+        problems.append(
+            f"Partners: only a partner contributor has partners; leave them empty for a {parsed_role.label}"
+        )
+
+    if problems:
+        raise ValidationFailed(problems)
+    return {
+        "email": address,
+        "name": str(name or "").strip(),
+        "role": parsed_role,
+        "countries": sorted(codes),
+        "partners": sorted(ids),
+    }
+
+
+def _keep_an_admin(store: Store, before: UserAccount, role: Role, active: bool) -> None:
+    """Nobody may demote or deactivate the last active admin: the app would have nobody to manage roles."""
+    was_admin = before.active and before.role is Role.ADMIN
+    stays_admin = active and role is Role.ADMIN
+    if was_admin and not stays_admin and _active_admins(store, excluding=before.email) == 0:
+        raise ValidationFailed(
+            [f"Role: {before.email} is the last active admin; make someone else an admin first"]
+        )
+
+
+def _entry(actor: Actor, action: str, user: UserAccount, before=None, after=None) -> AuditEntry:
+    return AuditEntry(
+        actor=actor.identity,
+        actor_role=actor.role.value,
+        action=action,
+        entity="user",
+        entity_id=user.email,
+        before=before,
+        after=after,
+    )
+
+
+def _snapshot(user: UserAccount) -> dict[str, Any]:
+    return user.model_dump(mode="json", exclude={"created_at", "updated_at"})
+
+
+def _require(store: Store, email: str) -> UserAccount:
+    found = _find(store, email)
+    if found is None:
+        raise NotFound(f"there is no user with the e-mail address {email}")
+    return found
+
+
+# -- repository: the SQL for the users table -----------------------------------------------------
+
+def _select(store: Store) -> list[dict[str, Any]]:
+    return store.query_rows(
+        "SELECT email, name, role, countries, partners, active, version, created_at, updated_at"
+        " FROM users ORDER BY active DESC, email"
+    )
+
+
+def _find(store: Store, email: str) -> UserAccount | None:
+    rows = store.query_rows(
+        "SELECT email, name, role, countries, partners, active, version, created_at, updated_at"
+        " FROM users WHERE email = ?",
+        [email],
+    )
+    return UserAccount(**rows[0]) if rows else None
+
+
+def _active_admins(store: Store, *, excluding: str) -> int:
+    return int(
+        store.scalar(
+            "SELECT count(*) FROM users WHERE active AND role = ? AND email <> ?",
+            [Role.ADMIN.value, excluding],
+        )
+    )
+
+
+def _insert(store: Store, values: dict[str, Any]) -> None:
+    store.cur.execute(
+        "INSERT INTO users (email, name, role, countries, partners)"
+        " VALUES (?, ?, ?, ?::VARCHAR[], ?::INTEGER[])",
+        [values["email"], values["name"], values["role"].value, values["countries"], values["partners"]],
+    )
+
+
+def _update(store: Store, values: dict[str, Any], expected_version: int) -> None:
+    row = store.cur.execute(
+        "UPDATE users SET name = ?, role = ?, countries = ?::VARCHAR[], partners = ?::INTEGER[], active = ?,"
+        " updated_at = current_localtimestamp(), version = version + 1"
+        " WHERE email = ? AND version = ? RETURNING version",
+        [
+            values["name"],
+            values["role"].value,
+            values["countries"],
+            values["partners"],
+            values["active"],
+            values["email"],
+            expected_version,
+        ],
+    ).fetchone()
+    if row is None:
+        last = store.scalar(
+            "SELECT actor || ' at ' || strftime(changed_at, '%Y-%m-%d %H:%M') FROM audit_log"
+            " WHERE entity = 'user' AND entity_id = ? ORDER BY changed_at DESC, id DESC LIMIT 1",
+            [values["email"]],
+        )
+        raise ConcurrentEditError(
+            f"the user {values['email']} was changed by {last or 'someone else'}; "
+            "reload to see their change, then make yours again"
+        )

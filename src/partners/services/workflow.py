@@ -1,0 +1,190 @@
+"""The review workflow of a commitment: draft -> submitted -> verified -> published, and withdrawn.
+
+``TRANSITIONS`` is the whole rule book: which state may move to which, and the use case (in the
+permission table, ``partners.authz``) the acting user needs for it. Pages offer only the moves
+``available`` returns; ``transition`` checks everything again.
+
+The partner's self-reported status and the secretariat's verified status are kept side by side
+(``status_comparison``), with the reason when they differ.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from partners import queries
+from partners.authz import UseCase, authorize, can
+from partners.models import Actor, ProgressStatus, ReviewState
+from partners.services import read
+from partners.services.records import (
+    NotFound,
+    ValidationFailed,
+    audit_entry,
+    ensure_version,
+    get_commitment,
+    record_snapshot,
+    versioned_write,
+    without_timestamps,
+)
+from partners.storage import Store
+
+D, S, V, P, W = (
+    ReviewState.DRAFT,
+    ReviewState.SUBMITTED,
+    ReviewState.VERIFIED,
+    ReviewState.PUBLISHED,
+    ReviewState.WITHDRAWN,
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move. ``action`` names it in the audit log; ``label`` is the button."""
+
+    source: ReviewState
+    target: ReviewState
+    use_case: UseCase
+    action: str
+    label: str
+    done: str  # "withdrawn": the commitment is ... (for messages)
+    needs_reason: bool = False
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(D, S, UseCase.SUBMIT_COMMITMENT, "submit", "Submit for review", "submitted"),
+    Transition(S, V, UseCase.VERIFY_COMMITMENT, "verify", "Verify", "verified"),
+    Transition(S, D, UseCase.VERIFY_COMMITMENT, "send_back", "Send back to draft", "sent back", True),
+    Transition(V, P, UseCase.PUBLISH_COMMITMENT, "publish", "Publish", "published"),
+    Transition(P, V, UseCase.PUBLISH_COMMITMENT, "unpublish", "Unpublish", "unpublished", True),
+    *(
+        Transition(state, W, UseCase.WITHDRAW_COMMITMENT, "withdraw", "Withdraw", "withdrawn", True)
+        for state in (D, S, V, P)
+    ),
+    Transition(W, D, UseCase.WITHDRAW_COMMITMENT, "reinstate", "Reinstate as a draft", "reinstated", True),
+)
+
+#: The audit actions that are state changes (for history views).
+STATE_ACTIONS = frozenset(t.action for t in TRANSITIONS)
+
+
+def find_transition(source: ReviewState | str, target: ReviewState | str) -> Transition | None:
+    source, target = ReviewState(source), ReviewState(target)
+    return next((t for t in TRANSITIONS if t.source is source and t.target is target), None)
+
+
+def use_cases_to_reach(state: ReviewState | str) -> list[UseCase]:
+    """The use cases along the shortest path from draft to ``state`` (logging a commitment in that state
+    needs all of them)."""
+    state = ReviewState(state)
+    paths: dict[ReviewState, list[UseCase]] = {D: []}
+    todo = deque([D])
+    while todo:
+        here = todo.popleft()
+        for t in TRANSITIONS:
+            if t.source is here and t.target not in paths:
+                paths[t.target] = [*paths[here], t.use_case]
+                todo.append(t.target)
+    return paths[state]
+
+
+def available(actor: Actor, commitment: dict[str, Any]) -> list[Transition]:
+    """The moves this actor may make on this commitment now (what a page offers)."""
+    state = ReviewState(commitment["review_state"])
+    countries = commitment.get("countries") or None
+    return [t for t in TRANSITIONS if t.source is state and can(actor, t.use_case, countries=countries)]
+
+
+def _refusal(current: ReviewState, target: ReviewState) -> str:
+    # State names, not labels: "verified" shares its label with ReportSource.VERIFIED's.
+    allowed = [t.target.value for t in TRANSITIONS if t.source is current]
+    return (
+        f"Review state: a {current.value} commitment cannot become {target.value}; "
+        f"it can become {' or '.join(allowed)}"
+    )
+
+
+def transition(
+    store: Store,
+    actor: Actor,
+    commitment_id: int,
+    target: ReviewState | str,
+    expected_version: int,
+    reason: str = "",
+) -> int:
+    """Move a commitment to ``target`` if the workflow allows it and the actor may; returns the new version.
+
+    Recorded in the audit log as the transition's action, with the full record before and after and the
+    reason.
+    """
+    try:
+        target = ReviewState(target)
+    except ValueError:
+        raise ValidationFailed([f"Review state: '{target}' is not one of {', '.join(ReviewState)}"]) from None
+    reason = reason.strip()
+    with versioned_write(store, "commitment", commitment_id, expected_version):
+        before = get_commitment(store, commitment_id)
+        ensure_version(store, "commitment", before, expected_version)
+        current = ReviewState(before["review_state"])
+        move = find_transition(current, target)
+        if move is None:
+            raise ValidationFailed([_refusal(current, target)])
+        authorize(actor, move.use_case, countries=before["countries"] or None)
+        if move.needs_reason and not reason:
+            raise ValidationFailed([f"Reason: say why the commitment is {move.done}"])
+        values = {"review_state": target.value}
+        version = store.update_row("commitment", commitment_id, values, expected_version)
+        after = record_snapshot(store, "commitment", commitment_id) | {"reason": reason}
+        before = without_timestamps(before)
+        store.audit(audit_entry(actor, move.action, "commitment", commitment_id, before=before, after=after))
+    return version
+
+
+def last_state_change(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any] | None:
+    """The latest workflow move on a commitment (who, when, what, why), for the commitment page."""
+    authorize(actor, UseCase.VIEW_HISTORY)
+    moves = [e for e in store.history("commitment", commitment_id) if e["action"] in STATE_ACTIONS]
+    if not moves:
+        return None
+    last = moves[-1]
+    return {
+        "action": last["action"],
+        "actor": last["actor"],
+        "changed_at": last["changed_at"],
+        "state": (last["after"] or {}).get("review_state"),
+        "reason": (last["after"] or {}).get("reason", ""),
+    }
+
+
+def _require_visible(store: Store, actor: Actor, commitment_id: int) -> None:
+    only_this = queries.CommitmentFilter(ids=(commitment_id,))
+    if queries.commitments(store, read.view_scope(actor), only_this).empty:
+        raise NotFound(f"there is no commitment {commitment_id} that you can see")
+
+
+def progress_updates(store: Store, actor: Actor, commitment_id: int) -> pd.DataFrame:
+    """A commitment's progress updates, newest first, with source and reason (for anyone who may see it)."""
+    _require_visible(store, actor, commitment_id)
+    return queries.progress_updates(store, commitment_id)
+
+
+def status_comparison(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
+    """The partner's latest self-reported status and the secretariat's latest verified one, side by side,
+    whether they differ, and the reason given for the verified one (for anyone who may see the commitment).
+    """
+    _require_visible(store, actor, commitment_id)
+    both = queries.status_comparison(store, commitment_id)
+    claimed, verified = both["self_reported"], both["verified"]
+
+    def side(row: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if row is None else {**row, "label": ProgressStatus(row["status"]).label}
+
+    return {
+        "self_reported": side(claimed),
+        "verified": side(verified),
+        "differ": bool(claimed and verified and claimed["status"] != verified["status"]),
+        "reason": verified["reason"] if verified else "",
+    }

@@ -1,0 +1,291 @@
+"""The real sign-in flow in Chromium: `streamlit run` with an `[auth]` section pointing at oidc-provider-mock.
+
+The provider runs in this process on a free port; the app runs as a separate server with its own secrets
+file (``--secrets.files``, in a temporary directory: no secrets.toml is ever written into the repository)
+and a database holding a few records of two countries, so every row shown can be checked by its title.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, free_port, wait_for_http
+from partners.models import (
+    SYSTEM,
+    CapabilityAssessment,
+    Commitment,
+    CommitmentPartner,
+    Partner,
+    PartnerRole,
+    ReviewState,
+    StakeholderType,
+    Visibility,
+)
+from partners.services import records, setup, users
+from partners.storage import Store
+
+pytestmark = pytest.mark.browser
+
+AMINA = "amina@interior.go.ke"  # country focal point for Kenya
+OLIVER = "oliver@homeoffice.gov.uk"  # country focal point for the United Kingdom
+TIMEOUT = 30_000  # ms, for any one thing to appear
+
+
+@dataclass(frozen=True)
+class AuthApp:
+    url: str
+    provider: str
+    client_secret: str
+    cookie_secret: str
+    log: Path
+
+
+@pytest.fixture(scope="module")
+def oidc_provider() -> Iterator[str]:
+    """oidc-provider-mock on a free port, with the two people who will sign in."""
+    from oidc_provider_mock import User, run_server_in_thread
+
+    people = [
+        User(sub=AMINA, claims={"email": AMINA, "email_verified": True, "name": "Amina Odhiambo"}),
+        User(sub=OLIVER, claims={"email": OLIVER, "email_verified": True, "name": "Oliver Smith"}),
+    ]
+    with run_server_in_thread(port=free_port(), user_claims=people) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+def _pledge(partner_id: int, country: str, title: str, public: bool) -> Commitment:
+    return Commitment(
+        title=title,
+        partners=[CommitmentPartner(partner_id=partner_id, role=PartnerRole.LEAD)],
+        countries=[country],
+        visibility=Visibility.PUBLIC if public else Visibility.PRIVATE,
+        review_state=ReviewState.PUBLISHED if public else ReviewState.SUBMITTED,
+    )
+
+
+def _records(path: Path) -> None:
+    """Per country: a public pledge, a private one, a published and a private capability assessment."""
+    store = Store.open(path)
+    setup.load_reference(store, SYSTEM)
+    for code, country in (("KEN", "Kenya"), ("GBR", "United Kingdom")):
+        pid = records.create_partner(
+            store, SYSTEM, Partner(name=f"{country} ministry", stakeholder_type=StakeholderType.GOVERNMENT,
+                                   hq_country=code),
+        )
+        records.log_commitment(store, SYSTEM, _pledge(pid, code, f"{country} public pledge", public=True))
+        records.log_commitment(store, SYSTEM, _pledge(pid, code, f"{country} private pledge", public=False))
+        for capability, published in (("MNR-2016:1", True), ("MNR-2016:2", False)):
+            assessment = CapabilityAssessment(
+                country=code, capability=capability, assessed_on=date(2025, 3, 1), phase=2,
+                published=published,
+            )
+            records.record_assessment(store, SYSTEM, assessment)
+    users.add_user(store, SYSTEM, AMINA, "country_focal_point", countries=["KEN"])
+    users.add_user(store, SYSTEM, OLIVER, "country_focal_point", countries=["GBR"])
+    store.db.close()
+
+
+@pytest.fixture(scope="module")
+def auth_app(oidc_provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthApp]:
+    """`streamlit run streamlit_app.py` with sign-in configured, on a free port, logging to a file."""
+    work = tmp_path_factory.mktemp("auth-app")
+    db = work / "auth.duckdb"
+    _records(db)
+    port = free_port()
+    client_secret, cookie_secret = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
+    secrets_file = work / "secrets.toml"
+    secrets_file.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+        f'cookie_secret = "{cookie_secret}"\n'
+        'client_id = "partners-tests"\n'
+        f'client_secret = "{client_secret}"\n'
+        f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    log = work / "streamlit.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    env |= {"PARTNERS_DB": str(db), "STREAMLIT_LOGGER_LEVEL": "debug"}
+    env.pop("PARTNERS_ALLOW_OPEN_ACCESS", None)
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+             "--secrets.files", str(secrets_file)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
+            yield AuthApp(f"http://localhost:{port}", oidc_provider, client_secret, cookie_secret, log)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    shutil.rmtree(work, ignore_errors=True)  # the secrets file goes with it
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def sidebar(page):
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def open_country(page, app: AuthApp, code: str) -> None:
+    page.goto(f"{app.url}/countries?country={code}", wait_until="domcontentloaded")
+    country_shown(page, code)
+
+
+def country_shown(page, code: str) -> None:
+    """Wait until the country page for ``code`` is drawn, its tables included."""
+    name = {"KEN": "Kenya", "GBR": "United Kingdom"}[code]
+    page.locator('[data-testid="stHeading"]').filter(has_text=re.compile(f"^{name}$")).first.wait_for(
+        timeout=TIMEOUT
+    )
+    expect_no_spinner(page)
+    # The grid draws its rows on a canvas and keeps them in an accessible table: wait for its cells.
+    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+    cells.first.wait_for(state="attached", timeout=TIMEOUT)
+
+
+def expect_no_spinner(page) -> None:
+    """Wait until the script run is over (Streamlit shows a running indicator while it works)."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=TIMEOUT)
+
+
+def shown_text(page) -> str:
+    """Everything on the page a person can read, table cells included (the grid's accessible table)."""
+    return page.locator('[data-testid="stMain"]').text_content() or ""
+
+
+def sign_in(page, app: AuthApp, email: str) -> None:
+    page.goto(app.url, wait_until="domcontentloaded")
+    sidebar(page).get_by_role("button", name="Sign in").click(timeout=TIMEOUT)
+    page.wait_for_url(f"{app.provider}/oauth2/authorize**", timeout=TIMEOUT)
+    page.get_by_placeholder("sub").fill(email)
+    page.get_by_role("button", name="Authorize", exact=True).click()
+    page.wait_for_url(re.compile(re.escape(app.url) + r"/?(overview)?$"), timeout=TIMEOUT)
+    sidebar(page).get_by_text("Signed in as").wait_for(timeout=TIMEOUT)
+
+
+def sign_out(page, app: AuthApp) -> None:
+    sidebar(page).get_by_role("button", name="Sign out").click(timeout=TIMEOUT)
+    # The provider's end-session page (the mock asks to confirm), then back to the app.
+    page.wait_for_url(f"{app.provider}/oauth2/end_session**", timeout=TIMEOUT)
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(re.compile(re.escape(app.url) + r"/?(overview)?$"), timeout=TIMEOUT)
+    sidebar(page).get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT)
+
+
+def assert_no_secret(app: AuthApp, *texts: str) -> None:
+    for text in (*texts, app.log.read_text(encoding="utf-8")):
+        assert app.client_secret not in text, "the client secret leaked"
+        assert app.cookie_secret not in text, "the cookie secret leaked"
+
+
+# -- the tests -----------------------------------------------------------------------------------------
+
+
+def test_a_focal_point_signs_in_sees_their_countrys_private_records_only_and_signs_out(
+    auth_app: AuthApp, browser, artifacts: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    pages_seen: list[str] = []
+    try:
+        # Anonymous: the public pledge and the published assessment only.
+        open_country(page, auth_app, "KEN")
+        text = shown_text(page)
+        assert "Kenya public pledge" in text
+        assert "Kenya private pledge" not in text
+        assert "assessments are private" not in text
+        assert sidebar(page).get_by_role("button", name="Sign in").is_visible()
+        pages_seen.append(page.content())
+
+        sign_in(page, auth_app, AMINA)
+        caption = sidebar(page).get_by_text("Signed in as").inner_text()
+        assert "Amina Odhiambo" in caption and "Country focal point for KEN" in caption
+        assert not page.get_by_role("link", name="Users and roles").count()  # not an admin
+        pages_seen.append(page.content())
+
+        # Her own country: the private pledge and the private assessment.
+        open_country(page, auth_app, "KEN")
+        text = shown_text(page)
+        assert "Kenya private pledge" in text and "Kenya public pledge" in text
+        assert "1 of these 2 assessments are private" in text
+        page.screenshot(path=str(artifacts / "signed-in-focal-point.png"), full_page=True)
+        pages_seen.append(page.content())
+
+        # Another country: public records only.
+        open_country(page, auth_app, "GBR")
+        text = shown_text(page)
+        assert "United Kingdom public pledge" in text
+        assert "United Kingdom private pledge" not in text
+        assert "assessments are private" not in text
+        pages_seen.append(page.content())
+
+        sign_out(page, auth_app)
+        open_country(page, auth_app, "KEN")
+        text = shown_text(page)
+        assert "Kenya public pledge" in text  # the table is drawn, without the private rows:
+        assert "Kenya private pledge" not in text and "assessments are private" not in text
+        assert sidebar(page).get_by_role("button", name="Sign in").is_visible()
+        pages_seen.append(page.content())
+    finally:
+        context.close()
+    assert_no_secret(auth_app, *pages_seen)
+
+
+def test_two_people_signed_in_at_once_never_see_each_others_state(auth_app: AuthApp, browser) -> None:
+    kenya = browser.new_context(viewport={"width": 1400, "height": 1000})
+    britain = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        amina, oliver = kenya.new_page(), britain.new_page()
+        sign_in(amina, auth_app, AMINA)
+        sign_in(oliver, auth_app, OLIVER)
+
+        # Interleaved: each opens the other's country, then their own, while the other session is live.
+        open_country(amina, auth_app, "GBR")
+        open_country(oliver, auth_app, "KEN")
+        assert "United Kingdom public pledge" in shown_text(amina)
+        assert "United Kingdom private pledge" not in shown_text(amina)
+        assert "Kenya public pledge" in shown_text(oliver)
+        assert "Kenya private pledge" not in shown_text(oliver)
+
+        open_country(amina, auth_app, "KEN")
+        open_country(oliver, auth_app, "GBR")
+        assert "Kenya private pledge" in shown_text(amina)
+        assert "United Kingdom private pledge" not in shown_text(amina)
+        assert "United Kingdom private pledge" in shown_text(oliver)
+        assert "Kenya private pledge" not in shown_text(oliver)
+
+        # Widget state is per session too: Oliver picking Kenya does not move Amina's selection.
+        oliver.locator('[data-testid="stSelectbox"]').first.click()
+        oliver.keyboard.type("Kenya (KEN)")
+        oliver.get_by_role("option", name="Kenya (KEN)").click(timeout=TIMEOUT)
+        country_shown(oliver, "KEN")
+        amina.reload(wait_until="domcontentloaded")
+        country_shown(amina, "KEN")
+        assert "Kenya private pledge" in shown_text(amina)
+        assert "Kenya public pledge" in shown_text(oliver)
+        assert "Kenya private pledge" not in shown_text(oliver)
+
+        assert "amina" in sidebar(amina).get_by_text("Signed in as").inner_text()
+        assert "oliver" in sidebar(oliver).get_by_text("Signed in as").inner_text()
+        assert_no_secret(auth_app, amina.content(), oliver.content())
+    finally:
+        kenya.close()
+        britain.close()

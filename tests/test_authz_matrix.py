@@ -1,0 +1,376 @@
+"""The authorisation matrix at the service level: every role x every use case, in scope and out of scope.
+
+``EXPECTED`` is the policy as one grid a person can review (it must equal ``authz.PERMISSIONS``). For each
+cell the test performs the use case through its service function, as an actor of that role, on a record
+inside the actor's scope (Kenya; the actor's own partner) and on one outside it (the United Kingdom;
+another partner). Allowed actions succeed (and writes leave an audit entry); refused writes raise
+PermissionDenied saying who was refused what, refused reads hide the record, and neither changes a thing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from partners.authz import PERMISSIONS, PermissionDenied, Scope, UseCase
+from partners.models import (
+    SYSTEM,
+    Actor,
+    CapabilityAssessment,
+    Commitment,
+    CommitmentPartner,
+    Event,
+    EventKind,
+    Partner,
+    PartnerRole,
+    ProgressStatus,
+    ProgressUpdate,
+    ReportSource,
+    ReviewState,
+    Role,
+    StakeholderType,
+    Visibility,
+)
+from partners.services import backup, history, read, records, setup, users, workflow, worklist
+from partners.services.records import NotFound
+from partners.storage import Store
+
+ALL, OWN, NO = "all", "own", "-"  # allowed everywhere; in the actor's own scope only; refused
+ROLES = (
+    Role.ADMIN, Role.SECRETARIAT_EDITOR, Role.REVIEWER, Role.COUNTRY_FOCAL_POINT,
+    Role.PARTNER_CONTRIBUTOR, Role.MEMBER_VIEWER, Role.PUBLIC,
+)  # fmt: skip
+
+# fmt: off
+EXPECTED: dict[UseCase, tuple[str, ...]] = {
+    # adm admin, edit secretariat editor, rev reviewer, fp country focal point, pc partner contributor,
+    # mem member viewer, pub public
+    #                                adm  edit rev  fp   pc   mem  pub
+    UseCase.VIEW_PUBLIC:            (ALL, ALL, ALL, ALL, ALL, ALL, ALL),
+    UseCase.VIEW_MEMBERS:           (ALL, ALL, ALL, ALL, ALL, ALL, NO),
+    UseCase.VIEW_PRIVATE:           (ALL, ALL, ALL, OWN, OWN, NO , NO),
+    UseCase.VIEW_ASSESSMENTS:       (ALL, ALL, ALL, OWN, NO , NO , NO),
+    UseCase.LOG_COMMITMENT:         (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.EDIT_COMMITMENT:        (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.SUBMIT_COMMITMENT:      (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.VERIFY_COMMITMENT:      (ALL, ALL, ALL, NO , NO , NO , NO),
+    UseCase.PUBLISH_COMMITMENT:     (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.WITHDRAW_COMMITMENT:    (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.RECORD_PROGRESS:        (ALL, ALL, NO , NO , OWN, NO , NO),
+    UseCase.VERIFY_PROGRESS:        (ALL, ALL, ALL, NO , NO , NO , NO),
+    UseCase.MANAGE_PARTNERS:        (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.MANAGE_EVENTS:          (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.RECORD_ASSESSMENT:      (ALL, ALL, NO , OWN, NO , NO , NO),
+    UseCase.PUBLISH_ASSESSMENT:     (ALL, ALL, NO , OWN, NO , NO , NO),
+    UseCase.VIEW_HISTORY:           (ALL, ALL, ALL, NO , NO , NO , NO),
+    UseCase.DELETE_RECORD:          (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.RESTORE_RECORD:         (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.VIEW_WORKLIST:          (ALL, ALL, ALL, NO , NO , NO , NO),
+    UseCase.BACKUP_DATABASE:        (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.BACKUP_RESTORE:         (ALL, NO , NO , NO , NO , NO , NO),
+    UseCase.MANAGE_SETTINGS:        (ALL, NO , NO , NO , NO , NO , NO),
+    UseCase.MANAGE_REFERENCE:       (ALL, NO , NO , NO , NO , NO , NO),
+    UseCase.MANAGE_DEMO:            (ALL, NO , NO , NO , NO , NO , NO),
+    UseCase.MANAGE_USERS:           (ALL, NO , NO , NO , NO , NO , NO),
+}
+# fmt: on
+
+#: Use cases that only read: refused, they hide the record instead of raising PermissionDenied.
+READS = {
+    UseCase.VIEW_PUBLIC, UseCase.VIEW_MEMBERS, UseCase.VIEW_PRIVATE, UseCase.VIEW_ASSESSMENTS,
+}  # fmt: skip
+#: Reads that are refused outright (they are not filtered views): no audit entry when allowed either.
+CHECKED_READS = {UseCase.VIEW_HISTORY, UseCase.VIEW_WORKLIST}
+
+
+class Hidden(LookupError):
+    """A read that succeeded but did not show the record: how a view refuses."""
+
+
+# -- the world: a database with one record of each kind inside the scope and one outside -------------
+
+SIDES = ("in", "out")
+COUNTRY = {"in": "KEN", "out": "GBR"}
+
+
+@dataclass(frozen=True)
+class World:
+    partner: dict[str, int]
+    draft: dict[str, int]
+    submitted: dict[str, int]
+    verified: dict[str, int]
+    live_progress: dict[str, int]
+    deleted_progress: dict[str, int]
+    assessment: dict[str, int]
+    members_only: int
+    public: int
+    archive: bytes
+
+    def actor(self, role: Role) -> Actor:
+        return Actor(
+            identity=f"{role.value}@matrix.example",
+            role=role,
+            countries=frozenset({COUNTRY["in"]}) if role is Role.COUNTRY_FOCAL_POINT else frozenset(),
+            partners=frozenset({self.partner["in"]}) if role is Role.PARTNER_CONTRIBUTOR else frozenset(),
+        )
+
+
+def _commitment(partner_id: int, country: str, state: ReviewState, visibility=Visibility.PRIVATE, **kw):
+    return Commitment(
+        title=kw.pop("title", f"{state.value} commitment for {country}"),
+        partners=[CommitmentPartner(partner_id=partner_id, role=PartnerRole.LEAD)],
+        countries=[country],
+        visibility=visibility,
+        review_state=state,
+        **kw,
+    )
+
+
+def _progress(commitment_id: int, source=ReportSource.SELF_REPORTED) -> ProgressUpdate:
+    return ProgressUpdate(
+        commitment_id=commitment_id, report_date=date.today(), status=ProgressStatus.ON_TRACK, source=source
+    )
+
+
+def _version(store: Store, table: str, record_id: int) -> int:
+    assert table in ("commitments", "progress_updates")
+    return int(store.scalar(f"SELECT version FROM {table} WHERE id = ?", [record_id]))  # noqa: S608
+
+
+@pytest.fixture(scope="module")
+def world_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
+    path = tmp_path_factory.mktemp("matrix") / "matrix.duckdb"
+    s = Store.open(path)
+    setup.load_reference(s, SYSTEM)
+    kinds = ("partner", "draft", "submitted", "verified", "live", "deleted", "assess")
+    ids: dict[str, dict[str, int]] = {k: {} for k in kinds}
+    for side in SIDES:
+        country = COUNTRY[side]
+        partner = Partner(name=f"Partner {side}", stakeholder_type=StakeholderType.HOTLINE,
+                          hq_country=country)
+        pid = records.create_partner(s, SYSTEM, partner)
+        ids["partner"][side] = pid
+        for state, key in ((ReviewState.DRAFT, "draft"), (ReviewState.SUBMITTED, "submitted"),
+                           (ReviewState.VERIFIED, "verified")):
+            ids[key][side] = records.log_commitment(s, SYSTEM, _commitment(pid, country, state))
+        ids["live"][side] = records.record_progress(s, SYSTEM, _progress(ids["submitted"][side]))
+        gone = records.record_progress(s, SYSTEM, _progress(ids["submitted"][side]))
+        history.delete_record(s, SYSTEM, "progress_update", gone, _version(s, "progress_updates", gone))
+        ids["deleted"][side] = gone
+        assessment = CapabilityAssessment(
+            country=country, capability="MNR-2016:4", assessed_on=date(2025, 1, 1), phase=2
+        )
+        ids["assess"][side] = records.record_assessment(s, SYSTEM, assessment)
+    members_only = records.log_commitment(
+        s, SYSTEM, _commitment(ids["partner"]["out"], "GBR", ReviewState.PUBLISHED, Visibility.MEMBERS)
+    )
+    public = records.log_commitment(
+        s, SYSTEM, _commitment(ids["partner"]["out"], "GBR", ReviewState.PUBLISHED, Visibility.PUBLIC)
+    )
+    records.create_partner(s, SYSTEM, Partner(name="Demo partner", stakeholder_type=StakeholderType.ACADEMIA,
+                                              is_demo=True))
+    users.add_user(s, SYSTEM, "boss@matrix.example", Role.ADMIN)
+    archive = backup.create_backup(s, SYSTEM).data
+    s.db.close()
+    return path, World(ids["partner"], ids["draft"], ids["submitted"], ids["verified"], ids["live"],
+                       ids["deleted"], ids["assess"], members_only, public, archive)
+
+
+@pytest.fixture
+def world(world_db: tuple[Path, World], tmp_path: Path) -> Iterator[tuple[Store, World]]:
+    """A private copy of the matrix database for one cell."""
+    template, w = world_db
+    copy = tmp_path / "cell.duckdb"
+    shutil.copy(template, copy)
+    s = Store.open(copy)
+    yield s, w
+    s.db.close()
+
+
+def fingerprint(store: Store) -> dict[str, tuple[int, int]]:
+    """Every table's row count and a hash of all its rows: equal fingerprints mean nothing changed."""
+    tables = [r[0] for r in store.cur.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary"
+    ).fetchall()]
+    return {
+        t: tuple(store.cur.execute(
+            f'SELECT count(*), coalesce(sum(hash(r)), 0) FROM "{t}" AS r'  # noqa: S608 (catalog names)
+        ).fetchone())
+        for t in sorted(tables)
+    }
+
+
+# -- one action per use case: perform it on the record inside (``in``) or outside (``out``) the scope --
+
+Action = Callable[[Store, Actor, World, str], object]
+
+
+def _see_commitment(commitment_id: int) -> Action:
+    return lambda s, a, w, side: read.commitment_detail(s, a, commitment_id)
+
+
+def _see_private(s: Store, a: Actor, w: World, side: str) -> None:
+    read.commitment_detail(s, a, w.submitted[side])
+
+
+def _see_assessment(s: Store, a: Actor, w: World, side: str) -> None:
+    shown = read.country_profile(s, a, COUNTRY[side])["assessments"]
+    if w.assessment[side] not in set(shown.id.tolist()):
+        raise Hidden(f"assessment {w.assessment[side]} is not shown")
+
+
+def _log(s: Store, a: Actor, w: World, side: str) -> None:
+    records.log_commitment(s, a, _commitment(w.partner[side], COUNTRY[side], ReviewState.DRAFT, title="New"))
+
+
+def _edit(s: Store, a: Actor, w: World, side: str) -> None:
+    cid = w.submitted[side]
+    changed = _commitment(w.partner[side], COUNTRY[side], ReviewState.SUBMITTED, title="Edited title")
+    records.update_commitment(s, a, cid, changed, _version(s, "commitments", cid))
+
+
+def _move(key: str, target: ReviewState) -> Action:
+    def act(s: Store, a: Actor, w: World, side: str) -> None:
+        cid = getattr(w, key)[side]
+        workflow.transition(s, a, cid, target, _version(s, "commitments", cid), reason="matrix test")
+
+    return act
+
+
+def _report(source: ReportSource) -> Action:
+    def act(s: Store, a: Actor, w: World, side: str) -> None:
+        records.record_progress(s, a, _progress(w.submitted[side], source), reason="checked with the partner")
+
+    return act
+
+
+def _assess(published: bool) -> Action:
+    def act(s: Store, a: Actor, w: World, side: str) -> None:
+        records.record_assessment(s, a, CapabilityAssessment(
+            country=COUNTRY[side], capability="MNR-2016:5", assessed_on=date(2025, 6, 1), phase=3,
+            published=published,
+        ))  # fmt: skip
+
+    return act
+
+
+def _delete(s: Store, a: Actor, w: World, side: str) -> None:
+    pid = w.live_progress[side]
+    history.delete_record(s, a, "progress_update", pid, _version(s, "progress_updates", pid))
+
+
+def _restore(s: Store, a: Actor, w: World, side: str) -> None:
+    pid = w.deleted_progress[side]
+    history.restore_deleted(s, a, "progress_update", pid, _version(s, "progress_updates", pid))
+
+
+ACTIONS: dict[UseCase, Action] = {
+    UseCase.VIEW_PUBLIC: lambda s, a, w, side: read.commitment_detail(s, a, w.public),
+    UseCase.VIEW_MEMBERS: lambda s, a, w, side: read.commitment_detail(s, a, w.members_only),
+    UseCase.VIEW_PRIVATE: _see_private,
+    UseCase.VIEW_ASSESSMENTS: _see_assessment,
+    UseCase.LOG_COMMITMENT: _log,
+    UseCase.EDIT_COMMITMENT: _edit,
+    UseCase.SUBMIT_COMMITMENT: _move("draft", ReviewState.SUBMITTED),
+    UseCase.VERIFY_COMMITMENT: _move("submitted", ReviewState.VERIFIED),
+    UseCase.PUBLISH_COMMITMENT: _move("verified", ReviewState.PUBLISHED),
+    UseCase.WITHDRAW_COMMITMENT: _move("submitted", ReviewState.WITHDRAWN),
+    UseCase.RECORD_PROGRESS: _report(ReportSource.SELF_REPORTED),
+    UseCase.VERIFY_PROGRESS: _report(ReportSource.VERIFIED),
+    UseCase.MANAGE_PARTNERS: lambda s, a, w, side: records.create_partner(
+        s, a, Partner(name="Another partner", stakeholder_type=StakeholderType.REGULATOR)),
+    UseCase.MANAGE_EVENTS: lambda s, a, w, side: records.create_event(
+        s, a, Event(name="Another summit", kind=EventKind.SUMMIT, date=date(2025, 11, 1))),
+    UseCase.RECORD_ASSESSMENT: _assess(published=False),
+    UseCase.PUBLISH_ASSESSMENT: _assess(published=True),
+    UseCase.VIEW_HISTORY: lambda s, a, w, side: history.history(s, a, "commitment", w.submitted[side]),
+    UseCase.DELETE_RECORD: _delete,
+    UseCase.RESTORE_RECORD: _restore,
+    UseCase.VIEW_WORKLIST: lambda s, a, w, side: worklist.build_worklist(s, a),
+    UseCase.BACKUP_DATABASE: lambda s, a, w, side: backup.create_backup(s, a),
+    UseCase.BACKUP_RESTORE: lambda s, a, w, side: backup.restore_backup(s, a, w.archive),
+    UseCase.MANAGE_SETTINGS: lambda s, a, w, side: worklist.set_reporting_cycle(s, a, 6),
+    UseCase.MANAGE_REFERENCE: lambda s, a, w, side: setup.load_reference(s, a),
+    UseCase.MANAGE_DEMO: lambda s, a, w, side: setup.remove_demo(s, a),
+    UseCase.MANAGE_USERS: lambda s, a, w, side: users.add_user(s, a, f"new-{side}@matrix.example", "admin"),
+}
+
+
+# -- the tests ---------------------------------------------------------------------------------------
+
+
+def test_the_grid_covers_every_use_case_and_every_role() -> None:
+    assert set(EXPECTED) == set(UseCase), "add the new use case to EXPECTED (and to ACTIONS)"
+    assert set(ACTIONS) == set(UseCase), "give the new use case an action performing it through its service"
+    assert set(ROLES) == set(Role)
+
+
+def test_the_grid_is_the_permission_table() -> None:
+    for use_case, row in EXPECTED.items():
+        for role, cell in zip(ROLES, row, strict=True):
+            granted = PERMISSIONS.get(role, {}).get(use_case)
+            want = {ALL: Scope.ALL, NO: None}.get(cell, OWN)
+            if want == OWN:
+                assert granted in (Scope.OWN_COUNTRIES, Scope.OWN_PARTNERS), (role, use_case, granted)
+            else:
+                assert granted is want, (role, use_case, granted)
+
+
+CELLS = [
+    pytest.param(role, use_case, side, id=f"{role.value}-{use_case.name.lower()}-{side}")
+    for use_case in EXPECTED
+    for role in ROLES
+    for side in SIDES
+]
+
+
+@pytest.mark.parametrize(("role", "use_case", "side"), CELLS)
+def test_service_allows_exactly_what_the_table_grants(
+    world: tuple[Store, World], role: Role, use_case: UseCase, side: str
+) -> None:
+    store, w = world
+    actor = w.actor(role)
+    cell = EXPECTED[use_case][ROLES.index(role)]
+    allowed = cell == ALL or (cell == OWN and side == "in")
+    before = fingerprint(store)
+
+    if allowed:
+        ACTIONS[use_case](store, actor, w, side)
+        if use_case not in READS | CHECKED_READS:
+            entries = store.scalar("SELECT count(*) FROM audit_log WHERE actor = ?", [actor.identity])
+            assert entries > 0, f"{use_case.value}: no audit entry"
+        return
+
+    refusal = (NotFound, Hidden) if use_case in READS else PermissionDenied
+    with pytest.raises(refusal) as refused:
+        ACTIONS[use_case](store, actor, w, side)
+    if refusal is PermissionDenied:
+        message = str(refused.value)
+        assert message.startswith(f"{actor.display} ({role.label}) may"), message
+    assert fingerprint(store) == before, "a refused action changed the database"
+
+
+def test_the_public_sees_only_published_non_embargoed_public_records_and_their_figures(
+    world: tuple[Store, World],
+) -> None:
+    store, w = world
+    partner, now = w.partner["in"], datetime.now()
+    under_embargo = records.log_commitment(store, SYSTEM, _commitment(
+        partner, "KEN", ReviewState.PUBLISHED, Visibility.PUBLIC, embargo_until=now + timedelta(days=30),
+    ))  # fmt: skip
+    embargo_over = records.log_commitment(store, SYSTEM, _commitment(
+        partner, "KEN", ReviewState.PUBLISHED, Visibility.PUBLIC, embargo_until=now - timedelta(days=1),
+    ))  # fmt: skip
+    public = w.actor(Role.PUBLIC)
+
+    seen = set(read.find_commitments(store, public).id.tolist())
+    assert seen == {w.public, embargo_over}
+    assert under_embargo in set(read.find_commitments(store, SYSTEM).id.tolist())
+    assert read.headline(store, public)["commitments"] == 2
+    assert read.breakdown(store, public, "region").commitments.sum() == 2  # one in Europe, one in Africa
+    assert read.country_profile(store, public, "KEN")["assessments"].empty  # Kenya's are unpublished
