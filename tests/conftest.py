@@ -94,10 +94,14 @@ def streamlit_server(demo_db_path: Path, tmp_path_factory: pytest.TempPathFactor
     shutil.copy(demo_db_path, db)
     port = free_port()
     env = {**os.environ, "PARTNERS_DB": str(db)}
+    # An empty secrets file: the test server runs in local mode whatever a developer keeps in .streamlit/.
+    no_secrets = tmp_path_factory.mktemp("server-secrets") / "secrets.toml"
+    no_secrets.write_text("")
     log = open(tmp_path_factory.mktemp("server-log") / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+         "--secrets.files", str(no_secrets)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

@@ -18,7 +18,7 @@ from partners.storage import TABLES, Store, migrations
 
 STATS_TABLES = (
     "countries", "frameworks", "framework_items", "partners", "events", "commitments",
-    "progress_updates", "capability_assessments", "audit_log",
+    "progress_updates", "capability_assessments", "users", "audit_log",
 )  # fmt: skip
 
 

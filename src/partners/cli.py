@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from partners.models import SYSTEM
-from partners.storage import Store, StorageError, default_db_path
+from partners.storage import StorageError, Store, default_db_path
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -75,7 +75,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if setup.holds_demo(store):
         print(f"DEMO DATA: {store.meta(setup.DEMO_META_KEY)}")
     for table in ("countries", "frameworks", "framework_items", "partners", "events", "commitments",
-                  "progress_updates", "capability_assessments", "audit_log"):
+                  "progress_updates", "capability_assessments", "users", "audit_log"):
         print(f"  {table:<24}{store.count(table):>8}")
     if setup.has_reference(store):
         print("headline (as the secretariat sees it):")

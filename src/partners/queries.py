@@ -80,7 +80,8 @@ _STATUS_CTE = """
         SELECT commitment_id,
                arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
                max(report_date) AS last_report,
-               arg_max(status, struct_pack(d := report_date, i := id)) FILTER (WHERE source = 'verified') AS verified_status,
+               arg_max(status, struct_pack(d := report_date, i := id))
+                   FILTER (WHERE source = 'verified') AS verified_status,
                max(report_date) FILTER (WHERE source = 'verified') AS last_verified,
                count(*) AS updates,
                bool_or(len(evidence_links) > 0) AS has_evidence

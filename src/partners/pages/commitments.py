@@ -3,11 +3,11 @@
 import streamlit as st
 
 from partners import queries
-from partners.charts import status_label, STATUS_COLOURS
+from partners.charts import STATUS_COLOURS, status_label
+from partners.forms import COMMITMENT_PAGE
 from partners.models import StakeholderType
 from partners.queries import CommitmentFilter
 from partners.services import read
-from partners.forms import COMMITMENT_PAGE
 from partners.ui import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()

@@ -194,9 +194,7 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
         store.bulk_insert("progress_updates", progress_rows)
         store.bulk_insert("capability_assessments", assessment_rows)
         for code, since in ds.members.items():
-            store.cur.execute(
-                "UPDATE countries SET member = true, member_since = ? WHERE code = ?", [since, code]
-            )
+            store.set_membership(code, since)
             audits.append(
                 AuditEntry(actor.identity, actor.role.value, "update", "country", code, None, {"member": True})
             )

@@ -9,7 +9,7 @@ from partners import reference
 from partners.authz import UseCase, authorize
 from partners.models import Actor
 from partners.services.bulk import Dataset, LoadResult, load_dataset
-from partners.storage import AuditEntry, Store, to_json
+from partners.storage import AuditEntry, Store
 
 
 @dataclass(frozen=True)
@@ -29,53 +29,22 @@ def load_reference(store: Store, actor: Actor) -> ReferenceResult:
     countries = reference.countries()
     frameworks = reference.frameworks()
     phases = reference.maturity_phases()
-    cur = store.cur
     items = 0
     with store.transaction():
         for c in countries.values():
-            cur.execute(
-                "INSERT INTO countries (code, name, numeric, alpha2, region, subregion, global_north)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
-                " numeric = excluded.numeric, alpha2 = excluded.alpha2, region = excluded.region,"
-                " subregion = excluded.subregion, global_north = excluded.global_north",
-                [c.code, c.name, c.numeric, c.alpha2, c.region, c.subregion, c.global_north],
-            )
+            store.upsert_country(c)
         for ordinal, fw in enumerate(frameworks, start=1):
-            before = store.query_rows("SELECT * FROM frameworks WHERE id = ?", [fw.id])
-            cur.execute(
-                "INSERT INTO frameworks (id, family, name, version, published, source_url, description,"
-                " verified, ordinal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-                " family = excluded.family, name = excluded.name, version = excluded.version,"
-                " published = excluded.published, source_url = excluded.source_url,"
-                " description = excluded.description, verified = excluded.verified, ordinal = excluded.ordinal",
-                [fw.id, fw.family, fw.name, fw.version, fw.published, fw.source_url, fw.description,
-                 fw.verified, ordinal],
-            )
+            before = store.get_framework_row(fw.id)
+            store.upsert_framework(fw, ordinal)
             for it in fw.items:
-                parent = f"{fw.id}:{it.parent_code}" if it.parent_code else None
-                cur.execute(
-                    "INSERT INTO framework_items (key, framework_id, code, kind, name, summary, ordinal,"
-                    " parent_key, verified, source, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, name = excluded.name,"
-                    " summary = excluded.summary, ordinal = excluded.ordinal, parent_key = excluded.parent_key,"
-                    " verified = excluded.verified, source = excluded.source, extra = excluded.extra",
-                    [it.key, fw.id, it.code, it.kind, it.name, it.summary, it.ordinal, parent,
-                     it.verified, it.source or fw.source_url, to_json(it.extra)],
-                )
+                store.upsert_framework_item(fw, it)
                 items += 1
-            action = "update" if before else "create"
             store.audit(
-                AuditEntry(actor.identity, actor.role.value, action, "framework", fw.id,
-                           before[0] if before else None,
-                           {"version": fw.version, "items": len(fw.items), "source": fw.source_url})
+                AuditEntry(actor.identity, actor.role.value, "update" if before else "create", "framework", fw.id,
+                           before, {"version": fw.version, "items": len(fw.items), "source": fw.source_url})
             )
         for ph in phases:
-            cur.execute(
-                "INSERT INTO maturity_phases (phase, label, description, verified) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (phase) DO UPDATE SET label = excluded.label,"
-                " description = excluded.description, verified = excluded.verified",
-                [ph.phase, ph.label, ph.description, ph.verified],
-            )
+            store.upsert_maturity_phase(ph)
         store.audit(
             AuditEntry(actor.identity, actor.role.value, "reload", "reference", "countries", None,
                        {"countries": len(countries), "maturity_phases": len(phases)})
@@ -128,17 +97,10 @@ def load_demo(store: Store, actor: Actor, dataset: Dataset, *, description: str)
 def remove_demo(store: Store, actor: Actor) -> int:
     """Delete every demo record (and the demo flag). Returns how many records went."""
     authorize(actor, UseCase.MANAGE_DEMO)
-    cur = store.cur
-    removed = 0
     with store.transaction():
-        demo_commitments = "SELECT id FROM commitments WHERE is_demo"
-        for table in ("commitment_partners", "commitment_countries", "commitment_items"):
-            cur.execute(f"DELETE FROM {table} WHERE commitment_id IN ({demo_commitments})")
-        for table in ("progress_updates", "capability_assessments", "commitments", "events", "partners"):
-            removed += cur.execute(f"DELETE FROM {table} WHERE is_demo RETURNING 1").fetchall().__len__()
-        if holds_demo(store):  # demo membership goes with the demo; real membership is never touched
-            cur.execute("UPDATE countries SET member = false, member_since = NULL WHERE member")
-        cur.execute("DELETE FROM dataset_meta WHERE key = ?", [DEMO_META_KEY])
+        # Demo membership goes with the demo; real membership is never touched.
+        removed = store.delete_demo_records(reset_membership=holds_demo(store))
+        store.delete_meta(DEMO_META_KEY)
         if removed:
             store.audit(AuditEntry(actor.identity, actor.role.value, "delete", "demo", "all", {"records": removed}))
     return removed
