@@ -4,8 +4,6 @@ mapped to actors, the explicit local mode, the `partners users` command and the 
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from partners import auth, cli
 from partners.authz import PermissionDenied
 from partners.models import SYSTEM, Actor, Partner, Role, StakeholderType
 from partners.navigation import PAGES_DIR
-from partners.services import records, setup, users
+from partners.services import records, users
 from partners.services.records import NotFound, ValidationFailed
 from partners.storage import ConcurrentEditError, Store
 
@@ -32,25 +30,6 @@ AUTH_SECRETS = {
     "client_secret": "not-a-real-client-secret",
     "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
 }
-
-
-@pytest.fixture(scope="module")
-def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("users-reference") / "reference.duckdb"
-    template = Store.open(path)
-    setup.load_reference(template, SYSTEM)
-    template.db.close()
-    return path
-
-
-@pytest.fixture
-def store(reference_db: Path, tmp_path: Path) -> Iterator[Store]:
-    """conftest's ``store`` (schema and reference data, nothing else), copied from a template for speed."""
-    path = tmp_path / "partners.duckdb"
-    shutil.copy(reference_db, path)
-    s = Store.open(path)
-    yield s
-    s.db.close()
 
 
 @pytest.fixture
