@@ -281,6 +281,15 @@ def countries(store: Store, *, members_only: bool = False) -> pd.DataFrame:
     )
 
 
+def country(store: Store, code: str) -> dict[str, Any] | None:
+    """One country's facts, or None."""
+    rows = store.query_rows(
+        "SELECT code, name, region, subregion, global_north, member, member_since FROM countries WHERE code = ?",
+        [code],
+    )
+    return rows[0] if rows else None
+
+
 def partners(store: Store) -> pd.DataFrame:
     return store.query_df(
         "SELECT p.id, p.name, p.stakeholder_type, p.tags, p.hq_country, k.name AS hq_country_name,"

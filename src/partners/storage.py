@@ -414,6 +414,14 @@ class Store:
             cur.execute("UPDATE countries SET member = false, member_since = NULL WHERE member")
         return removed
 
+    def has_real_records(self, *, count_membership: bool) -> bool:
+        """Whether any record not flagged as demo exists (and, if asked, any country membership)."""
+        return bool(
+            self.scalar("SELECT count(*) FROM commitments WHERE NOT is_demo")
+            or self.scalar("SELECT count(*) FROM partners WHERE NOT is_demo")
+            or (count_membership and self.scalar("SELECT count(*) FROM countries WHERE member"))
+        )
+
     def set_membership(self, code: str, since: Any) -> None:
         self.cur.execute("UPDATE countries SET member = true, member_since = ? WHERE code = ?", [since, code])
 
@@ -451,11 +459,7 @@ class Store:
             [*params, record_id, expected_version],
         ).fetchone()
         if row is None:
-            last = self.scalar(
-                "SELECT actor || ' at ' || strftime(changed_at, '%Y-%m-%d %H:%M') FROM audit_log"
-                " WHERE entity = ? AND entity_id = ? ORDER BY changed_at DESC, id DESC LIMIT 1",
-                [entity, str(record_id)],
-            )
+            last = self.last_change(entity, record_id)
             raise ConcurrentEditError(
                 f"this {entity.replace('_', ' ')} was changed by {last or 'someone else'}; "
                 "reload to see their change, then make yours again"
@@ -608,6 +612,53 @@ class Store:
             ).fetchone()
             if top is not None and last is not None and top > last[0]:
                 cur.execute("SELECT max(nextval(?)) FROM range(?)", [sequence, int(top - last[0])])
+
+    # -- users -------------------------------------------------------------------------------------
+    _USER_COLUMNS = "email, name, role, countries, partners, active, version, created_at, updated_at"
+
+    def last_change(self, entity: str, entity_id: Any) -> str | None:
+        """'who at when' of the newest audit entry for a record (for "changed by X at T" messages)."""
+        return self.scalar(
+            "SELECT actor || ' at ' || strftime(changed_at, '%Y-%m-%d %H:%M') FROM audit_log"
+            " WHERE entity = ? AND entity_id = ? ORDER BY changed_at DESC, id DESC LIMIT 1",
+            [entity, str(entity_id)],
+        )
+
+    def user_rows(self) -> list[dict[str, Any]]:
+        return self.query_rows(f"SELECT {self._USER_COLUMNS} FROM users ORDER BY active DESC, email")
+
+    def user_row(self, email: str) -> dict[str, Any] | None:
+        rows = self.query_rows(f"SELECT {self._USER_COLUMNS} FROM users WHERE email = ?", [email])
+        return rows[0] if rows else None
+
+    def count_active_users(self, role: str, *, excluding: str) -> int:
+        return int(
+            self.scalar("SELECT count(*) FROM users WHERE active AND role = ? AND email <> ?", [role, excluding])
+        )
+
+    def insert_user(self, email: str, name: str, role: str, countries: list[str], partners: list[int]) -> None:
+        self.cur.execute(
+            "INSERT INTO users (email, name, role, countries, partners)"
+            " VALUES (?, ?, ?, ?::VARCHAR[], ?::INTEGER[])",
+            [email, name, role, countries, partners],
+        )
+
+    def update_user(
+        self, email: str, name: str, role: str, countries: list[str], partners: list[int], active: bool,
+        expected_version: int,
+    ) -> None:
+        """Update a user if it still has ``expected_version``, else raise ConcurrentEditError."""
+        row = self.cur.execute(
+            "UPDATE users SET name = ?, role = ?, countries = ?::VARCHAR[], partners = ?::INTEGER[], active = ?,"
+            " updated_at = current_localtimestamp(), version = version + 1"
+            " WHERE email = ? AND version = ? RETURNING version",
+            [name, role, countries, partners, active, email, expected_version],
+        ).fetchone()
+        if row is None:
+            raise ConcurrentEditError(
+                f"the user {email} was changed by {self.last_change('user', email) or 'someone else'}; "
+                "reload to see their change, then make yours again"
+            )
 
 
 def _ident(name: str) -> str:

@@ -63,29 +63,22 @@ def find_commitments(store: Store, actor: Actor, flt: CommitmentFilter | None = 
 
 def commitment_detail(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
     """One commitment with its links and progress history, if the actor may see it."""
-    visible = queries.commitments(store, view_scope(actor, store=store), CommitmentFilter()).id
-    if commitment_id not in set(visible.tolist()):
+    only_this = CommitmentFilter(ids=(commitment_id,))
+    if queries.commitments(store, view_scope(actor, store=store), only_this).empty:
         raise NotFound(f"there is no commitment {commitment_id} that you can see")
     detail = get_commitment(store, commitment_id)
-    detail["progress"] = store.query_df(
-        "SELECT report_date, status, source, indicator_value, narrative, evidence_links"
-        " FROM progress_updates WHERE commitment_id = ? AND deleted_at IS NULL ORDER BY report_date DESC, id DESC",
-        [commitment_id],
-    )
+    detail["progress"] = queries.progress_updates(store, commitment_id)
     return detail
 
 
 def country_profile(store: Store, actor: Actor, code: str) -> dict[str, Any]:
     """A country's facts, the commitments that name it, and the capability assessments the actor may see."""
     scope = view_scope(actor, store=store)
-    facts = store.query_rows(
-        "SELECT code, name, region, subregion, global_north, member, member_since FROM countries WHERE code = ?",
-        [code],
-    )
-    if not facts:
+    facts = queries.country(store, code)
+    if facts is None:
         raise NotFound(f"there is no country with code {code}")
     return {
-        "country": facts[0],
+        "country": facts,
         "commitments": queries.commitments(store, scope, CommitmentFilter(countries=(code,))),
         "assessments": queries.assessments(store, scope, code),
     }

@@ -68,11 +68,7 @@ def holds_demo(store: Store) -> bool:
 
 def holds_real_records(store: Store) -> bool:
     """Whether any real (non-demo) record exists, real membership included."""
-    return bool(
-        store.scalar("SELECT count(*) FROM commitments WHERE NOT is_demo")
-        or store.scalar("SELECT count(*) FROM partners WHERE NOT is_demo")
-        or (not holds_demo(store) and store.scalar("SELECT count(*) FROM countries WHERE member"))
-    )
+    return store.has_real_records(count_membership=not holds_demo(store))
 
 
 class DemoRefused(RuntimeError):

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from partners.authz import UseCase, authorize
 from partners.models import Actor, Role
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import AuditEntry, ConcurrentEditError, Store
+from partners.storage import AuditEntry, Store
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -269,63 +269,26 @@ def _require(store: Store, email: str) -> UserAccount:
     return found
 
 
-# -- repository: the SQL for the users table -----------------------------------------------------
+# -- storage access (the SQL lives in storage.Store) ----------------------------------------------
 
 def _select(store: Store) -> list[dict[str, Any]]:
-    return store.query_rows(
-        "SELECT email, name, role, countries, partners, active, version, created_at, updated_at"
-        " FROM users ORDER BY active DESC, email"
-    )
+    return store.user_rows()
 
 
 def _find(store: Store, email: str) -> UserAccount | None:
-    rows = store.query_rows(
-        "SELECT email, name, role, countries, partners, active, version, created_at, updated_at"
-        " FROM users WHERE email = ?",
-        [email],
-    )
-    return UserAccount(**rows[0]) if rows else None
+    row = store.user_row(email)
+    return UserAccount(**row) if row else None
 
 
 def _active_admins(store: Store, *, excluding: str) -> int:
-    return int(
-        store.scalar(
-            "SELECT count(*) FROM users WHERE active AND role = ? AND email <> ?",
-            [Role.ADMIN.value, excluding],
-        )
-    )
+    return store.count_active_users(Role.ADMIN.value, excluding=excluding)
 
 
 def _insert(store: Store, values: dict[str, Any]) -> None:
-    store.cur.execute(
-        "INSERT INTO users (email, name, role, countries, partners)"
-        " VALUES (?, ?, ?, ?::VARCHAR[], ?::INTEGER[])",
-        [values["email"], values["name"], values["role"].value, values["countries"], values["partners"]],
-    )
+    store.insert_user(values["email"], values["name"], values["role"].value, values["countries"],
+                      values["partners"])
 
 
 def _update(store: Store, values: dict[str, Any], expected_version: int) -> None:
-    row = store.cur.execute(
-        "UPDATE users SET name = ?, role = ?, countries = ?::VARCHAR[], partners = ?::INTEGER[], active = ?,"
-        " updated_at = current_localtimestamp(), version = version + 1"
-        " WHERE email = ? AND version = ? RETURNING version",
-        [
-            values["name"],
-            values["role"].value,
-            values["countries"],
-            values["partners"],
-            values["active"],
-            values["email"],
-            expected_version,
-        ],
-    ).fetchone()
-    if row is None:
-        last = store.scalar(
-            "SELECT actor || ' at ' || strftime(changed_at, '%Y-%m-%d %H:%M') FROM audit_log"
-            " WHERE entity = 'user' AND entity_id = ? ORDER BY changed_at DESC, id DESC LIMIT 1",
-            [values["email"]],
-        )
-        raise ConcurrentEditError(
-            f"the user {values['email']} was changed by {last or 'someone else'}; "
-            "reload to see their change, then make yours again"
-        )
+    store.update_user(values["email"], values["name"], values["role"].value, values["countries"],
+                      values["partners"], values["active"], expected_version)
