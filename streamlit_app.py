@@ -4,10 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from partners import auth
-from partners.authz import can
-from partners.navigation import PAGES
-from partners.ui import access_banner, account_sidebar, current_visitor, demo_banner, get_store
+from partners.domain.permissions import can
+from partners.ui import auth
+from partners.ui.navigation import PAGES
+from partners.ui.session import access_banner, account_sidebar, current_visitor, demo_banner, get_store
 
 st.set_page_config(page_title="Partners: CSEA partnership tracker", page_icon=":material/handshake:", layout="wide")
 

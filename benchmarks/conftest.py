@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from partners import importer
-from partners.models import SYSTEM, Event, EventKind, Partner, StakeholderType
+from partners.domain.model import SYSTEM, Event, EventKind, Partner, StakeholderType
+from partners.importing import importer
 from partners.services import setup
 from partners.services.bulk import Dataset, load_dataset
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
 
 PARTNERS = 300
 SUMMIT = "Global Summit 2025"

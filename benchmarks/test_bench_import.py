@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from partners import importer
-from partners.importer import RowStatus
-from partners.models import SYSTEM
+from partners.domain.model import SYSTEM
+from partners.importing import importer
+from partners.importing.importer import RowStatus
 from partners.services import records
 
 ROWS = 10_000  # the size of the ``summit_workbook`` fixture

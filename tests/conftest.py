@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from partners.models import SYSTEM
+from partners.domain.model import SYSTEM
 from partners.services import setup
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -44,8 +44,9 @@ def store(reference_db_path: Path, tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from partners.demo import generator as demo
+
     """A database file with reference data and a small demo dataset (built once per test run)."""
-    from partners import demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     s = Store.open(path)

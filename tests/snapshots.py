@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from partners.storage import TABLES, Store
+from partners.storage.duckdb.store import TABLES, Store
 
 
 def everything(store: Store) -> dict[str, list[tuple]]:

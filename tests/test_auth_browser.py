@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, free_port, wait_for_http
-from partners.models import (
+from partners.domain.model import (
     SYSTEM,
     CapabilityAssessment,
     Commitment,
@@ -33,7 +33,7 @@ from partners.models import (
     Visibility,
 )
 from partners.services import records, setup, users
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from partners.authz import PERMISSIONS, PermissionDenied, Scope, UseCase
-from partners.models import (
+from partners.domain.model import (
     SYSTEM,
     Actor,
     CapabilityAssessment,
@@ -36,9 +35,10 @@ from partners.models import (
     StakeholderType,
     Visibility,
 )
+from partners.domain.permissions import PERMISSIONS, PermissionDenied, Scope, UseCase
 from partners.services import backup, history, read, records, setup, users, workflow, worklist
 from partners.services.records import NotFound
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
 
 ALL, OWN, NO = "all", "own", "-"  # allowed everywhere; in the actor's own scope only; refused
 ROLES = (

@@ -15,12 +15,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from partners import cli
-from partners.authz import PermissionDenied
-from partners.models import Actor, Commitment, CommitmentPartner, Role
-from partners.navigation import PAGES_DIR
+from partners.domain.model import Actor, Commitment, CommitmentPartner, Role
+from partners.domain.permissions import PermissionDenied
 from partners.services import backup, records
 from partners.services.backup import MANIFEST, BackupRefused
-from partners.storage import TABLES, Store
+from partners.storage.duckdb.store import TABLES, Store
+from partners.ui.navigation import PAGES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = Actor(identity="ada@secretariat.example", role=Role.ADMIN)

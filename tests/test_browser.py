@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from partners.models import SYSTEM
+from partners.domain.model import SYSTEM
 from partners.services import read
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
 
 pytestmark = pytest.mark.browser
 

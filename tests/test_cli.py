@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from partners import cli
-from partners.models import SYSTEM, Partner
+from partners.domain.model import SYSTEM, Partner
 from partners.services import read, records, setup
-from partners.storage import TABLES, Store, migrations
+from partners.storage.duckdb.store import TABLES, Store, migrations
 
 STATS_TABLES = (
     "countries", "frameworks", "framework_items", "partners", "events", "commitments",

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from partners.models import SYSTEM, Actor, Commitment, Partner, Role
+from partners.domain.model import SYSTEM, Actor, Commitment, Partner, Role
 from partners.services import history, records, setup, workflow
-from partners.storage import ConcurrentEditError, Store
+from partners.storage.duckdb.store import Store
+from partners.storage.errors import ConcurrentEditError
 
 EDITORS = [Actor(identity=f"editor{i}@secretariat.example", role=Role.SECRETARIAT_EDITOR) for i in range(6)]
 REVIEWERS = [Actor(identity=f"reviewer{i}@secretariat.example", role=Role.REVIEWER) for i in range(4)]

@@ -9,8 +9,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from partners import demo, reference
-from partners.models import (
+from partners import reference
+from partners.demo import generator as demo
+from partners.domain.model import (
     CLOSED_STATUSES,
     SYSTEM,
     PartnerRole,
@@ -22,7 +23,7 @@ from partners.models import (
 )
 from partners.services.bulk import Dataset
 from partners.services.setup import holds_demo, load_demo, load_reference
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
 
 TODAY = demo.DEFAULT_TODAY
 RECORD_LISTS = ("partners", "events", "commitments", "progress", "assessments")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partners.exports import CSV_ENCODING, FORMULA_PREFIXES, csv_frame, neutralise, to_csv
+from partners.presentation.exports import CSV_ENCODING, FORMULA_PREFIXES, csv_frame, neutralise, to_csv
 
 
 def read_back(data: bytes) -> pd.DataFrame:

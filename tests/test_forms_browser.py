@@ -21,9 +21,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from conftest import ROOT, free_port, wait_for_http
-from partners import queries
 from partners.services import records
-from partners.storage import Store
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
 
 pytestmark = pytest.mark.browser
 

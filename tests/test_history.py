@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-from partners.authz import PermissionDenied
-from partners.forms import plain
-from partners.models import (
+from partners.domain.model import (
     SYSTEM,
     Actor,
     CapabilityAssessment,
@@ -21,10 +19,13 @@ from partners.models import (
     ProgressUpdate,
     Role,
 )
-from partners.queries import CommitmentFilter
+from partners.domain.permissions import PermissionDenied
+from partners.domain.scope import CommitmentFilter
 from partners.services import history, read, records, workflow
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import ConcurrentEditError, Store
+from partners.storage.duckdb.store import Store
+from partners.storage.errors import ConcurrentEditError
+from partners.ui.forms import plain
 from snapshots import everything
 
 EDITOR = Actor(identity="sam@secretariat.example", role=Role.SECRETARIAT_EDITOR, name="Sam")

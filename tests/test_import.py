@@ -12,12 +12,13 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from partners import cli, importer
-from partners.authz import PermissionDenied
-from partners.importer import RowStatus, SheetKind
-from partners.models import SYSTEM, Actor, Event, EventKind, Partner, Role, StakeholderType
+from partners import cli
+from partners.domain.model import SYSTEM, Actor, Event, EventKind, Partner, Role, StakeholderType
+from partners.domain.permissions import PermissionDenied
+from partners.importing import importer
+from partners.importing.importer import RowStatus, SheetKind
 from partners.services import records
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = [c.name for c in importer.COMMITMENT_COLUMNS]

@@ -8,8 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from partners import importer, queries
-from partners.storage import Store
+from partners.importing import importer
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from partners.models import (
+from partners.domain.model import (
     SYSTEM,
     Actor,
     CapabilityAssessment,
@@ -222,7 +222,7 @@ def test_labelled_enum_parses_values_and_labels_and_explains_refusal() -> None:
 
 
 def test_enums_sharing_a_value_keep_their_own_labels() -> None:
-    from partners.models import ReportSource, ReviewState, Role, Visibility
+    from partners.domain.model import ReportSource, ReviewState, Role, Visibility
 
     assert Visibility.PUBLIC.label == "Public"
     assert Role.PUBLIC.label == "Public (not signed in)"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from partners.models import SYSTEM
-from partners.queries import CommitmentFilter
+from partners.domain.model import SYSTEM
+from partners.domain.scope import CommitmentFilter
 from partners.services import read
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "countries", "commitments", "frameworks", "about"]

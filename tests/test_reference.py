@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from partners import reference
-from partners.models import Event
+from partners.domain.model import Event
 from partners.reference import ReferenceDataError
 
 MNR_DOMAIN_OF = {

@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from partners import demo, queries
-from partners.authz import PermissionDenied
-from partners.models import (
+from partners.demo import generator as demo
+from partners.domain.model import (
     SYSTEM,
     Actor,
     CapabilityAssessment,
@@ -25,11 +24,14 @@ from partners.models import (
     StakeholderType,
     describe_validation_error,
 )
-from partners.queries import CommitmentFilter
+from partners.domain.permissions import PermissionDenied
+from partners.domain.scope import CommitmentFilter
 from partners.services import read, records, setup
 from partners.services.bulk import Dataset, load_dataset
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import ConcurrentEditError, Store
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
+from partners.storage.errors import ConcurrentEditError
 from snapshots import table_counts
 
 SECRETARIAT = Actor(identity="sam@secretariat.example", role=Role.SECRETARIAT_EDITOR, name="Sam Secretariat")

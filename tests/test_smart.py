@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from partners import smart
+from partners.domain import smart
 
 COMPLETE: dict[str, Any] = {
     "title": "Train 200 investigators in victim identification",
@@ -63,7 +63,7 @@ def test_a_baseline_of_zero_counts_as_given() -> None:
 
 
 def test_level_matches_the_demo_generators_count_of_the_five_elements() -> None:
-    from partners import demo
+    from partners.demo import generator as demo
 
     ds = demo.generate(scale=0.05)
     assert ds.commitments
@@ -103,7 +103,7 @@ def test_advisory_hints_past_deadline_equal_target_no_deliverable_no_link() -> N
 
 
 def test_hints_read_from_a_model_as_well_as_a_mapping() -> None:
-    from partners.models import Commitment
+    from partners.domain.model import Commitment
 
     c = Commitment(title="Open a hotline", partners=[{"partner_id": 1, "role": "lead"}], countries=["KEN"])
     assert smart.level(c) == 0

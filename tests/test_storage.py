@@ -8,18 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from partners.models import SYSTEM, Partner, StakeholderType
+from partners.domain.audit import AuditEntry
+from partners.domain.model import SYSTEM, Partner, StakeholderType
 from partners.services import records, setup
-from partners.storage import (
-    MEMORY,
-    TABLES,
-    AuditEntry,
-    ConcurrentEditError,
-    Database,
-    StorageError,
-    Store,
-    migrations,
-)
+from partners.storage.duckdb.store import MEMORY, TABLES, Database, Store, migrations
+from partners.storage.errors import ConcurrentEditError, StorageError
 from snapshots import table_counts
 
 

@@ -10,13 +10,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
-from partners import auth, cli
-from partners.authz import PermissionDenied
-from partners.models import SYSTEM, Actor, Partner, Role, StakeholderType
-from partners.navigation import PAGES_DIR
+from partners import cli
+from partners.domain.model import SYSTEM, Actor, Partner, Role, StakeholderType
+from partners.domain.permissions import PermissionDenied
 from partners.services import records, users
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import ConcurrentEditError, Store
+from partners.storage.duckdb.store import Store
+from partners.storage.errors import ConcurrentEditError
+from partners.ui import auth
+from partners.ui.navigation import PAGES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_PAGE = str(PAGES_DIR / "admin_users.py")

@@ -13,9 +13,7 @@ from typing import Any
 
 import pytest
 
-from partners import queries
-from partners.authz import PERMISSIONS, PermissionDenied, UseCase
-from partners.models import (
+from partners.domain.model import (
     Actor,
     CapabilityAssessment,
     Commitment,
@@ -25,10 +23,13 @@ from partners.models import (
     ReviewState,
     Role,
 )
-from partners.queries import CommitmentFilter
+from partners.domain.permissions import PERMISSIONS, PermissionDenied, UseCase
+from partners.domain.scope import CommitmentFilter
 from partners.services import read, records, workflow
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import ConcurrentEditError, Store
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
+from partners.storage.errors import ConcurrentEditError
 from snapshots import everything
 
 EDITOR = Actor(identity="sam@secretariat.example", role=Role.SECRETARIAT_EDITOR, name="Sam")

@@ -11,9 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from partners.authz import PermissionDenied
-from partners.exports import CSV_ENCODING, to_csv
-from partners.models import (
+from partners.domain.model import (
     SYSTEM,
     Actor,
     Commitment,
@@ -27,12 +25,14 @@ from partners.models import (
     StakeholderType,
     Visibility,
 )
-from partners.navigation import PAGES_DIR
+from partners.domain.permissions import PermissionDenied
+from partners.presentation.exports import CSV_ENCODING, to_csv
 from partners.services import worklist
 from partners.services.bulk import Dataset, load_dataset
 from partners.services.records import NotFound, ValidationFailed
 from partners.services.worklist import WorkKind
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
+from partners.ui.navigation import PAGES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.today()

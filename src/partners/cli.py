@@ -7,8 +7,9 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
-from partners.models import SYSTEM
-from partners.storage import StorageError, Store, default_db_path
+from partners.domain.model import SYSTEM
+from partners.storage.duckdb.store import Store, default_db_path
+from partners.storage.errors import StorageError
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -33,7 +34,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, store: Store | None = None) -> int:
-    from partners import demo
+    from partners.demo import generator as demo
     from partners.services import setup
 
     store = store or _open(args)
@@ -183,7 +184,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     nothing. Exit code 1 (nothing changed) when the file or any row has a problem; 2 when it is unreadable."""
     from pathlib import Path
 
-    from partners import importer
+    from partners.importing import importer
 
     source = Path(args.file)
     try:

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from partners import queries, reference
+from partners import reference
 from partners.services import setup
-from partners.ui import get_store
+from partners.storage.duckdb import queries
+from partners.ui.session import get_store
 
 store = get_store()
 st.title("About this tracker")

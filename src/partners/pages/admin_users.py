@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from partners import queries
-from partners.authz import PermissionDenied
-from partners.models import Role
+from partners.domain.model import Role
+from partners.domain.permissions import PermissionDenied
 from partners.services import users
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import ConcurrentEditError
-from partners.ui import current_actor, get_store
+from partners.storage.duckdb import queries
+from partners.storage.errors import ConcurrentEditError
+from partners.ui.session import current_actor, get_store
 
 ROLE_HELP = {
     Role.ADMIN: "Everything, including these roles, reference data and demo data.",

@@ -4,11 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from partners import forms, queries, reference
-from partners.authz import Scope, UseCase, can, scope_of
-from partners.models import CapabilityAssessment, ReportSource
+from partners import reference
+from partners.domain.model import CapabilityAssessment, ReportSource
+from partners.domain.permissions import Scope, UseCase, can, scope_of
 from partners.services import read, records
-from partners.ui import current_actor, get_store
+from partners.storage.duckdb import queries
+from partners.ui import forms
+from partners.ui.session import current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Capability assessments")

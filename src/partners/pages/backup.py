@@ -5,9 +5,9 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from partners.authz import PermissionDenied, UseCase, authorize, can
+from partners.domain.permissions import PermissionDenied, UseCase, authorize, can
 from partners.services import backup
-from partners.ui import current_actor, get_store
+from partners.ui.session import current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Backup and restore")

@@ -6,13 +6,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from partners import forms, queries, smart
-from partners.authz import UseCase, can
-from partners.charts import status_label
-from partners.models import ProgressStatus, ProgressUpdate, ReportSource, Visibility
+from partners.domain import smart
+from partners.domain.model import ProgressStatus, ProgressUpdate, ReportSource, Visibility
+from partners.domain.permissions import UseCase, can
+from partners.presentation.charts import status_label
 from partners.services import history, read, records, workflow
 from partners.services.records import NotFound
-from partners.ui import current_actor, get_store
+from partners.storage.duckdb import queries
+from partners.ui import forms
+from partners.ui.session import current_actor, get_store
 
 store, actor = get_store(), current_actor()
 

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from partners import queries
-from partners.charts import STATUS_COLOURS, status_label
-from partners.forms import COMMITMENT_PAGE
-from partners.models import StakeholderType
-from partners.queries import CommitmentFilter
+from partners.domain.model import StakeholderType
+from partners.domain.scope import CommitmentFilter
+from partners.presentation.charts import STATUS_COLOURS, status_label
 from partners.services import read
-from partners.ui import commitments_table, current_actor, get_store
+from partners.storage.duckdb import queries
+from partners.ui.forms import COMMITMENT_PAGE
+from partners.ui.session import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Commitments")

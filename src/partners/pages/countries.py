@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from partners import queries
 from partners.services import read
-from partners.ui import commitments_table, current_actor, get_store
+from partners.storage.duckdb import queries
+from partners.ui.session import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Countries")

@@ -5,11 +5,12 @@ import re
 
 import streamlit as st
 
-from partners import exports, importer
-from partners.authz import PermissionDenied, UseCase, can
-from partners.importer import RowStatus, SheetKind
-from partners.storage import StorageError
-from partners.ui import current_actor, get_store
+from partners.domain.permissions import PermissionDenied, UseCase, can
+from partners.importing import importer
+from partners.importing.importer import RowStatus, SheetKind
+from partners.presentation import exports
+from partners.storage.errors import StorageError
+from partners.ui.session import current_actor, get_store
 
 
 def plain(text: str) -> str:

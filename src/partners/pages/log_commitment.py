@@ -3,10 +3,10 @@ likely duplicates before saving."""
 
 import streamlit as st
 
-from partners import forms
-from partners.authz import UseCase, can
+from partners.domain.permissions import UseCase, can
 from partners.services import records
-from partners.ui import current_actor, get_store
+from partners.ui import forms
+from partners.ui.session import current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Log a commitment")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from partners import charts
+from partners.presentation import charts
 from partners.services import read
-from partners.ui import chart_with_table, current_actor, get_store, stakeholder_label
+from partners.ui.session import chart_with_table, current_actor, get_store, stakeholder_label
 
 store, actor = get_store(), current_actor()
 st.title("Overview")

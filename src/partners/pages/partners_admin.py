@@ -4,11 +4,12 @@ from datetime import date
 
 import streamlit as st
 
-from partners import forms, queries
-from partners.authz import UseCase, can
-from partners.models import Event, EventKind, Partner, StakeholderType
+from partners.domain.model import Event, EventKind, Partner, StakeholderType
+from partners.domain.permissions import UseCase, can
 from partners.services import records
-from partners.ui import current_actor, get_store
+from partners.storage.duckdb import queries
+from partners.ui import forms
+from partners.ui.session import current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Partners and events")

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from partners import exports
-from partners.authz import PermissionDenied, UseCase, can
+from partners.domain.permissions import PermissionDenied, UseCase, can
+from partners.presentation import exports
 from partners.services import worklist
 from partners.services.records import ValidationFailed
 from partners.services.worklist import WorkKind
-from partners.ui import current_actor, get_store
+from partners.ui.session import current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Worklist")

@@ -22,9 +22,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from partners.authz import UseCase, authorize
-from partners.models import Actor
-from partners.storage import AuditEntry, StorageError, Store
+from partners.domain.audit import AuditEntry
+from partners.domain.model import Actor
+from partners.domain.permissions import UseCase, authorize
+from partners.storage.duckdb.store import Store
+from partners.storage.errors import StorageError
 
 APP = "partners"
 FORMAT_VERSION = 1

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from partners import reference
-from partners.authz import UseCase, authorize
-from partners.models import (
+from partners.domain.audit import AuditEntry
+from partners.domain.model import (
     Actor,
     CapabilityAssessment,
     Commitment,
@@ -19,8 +19,9 @@ from partners.models import (
     Partner,
     ProgressUpdate,
 )
+from partners.domain.permissions import UseCase, authorize
 from partners.services.records import ValidationFailed
-from partners.storage import AuditEntry, Store
+from partners.storage.duckdb.store import Store
 
 
 @dataclass

@@ -14,9 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from partners import queries
-from partners.authz import UseCase, authorize
-from partners.models import Actor, CapabilityAssessment, Commitment, Event, Partner, ProgressUpdate
+from partners.domain.model import Actor, CapabilityAssessment, Commitment, Event, Partner, ProgressUpdate
+from partners.domain.permissions import UseCase, authorize
 from partners.services import records
 from partners.services.records import (
     NotFound,
@@ -27,7 +26,8 @@ from partners.services.records import (
     validated,
     versioned_write,
 )
-from partners.storage import ENTITY_TABLES, Store
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import ENTITY_TABLES, Store
 
 #: Fields of a snapshot that describe the stored row rather than its content (never restored).
 _BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at", "deleted_at", "reason_for_change"})

@@ -7,12 +7,12 @@ from typing import Any
 
 import pandas as pd
 
-from partners import queries
-from partners.authz import Scope, UseCase, authorize, scope_of
-from partners.models import Actor
-from partners.queries import REPORTING_CYCLE_MONTHS, CommitmentFilter, ViewScope
+from partners.domain.model import Actor
+from partners.domain.permissions import Scope, UseCase, authorize, scope_of
+from partners.domain.scope import REPORTING_CYCLE_MONTHS, CommitmentFilter, ViewScope
 from partners.services.records import NotFound, get_commitment
-from partners.storage import Store
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
 
 
 def view_scope(actor: Actor, now: datetime | None = None, store: Store | None = None) -> ViewScope:

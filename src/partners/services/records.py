@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from partners import queries, reference, smart
-from partners.authz import UseCase, authorize
-from partners.models import (
+from partners import reference
+from partners.domain import smart
+from partners.domain.audit import AuditEntry
+from partners.domain.model import (
     Actor,
     CapabilityAssessment,
     Commitment,
@@ -26,7 +27,10 @@ from partners.models import (
     ReportSource,
     describe_validation_error,
 )
-from partners.storage import AuditEntry, ConcurrentEditError, Store
+from partners.domain.permissions import UseCase, authorize
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
+from partners.storage.errors import ConcurrentEditError
 
 
 class ValidationFailed(ValueError):
@@ -283,7 +287,7 @@ def _write_links(store: Store, commitment_id: int, c: Commitment) -> None:
 
 
 def _with_smart_level(c: Commitment) -> Commitment:
-    """The SMART level is derived from the commitment's fields (``partners.smart``), never typed in."""
+    """The SMART level is derived from the commitment's fields (``partners.domain.smart``), never typed in."""
     return c.model_copy(update={"smart_level": smart.level(c)})
 
 

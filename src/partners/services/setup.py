@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from partners import reference
-from partners.authz import UseCase, authorize
-from partners.models import Actor
+from partners.domain.audit import AuditEntry
+from partners.domain.model import Actor
+from partners.domain.permissions import UseCase, authorize
 from partners.services.bulk import Dataset, LoadResult, load_dataset
-from partners.storage import AuditEntry, Store
+from partners.storage.duckdb.store import Store
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,11 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
-from partners.authz import UseCase, authorize
-from partners.models import Actor, Role
+from partners.domain.audit import AuditEntry
+from partners.domain.model import Actor, Role
+from partners.domain.permissions import UseCase, authorize
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import AuditEntry, Store
+from partners.storage.duckdb.store import Store
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -1,7 +1,7 @@
 """The review workflow of a commitment: draft -> submitted -> verified -> published, and withdrawn.
 
 ``TRANSITIONS`` is the whole rule book: which state may move to which, and the use case (in the
-permission table, ``partners.authz``) the acting user needs for it. Pages offer only the moves
+permission table, ``partners.domain.permissions``) the acting user needs for it. Pages offer only the moves
 ``available`` returns; ``transition`` checks everything again.
 
 The partner's self-reported status and the secretariat's verified status are kept side by side
@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from partners import queries
-from partners.authz import UseCase, authorize, can
-from partners.models import Actor, ProgressStatus, ReviewState
+from partners.domain.model import Actor, ProgressStatus, ReviewState
+from partners.domain.permissions import UseCase, authorize, can
+from partners.domain.scope import CommitmentFilter
 from partners.services import read
 from partners.services.records import (
     NotFound,
@@ -30,7 +30,8 @@ from partners.services.records import (
     versioned_write,
     without_timestamps,
 )
-from partners.storage import Store
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
 
 D, S, V, P, W = (
     ReviewState.DRAFT,
@@ -160,7 +161,7 @@ def last_state_change(store: Store, actor: Actor, commitment_id: int) -> dict[st
 
 
 def _require_visible(store: Store, actor: Actor, commitment_id: int) -> None:
-    only_this = queries.CommitmentFilter(ids=(commitment_id,))
+    only_this = CommitmentFilter(ids=(commitment_id,))
     if queries.commitments(store, read.view_scope(actor), only_this).empty:
         raise NotFound(f"there is no commitment {commitment_id} that you can see")
 

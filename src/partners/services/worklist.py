@@ -18,12 +18,14 @@ from typing import Any
 
 import pandas as pd
 
-from partners import queries
-from partners.authz import UseCase, authorize
-from partners.models import CLOSED_STATUSES, Actor, ProgressStatus, ReportSource, ReviewState, Visibility
+from partners.domain.audit import AuditEntry
+from partners.domain.model import CLOSED_STATUSES, Actor, ProgressStatus, ReportSource, ReviewState, Visibility
+from partners.domain.permissions import UseCase, authorize
+from partners.domain.scope import REPORTING_CYCLE_MONTHS
 from partners.services.read import view_scope
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import AuditEntry, Store
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
 
 #: Where the reporting cycle setting lives in ``dataset_meta``.
 CYCLE_META_KEY = "reporting_cycle_months"
@@ -164,14 +166,14 @@ class Reminder:
 
 
 def reporting_cycle_months(store: Store) -> int:
-    """The reporting cycle in months: the stored setting, else ``queries.REPORTING_CYCLE_MONTHS``."""
+    """The reporting cycle in months: the stored setting, else ``REPORTING_CYCLE_MONTHS``."""
     stored = store.meta(CYCLE_META_KEY)
     try:
-        months = int(stored) if stored is not None else queries.REPORTING_CYCLE_MONTHS
+        months = int(stored) if stored is not None else REPORTING_CYCLE_MONTHS
     except ValueError:
-        return queries.REPORTING_CYCLE_MONTHS
+        return REPORTING_CYCLE_MONTHS
     lo, hi = CYCLE_RANGE
-    return months if lo <= months <= hi else queries.REPORTING_CYCLE_MONTHS
+    return months if lo <= months <= hi else REPORTING_CYCLE_MONTHS
 
 
 def set_reporting_cycle(store: Store, actor: Actor, months: Any) -> int:

@@ -16,9 +16,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from partners import queries, smart
-from partners.authz import PermissionDenied, UseCase, can
-from partners.models import (
+from partners.domain import smart
+from partners.domain.model import (
     Actor,
     Commitment,
     PartnerRole,
@@ -26,12 +25,15 @@ from partners.models import (
     Visibility,
     describe_validation_error,
 )
-from partners.navigation import PAGES_DIR
+from partners.domain.permissions import PermissionDenied, UseCase, can
 from partners.services import history, records, workflow
 from partners.services.records import NotFound, ValidationFailed
-from partners.storage import ConcurrentEditError, StorageError, Store
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
+from partners.storage.errors import ConcurrentEditError, StorageError
+from partners.ui.navigation import PAGES_DIR
 
-#: The page that shows one commitment (``?id=N``), as registered in ``partners.navigation``.
+#: The page that shows one commitment (``?id=N``), as registered in ``partners.ui.navigation``.
 COMMITMENT_PAGE = PAGES_DIR / "commitment.py"
 
 

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from partners import reference
-from partners.models import ProgressStatus
+from partners.domain.model import ProgressStatus
 
 #: Okabe-Ito: distinguishable for the common forms of colour-blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]

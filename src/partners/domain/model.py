@@ -120,7 +120,7 @@ class EventKind(LabelledEnum):
 
 
 class Role(LabelledEnum):
-    """Roles of people using the app (authorisation lives in ``partners.authz``)."""
+    """Roles of people using the app (authorisation lives in ``partners.domain.permissions``)."""
 
     ADMIN = "admin"
     SECRETARIAT_EDITOR = "secretariat_editor"

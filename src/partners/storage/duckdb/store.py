@@ -14,7 +14,6 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -26,6 +25,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from partners.domain.audit import AuditEntry
+from partners.storage.errors import ConcurrentEditError, StorageError
+
 MEMORY = ":memory:"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -33,14 +35,6 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 def default_db_path() -> str:
     """Where the database lives: ``$PARTNERS_DB``, else ``var/partners.duckdb`` under the working directory."""
     return os.environ.get("PARTNERS_DB") or str(Path("var") / "partners.duckdb")
-
-
-class StorageError(RuntimeError):
-    """A storage problem described in words a secretariat officer can act on."""
-
-
-class ConcurrentEditError(StorageError):
-    """The record changed since the editor loaded it (optimistic version check)."""
 
 
 def _jsonable(value: Any) -> Any:
@@ -66,7 +60,7 @@ def to_json(value: Any) -> str | None:
 def migrations() -> list[tuple[int, str, str]]:
     """The numbered migrations shipped with the package: (number, name, sql)."""
     found = []
-    for entry in resources.files("partners.migrations").iterdir():
+    for entry in resources.files("partners.storage.duckdb.migrations").iterdir():
         m = _MIGRATION_NAME.match(entry.name)
         if m:
             found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
@@ -213,17 +207,6 @@ TABLES: tuple[str, ...] = (
     "dataset_meta",
     "users",
 )
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    actor: str
-    actor_role: str
-    action: str
-    entity: str
-    entity_id: str
-    before: Any = None
-    after: Any = None
 
 
 class Store:

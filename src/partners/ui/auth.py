@@ -25,9 +25,9 @@ from enum import StrEnum
 import streamlit as st
 from streamlit import config
 
-from partners.models import Actor, Role
+from partners.domain.model import Actor, Role
 from partners.services import users
-from partners.storage import Store
+from partners.storage.duckdb.store import Store
 
 #: The environment variable that allows serving without sign-in on a non-loopback address.
 OPEN_ACCESS_ENV = "PARTNERS_ALLOW_OPEN_ACCESS"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from partners.models import Actor, Role
+from partners.domain.model import Actor, Role
 
 
 class UseCase(StrEnum):

@@ -43,9 +43,10 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from partners import queries, reference, smart
-from partners.authz import UseCase, authorize, can
-from partners.models import (
+from partners import reference
+from partners.domain import smart
+from partners.domain.audit import AuditEntry
+from partners.domain.model import (
     Actor,
     Commitment,
     CommitmentPartner,
@@ -57,9 +58,11 @@ from partners.models import (
     ReviewState,
     Visibility,
 )
+from partners.domain.permissions import UseCase, authorize, can
 from partners.services import records, setup
 from partners.services.bulk import Dataset, load_dataset
-from partners.storage import AuditEntry, Store
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store
 
 __all__ = [
     "COMMITMENT_COLUMNS",

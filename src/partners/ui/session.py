@@ -9,11 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from partners import auth, queries
-from partners.charts import status_label
-from partners.models import Actor, ReviewState, StakeholderType, Visibility
+from partners.domain.model import Actor, ReviewState, StakeholderType, Visibility
+from partners.presentation.charts import status_label
 from partners.services import setup
-from partners.storage import Store, default_db_path
+from partners.storage.duckdb import queries
+from partners.storage.duckdb.store import Store, default_db_path
+from partners.ui import auth
 
 #: The single user of local mode (no sign-in configured): may do everything, on this machine only.
 LOCAL_ACTOR = auth.LOCAL_ACTOR
@@ -31,7 +32,7 @@ def get_store() -> Store:
 
 
 def current_visitor() -> auth.Visitor:
-    """Who is using the app, and how (sign-in, local mode, open access): see ``partners.auth``."""
+    """Who is using the app, and how (sign-in, local mode, open access): see ``partners.ui.auth``."""
     return auth.visitor(get_store())
 
 

@@ -6,43 +6,13 @@ decides who may see what, it only applies the decision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
-from partners.storage import Store
-
-#: A commitment with no progress update for this long is "not reporting" (UN SDG platform: within a year).
-REPORTING_CYCLE_MONTHS = 12
-
-
-@dataclass(frozen=True)
-class ViewScope:
-    """What a viewer may see. Built by the service layer from the actor and the permission table."""
-
-    everything: bool = False  # the secretariat: every live record, in any state
-    members: bool = False  # may see records shared with Alliance members
-    countries: frozenset[str] = field(default_factory=frozenset)  # private records for these countries
-    partners: frozenset[int] = field(default_factory=frozenset)  # private records of these partners
-    assessments_all: bool = False  # unpublished capability assessments of every country
-    assessment_countries: frozenset[str] = field(default_factory=frozenset)
-    now: datetime = field(default_factory=datetime.now)
-    reporting_cycle_months: int = REPORTING_CYCLE_MONTHS  # the admins' setting, passed in by the service
-
-
-@dataclass(frozen=True)
-class CommitmentFilter:
-    text: str = ""
-    countries: tuple[str, ...] = ()
-    partner_ids: tuple[int, ...] = ()
-    stakeholder_types: tuple[str, ...] = ()
-    item_keys: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()  # reported status values, or "not_reported"
-    event_ids: tuple[int, ...] = ()
-    ids: tuple[int, ...] = ()  # these commitments only (e.g. the suggested duplicates)
-    limit: int | None = None
+from partners.domain.scope import CommitmentFilter, ViewScope
+from partners.storage.duckdb.store import Store
 
 
 def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
@@ -488,7 +458,7 @@ def live_commitments_using(store: Store, entity: str, record_id: int) -> list[in
     return [int(r["id"]) for r in store.query_rows(sql, [record_id])]
 
 
-# -- spreadsheet import (partners.importer) ------------------------------------------------------------
+# -- spreadsheet import (partners.importing.importer) ------------------------------------------------------------
 
 
 def commitments_by_external_ref(store: Store, refs: list[str]) -> dict[str, dict[str, Any]]:

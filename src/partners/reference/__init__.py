@@ -43,7 +43,7 @@ import pycountry
 import yaml
 from pydantic import ValidationError
 
-from partners.models import Country, Framework, FrameworkItem, MaturityPhase
+from partners.domain.model import Country, Framework, FrameworkItem, MaturityPhase
 
 __all__ = [
     "DATA_DIR",
@@ -73,7 +73,7 @@ def _default_data_dir() -> Path:
     if override:
         return Path(override).expanduser().resolve()
     # src/partners/reference.py -> <repository>/data
-    return Path(__file__).resolve().parents[2] / "data"
+    return Path(__file__).resolve().parents[3] / "data"
 
 
 #: The repository's ``data/`` directory; the environment variable ``PARTNERS_DATA_DIR`` overrides it.

@@ -47,7 +47,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from partners import reference
-from partners.models import (
+from partners.domain.model import (
     CLOSED_STATUSES,
     CapabilityAssessment,
     Commitment,
