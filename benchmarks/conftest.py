@@ -16,7 +16,7 @@ from partners.domain.model import SYSTEM, Event, EventKind, Partner, Stakeholder
 from partners.importing import importer
 from partners.services import setup
 from partners.services.bulk import Dataset, load_dataset
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 PARTNERS = 300
 SUMMIT = "Global Summit 2025"

@@ -15,7 +15,7 @@ import pytest
 
 from partners.domain.model import SYSTEM
 from partners.services import setup
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"

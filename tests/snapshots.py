@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from partners.storage.duckdb.store import TABLES, Store
+from partners.storage.duckdb.store import TABLES
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 
 def everything(store: Store) -> dict[str, list[tuple]]:

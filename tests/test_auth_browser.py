@@ -33,7 +33,7 @@ from partners.domain.model import (
     Visibility,
 )
 from partners.services import records, setup, users
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 pytestmark = pytest.mark.browser
 

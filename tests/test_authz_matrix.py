@@ -36,9 +36,9 @@ from partners.domain.model import (
     Visibility,
 )
 from partners.domain.permissions import PERMISSIONS, PermissionDenied, Scope, UseCase
-from partners.services import backup, history, read, records, setup, users, workflow, worklist
-from partners.services.records import NotFound
-from partners.storage.duckdb.store import Store
+from partners.services import backup, history, read, records, settings, setup, users, workflow, worklist
+from partners.services.errors import NotFound
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 ALL, OWN, NO = "all", "own", "-"  # allowed everywhere; in the actor's own scope only; refused
 ROLES = (
@@ -294,7 +294,7 @@ ACTIONS: dict[UseCase, Action] = {
     UseCase.VIEW_WORKLIST: lambda s, a, w, side: worklist.build_worklist(s, a),
     UseCase.BACKUP_DATABASE: lambda s, a, w, side: backup.create_backup(s, a),
     UseCase.BACKUP_RESTORE: lambda s, a, w, side: backup.restore_backup(s, a, w.archive),
-    UseCase.MANAGE_SETTINGS: lambda s, a, w, side: worklist.set_reporting_cycle(s, a, 6),
+    UseCase.MANAGE_SETTINGS: lambda s, a, w, side: settings.set_reporting_cycle(s, a, 6),
     UseCase.MANAGE_REFERENCE: lambda s, a, w, side: setup.load_reference(s, a),
     UseCase.MANAGE_DEMO: lambda s, a, w, side: setup.remove_demo(s, a),
     UseCase.MANAGE_USERS: lambda s, a, w, side: users.add_user(s, a, f"new-{side}@matrix.example", "admin"),

@@ -19,7 +19,8 @@ from partners.domain.model import Actor, Commitment, CommitmentPartner, Role
 from partners.domain.permissions import PermissionDenied
 from partners.services import backup, records
 from partners.services.backup import MANIFEST, BackupRefused
-from partners.storage.duckdb.store import TABLES, Store
+from partners.storage.duckdb.store import TABLES
+from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.ui.navigation import PAGES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ import pytest
 
 from partners.domain.model import SYSTEM
 from partners.services import read
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,8 @@ import pytest
 from partners import cli
 from partners.domain.model import SYSTEM, Partner
 from partners.services import read, records, setup
-from partners.storage.duckdb.store import TABLES, Store, migrations
+from partners.storage.duckdb.store import TABLES, migrations
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 STATS_TABLES = (
     "countries", "frameworks", "framework_items", "partners", "events", "commitments",

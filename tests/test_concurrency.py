@@ -13,7 +13,7 @@ import pytest
 
 from partners.domain.model import SYSTEM, Actor, Commitment, Partner, Role
 from partners.services import history, records, setup, workflow
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.storage.errors import ConcurrentEditError
 
 EDITORS = [Actor(identity=f"editor{i}@secretariat.example", role=Role.SECRETARIAT_EDITOR) for i in range(6)]

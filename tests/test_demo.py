@@ -23,7 +23,7 @@ from partners.domain.model import (
 )
 from partners.services.bulk import Dataset
 from partners.services.setup import holds_demo, load_demo, load_reference
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 TODAY = demo.DEFAULT_TODAY
 RECORD_LISTS = ("partners", "events", "commitments", "progress", "assessments")

@@ -22,8 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from conftest import ROOT, free_port, wait_for_http
 from partners.services import records
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +104,7 @@ def test_officer_logs_a_joint_commitment_sees_smart_hints_and_finds_it_everywher
     server: tuple[str, Path, Callable[[], None]], page: Page, artifacts: Path
 ) -> None:
     url, db, stop_server = server
-    partners = read_db(db, queries.partners)  # before the app opens the file
+    partners = read_db(db, lambda s: s.partners())  # before the app opens the file
     lead, co = partners.name.iloc[0], partners.name.iloc[1]
 
     page.goto(f"{url}/log-commitment", wait_until="domcontentloaded")

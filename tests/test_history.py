@@ -22,8 +22,9 @@ from partners.domain.model import (
 from partners.domain.permissions import PermissionDenied
 from partners.domain.scope import CommitmentFilter
 from partners.services import history, read, records, workflow
-from partners.services.records import NotFound, ValidationFailed
-from partners.storage.duckdb.store import Store
+from partners.services.audit import audit_entry
+from partners.services.errors import NotFound, ValidationFailed
+from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.storage.errors import ConcurrentEditError
 from partners.ui.forms import plain
 from snapshots import everything
@@ -282,7 +283,7 @@ def test_every_kind_of_record_can_be_restored_to_an_earlier_version(
         field, old = "status", "stalled"
         store.update_row("progress_update", rid, {"status": "complete"}, 1)  # a change the history holds:
         store.audit(
-            records.audit_entry(EDITOR, "update", "progress_update", rid, after={"status": "complete"})
+            audit_entry(EDITOR, "update", "progress_update", rid, after={"status": "complete"})
         )
     else:
         form = CapabilityAssessment(
@@ -291,7 +292,7 @@ def test_every_kind_of_record_can_be_restored_to_an_earlier_version(
         rid = records.record_assessment(store, EDITOR, form)
         field, old = "phase", 2
         store.update_row("capability_assessment", rid, {"phase": 3}, 1)
-        store.audit(records.audit_entry(EDITOR, "update", "capability_assessment", rid, after={"phase": 3}))
+        store.audit(audit_entry(EDITOR, "update", "capability_assessment", rid, after={"phase": 3}))
     assert store.get_row(entity, rid)[field] != old
     first = history.history(store, EDITOR, entity, rid)[0]
     history.restore_version(store, EDITOR, entity, rid, first["id"], 2)

@@ -18,7 +18,7 @@ from partners.domain.permissions import PermissionDenied
 from partners.importing import importer
 from partners.importing.importer import RowStatus, SheetKind
 from partners.services import records
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = [c.name for c in importer.COMMITMENT_COLUMNS]

@@ -9,8 +9,7 @@ import openpyxl
 import pytest
 
 from partners.importing import importer
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +19,7 @@ HEADER = [c.name for c in importer.COMMITMENT_COLUMNS]
 def _template_with_rows(demo_db_path: Path) -> bytes:
     """The downloadable template, filled in: three good rows and two bad ones (rows 4 and 6)."""
     store = Store.open(demo_db_path, migrate=False)
-    names = queries.partners(store)["name"].tolist()[:3]
+    names = store.partners()["name"].tolist()[:3]
     store.db.close()
     wb = openpyxl.load_workbook(io.BytesIO(importer.template_xlsx()))
     sheet = wb["Commitments"]

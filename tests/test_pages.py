@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from partners.domain.model import SYSTEM
 from partners.domain.scope import CommitmentFilter
 from partners.services import read
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "countries", "commitments", "frameworks", "about"]

@@ -28,9 +28,8 @@ from partners.domain.permissions import PermissionDenied
 from partners.domain.scope import CommitmentFilter
 from partners.services import read, records, setup
 from partners.services.bulk import Dataset, load_dataset
-from partners.services.records import NotFound, ValidationFailed
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store
+from partners.services.errors import NotFound, ValidationFailed
+from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.storage.errors import ConcurrentEditError
 from snapshots import table_counts
 
@@ -247,7 +246,7 @@ def test_partner_with_tags_reads_back_as_written(store: Store) -> None:
         "website": "https://safenet.example.org",
     }
     assert row["version"] == 1 and row["is_demo"] is False
-    listed = queries.partners(store).set_index("id").loc[pid]
+    listed = store.partners().set_index("id").loc[pid]
     assert listed["hq_country_name"] == "Philippines"
     assert list(listed["tags"]) == ["hotline", "education"]
 
@@ -272,7 +271,7 @@ def test_event_reads_back_as_written(store: Store) -> None:
         "Abu Dhabi",
         "ARE",
     )
-    assert queries.events(store).set_index("id").loc[eid, "name"] == "Global Summit 2025"
+    assert store.events().set_index("id").loc[eid, "name"] == "Global Summit 2025"
 
 
 def test_joint_multi_country_commitment_reads_back_as_written(
@@ -411,7 +410,7 @@ def test_capability_assessment_reads_back_as_written(store: Store) -> None:
     shown = profile["assessments"]
     assert shown.id.tolist() == [aid]
     assert (shown.capability_no.iloc[0], shown.phase.iloc[0]) == ("4", 3)
-    phase_3 = queries.maturity_phases(store).set_index("phase").loc[3, "label"]
+    phase_3 = store.maturity_phases().set_index("phase").loc[3, "label"]
     assert shown.phase_label.iloc[0] == phase_3
 
 

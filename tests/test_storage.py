@@ -11,7 +11,8 @@ import pytest
 from partners.domain.audit import AuditEntry
 from partners.domain.model import SYSTEM, Partner, StakeholderType
 from partners.services import records, setup
-from partners.storage.duckdb.store import MEMORY, TABLES, Database, Store, migrations
+from partners.storage.duckdb.store import MEMORY, TABLES, Database, migrations
+from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.storage.errors import ConcurrentEditError, StorageError
 from snapshots import table_counts
 

@@ -14,8 +14,8 @@ from partners import cli
 from partners.domain.model import SYSTEM, Actor, Partner, Role, StakeholderType
 from partners.domain.permissions import PermissionDenied
 from partners.services import records, users
-from partners.services.records import NotFound, ValidationFailed
-from partners.storage.duckdb.store import Store
+from partners.services.errors import NotFound, ValidationFailed
+from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.storage.errors import ConcurrentEditError
 from partners.ui import auth
 from partners.ui.navigation import PAGES_DIR

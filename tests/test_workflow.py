@@ -26,9 +26,8 @@ from partners.domain.model import (
 from partners.domain.permissions import PERMISSIONS, PermissionDenied, UseCase
 from partners.domain.scope import CommitmentFilter
 from partners.services import read, records, workflow
-from partners.services.records import NotFound, ValidationFailed
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store
+from partners.services.errors import NotFound, ValidationFailed
+from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.storage.errors import ConcurrentEditError
 from snapshots import everything
 
@@ -271,13 +270,13 @@ def test_an_embargoed_commitment_is_absent_from_every_public_view_until_the_emba
 
     def public_sees(now: datetime) -> dict[str, Any]:
         scope = read.view_scope(PUBLIC, now=now)
-        per_country = queries.commitments_per_country(store, scope)
-        per_item = queries.item_counts(store, scope, "MNR-2016")
+        per_country = store.commitments_per_country(scope)
+        per_item = store.item_counts(scope, "MNR-2016")
         return {
-            "list": set(queries.commitments(store, scope).id),
-            "country": set(queries.commitments(store, scope, CommitmentFilter(countries=("KEN",))).id),
-            "item": set(queries.commitments(store, scope, CommitmentFilter(item_keys=("MNR-2016:4",))).id),
-            "headline": queries.headline(store, scope)["commitments"],
+            "list": set(store.commitments(scope).id),
+            "country": set(store.commitments(scope, CommitmentFilter(countries=("KEN",))).id),
+            "item": set(store.commitments(scope, CommitmentFilter(item_keys=("MNR-2016:4",))).id),
+            "headline": store.headline(scope)["commitments"],
             "map": int(per_country.set_index("code").loc["KEN", "commitments"]),
             "framework": int(per_item.set_index("key").loc["MNR-2016:4", "commitments"]),
         }

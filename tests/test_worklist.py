@@ -27,11 +27,11 @@ from partners.domain.model import (
 )
 from partners.domain.permissions import PermissionDenied
 from partners.presentation.exports import CSV_ENCODING, to_csv
-from partners.services import worklist
+from partners.services import settings, worklist
 from partners.services.bulk import Dataset, load_dataset
-from partners.services.records import NotFound, ValidationFailed
+from partners.services.errors import NotFound, ValidationFailed
 from partners.services.worklist import WorkKind
-from partners.storage.duckdb.store import Store
+from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.ui.navigation import PAGES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -280,8 +280,8 @@ def test_bad_worklist_options_are_refused_in_words(scenario, options: dict, prob
 
 def test_an_admin_sets_the_reporting_cycle_and_the_worklist_uses_it(scenario) -> None:
     store, cmap, _ = scenario
-    assert worklist.reporting_cycle_months(store) == 12
-    assert worklist.set_reporting_cycle(store, ADMIN, 6) == 6
+    assert settings.reporting_cycle_months(store) == 12
+    assert settings.set_reporting_cycle(store, ADMIN, 6) == 6
     assert store.meta("reporting_cycle_months") == "6"
     wl = worklist.build_worklist(store, EDITOR, now=NOW)
     assert wl.cycle_months == 6
@@ -289,9 +289,9 @@ def test_an_admin_sets_the_reporting_cycle_and_the_worklist_uses_it(scenario) ->
     history = store.history("setting", "reporting_cycle_months")
     assert history[-1]["actor"] == ADMIN.identity
     assert history[-1]["before"] is None and history[-1]["after"] == {"value": "6"}
-    worklist.set_reporting_cycle(store, ADMIN, "18")
+    settings.set_reporting_cycle(store, ADMIN, "18")
     assert store.history("setting", "reporting_cycle_months")[-1]["before"] == {"value": "6"}
-    assert worklist.reporting_cycle_months(store) == 18
+    assert settings.reporting_cycle_months(store) == 18
 
 
 @pytest.mark.parametrize("actor", [EDITOR, REVIEWER, *OUTSIDERS], ids=lambda a: a.role.value)
@@ -301,27 +301,27 @@ def test_only_admins_change_the_reporting_cycle_and_nothing_is_written_otherwise
     store, _, _ = scenario
     before = snapshot(store)
     with pytest.raises(PermissionDenied):
-        worklist.set_reporting_cycle(store, actor, 6)
+        settings.set_reporting_cycle(store, actor, 6)
     assert snapshot(store) == before
 
 
 @pytest.mark.parametrize("months", [0, 61, -3, "six", "", None, 2.5, True])
 def test_a_bad_reporting_cycle_is_refused_and_nothing_is_written(scenario, months: object) -> None:
     store, _, _ = scenario
-    worklist.set_reporting_cycle(store, ADMIN, 9)
+    settings.set_reporting_cycle(store, ADMIN, 9)
     before = snapshot(store)
     with pytest.raises(ValidationFailed) as info:
-        worklist.set_reporting_cycle(store, ADMIN, months)
+        settings.set_reporting_cycle(store, ADMIN, months)
     assert info.value.problems[0].startswith("Reporting cycle (months):")
     assert snapshot(store) == before
-    assert worklist.reporting_cycle_months(store) == 9
+    assert settings.reporting_cycle_months(store) == 9
 
 
 def test_a_damaged_stored_setting_falls_back_to_the_default(scenario) -> None:
     store, _, _ = scenario
     with store.transaction():
         store.set_meta("reporting_cycle_months", "banana")
-    assert worklist.reporting_cycle_months(store) == 12
+    assert settings.reporting_cycle_months(store) == 12
 
 
 # -- reminders --------------------------------------------------------------------------------------
@@ -377,7 +377,7 @@ def test_a_reminder_asks_for_missing_evidence(scenario) -> None:
 
 def test_no_reminder_for_a_partner_with_nothing_due(scenario) -> None:
     store, _, pmap = scenario
-    worklist.set_reporting_cycle(store, ADMIN, 12)
+    settings.set_reporting_cycle(store, ADMIN, 12)
     quiet = load_dataset(
         store, SYSTEM, Dataset(partners=[Partner(id=9, name="Quiet Partner", stakeholder_type="academia")])
     ).id_map["partner"][9]

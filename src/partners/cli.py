@@ -8,19 +8,19 @@ from collections.abc import Sequence
 from datetime import date
 
 from partners.domain.model import SYSTEM
-from partners.storage.duckdb.store import Store, default_db_path
+from partners.storage import Store, default_db_path, open_store
 from partners.storage.errors import StorageError
 
 
 def _open(args: argparse.Namespace) -> Store:
-    return Store.open(args.db or default_db_path())
+    return open_store(args.db or default_db_path())
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Create the schema and load reference data; with --demo, add demo data when the database is empty."""
     from partners.services import setup
 
-    store = Store.open(args.db or default_db_path(), migrate=False)
+    store = open_store(args.db or default_db_path(), migrate=False)
     applied = store.db.migrate()
     if applied:
         print(f"schema: applied {', '.join(applied)}")
@@ -88,7 +88,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_users(args: argparse.Namespace) -> int:
     """Manage who may sign in as what (the first admin is created here, later ones on the admin page)."""
     from partners.services import users
-    from partners.services.records import NotFound, ValidationFailed
+    from partners.services.errors import NotFound, ValidationFailed
 
     store = _open(args)
     try:

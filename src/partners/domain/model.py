@@ -450,6 +450,9 @@ class Actor(DomainModel):
 
 
 #: The actor for set-up work done from the command line (init, reference reload, demo data).
+#: The kinds of record people edit (soft delete, versions, history), as the audit log names them.
+RECORD_KINDS: tuple[str, ...] = ("partner", "event", "commitment", "progress_update", "capability_assessment")
+
 SYSTEM = Actor(identity="system", role=Role.ADMIN, name="System (command line)")
 
 

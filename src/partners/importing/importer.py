@@ -61,8 +61,8 @@ from partners.domain.model import (
 from partners.domain.permissions import UseCase, authorize, can
 from partners.services import records, setup
 from partners.services.bulk import Dataset, load_dataset
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store
+from partners.services.errors import ValidationFailed
+from partners.storage.port import Store
 
 __all__ = [
     "COMMITMENT_COLUMNS",
@@ -1172,20 +1172,20 @@ class _Validator:
     def __init__(self, store: Store, actor: Actor, sheets: list[_Sheet], report: ImportReport) -> None:
         self.store, self.actor, self.sheets, self.report = store, actor, sheets, report
         self.demo = setup.holds_demo(store)
-        partners = queries.partners(store)
+        partners = store.partners()
         self.partners = _Names(
             zip(partners["id"].tolist(), partners["name"].tolist(), partners["name"].tolist(), strict=True)
         )
-        events = queries.events(store)
+        events = store.events()
         self.events = _Names(
             (int(i), n, f"{n}") for i, n in zip(events["id"].tolist(), events["name"].tolist(), strict=True)
         )
         refs = {_ref_of(cells[s.columns["external_ref"]]) for s in sheets for _, cells in s.rows}
-        stored = queries.commitments_by_external_ref(store, sorted(r for r in refs if r))
+        stored = store.commitments_by_external_ref(sorted(r for r in refs if r))
         live_ids = [c["id"] for c in stored.values() if c["deleted_at"] is None]
         progress: dict[int, list[dict[str, Any]]] = {}
         if any(s.kind is SheetKind.PROGRESS for s in sheets):
-            for p in queries.progress_of_commitments(store, live_ids):
+            for p in store.progress_of_commitments(live_ids):
                 progress.setdefault(p["commitment_id"], []).append(p)
         self.existing = _Existing(stored, progress)
         self.plan = _Plan(report)
@@ -1640,7 +1640,7 @@ def run_import(
             if not report.ok or report.to_write == 0:
                 return report
             _write(store, actor, plan)
-    except records.ValidationFailed as exc:  # a service refused a row the checks above let through
+    except ValidationFailed as exc:  # a service refused a row the checks above let through
         report.file_problems.append(
             Problem("File", None, "", "; ".join(exc.problems), "correct the rows concerned and import again")
         )

@@ -4,7 +4,6 @@ import streamlit as st
 
 from partners import reference
 from partners.services import setup
-from partners.storage.duckdb import queries
 from partners.ui.session import get_store
 
 store = get_store()
@@ -32,7 +31,7 @@ else:
     st.write("This copy holds the alliance's own records.")
 
 st.subheader("Reference frameworks and their sources")
-for fw in queries.frameworks(store).itertuples():
+for fw in store.frameworks().itertuples():
     status = "" if fw.verified else " (provisional)"
     st.markdown(f"- **{fw.name}**, version {fw.version}{status}: {fw.items} items. Source: {fw.source_url}")
 
@@ -47,7 +46,7 @@ st.markdown(
   imply any position on the status of any territory.
 """
 )
-phases = queries.maturity_phases(store)
+phases = store.maturity_phases()
 st.subheader("Maturity phases (Model National Response)")
 st.dataframe(phases.rename(columns={"phase": "Phase", "label": "Label", "description": "Description",
                                     "verified": "Confirmed by a source"}), hide_index=True)

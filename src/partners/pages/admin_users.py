@@ -6,8 +6,7 @@ import streamlit as st
 from partners.domain.model import Role
 from partners.domain.permissions import PermissionDenied
 from partners.services import users
-from partners.services.records import NotFound, ValidationFailed
-from partners.storage.duckdb import queries
+from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import ConcurrentEditError
 from partners.ui.session import current_actor, get_store
 
@@ -36,9 +35,9 @@ except PermissionDenied as exc:
 if flash := st.session_state.pop("users_flash", None):
     st.success(flash, icon=":material/check_circle:")
 
-countries = queries.countries(store)
+countries = store.countries()
 country_names = dict(zip(countries.code, countries.name, strict=True))
-partners = queries.partners(store)
+partners = store.partners()
 partner_names = dict(zip(partners.id.astype(int), partners.name, strict=True))
 
 

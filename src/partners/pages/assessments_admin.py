@@ -8,7 +8,6 @@ from partners import reference
 from partners.domain.model import CapabilityAssessment, ReportSource
 from partners.domain.permissions import Scope, UseCase, can, scope_of
 from partners.services import read, records
-from partners.storage.duckdb import queries
 from partners.ui import forms
 from partners.ui.session import current_actor, get_store
 
@@ -25,7 +24,7 @@ if not can(actor, UseCase.RECORD_ASSESSMENT):
     )
     st.stop()
 
-countries = queries.countries(store)
+countries = store.countries()
 names = dict(zip(countries.code, countries.name, strict=True))
 allowed = list(names) if scope_of(actor, UseCase.RECORD_ASSESSMENT) is Scope.ALL else sorted(actor.countries)
 members_first = [
@@ -40,7 +39,7 @@ domains = {i.key: i.name for i in reference.framework("MNR-2016").items if i.kin
 cap_labels = {
     c.key: f"{c.code} · {c.name} ({domains.get(f'MNR-2016:{c.parent_code}', '')})" for c in capabilities
 }
-phases = queries.maturity_phases(store).set_index("phase")
+phases = store.maturity_phases().set_index("phase")
 
 forms.show_outcome("assess_outcome")
 with st.form("assessment_form", clear_on_submit=True):

@@ -11,8 +11,7 @@ from partners.domain.model import ProgressStatus, ProgressUpdate, ReportSource, 
 from partners.domain.permissions import UseCase, can
 from partners.presentation.charts import status_label
 from partners.services import history, read, records, workflow
-from partners.services.records import NotFound
-from partners.storage.duckdb import queries
+from partners.services.errors import NotFound
 from partners.ui import forms
 from partners.ui.session import current_actor, get_store
 
@@ -67,10 +66,10 @@ except NotFound:
         st.error(f"There is no commitment {cid} that you can see.", icon=":material/search_off:")
     st.stop()
 
-all_partners, all_countries = queries.partners(store), queries.countries(store)
+all_partners, all_countries = store.partners(), store.countries()
 partner_names = dict(zip(all_partners.id.astype(int), all_partners.name, strict=True))
 country_names = dict(zip(all_countries.code, all_countries.name, strict=True))
-items = queries.framework_items(store).set_index("key")
+items = store.framework_items().set_index("key")
 version = int(detail["version"])
 
 st.title(f"Commitment {cid}")

@@ -6,17 +6,16 @@ from partners.domain.model import StakeholderType
 from partners.domain.scope import CommitmentFilter
 from partners.presentation.charts import STATUS_COLOURS, status_label
 from partners.services import read
-from partners.storage.duckdb import queries
 from partners.ui.forms import COMMITMENT_PAGE
 from partners.ui.session import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Commitments")
 
-countries = queries.countries(store)
-partners = queries.partners(store)
-events = queries.events(store)
-items = queries.framework_items(store)
+countries = store.countries()
+partners = store.partners()
+events = store.events()
+items = store.framework_items()
 
 country_names = dict(zip(countries.code, countries.name, strict=True))
 partner_names = dict(zip(partners.id, partners.name, strict=True))

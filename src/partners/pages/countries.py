@@ -3,13 +3,12 @@
 import streamlit as st
 
 from partners.services import read
-from partners.storage.duckdb import queries
 from partners.ui.session import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Countries")
 
-countries = queries.countries(store)
+countries = store.countries()
 names = dict(zip(countries.code, countries.name, strict=True))
 members_first = list(countries.sort_values(["member", "name"], ascending=[False, True]).code)
 wanted = st.query_params.get("country", "") or min(actor.countries, default="")  # a focal point: their own

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from partners.services import read
-from partners.storage.duckdb import queries
 from partners.ui.session import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
@@ -11,7 +10,7 @@ st.title("Frameworks")
 st.caption("The reference frameworks commitments are linked to. Items marked *provisional* are not yet "
            "confirmed by a public source.")
 
-frameworks = queries.frameworks(store)
+frameworks = store.frameworks()
 labels = {row.id: f"{row.name} ({row.version})" for row in frameworks.itertuples()}
 fw_id = st.radio("Framework", list(labels), format_func=labels.get, horizontal=True)
 fw = frameworks.set_index("id").loc[fw_id]

@@ -7,7 +7,6 @@ import streamlit as st
 from partners.domain.model import Event, EventKind, Partner, StakeholderType
 from partners.domain.permissions import UseCase, can
 from partners.services import records
-from partners.storage.duckdb import queries
 from partners.ui import forms
 from partners.ui.session import current_actor, get_store
 
@@ -17,7 +16,7 @@ if not can(actor, UseCase.MANAGE_PARTNERS):
     st.info("Only the secretariat adds and edits partners and events.", icon=":material/lock:")
     st.stop()
 
-countries = queries.countries(store)
+countries = store.countries()
 country_names = dict(zip(countries.code, countries.name, strict=True))
 country_options = [None, *country_names]
 
@@ -44,7 +43,7 @@ partners_tab, events_tab = st.tabs(["Partners", "Summits, plans and other events
 
 # -- partners -----------------------------------------------------------------------------------------
 with partners_tab:
-    partners = queries.partners(store)
+    partners = store.partners()
     names = dict(zip(partners.id.astype(int), partners.name, strict=True))
     pick = st.selectbox(
         "Partner",
@@ -135,7 +134,7 @@ with events_tab:
     if not can(actor, UseCase.MANAGE_EVENTS):
         st.info("You may not add or edit summits and plans.")
         st.stop()
-    events = queries.events(store)
+    events = store.events()
     event_names = {int(r.id): f"{r.name} ({r.date:%d %b %Y})" for r in events.itertuples()}
     pick = st.selectbox(
         "Summit, plan or other event",

@@ -4,8 +4,8 @@ import streamlit as st
 
 from partners.domain.permissions import PermissionDenied, UseCase, can
 from partners.presentation import exports
-from partners.services import worklist
-from partners.services.records import ValidationFailed
+from partners.services import settings, worklist
+from partners.services.errors import ValidationFailed
 from partners.services.worklist import WorkKind
 from partners.ui.session import current_actor, get_store
 
@@ -17,20 +17,20 @@ st.caption(
     "commitment; copy or download a reminder for each partner."
 )
 
-cycle = worklist.reporting_cycle_months(store)
+cycle = settings.reporting_cycle_months(store)
 if can(actor, UseCase.MANAGE_SETTINGS):
     with st.expander(f"Reporting cycle: {cycle} months", icon=":material/settings:"):
         with st.form("cycle_form", border=False):
             months = st.number_input(
                 "A commitment's progress report is overdue after this many months without an update",
-                min_value=worklist.CYCLE_RANGE[0],
-                max_value=worklist.CYCLE_RANGE[1],
+                min_value=settings.CYCLE_RANGE[0],
+                max_value=settings.CYCLE_RANGE[1],
                 value=cycle,
                 step=1,
             )
             if st.form_submit_button("Save the reporting cycle"):
                 try:
-                    cycle = worklist.set_reporting_cycle(store, actor, months)
+                    cycle = settings.set_reporting_cycle(store, actor, months)
                     st.success(f"The reporting cycle is now {cycle} months.")
                 except (PermissionDenied, ValidationFailed) as exc:
                     st.error(str(exc))

@@ -25,8 +25,8 @@ import pyarrow.parquet as pq
 from partners.domain.audit import AuditEntry
 from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, authorize
-from partners.storage.duckdb.store import Store
 from partners.storage.errors import StorageError
+from partners.storage.port import Store
 
 APP = "partners"
 FORMAT_VERSION = 1

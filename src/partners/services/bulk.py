@@ -20,8 +20,8 @@ from partners.domain.model import (
     ProgressUpdate,
 )
 from partners.domain.permissions import UseCase, authorize
-from partners.services.records import ValidationFailed
-from partners.storage.duckdb.store import Store
+from partners.services.errors import ValidationFailed
+from partners.storage.port import Store
 
 
 @dataclass

@@ -14,20 +14,18 @@ from typing import Any
 
 import pandas as pd
 
-from partners.domain.model import Actor, CapabilityAssessment, Commitment, Event, Partner, ProgressUpdate
+from partners.domain.model import RECORD_KINDS, Actor, CapabilityAssessment, Commitment, Event, Partner, ProgressUpdate
 from partners.domain.permissions import UseCase, authorize
 from partners.services import records
+from partners.services.audit import audit_entry
+from partners.services.errors import NotFound, ValidationFailed
 from partners.services.records import (
-    NotFound,
-    ValidationFailed,
-    audit_entry,
     ensure_version,
     record_snapshot,
     validated,
     versioned_write,
 )
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import ENTITY_TABLES, Store
+from partners.storage.port import Store
 
 #: Fields of a snapshot that describe the stored row rather than its content (never restored).
 _BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at", "deleted_at", "reason_for_change"})
@@ -50,8 +48,8 @@ ACTION_LABELS = {
 
 
 def _check_entity(entity: str) -> str:
-    if entity not in ENTITY_TABLES:
-        raise ValidationFailed([f"'{entity}' is not a kind of record ({', '.join(ENTITY_TABLES)})"])
+    if entity not in RECORD_KINDS:
+        raise ValidationFailed([f"'{entity}' is not a kind of record ({', '.join(RECORD_KINDS)})"])
     return entity
 
 
@@ -78,7 +76,7 @@ def deleted_records(
 ) -> pd.DataFrame:
     """The soft-deleted records of one kind (progress updates: of one commitment), newest deletion first."""
     authorize(actor, UseCase.VIEW_HISTORY)
-    return queries.deleted_records(store, ENTITY_TABLES[_check_entity(entity)], commitment_id=commitment_id)
+    return store.deleted_records(_check_entity(entity), commitment_id=commitment_id)
 
 
 # -- delete and undelete -------------------------------------------------------------------------
@@ -87,7 +85,7 @@ def deleted_records(
 def _refuse_delete_in_use(store: Store, entity: str, record_id: int) -> None:
     if entity not in ("partner", "event"):
         return
-    using = queries.live_commitments_using(store, entity, record_id)
+    using = store.live_commitments_using(entity, record_id)
     if using:
         shown = ", ".join(map(str, using[:10])) + (" …" if len(using) > 10 else "")
         what = "takes part in" if entity == "partner" else "is where these were made:"

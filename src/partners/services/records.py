@@ -15,7 +15,6 @@ from pydantic import BaseModel, ValidationError
 
 from partners import reference
 from partners.domain import smart
-from partners.domain.audit import AuditEntry
 from partners.domain.model import (
     Actor,
     CapabilityAssessment,
@@ -28,35 +27,10 @@ from partners.domain.model import (
     describe_validation_error,
 )
 from partners.domain.permissions import UseCase, authorize
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store
+from partners.services.audit import audit_entry
+from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import ConcurrentEditError
-
-
-class ValidationFailed(ValueError):
-    """Input that cannot be stored, with one plain sentence per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-class NotFound(LookupError):
-    pass
-
-
-def audit_entry(
-    actor: Actor, action: str, entity: str, entity_id: Any, before: Any = None, after: Any = None
-) -> AuditEntry:
-    return AuditEntry(
-        actor=actor.identity,
-        actor_role=actor.role.value,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        before=before,
-        after=after,
-    )
+from partners.storage.port import Store
 
 
 def _columns(model: BaseModel, exclude: set[str]) -> dict[str, Any]:
@@ -242,7 +216,7 @@ def update_event(
 
 def _check_commitment_refs(store: Store, c: Commitment, commitment_id: int | None = None) -> None:
     problems = []
-    holder = queries.commitment_by_external_ref(store, c.external_ref) if c.external_ref else None
+    holder = store.commitment_by_external_ref(c.external_ref) if c.external_ref else None
     if holder and holder["id"] != commitment_id:
         deleted = " (deleted; restore it instead)" if holder["deleted"] else ""
         problems.append(
@@ -369,7 +343,7 @@ def find_duplicates(
     """Commitments already stored that look like this one (similar title, same partner or country)."""
     authorize(actor, UseCase.LOG_COMMITMENT if exclude_id is None else UseCase.EDIT_COMMITMENT)
     return smart.likely_duplicates(
-        title, partner_ids, countries, queries.duplicate_candidates(store), exclude_id=exclude_id
+        title, partner_ids, countries, store.duplicate_candidates(), exclude_id=exclude_id
     )
 
 
@@ -387,7 +361,7 @@ def record_progress(store: Store, actor: Actor, update: ProgressUpdate, reason: 
         use_case = UseCase.VERIFY_PROGRESS if verified else UseCase.RECORD_PROGRESS
         authorize(actor, use_case, countries=c["countries"], partners=partner_ids)
         if verified and not reason:
-            claimed = queries.status_comparison(store, update.commitment_id)["self_reported"]
+            claimed = store.status_comparison(update.commitment_id)["self_reported"]
             if claimed and claimed["status"] != update.status.value:
                 raise ValidationFailed([
                     f"Reason: the verified status ({update.status.label}) differs from the partner's "

@@ -10,7 +10,7 @@ from partners.domain.audit import AuditEntry
 from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, authorize
 from partners.services.bulk import Dataset, LoadResult, load_dataset
-from partners.storage.duckdb.store import Store
+from partners.storage.port import Store
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict
 from partners.domain.audit import AuditEntry
 from partners.domain.model import Actor, Role
 from partners.domain.permissions import UseCase, authorize
-from partners.services.records import NotFound, ValidationFailed
-from partners.storage.duckdb.store import Store
+from partners.services.errors import NotFound, ValidationFailed
+from partners.storage.port import Store
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -20,18 +20,16 @@ from partners.domain.model import Actor, ProgressStatus, ReviewState
 from partners.domain.permissions import UseCase, authorize, can
 from partners.domain.scope import CommitmentFilter
 from partners.services import read
+from partners.services.audit import audit_entry
+from partners.services.errors import NotFound, ValidationFailed
 from partners.services.records import (
-    NotFound,
-    ValidationFailed,
-    audit_entry,
     ensure_version,
     get_commitment,
     record_snapshot,
     versioned_write,
     without_timestamps,
 )
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store
+from partners.storage.port import Store
 
 D, S, V, P, W = (
     ReviewState.DRAFT,
@@ -162,14 +160,14 @@ def last_state_change(store: Store, actor: Actor, commitment_id: int) -> dict[st
 
 def _require_visible(store: Store, actor: Actor, commitment_id: int) -> None:
     only_this = CommitmentFilter(ids=(commitment_id,))
-    if queries.commitments(store, read.view_scope(actor), only_this).empty:
+    if store.commitments(read.view_scope(actor), only_this).empty:
         raise NotFound(f"there is no commitment {commitment_id} that you can see")
 
 
 def progress_updates(store: Store, actor: Actor, commitment_id: int) -> pd.DataFrame:
     """A commitment's progress updates, newest first, with source and reason (for anyone who may see it)."""
     _require_visible(store, actor, commitment_id)
-    return queries.progress_updates(store, commitment_id)
+    return store.progress_updates(commitment_id)
 
 
 def status_comparison(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
@@ -177,7 +175,7 @@ def status_comparison(store: Store, actor: Actor, commitment_id: int) -> dict[st
     whether they differ, and the reason given for the verified one (for anyone who may see the commitment).
     """
     _require_visible(store, actor, commitment_id)
-    both = queries.status_comparison(store, commitment_id)
+    both = store.status_comparison(commitment_id)
     claimed, verified = both["self_reported"], both["verified"]
 
     def side(row: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -18,18 +18,14 @@ from typing import Any
 
 import pandas as pd
 
-from partners.domain.audit import AuditEntry
 from partners.domain.model import CLOSED_STATUSES, Actor, ProgressStatus, ReportSource, ReviewState, Visibility
 from partners.domain.permissions import UseCase, authorize
-from partners.domain.scope import REPORTING_CYCLE_MONTHS
+from partners.services.errors import NotFound, ValidationFailed
 from partners.services.read import view_scope
-from partners.services.records import NotFound, ValidationFailed
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store
+from partners.services.settings import CYCLE_RANGE, reporting_cycle_months, whole_number
+from partners.storage.port import Store
 
 #: Where the reporting cycle setting lives in ``dataset_meta``.
-CYCLE_META_KEY = "reporting_cycle_months"
-CYCLE_RANGE = (1, 60)
 DEFAULT_STALE_DAYS = 30
 DEFAULT_EMBARGO_DAYS = 14
 DEFAULT_REPLY_DAYS = 30
@@ -162,36 +158,6 @@ class Reminder:
     file_name: str = field(default="reminder.txt")
 
 
-# -- the reporting cycle setting ------------------------------------------------------------------
-
-
-def reporting_cycle_months(store: Store) -> int:
-    """The reporting cycle in months: the stored setting, else ``REPORTING_CYCLE_MONTHS``."""
-    stored = store.meta(CYCLE_META_KEY)
-    try:
-        months = int(stored) if stored is not None else REPORTING_CYCLE_MONTHS
-    except ValueError:
-        return REPORTING_CYCLE_MONTHS
-    lo, hi = CYCLE_RANGE
-    return months if lo <= months <= hi else REPORTING_CYCLE_MONTHS
-
-
-def set_reporting_cycle(store: Store, actor: Actor, months: Any) -> int:
-    """Change the reporting cycle (admins). Audited; returns the new value."""
-    authorize(actor, UseCase.MANAGE_SETTINGS)
-    value = _whole_number("Reporting cycle (months)", months, *CYCLE_RANGE)
-    with store.transaction():
-        before = store.meta(CYCLE_META_KEY)
-        store.set_meta(CYCLE_META_KEY, str(value))
-        store.audit(
-            AuditEntry(
-                actor.identity, actor.role.value, "update", "setting", CYCLE_META_KEY,
-                None if before is None else {"value": before}, {"value": str(value)},
-            )
-        )  # fmt: skip
-    return value
-
-
 # -- the worklist ---------------------------------------------------------------------------------
 
 
@@ -228,7 +194,7 @@ def build_worklist(
     values = []
     for label, value, lo, hi in checks:
         try:
-            values.append(_whole_number(label, value, lo, hi))
+            values.append(whole_number(label, value, lo, hi))
         except ValidationFailed as exc:
             problems += exc.problems
     wanted_partners = set(partner_ids)
@@ -237,8 +203,7 @@ def build_worklist(
     cycle, stale, embargo = values
 
     scope = view_scope(actor, now)
-    frame = queries.worklist(
-        store,
+    frame = store.worklist(
         scope,
         cycle_months=cycle,
         stale_before=scope.now - timedelta(days=stale),
@@ -403,18 +368,6 @@ def reminder_for(
 
 
 # -- helpers --------------------------------------------------------------------------------------
-
-
-def _whole_number(label: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool):
-        raise ValidationFailed([f"{label}: give a whole number from {lo} to {hi}"])
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationFailed([f"{label}: '{value}' is not a whole number (give {lo} to {hi})"]) from None
-    if not lo <= number <= hi:
-        raise ValidationFailed([f"{label}: {number} is out of range (give {lo} to {hi})"])
-    return number
 
 
 def _day(value: Any) -> date | None:

@@ -27,10 +27,9 @@ from partners.domain.model import (
 )
 from partners.domain.permissions import PermissionDenied, UseCase, can
 from partners.services import history, records, workflow
-from partners.services.records import NotFound, ValidationFailed
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store
+from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import ConcurrentEditError, StorageError
+from partners.storage.port import Store
 from partners.ui.navigation import PAGES_DIR
 
 #: The page that shows one commitment (``?id=N``), as registered in ``partners.ui.navigation``.
@@ -125,7 +124,7 @@ def _item_label(row: Any, names: dict[str, str]) -> str:
 def framework_picker(store: Store, *, key: str, selected: list[str]) -> list[str]:
     """Framework links, one searchable list per framework (MNR capabilities, Global Alliance targets and
     goals, Voluntary Principles, ...). Returns the chosen item keys."""
-    items = queries.framework_items(store)
+    items = store.framework_items()
     names = dict(zip(items.key, items.name, strict=True))
     chosen: list[str] = []
     for framework_id, group in items.groupby("framework_id", sort=False):
@@ -147,11 +146,11 @@ def commitment_fields(
     """The commitment form as live widgets (hints update as the officer goes). Returns plain form data,
     ready for ``Commitment(**data)``. ``initial``: a stored commitment (``records.get_commitment``)."""
     init = initial or {}
-    partners = queries.partners(store)
+    partners = store.partners()
     partner_names = dict(zip(partners.id.astype(int), partners.name, strict=True))
-    countries = queries.countries(store)
+    countries = store.countries()
     country_names = dict(zip(countries.code, countries.name, strict=True))
-    events = queries.events(store)
+    events = store.events()
     event_names = {int(r.id): f"{r.name} ({r.date:%b %Y})" for r in events.itertuples()}
 
     title = st.text_input(

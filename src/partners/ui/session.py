@@ -12,8 +12,7 @@ import streamlit as st
 from partners.domain.model import Actor, ReviewState, StakeholderType, Visibility
 from partners.presentation.charts import status_label
 from partners.services import setup
-from partners.storage.duckdb import queries
-from partners.storage.duckdb.store import Store, default_db_path
+from partners.storage import Store, default_db_path, open_store
 from partners.ui import auth
 
 #: The single user of local mode (no sign-in configured): may do everything, on this machine only.
@@ -22,7 +21,7 @@ LOCAL_ACTOR = auth.LOCAL_ACTOR
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
-    store = Store.open(path)
+    store = open_store(path)
     return store
 
 
@@ -71,7 +70,7 @@ def account_sidebar(visitor: auth.Visitor) -> None:
                 st.login(auth.login_provider())
             return
         actor = visitor.actor
-        known = queries.partners(get_store()) if actor.partners else None
+        known = get_store().partners() if actor.partners else None
         names = {} if known is None else dict(zip(known.id.astype(int), known.name, strict=True))
         partners = ", ".join(names.get(i, f"partner {i}") for i in sorted(actor.partners))
         scope = ", ".join(sorted(actor.countries)) or partners

@@ -12,7 +12,6 @@ from typing import Any
 import pandas as pd
 
 from partners.domain.scope import CommitmentFilter, ViewScope
-from partners.storage.duckdb.store import Store
 
 
 def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
@@ -74,429 +73,415 @@ def _cutoff(scope: ViewScope) -> date:
     return date(year, month, min(now.day, calendar.monthrange(year, month)[1]))
 
 
-def commitments(store: Store, scope: ViewScope, flt: CommitmentFilter | None = None) -> pd.DataFrame:
-    """One row per visible commitment matching the filter, with partners, countries and status."""
-    flt = flt or CommitmentFilter()
-    head, params = _with(scope)
-    params |= {
-        "text": f"%{flt.text.strip()}%" if flt.text.strip() else None,
-        "countries": list(flt.countries),
-        "partner_ids": list(flt.partner_ids),
-        "types": list(flt.stakeholder_types),
-        "items": list(flt.item_keys),
-        "statuses": list(flt.statuses),
-        "events": list(flt.event_ids),
-        "ids": list(flt.ids),
-        "cutoff": _cutoff(scope),
-    }
-    limit = f" LIMIT {int(flt.limit)}" if flt.limit else ""
-    sql = f"""{head}
-    SELECT c.id, c.title,
-        (SELECT string_agg(p.name || CASE WHEN cp.role = 'lead' THEN ' (lead)' ELSE '' END, '; '
-                           ORDER BY cp.role = 'lead' DESC, p.name)
-           FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-          WHERE cp.commitment_id = c.id) AS partners,
-        CASE WHEN c.is_global THEN 'Global' ELSE
-            (SELECT string_agg(k.name, '; ' ORDER BY k.name) FROM commitment_countries cc
-               JOIN countries k ON k.code = cc.country_code WHERE cc.commitment_id = c.id) END AS countries,
-        e.name AS event, e.date AS event_date, c.deadline,
-        coalesce(l.reported_status, 'not_reported') AS reported_status,
-        l.verified_status, l.last_report,
-        (l.last_report IS NULL OR l.last_report < $cutoff)
-            AND coalesce(l.reported_status, '') NOT IN ('complete', 'discontinued') AS not_reporting,
-        c.visibility, c.review_state, c.embargo_until, c.smart_level, c.is_demo
-    FROM commitments c JOIN visible v ON v.id = c.id
-    LEFT JOIN events e ON e.id = c.event_id
-    LEFT JOIN latest l ON l.commitment_id = c.id
-    WHERE ($text IS NULL OR c.title ILIKE $text OR c.description ILIKE $text OR c.deliverable ILIKE $text)
-      AND (len($countries) = 0 OR EXISTS (SELECT 1 FROM commitment_countries cc
-            WHERE cc.commitment_id = c.id AND list_contains($countries, cc.country_code)))
-      AND (len($partner_ids) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp
-            WHERE cp.commitment_id = c.id AND list_contains($partner_ids, cp.partner_id)))
-      AND (len($types) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-            WHERE cp.commitment_id = c.id AND list_contains($types, p.stakeholder_type)))
-      AND (len($items) = 0 OR EXISTS (SELECT 1 FROM commitment_items ci
-            WHERE ci.commitment_id = c.id AND list_contains($items, ci.item_key)))
-      AND (len($statuses) = 0 OR list_contains($statuses, coalesce(l.reported_status, 'not_reported')))
-      AND (len($events) = 0 OR list_contains($events, c.event_id))
-      AND (len($ids) = 0 OR list_contains($ids, c.id))
-    ORDER BY coalesce(e.date, c.start_date) DESC NULLS LAST, c.id DESC{limit}
-    """
-    return store.query_df(sql, params)
-
-
-def headline(store: Store, scope: ViewScope) -> dict[str, int]:
-    """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
-    head, params = _with(scope, counting=True)
-    params["cutoff"] = _cutoff(scope)
-    sql = f"""{head},
-    base AS (
-        SELECT c.id, c.is_global,
-               l.reported_status, l.verified_status, l.last_report,
-               (SELECT count(*) FROM commitment_partners cp WHERE cp.commitment_id = c.id) AS n_partners
-        FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN latest l ON l.commitment_id = c.id
-    )
-    SELECT
-        count(*) AS commitments,
-        count(*) FILTER (WHERE n_partners > 1) AS joint,
-        count(*) FILTER (WHERE is_global) AS global,
-        count(*) FILTER (WHERE verified_status IS NOT NULL) AS verified,
-        count(*) FILTER (WHERE reported_status IS NOT NULL AND verified_status IS NULL) AS self_reported_only,
-        count(*) FILTER (WHERE (last_report IS NULL OR last_report < $cutoff)
-                          AND coalesce(reported_status, '') NOT IN ('complete', 'discontinued')) AS not_reporting,
-        count(*) FILTER (WHERE reported_status = 'complete') AS complete,
-        count(*) FILTER (WHERE verified_status = 'complete') AS complete_verified,
-        (SELECT count(DISTINCT cp.partner_id) FROM commitment_partners cp JOIN visible v2
-            ON v2.id = cp.commitment_id) AS partners,
-        (SELECT count(DISTINCT cc.country_code) FROM commitment_countries cc JOIN visible v3
-            ON v3.id = cc.commitment_id) AS countries,
-        (SELECT count(*) FROM countries WHERE member) AS member_countries
-    FROM base
-    """
-    row = store.query_rows(sql, params)[0]
-    return {k: int(v or 0) for k, v in row.items()}
-
-
-HEADLINE_DEFINITIONS: dict[str, str] = {
-    "commitments": "Commitments you can see, not counting withdrawn ones (the public sees published ones only)",
-    "joint": "Commitments made jointly by two or more partners",
-    "global": "Commitments that serve every country rather than named ones",
-    "verified": "Commitments whose latest status was verified by the secretariat",
-    "self_reported_only": "Commitments with progress reported by the partner but not yet verified",
-    "not_reporting": "Open commitments with no progress update within the reporting cycle ({months} months)",
-    "complete": "Commitments whose latest reported status is complete (self-reported or verified)",
-    "complete_verified": "Commitments verified as complete by the secretariat",
-    "partners": "Partners taking part in at least one of these commitments",
-    "countries": "Countries named by at least one of these commitments",
-    "member_countries": "Alliance member countries",
-}
-
-
-def breakdown(store: Store, scope: ViewScope, by: str) -> pd.DataFrame:
-    """Visible commitments counted by ``stakeholder_type``, ``region``, ``year``, ``status`` or ``framework``.
-
-    A joint or multi-country commitment counts once in each group it belongs to.
-    """
-    head, params = _with(scope, counting=True)
-    selects = {
-        "stakeholder_type": """SELECT p.stakeholder_type AS key, count(DISTINCT cp.commitment_id) AS commitments
-            FROM commitment_partners cp JOIN visible v ON v.id = cp.commitment_id
-            JOIN partners p ON p.id = cp.partner_id GROUP BY 1""",
-        "region": """SELECT k.region AS key, count(DISTINCT cc.commitment_id) AS commitments
-            FROM commitment_countries cc JOIN visible v ON v.id = cc.commitment_id
-            JOIN countries k ON k.code = cc.country_code GROUP BY 1""",
-        "year": """SELECT CAST(year(coalesce(e.date, c.start_date, CAST(c.created_at AS DATE))) AS INTEGER) AS key,
-                   count(*) AS commitments
-            FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN events e ON e.id = c.event_id GROUP BY 1""",
-        "status": """SELECT coalesce(l.reported_status, 'not_reported') AS key, count(*) AS commitments
-            FROM visible v LEFT JOIN latest l ON l.commitment_id = v.id GROUP BY 1""",
-        "framework": """SELECT f.name AS key, count(DISTINCT ci.commitment_id) AS commitments
-            FROM commitment_items ci JOIN visible v ON v.id = ci.commitment_id
-            JOIN framework_items i ON i.key = ci.item_key JOIN frameworks f ON f.id = i.framework_id
-            GROUP BY 1""",
-    }
-    if by not in selects:
-        raise ValueError(f"unknown breakdown {by}")
-    return store.query_df(f"{head} {selects[by]} ORDER BY commitments DESC, key", params)
-
-
-def commitments_per_country(store: Store, scope: ViewScope) -> pd.DataFrame:
-    """Visible commitments per country (for the world map), with ISO numeric code for joining."""
-    head, params = _with(scope, counting=True)
-    sql = f"""{head}
-    SELECT k.code, k.name, k.numeric, k.region, k.member, count(DISTINCT cc.commitment_id) AS commitments
-    FROM countries k LEFT JOIN commitment_countries cc ON cc.country_code = k.code
-        AND cc.commitment_id IN (SELECT id FROM visible)
-    GROUP BY ALL ORDER BY commitments DESC, k.name"""
-    return store.query_df(sql, params)
-
-
-def item_counts(store: Store, scope: ViewScope, framework_id: str) -> pd.DataFrame:
-    """Every item of a framework with the number of visible commitments linked to it."""
-    head, params = _with(scope, counting=True)
-    params["fw"] = framework_id
-    sql = f"""{head}
-    SELECT i.key, i.code, i.kind, i.name, i.summary, i.ordinal, i.parent_key, i.verified, i.source,
-           count(DISTINCT ci.commitment_id) AS commitments
-    FROM framework_items i LEFT JOIN commitment_items ci ON ci.item_key = i.key
-        AND ci.commitment_id IN (SELECT id FROM visible)
-    WHERE i.framework_id = $fw
-    GROUP BY ALL ORDER BY i.parent_key NULLS FIRST, i.ordinal"""
-    return store.query_df(sql, params)
-
-
-def assessments(store: Store, scope: ViewScope, country: str) -> pd.DataFrame:
-    """Capability assessments of one country that the scope may see (published, or in scope)."""
-    sql = """
-    SELECT a.id, a.assessed_on, i.code AS capability_no, i.name AS capability,
-           d.name AS domain, a.phase, m.label AS phase_label, a.source, a.published, a.note, a.is_demo
-    FROM capability_assessments a
-    JOIN framework_items i ON i.key = a.capability_key
-    LEFT JOIN framework_items d ON d.key = i.parent_key
-    LEFT JOIN maturity_phases m ON m.phase = a.phase
-    WHERE a.deleted_at IS NULL AND a.country_code = $country
-      AND (a.published OR $all OR list_contains($mine, a.country_code))
-    ORDER BY a.assessed_on DESC, CAST(i.code AS INTEGER)"""
-    return store.query_df(
-        sql,
-        {"country": country, "all": scope.assessments_all, "mine": sorted(scope.assessment_countries)},
-    )
-
-
-def countries(store: Store, *, members_only: bool = False) -> pd.DataFrame:
-    where = "WHERE member" if members_only else ""
-    return store.query_df(
-        f"SELECT code, name, numeric, region, subregion, global_north, member, member_since FROM countries {where}"
-        " ORDER BY name"
-    )
-
-
-def country(store: Store, code: str) -> dict[str, Any] | None:
-    """One country's facts, or None."""
-    rows = store.query_rows(
-        "SELECT code, name, region, subregion, global_north, member, member_since FROM countries WHERE code = ?",
-        [code],
-    )
-    return rows[0] if rows else None
-
-
-def partners(store: Store) -> pd.DataFrame:
-    return store.query_df(
-        "SELECT p.id, p.name, p.stakeholder_type, p.tags, p.hq_country, k.name AS hq_country_name,"
-        " p.member_since, p.is_demo FROM partners p LEFT JOIN countries k ON k.code = p.hq_country"
-        " WHERE p.deleted_at IS NULL ORDER BY p.name"
-    )
-
-
-def events(store: Store) -> pd.DataFrame:
-    return store.query_df(
-        "SELECT id, name, kind, date, location, country, is_demo FROM events WHERE deleted_at IS NULL"
-        " ORDER BY date DESC, name"
-    )
-
-
-def frameworks(store: Store) -> pd.DataFrame:
-    return store.query_df(
-        "SELECT f.id, f.family, f.name, f.version, f.published, f.source_url, f.description, f.verified,"
-        " (SELECT count(*) FROM framework_items i WHERE i.framework_id = f.id) AS items"
-        " FROM frameworks f ORDER BY f.ordinal, f.id"
-    )
-
-
-def framework_items(store: Store) -> pd.DataFrame:
-    return store.query_df(
-        "SELECT i.key, i.framework_id, f.name AS framework, i.code, i.kind, i.name, i.parent_key, i.verified"
-        " FROM framework_items i JOIN frameworks f ON f.id = i.framework_id ORDER BY f.ordinal, i.ordinal"
-    )
-
-
-def maturity_phases(store: Store) -> pd.DataFrame:
-    return store.query_df("SELECT phase, label, description, verified FROM maturity_phases ORDER BY phase")
 
 
 # -- the secretariat's worklist ------------------------------------------------------------------------
 
 
-def worklist(
-    store: Store,
-    scope: ViewScope,
-    *,
-    cycle_months: int,
-    stale_before: datetime,
-    embargo_by: datetime,
-    closed: tuple[str, ...],
-) -> pd.DataFrame:
-    """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words.
-
-    Kinds: ``overdue_report`` (open, no update within ``cycle_months`` of the last one, or of the date it
-    was made), ``deadline_passed`` (deadline before today, latest status not ``closed``),
-    ``missing_evidence`` (latest status complete, no complete report carries an evidence link),
-    ``stale_draft`` (draft or submitted, unchanged since before ``stale_before``) and ``embargo_ending``
-    (embargo lifting after now and by ``embargo_by``). Withdrawn commitments never appear; drafts appear
-    only as stale drafts. ``due`` is the date a row is about (due, deadline, claim, last change, embargo end).
-    """
-    head, params = _with(scope)
-    params |= {
-        "today": scope.now.date(),
-        "now": scope.now,
-        "cycle": int(cycle_months),
-        "stale_before": stale_before,
-        "embargo_by": embargo_by,
-        "closed": list(closed),
-    }
-    partners_of = """(SELECT list({what} ORDER BY cp.role = 'lead' DESC, p.name, p.id)
-            FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-            WHERE cp.commitment_id = c.id)"""
-    sql = f"""{head},
-    claims AS (
-        SELECT commitment_id,
-               max(report_date) FILTER (WHERE status = 'complete') AS complete_on,
-               arg_max(source, struct_pack(d := report_date, i := id)) FILTER (WHERE status = 'complete')
-                   AS complete_source,
-               coalesce(bool_or(len(evidence_links) > 0) FILTER (WHERE status = 'complete'), false)
-                   AS complete_evidenced
-        FROM progress_updates WHERE deleted_at IS NULL GROUP BY commitment_id
-    ),
-    facts AS (
-        SELECT c.id AS commitment_id, c.title, c.review_state, c.visibility, c.deadline, c.embargo_until,
-               c.updated_at, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)) AS made_on,
-               e.name AS event, l.reported_status, l.last_report, l.verified_status,
-               cl.complete_on, cl.complete_source,
-               coalesce(cl.complete_evidenced, false) AS complete_evidenced,
-               {partners_of.format(what="p.id")} AS partner_ids,
-               {partners_of.format(what="p.name")} AS partner_names,
-               {partners_of.format(what="cp.role")} AS partner_roles,
-               CAST(coalesce(l.last_report, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)))
-                    + to_months($cycle) AS DATE) AS report_due,
-               c.review_state NOT IN ('draft', 'withdrawn') AS active,
-               list_contains($closed, coalesce(l.reported_status, '')) AS closed
-        FROM commitments c JOIN visible v ON v.id = c.id
-        LEFT JOIN events e ON e.id = c.event_id
-        LEFT JOIN latest l ON l.commitment_id = c.id
-        LEFT JOIN claims cl ON cl.commitment_id = c.id
-        WHERE c.review_state <> 'withdrawn'
-    )
-    SELECT 'overdue_report' AS kind, report_due AS due, * FROM facts
-        WHERE active AND NOT closed AND report_due < $today
-    UNION ALL BY NAME
-    SELECT 'deadline_passed' AS kind, deadline AS due, * FROM facts
-        WHERE active AND NOT closed AND deadline < $today
-    UNION ALL BY NAME
-    SELECT 'missing_evidence' AS kind, complete_on AS due, * FROM facts
-        WHERE active AND reported_status = 'complete' AND NOT complete_evidenced
-    UNION ALL BY NAME
-    SELECT 'stale_draft' AS kind, CAST(updated_at AS DATE) AS due, * FROM facts
-        WHERE review_state IN ('draft', 'submitted') AND updated_at < $stale_before
-    UNION ALL BY NAME
-    SELECT 'embargo_ending' AS kind, CAST(embargo_until AS DATE) AS due, * FROM facts
-        WHERE embargo_until > $now AND embargo_until <= $embargo_by
-    ORDER BY kind, due, commitment_id
-    """  # noqa: S608 (only constants are formatted in; every value is a parameter)
-    return store.query_df(sql, params)
-
-
 # -- one commitment: forms, review and history (services.records, services.workflow, services.history) ------
-
-
-def duplicate_candidates(store: Store) -> list[dict[str, Any]]:
-    """Every live, not withdrawn commitment with its partner ids and country codes (for duplicate checks)."""
-    return store.query_rows(
-        """SELECT c.id, c.title,
-               coalesce((SELECT list(cp.partner_id ORDER BY cp.partner_id) FROM commitment_partners cp
-                          WHERE cp.commitment_id = c.id), []) AS partner_ids,
-               coalesce((SELECT list(cc.country_code ORDER BY cc.country_code) FROM commitment_countries cc
-                          WHERE cc.commitment_id = c.id), []) AS countries
-           FROM commitments c
-           WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn'
-           ORDER BY c.id"""
-    )
-
-
-def progress_updates(store: Store, commitment_id: int, *, deleted: bool = False) -> pd.DataFrame:
-    """A commitment's progress updates, newest first (``deleted``: the soft-deleted ones instead)."""
-    return store.query_df(
-        "SELECT id, report_date, status, source, indicator_value, narrative, evidence_links, reason, version,"
-        " deleted_at FROM progress_updates WHERE commitment_id = ? AND (deleted_at IS NOT NULL) = ?"
-        " ORDER BY report_date DESC, id DESC",
-        [commitment_id, deleted],
-    )
-
-
-def status_comparison(store: Store, commitment_id: int) -> dict[str, Any]:
-    """The latest self-reported and the latest verified progress of a commitment, side by side."""
-    rows = store.query_rows(
-        """SELECT source,
-                  arg_max(status, struct_pack(d := report_date, i := id)) AS status,
-                  max(report_date) AS report_date,
-                  arg_max(reason, struct_pack(d := report_date, i := id)) AS reason
-           FROM progress_updates WHERE commitment_id = ? AND deleted_at IS NULL GROUP BY source""",
-        [commitment_id],
-    )
-    by_source = {r["source"]: r for r in rows}
-    return {"self_reported": by_source.get("self_reported"), "verified": by_source.get("verified")}
 
 
 #: What names a record in lists of deleted records, per entity table (SQL expressions over the table).
 _RECORD_LABELS = {
-    "partners": "name",
-    "events": "name || ' (' || strftime(date, '%Y-%m-%d') || ')'",
-    "commitments": "title",
-    "progress_updates": "'Progress of ' || strftime(report_date, '%Y-%m-%d')"
-    " || ' on commitment ' || commitment_id",
-    "capability_assessments": "country_code || ', ' || capability_key"
-    " || ', ' || strftime(assessed_on, '%Y-%m-%d')",
+    "partner": ("partners", "name"),
+    "event": ("events", "name || ' (' || strftime(date, '%Y-%m-%d') || ')'"),
+    "commitment": ("commitments", "title"),
+    "progress_update": (
+        "progress_updates",
+        "'Progress of ' || strftime(report_date, '%Y-%m-%d') || ' on commitment ' || commitment_id",
+    ),
+    "capability_assessment": (
+        "capability_assessments",
+        "country_code || ', ' || capability_key || ', ' || strftime(assessed_on, '%Y-%m-%d')",
+    ),
 }
-
-
-def deleted_records(store: Store, table: str, *, commitment_id: int | None = None) -> pd.DataFrame:
-    """Soft-deleted records of one table (``id``, ``label``, ``deleted_at``, ``version``), newest first."""
-    label = _RECORD_LABELS[table]  # KeyError for anything but the tables above
-    where = " AND commitment_id = ?" if commitment_id is not None and table == "progress_updates" else ""
-    params = [commitment_id] if where else []
-    return store.query_df(  # table and label come from _RECORD_LABELS, never from people
-        f"SELECT id, {label} AS label, deleted_at, version FROM {table}"  # noqa: S608
-        f" WHERE deleted_at IS NOT NULL{where} ORDER BY deleted_at DESC, id DESC",
-        params,
-    )
-
-
-def commitment_by_external_ref(store: Store, external_ref: str) -> dict[str, Any] | None:
-    """The commitment (live or soft-deleted) holding an import reference, as ``id`` and ``deleted``."""
-    rows = store.query_rows(
-        "SELECT id, deleted_at IS NOT NULL AS deleted FROM commitments WHERE external_ref = ?", [external_ref]
-    )
-    return rows[0] if rows else None
-
-
-def live_commitments_using(store: Store, entity: str, record_id: int) -> list[int]:
-    """Ids of live commitments that take part a partner, or were made at an event."""
-    sql = {
-        "partner": "SELECT c.id FROM commitments c JOIN commitment_partners cp ON cp.commitment_id = c.id"
-        " WHERE cp.partner_id = ? AND c.deleted_at IS NULL ORDER BY c.id",
-        "event": "SELECT id FROM commitments WHERE event_id = ? AND deleted_at IS NULL ORDER BY id",
-    }[entity]
-    return [int(r["id"]) for r in store.query_rows(sql, [record_id])]
 
 
 # -- spreadsheet import (partners.importing.importer) ------------------------------------------------------------
 
 
-def commitments_by_external_ref(store: Store, refs: list[str]) -> dict[str, dict[str, Any]]:
-    """Stored commitments with these external references (deleted ones too: ``deleted_at`` says so),
-    each with its ``partners`` (partner_id, role), ``countries`` and ``framework_items``."""
-    if not refs:
-        return {}
-    rows = store.query_rows(
-        "SELECT * FROM commitments WHERE external_ref IN (SELECT unnest(?))", [list(refs)]
-    )
-    by_id = {r["id"]: {**r, "partners": [], "countries": [], "framework_items": []} for r in rows}
-    ids = list(by_id)
-    if ids:
-        for r in store.query_rows(
-            "SELECT commitment_id, partner_id, role FROM commitment_partners"
-            " WHERE commitment_id IN (SELECT unnest(?))", [ids]
-        ):
-            by_id[r["commitment_id"]]["partners"].append({"partner_id": r["partner_id"], "role": r["role"]})
-        for r in store.query_rows(
-            "SELECT commitment_id, country_code FROM commitment_countries"
-            " WHERE commitment_id IN (SELECT unnest(?))", [ids],
-        ):
-            by_id[r["commitment_id"]]["countries"].append(r["country_code"])
-        for r in store.query_rows(
-            "SELECT commitment_id, item_key FROM commitment_items"
-            " WHERE commitment_id IN (SELECT unnest(?))", [ids]
-        ):
-            by_id[r["commitment_id"]]["framework_items"].append(r["item_key"])
-    return {c["external_ref"]: c for c in by_id.values()}
+class ReadQueries:
+    """The read side of the DuckDB store: every query a view needs, filtered by a ``ViewScope``.
 
+    Mixed into ``DuckDBStore``, whose ``query_df``, ``query_rows`` and ``scalar`` run this package's own SQL
+    (they are not part of the port: services never pass SQL).
+    """
 
-def progress_of_commitments(store: Store, commitment_ids: list[int]) -> list[dict[str, Any]]:
-    """The live progress updates of these commitments (to tell a re-imported update from a new one)."""
-    if not commitment_ids:
-        return []
-    return store.query_rows(
-        "SELECT id, commitment_id, report_date, status, indicator_value, narrative, evidence_links, source,"
-        " reason FROM progress_updates WHERE deleted_at IS NULL AND commitment_id IN (SELECT unnest(?))"
-        " ORDER BY commitment_id, report_date, id",
-        [list(commitment_ids)],
-    )
+    def query_df(self, sql: str, params: Any = ()) -> pd.DataFrame:  # provided by the store
+        raise NotImplementedError
+
+    def query_rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        raise NotImplementedError
+
+    def commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> pd.DataFrame:
+        """One row per visible commitment matching the filter, with partners, countries and status."""
+        flt = flt or CommitmentFilter()
+        head, params = _with(scope)
+        params |= {
+            "text": f"%{flt.text.strip()}%" if flt.text.strip() else None,
+            "countries": list(flt.countries),
+            "partner_ids": list(flt.partner_ids),
+            "types": list(flt.stakeholder_types),
+            "items": list(flt.item_keys),
+            "statuses": list(flt.statuses),
+            "events": list(flt.event_ids),
+            "ids": list(flt.ids),
+            "cutoff": _cutoff(scope),
+        }
+        limit = f" LIMIT {int(flt.limit)}" if flt.limit else ""
+        sql = f"""{head}
+        SELECT c.id, c.title,
+            (SELECT string_agg(p.name || CASE WHEN cp.role = 'lead' THEN ' (lead)' ELSE '' END, '; '
+                               ORDER BY cp.role = 'lead' DESC, p.name)
+               FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
+              WHERE cp.commitment_id = c.id) AS partners,
+            CASE WHEN c.is_global THEN 'Global' ELSE
+                (SELECT string_agg(k.name, '; ' ORDER BY k.name) FROM commitment_countries cc
+                   JOIN countries k ON k.code = cc.country_code WHERE cc.commitment_id = c.id) END AS countries,
+            e.name AS event, e.date AS event_date, c.deadline,
+            coalesce(l.reported_status, 'not_reported') AS reported_status,
+            l.verified_status, l.last_report,
+            (l.last_report IS NULL OR l.last_report < $cutoff)
+                AND coalesce(l.reported_status, '') NOT IN ('complete', 'discontinued') AS not_reporting,
+            c.visibility, c.review_state, c.embargo_until, c.smart_level, c.is_demo
+        FROM commitments c JOIN visible v ON v.id = c.id
+        LEFT JOIN events e ON e.id = c.event_id
+        LEFT JOIN latest l ON l.commitment_id = c.id
+        WHERE ($text IS NULL OR c.title ILIKE $text OR c.description ILIKE $text OR c.deliverable ILIKE $text)
+          AND (len($countries) = 0 OR EXISTS (SELECT 1 FROM commitment_countries cc
+                WHERE cc.commitment_id = c.id AND list_contains($countries, cc.country_code)))
+          AND (len($partner_ids) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp
+                WHERE cp.commitment_id = c.id AND list_contains($partner_ids, cp.partner_id)))
+          AND (len($types) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
+                WHERE cp.commitment_id = c.id AND list_contains($types, p.stakeholder_type)))
+          AND (len($items) = 0 OR EXISTS (SELECT 1 FROM commitment_items ci
+                WHERE ci.commitment_id = c.id AND list_contains($items, ci.item_key)))
+          AND (len($statuses) = 0 OR list_contains($statuses, coalesce(l.reported_status, 'not_reported')))
+          AND (len($events) = 0 OR list_contains($events, c.event_id))
+          AND (len($ids) = 0 OR list_contains($ids, c.id))
+        ORDER BY coalesce(e.date, c.start_date) DESC NULLS LAST, c.id DESC{limit}
+        """
+        return self.query_df(sql, params)
+
+    def headline(self, scope: ViewScope) -> dict[str, int]:
+        """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
+        head, params = _with(scope, counting=True)
+        params["cutoff"] = _cutoff(scope)
+        sql = f"""{head},
+        base AS (
+            SELECT c.id, c.is_global,
+                   l.reported_status, l.verified_status, l.last_report,
+                   (SELECT count(*) FROM commitment_partners cp WHERE cp.commitment_id = c.id) AS n_partners
+            FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN latest l ON l.commitment_id = c.id
+        )
+        SELECT
+            count(*) AS commitments,
+            count(*) FILTER (WHERE n_partners > 1) AS joint,
+            count(*) FILTER (WHERE is_global) AS global,
+            count(*) FILTER (WHERE verified_status IS NOT NULL) AS verified,
+            count(*) FILTER (WHERE reported_status IS NOT NULL AND verified_status IS NULL) AS self_reported_only,
+            count(*) FILTER (WHERE (last_report IS NULL OR last_report < $cutoff)
+                              AND coalesce(reported_status, '') NOT IN ('complete', 'discontinued')) AS not_reporting,
+            count(*) FILTER (WHERE reported_status = 'complete') AS complete,
+            count(*) FILTER (WHERE verified_status = 'complete') AS complete_verified,
+            (SELECT count(DISTINCT cp.partner_id) FROM commitment_partners cp JOIN visible v2
+                ON v2.id = cp.commitment_id) AS partners,
+            (SELECT count(DISTINCT cc.country_code) FROM commitment_countries cc JOIN visible v3
+                ON v3.id = cc.commitment_id) AS countries,
+            (SELECT count(*) FROM countries WHERE member) AS member_countries
+        FROM base
+        """
+        row = self.query_rows(sql, params)[0]
+        return {k: int(v or 0) for k, v in row.items()}
+
+    def breakdown(self, scope: ViewScope, by: str) -> pd.DataFrame:
+        """Visible commitments counted by ``stakeholder_type``, ``region``, ``year``, ``status`` or ``framework``.
+
+        A joint or multi-country commitment counts once in each group it belongs to.
+        """
+        head, params = _with(scope, counting=True)
+        selects = {
+            "stakeholder_type": """SELECT p.stakeholder_type AS key, count(DISTINCT cp.commitment_id) AS commitments
+                FROM commitment_partners cp JOIN visible v ON v.id = cp.commitment_id
+                JOIN partners p ON p.id = cp.partner_id GROUP BY 1""",
+            "region": """SELECT k.region AS key, count(DISTINCT cc.commitment_id) AS commitments
+                FROM commitment_countries cc JOIN visible v ON v.id = cc.commitment_id
+                JOIN countries k ON k.code = cc.country_code GROUP BY 1""",
+            "year": """SELECT CAST(year(coalesce(e.date, c.start_date, CAST(c.created_at AS DATE))) AS INTEGER) AS key,
+                       count(*) AS commitments
+                FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN events e ON e.id = c.event_id GROUP BY 1""",
+            "status": """SELECT coalesce(l.reported_status, 'not_reported') AS key, count(*) AS commitments
+                FROM visible v LEFT JOIN latest l ON l.commitment_id = v.id GROUP BY 1""",
+            "framework": """SELECT f.name AS key, count(DISTINCT ci.commitment_id) AS commitments
+                FROM commitment_items ci JOIN visible v ON v.id = ci.commitment_id
+                JOIN framework_items i ON i.key = ci.item_key JOIN frameworks f ON f.id = i.framework_id
+                GROUP BY 1""",
+        }
+        if by not in selects:
+            raise ValueError(f"unknown breakdown {by}")
+        return self.query_df(f"{head} {selects[by]} ORDER BY commitments DESC, key", params)
+
+    def commitments_per_country(self, scope: ViewScope) -> pd.DataFrame:
+        """Visible commitments per country (for the world map), with ISO numeric code for joining."""
+        head, params = _with(scope, counting=True)
+        sql = f"""{head}
+        SELECT k.code, k.name, k.numeric, k.region, k.member, count(DISTINCT cc.commitment_id) AS commitments
+        FROM countries k LEFT JOIN commitment_countries cc ON cc.country_code = k.code
+            AND cc.commitment_id IN (SELECT id FROM visible)
+        GROUP BY ALL ORDER BY commitments DESC, k.name"""
+        return self.query_df(sql, params)
+
+    def item_counts(self, scope: ViewScope, framework_id: str) -> pd.DataFrame:
+        """Every item of a framework with the number of visible commitments linked to it."""
+        head, params = _with(scope, counting=True)
+        params["fw"] = framework_id
+        sql = f"""{head}
+        SELECT i.key, i.code, i.kind, i.name, i.summary, i.ordinal, i.parent_key, i.verified, i.source,
+               count(DISTINCT ci.commitment_id) AS commitments
+        FROM framework_items i LEFT JOIN commitment_items ci ON ci.item_key = i.key
+            AND ci.commitment_id IN (SELECT id FROM visible)
+        WHERE i.framework_id = $fw
+        GROUP BY ALL ORDER BY i.parent_key NULLS FIRST, i.ordinal"""
+        return self.query_df(sql, params)
+
+    def assessments(self, scope: ViewScope, country: str) -> pd.DataFrame:
+        """Capability assessments of one country that the scope may see (published, or in scope)."""
+        sql = """
+        SELECT a.id, a.assessed_on, i.code AS capability_no, i.name AS capability,
+               d.name AS domain, a.phase, m.label AS phase_label, a.source, a.published, a.note, a.is_demo
+        FROM capability_assessments a
+        JOIN framework_items i ON i.key = a.capability_key
+        LEFT JOIN framework_items d ON d.key = i.parent_key
+        LEFT JOIN maturity_phases m ON m.phase = a.phase
+        WHERE a.deleted_at IS NULL AND a.country_code = $country
+          AND (a.published OR $all OR list_contains($mine, a.country_code))
+        ORDER BY a.assessed_on DESC, CAST(i.code AS INTEGER)"""
+        return self.query_df(
+            sql,
+            {"country": country, "all": scope.assessments_all, "mine": sorted(scope.assessment_countries)},
+        )
+
+    def countries(self, *, members_only: bool = False) -> pd.DataFrame:
+        where = "WHERE member" if members_only else ""
+        return self.query_df(
+            f"SELECT code, name, numeric, region, subregion, global_north, member, member_since FROM countries {where}"
+            " ORDER BY name"
+        )
+
+    def country(self, code: str) -> dict[str, Any] | None:
+        """One country's facts, or None."""
+        rows = self.query_rows(
+            "SELECT code, name, region, subregion, global_north, member, member_since FROM countries WHERE code = ?",
+            [code],
+        )
+        return rows[0] if rows else None
+
+    def partners(self) -> pd.DataFrame:
+        return self.query_df(
+            "SELECT p.id, p.name, p.stakeholder_type, p.tags, p.hq_country, k.name AS hq_country_name,"
+            " p.member_since, p.is_demo FROM partners p LEFT JOIN countries k ON k.code = p.hq_country"
+            " WHERE p.deleted_at IS NULL ORDER BY p.name"
+        )
+
+    def events(self) -> pd.DataFrame:
+        return self.query_df(
+            "SELECT id, name, kind, date, location, country, is_demo FROM events WHERE deleted_at IS NULL"
+            " ORDER BY date DESC, name"
+        )
+
+    def frameworks(self) -> pd.DataFrame:
+        return self.query_df(
+            "SELECT f.id, f.family, f.name, f.version, f.published, f.source_url, f.description, f.verified,"
+            " (SELECT count(*) FROM framework_items i WHERE i.framework_id = f.id) AS items"
+            " FROM frameworks f ORDER BY f.ordinal, f.id"
+        )
+
+    def framework_items(self) -> pd.DataFrame:
+        return self.query_df(
+            "SELECT i.key, i.framework_id, f.name AS framework, i.code, i.kind, i.name, i.parent_key, i.verified"
+            " FROM framework_items i JOIN frameworks f ON f.id = i.framework_id ORDER BY f.ordinal, i.ordinal"
+        )
+
+    def maturity_phases(self) -> pd.DataFrame:
+        return self.query_df("SELECT phase, label, description, verified FROM maturity_phases ORDER BY phase")
+
+    def worklist(
+        self,
+        scope: ViewScope,
+        *,
+        cycle_months: int,
+        stale_before: datetime,
+        embargo_by: datetime,
+        closed: tuple[str, ...],
+    ) -> pd.DataFrame:
+        """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words.
+
+        Kinds: ``overdue_report`` (open, no update within ``cycle_months`` of the last one, or of the date it
+        was made), ``deadline_passed`` (deadline before today, latest status not ``closed``),
+        ``missing_evidence`` (latest status complete, no complete report carries an evidence link),
+        ``stale_draft`` (draft or submitted, unchanged since before ``stale_before``) and ``embargo_ending``
+        (embargo lifting after now and by ``embargo_by``). Withdrawn commitments never appear; drafts appear
+        only as stale drafts. ``due`` is the date a row is about (due, deadline, claim, last change, embargo end).
+        """
+        head, params = _with(scope)
+        params |= {
+            "today": scope.now.date(),
+            "now": scope.now,
+            "cycle": int(cycle_months),
+            "stale_before": stale_before,
+            "embargo_by": embargo_by,
+            "closed": list(closed),
+        }
+        partners_of = """(SELECT list({what} ORDER BY cp.role = 'lead' DESC, p.name, p.id)
+                FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
+                WHERE cp.commitment_id = c.id)"""
+        sql = f"""{head},
+        claims AS (
+            SELECT commitment_id,
+                   max(report_date) FILTER (WHERE status = 'complete') AS complete_on,
+                   arg_max(source, struct_pack(d := report_date, i := id)) FILTER (WHERE status = 'complete')
+                       AS complete_source,
+                   coalesce(bool_or(len(evidence_links) > 0) FILTER (WHERE status = 'complete'), false)
+                       AS complete_evidenced
+            FROM progress_updates WHERE deleted_at IS NULL GROUP BY commitment_id
+        ),
+        facts AS (
+            SELECT c.id AS commitment_id, c.title, c.review_state, c.visibility, c.deadline, c.embargo_until,
+                   c.updated_at, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)) AS made_on,
+                   e.name AS event, l.reported_status, l.last_report, l.verified_status,
+                   cl.complete_on, cl.complete_source,
+                   coalesce(cl.complete_evidenced, false) AS complete_evidenced,
+                   {partners_of.format(what="p.id")} AS partner_ids,
+                   {partners_of.format(what="p.name")} AS partner_names,
+                   {partners_of.format(what="cp.role")} AS partner_roles,
+                   CAST(coalesce(l.last_report, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)))
+                        + to_months($cycle) AS DATE) AS report_due,
+                   c.review_state NOT IN ('draft', 'withdrawn') AS active,
+                   list_contains($closed, coalesce(l.reported_status, '')) AS closed
+            FROM commitments c JOIN visible v ON v.id = c.id
+            LEFT JOIN events e ON e.id = c.event_id
+            LEFT JOIN latest l ON l.commitment_id = c.id
+            LEFT JOIN claims cl ON cl.commitment_id = c.id
+            WHERE c.review_state <> 'withdrawn'
+        )
+        SELECT 'overdue_report' AS kind, report_due AS due, * FROM facts
+            WHERE active AND NOT closed AND report_due < $today
+        UNION ALL BY NAME
+        SELECT 'deadline_passed' AS kind, deadline AS due, * FROM facts
+            WHERE active AND NOT closed AND deadline < $today
+        UNION ALL BY NAME
+        SELECT 'missing_evidence' AS kind, complete_on AS due, * FROM facts
+            WHERE active AND reported_status = 'complete' AND NOT complete_evidenced
+        UNION ALL BY NAME
+        SELECT 'stale_draft' AS kind, CAST(updated_at AS DATE) AS due, * FROM facts
+            WHERE review_state IN ('draft', 'submitted') AND updated_at < $stale_before
+        UNION ALL BY NAME
+        SELECT 'embargo_ending' AS kind, CAST(embargo_until AS DATE) AS due, * FROM facts
+            WHERE embargo_until > $now AND embargo_until <= $embargo_by
+        ORDER BY kind, due, commitment_id
+        """  # noqa: S608 (only constants are formatted in; every value is a parameter)
+        return self.query_df(sql, params)
+
+    def duplicate_candidates(self) -> list[dict[str, Any]]:
+        """Every live, not withdrawn commitment with its partner ids and country codes (for duplicate checks)."""
+        return self.query_rows(
+            """SELECT c.id, c.title,
+                   coalesce((SELECT list(cp.partner_id ORDER BY cp.partner_id) FROM commitment_partners cp
+                              WHERE cp.commitment_id = c.id), []) AS partner_ids,
+                   coalesce((SELECT list(cc.country_code ORDER BY cc.country_code) FROM commitment_countries cc
+                              WHERE cc.commitment_id = c.id), []) AS countries
+               FROM commitments c
+               WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn'
+               ORDER BY c.id"""
+        )
+
+    def progress_updates(self, commitment_id: int, *, deleted: bool = False) -> pd.DataFrame:
+        """A commitment's progress updates, newest first (``deleted``: the soft-deleted ones instead)."""
+        return self.query_df(
+            "SELECT id, report_date, status, source, indicator_value, narrative, evidence_links, reason, version,"
+            " deleted_at FROM progress_updates WHERE commitment_id = ? AND (deleted_at IS NOT NULL) = ?"
+            " ORDER BY report_date DESC, id DESC",
+            [commitment_id, deleted],
+        )
+
+    def status_comparison(self, commitment_id: int) -> dict[str, Any]:
+        """The latest self-reported and the latest verified progress of a commitment, side by side."""
+        rows = self.query_rows(
+            """SELECT source,
+                      arg_max(status, struct_pack(d := report_date, i := id)) AS status,
+                      max(report_date) AS report_date,
+                      arg_max(reason, struct_pack(d := report_date, i := id)) AS reason
+               FROM progress_updates WHERE commitment_id = ? AND deleted_at IS NULL GROUP BY source""",
+            [commitment_id],
+        )
+        by_source = {r["source"]: r for r in rows}
+        return {"self_reported": by_source.get("self_reported"), "verified": by_source.get("verified")}
+
+    def deleted_records(self, entity: str, *, commitment_id: int | None = None) -> pd.DataFrame:
+        """Soft-deleted records of one kind (``id``, ``label``, ``deleted_at``, ``version``), newest first."""
+        table, label = _RECORD_LABELS[entity]  # KeyError for anything but the kinds above
+        where = " AND commitment_id = ?" if commitment_id is not None and entity == "progress_update" else ""
+        params = [commitment_id] if where else []
+        return self.query_df(  # table and label come from _RECORD_LABELS, never from people
+            f"SELECT id, {label} AS label, deleted_at, version FROM {table}"  # noqa: S608
+            f" WHERE deleted_at IS NOT NULL{where} ORDER BY deleted_at DESC, id DESC",
+            params,
+        )
+
+    def commitment_by_external_ref(self, external_ref: str) -> dict[str, Any] | None:
+        """The commitment (live or soft-deleted) holding an import reference, as ``id`` and ``deleted``."""
+        rows = self.query_rows(
+            "SELECT id, deleted_at IS NOT NULL AS deleted FROM commitments WHERE external_ref = ?", [external_ref]
+        )
+        return rows[0] if rows else None
+
+    def live_commitments_using(self, entity: str, record_id: int) -> list[int]:
+        """Ids of live commitments that take part a partner, or were made at an event."""
+        sql = {
+            "partner": "SELECT c.id FROM commitments c JOIN commitment_partners cp ON cp.commitment_id = c.id"
+            " WHERE cp.partner_id = ? AND c.deleted_at IS NULL ORDER BY c.id",
+            "event": "SELECT id FROM commitments WHERE event_id = ? AND deleted_at IS NULL ORDER BY id",
+        }[entity]
+        return [int(r["id"]) for r in self.query_rows(sql, [record_id])]
+
+    def commitments_by_external_ref(self, refs: list[str]) -> dict[str, dict[str, Any]]:
+        """Stored commitments with these external references (deleted ones too: ``deleted_at`` says so),
+        each with its ``partners`` (partner_id, role), ``countries`` and ``framework_items``."""
+        if not refs:
+            return {}
+        rows = self.query_rows(
+            "SELECT * FROM commitments WHERE external_ref IN (SELECT unnest(?))", [list(refs)]
+        )
+        by_id = {r["id"]: {**r, "partners": [], "countries": [], "framework_items": []} for r in rows}
+        ids = list(by_id)
+        if ids:
+            for r in self.query_rows(
+                "SELECT commitment_id, partner_id, role FROM commitment_partners"
+                " WHERE commitment_id IN (SELECT unnest(?))", [ids]
+            ):
+                by_id[r["commitment_id"]]["partners"].append({"partner_id": r["partner_id"], "role": r["role"]})
+            for r in self.query_rows(
+                "SELECT commitment_id, country_code FROM commitment_countries"
+                " WHERE commitment_id IN (SELECT unnest(?))", [ids],
+            ):
+                by_id[r["commitment_id"]]["countries"].append(r["country_code"])
+            for r in self.query_rows(
+                "SELECT commitment_id, item_key FROM commitment_items"
+                " WHERE commitment_id IN (SELECT unnest(?))", [ids]
+            ):
+                by_id[r["commitment_id"]]["framework_items"].append(r["item_key"])
+        return {c["external_ref"]: c for c in by_id.values()}
+
+    def progress_of_commitments(self, commitment_ids: list[int]) -> list[dict[str, Any]]:
+        """The live progress updates of these commitments (to tell a re-imported update from a new one)."""
+        if not commitment_ids:
+            return []
+        return self.query_rows(
+            "SELECT id, commitment_id, report_date, status, indicator_value, narrative, evidence_links, source,"
+            " reason FROM progress_updates WHERE deleted_at IS NULL AND commitment_id IN (SELECT unnest(?))"
+            " ORDER BY commitment_id, report_date, id",
+            [list(commitment_ids)],
+        )

@@ -26,15 +26,11 @@ import pandas as pd
 import pyarrow as pa
 
 from partners.domain.audit import AuditEntry
+from partners.storage import MEMORY, default_db_path
+from partners.storage.duckdb.queries import ReadQueries
 from partners.storage.errors import ConcurrentEditError, StorageError
 
-MEMORY = ":memory:"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-
-
-def default_db_path() -> str:
-    """Where the database lives: ``$PARTNERS_DB``, else ``var/partners.duckdb`` under the working directory."""
-    return os.environ.get("PARTNERS_DB") or str(Path("var") / "partners.duckdb")
 
 
 def _jsonable(value: Any) -> Any:
@@ -209,26 +205,32 @@ TABLES: tuple[str, ...] = (
 )
 
 
-class Store:
-    """Repository over a ``Database``. Services call it inside ``store.transaction()``."""
+class DuckDBStore(ReadQueries):
+    """The storage port (``partners.storage.port.Store``) over a DuckDB ``Database``.
+
+    Services call it inside ``store.transaction()``; all of its SQL lives in this package.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
+    def open(cls, path: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> DuckDBStore:
         store = cls(Database(path))
         if migrate:
             store.db.migrate()
         return store
 
     @classmethod
-    def memory(cls) -> Store:
+    def memory(cls) -> DuckDBStore:
         """A fresh in-memory store with the schema applied (for tests)."""
         return cls.open(MEMORY)
 
     def transaction(self):
         return self.db.transaction()
+
+    def close(self) -> None:
+        self.db.close()
 
     @property
     def cur(self) -> duckdb.DuckDBPyConnection:

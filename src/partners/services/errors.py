@@ -1,0 +1,19 @@
+"""Errors the use cases raise, in words a secretariat officer can act on.
+
+``PermissionDenied`` (the permission table's refusal) lives in ``partners.domain.permissions``; storage
+problems (``StorageError``, ``ConcurrentEditError``) in ``partners.storage.errors``.
+"""
+
+from __future__ import annotations
+
+
+class ValidationFailed(ValueError):
+    """Input that cannot be stored, with one plain sentence per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class NotFound(LookupError):
+    """The record asked for does not exist, or has been deleted."""

@@ -1,0 +1,270 @@
+"""The storage port: exactly the operations the services need, whatever the engine behind them.
+
+Services and the importer type their ``store`` as this ``Store``; ``partners.storage.duckdb`` implements it
+(``DuckDBStore``), and a second engine (say PostgreSQL) implements the same methods in a package of its own
+beside it, without a change to services or pages. Engine errors never cross the port: an implementation
+raises the errors in ``partners.storage.errors`` (a conflict, a duplicate key, a busy database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+import pandas as pd
+import pyarrow as pa
+
+from partners.domain.audit import AuditEntry
+from partners.domain.scope import CommitmentFilter, ViewScope
+
+
+class Store(Protocol):
+    """What services may ask of storage. Writes happen inside ``with store.transaction():``."""
+
+    # -- Transactions ------------------------------------------------------------------------------
+    def transaction(self) -> AbstractContextManager[Any]:
+        """One transaction: commit on success, roll back on any error; nested use joins the outer one."""
+        ...
+
+
+    # -- Audit log ---------------------------------------------------------------------------------
+    def audit(self, entry: AuditEntry, at: datetime | None = None) -> None:
+        ...
+
+    def audit_many(self, entries: Iterable[AuditEntry], at: datetime | None = None) -> int:
+        ...
+
+    def history(self, entity: str, entity_id: str | int) -> list[dict[str, Any]]:
+        ...
+
+    def last_change(self, entity: str, entity_id: Any) -> str | None:
+        """'who at when' of the newest audit entry for a record (for "changed by X at T" messages)."""
+        ...
+
+
+    # -- Dataset facts -----------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        ...
+
+    def set_meta(self, key: str, value: str) -> None:
+        ...
+
+    def delete_meta(self, key: str) -> None:
+        ...
+
+
+    # -- Reference data and demo data --------------------------------------------------------------
+    def upsert_country(self, c: Any) -> None:
+        """Insert or refresh a country's reference facts; membership (the alliance's data) is kept."""
+        ...
+
+    def get_framework_row(self, framework_id: str) -> dict[str, Any] | None:
+        ...
+
+    def upsert_framework(self, fw: Any, ordinal: int) -> None:
+        ...
+
+    def upsert_framework_item(self, fw: Any, it: Any) -> None:
+        ...
+
+    def upsert_maturity_phase(self, ph: Any) -> None:
+        ...
+
+    def delete_demo_records(self, *, reset_membership: bool) -> int:
+        """Delete every record flagged as demo (links first); returns how many records went."""
+        ...
+
+    def has_real_records(self, *, count_membership: bool) -> bool:
+        """Whether any record not flagged as demo exists (and, if asked, any country membership)."""
+        ...
+
+    def set_membership(self, code: str, since: Any) -> None:
+        ...
+
+
+    # -- Records (soft delete, versioned) ----------------------------------------------------------
+    def get_row(self, entity: str, record_id: int, *, include_deleted: bool = False) -> dict[str, Any] | None:
+        ...
+
+    def insert_row(self, entity: str, values: dict[str, Any]) -> int:
+        ...
+
+    def update_row(self, entity: str, record_id: int, values: dict[str, Any], expected_version: int) -> int:
+        """Update a record if it still has ``expected_version``; returns the new version."""
+        ...
+
+    def replace_links(self, table: str, commitment_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        ...
+
+    def commitment_links(self, commitment_id: int) -> dict[str, list]:
+        ...
+
+    def existing_keys(self, table: str, column: str, values: Iterable[Any]) -> set[Any]:
+        """Which of ``values`` exist in ``table.column`` (for validating references in bulk)."""
+        ...
+
+    def next_ids(self, sequence: str, count: int) -> list[int]:
+        """Reserve ``count`` ids from a sequence (for bulk inserts)."""
+        ...
+
+    def bulk_insert(self, table: str, rows: Sequence[dict[str, Any]] | pd.DataFrame) -> int:
+        """Insert many rows at once through Arrow (one statement, not one per row)."""
+        ...
+
+    def count(self, table: str, *, live_only: bool = True) -> int:
+        ...
+
+
+    def close(self) -> None:
+        """Release the database (its file, its connections)."""
+        ...
+
+    # -- Whole-database backup and restore ---------------------------------------------------------
+    def data_tables(self) -> list[str]:
+        """Every table holding data: ``TABLES`` in order, then any table a later migration added that is not (yet)
+        listed there, so a backup never silently leaves one out. ``schema_version`` is not data.
+        """
+        ...
+
+    def table_columns(self, table: str) -> list[str]:
+        """The columns of a data table, in table order."""
+        ...
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows in every data table, soft-deleted ones included."""
+        ...
+
+    def dump_table(self, table: str) -> pa.Table:
+        """Every row of a data table (soft-deleted ones included), in a stable order, as Arrow."""
+        ...
+
+    def replace_all(self, data: dict[str, pa.Table]) -> dict[str, int]:
+        """Replace the contents of every data table with ``data`` (table -> rows) in one transaction."""
+        ...
+
+
+    # -- Users -------------------------------------------------------------------------------------
+    def user_rows(self) -> list[dict[str, Any]]:
+        ...
+
+    def user_row(self, email: str) -> dict[str, Any] | None:
+        ...
+
+    def count_active_users(self, role: str, *, excluding: str) -> int:
+        ...
+
+    def insert_user(self, email: str, name: str, role: str, countries: list[str], partners: list[int]) -> None:
+        ...
+
+    def update_user(
+        self,
+        email: str,
+        name: str,
+        role: str,
+        countries: list[str],
+        partners: list[int],
+        active: bool,
+        expected_version: int,
+    ) -> None:
+        """Update a user if it still has ``expected_version``, else raise ConcurrentEditError."""
+        ...
+
+
+    # -- Reads for views (every one filtered by a ViewScope where records are private) -------------
+    def commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> pd.DataFrame:
+        """One row per visible commitment matching the filter, with partners, countries and status."""
+        ...
+
+    def headline(self, scope: ViewScope) -> dict[str, int]:
+        """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
+        ...
+
+    def breakdown(self, scope: ViewScope, by: str) -> pd.DataFrame:
+        """Visible commitments counted by ``stakeholder_type``, ``region``, ``year``, ``status`` or ``framework``."""
+        ...
+
+    def commitments_per_country(self, scope: ViewScope) -> pd.DataFrame:
+        """Visible commitments per country (for the world map), with ISO numeric code for joining."""
+        ...
+
+    def item_counts(self, scope: ViewScope, framework_id: str) -> pd.DataFrame:
+        """Every item of a framework with the number of visible commitments linked to it."""
+        ...
+
+    def assessments(self, scope: ViewScope, country: str) -> pd.DataFrame:
+        """Capability assessments of one country that the scope may see (published, or in scope)."""
+        ...
+
+    def countries(self, *, members_only: bool = False) -> pd.DataFrame:
+        ...
+
+    def country(self, code: str) -> dict[str, Any] | None:
+        """One country's facts, or None."""
+        ...
+
+    def partners(self) -> pd.DataFrame:
+        ...
+
+    def events(self) -> pd.DataFrame:
+        ...
+
+    def frameworks(self) -> pd.DataFrame:
+        ...
+
+    def framework_items(self) -> pd.DataFrame:
+        ...
+
+    def maturity_phases(self) -> pd.DataFrame:
+        ...
+
+    def worklist(
+        self,
+        scope: ViewScope,
+        *,
+        cycle_months: int,
+        stale_before: datetime,
+        embargo_by: datetime,
+        closed: tuple[str, ...],
+    ) -> pd.DataFrame:
+        """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words."""
+        ...
+
+
+    # -- Reads for one commitment and for imports --------------------------------------------------
+    def duplicate_candidates(self) -> list[dict[str, Any]]:
+        """Every live, not withdrawn commitment with its partner ids and country codes (for duplicate checks)."""
+        ...
+
+    def progress_updates(self, commitment_id: int, *, deleted: bool = False) -> pd.DataFrame:
+        """A commitment's progress updates, newest first (``deleted``: the soft-deleted ones instead)."""
+        ...
+
+    def status_comparison(self, commitment_id: int) -> dict[str, Any]:
+        """The latest self-reported and the latest verified progress of a commitment, side by side."""
+        ...
+
+    def deleted_records(self, entity: str, *, commitment_id: int | None = None) -> pd.DataFrame:
+        """Soft-deleted records of one kind (``RECORD_KINDS``) (``id``, ``label``, ``deleted_at``, ``version``),
+        newest first.
+        """
+        ...
+
+    def commitment_by_external_ref(self, external_ref: str) -> dict[str, Any] | None:
+        """The commitment (live or soft-deleted) holding an import reference, as ``id`` and ``deleted``."""
+        ...
+
+    def live_commitments_using(self, entity: str, record_id: int) -> list[int]:
+        """Ids of live commitments that take part a partner, or were made at an event."""
+        ...
+
+    def commitments_by_external_ref(self, refs: list[str]) -> dict[str, dict[str, Any]]:
+        """Stored commitments with these external references (deleted ones too: ``deleted_at`` says so), each with
+        its ``partners`` (partner_id, role), ``countries`` and ``framework_items``.
+        """
+        ...
+
+    def progress_of_commitments(self, commitment_ids: list[int]) -> list[dict[str, Any]]:
+        """The live progress updates of these commitments (to tell a re-imported update from a new one)."""
+        ...
