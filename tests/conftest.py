@@ -15,7 +15,7 @@ import pytest
 
 from partners.domain.model import SYSTEM
 from partners.services import setup
-from partners.storage.duckdb.store import DuckDBStore as Store
+from partners.storage import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -26,33 +26,35 @@ CHROMIUM = "/usr/bin/chromium"
 def reference_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database file with the schema and reference data, built once per run (loading takes ~0.5 s)."""
     path = tmp_path_factory.mktemp("reference") / "reference.duckdb"
-    template = Store.open(path)
+    template = open_store(path)
     setup.load_reference(template, SYSTEM)
-    template.db.close()
+    template.close()
     return path
 
 
 @pytest.fixture
 def store(reference_db_path: Path, tmp_path: Path) -> Iterator[Store]:
-    """A fresh database file with the schema and reference data, nothing else (a copy of the template)."""
+    """A fresh database with the schema and reference data, nothing else (a copy of the template).
+
+    Service tests take this fixture, so they run against the configured backend (``open_store``), not a
+    particular engine's class."""
     path = tmp_path / "partners.duckdb"
     shutil.copy(reference_db_path, path)
-    s = Store.open(path)
+    s = open_store(path)
     yield s
-    s.db.close()
+    s.close()
 
 
 @pytest.fixture(scope="session")
 def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file with reference data and a small demo dataset (built once per test run)."""
     from partners.demo import generator as demo
 
-    """A database file with reference data and a small demo dataset (built once per test run)."""
-
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    s = Store.open(path)
+    s = open_store(path)
     setup.load_reference(s, SYSTEM)
     setup.load_demo(s, SYSTEM, demo.generate(scale=0.2), description=demo.describe(demo.DEFAULT_SEED, 0.2))
-    s.db.close()
+    s.close()
     return path
 
 
@@ -61,9 +63,9 @@ def demo_store(demo_db_path: Path, tmp_path: Path) -> Iterator[Store]:
     """A private copy of the demo database, free to change."""
     copy = tmp_path / "demo-copy.duckdb"
     shutil.copy(demo_db_path, copy)
-    s = Store.open(copy)
+    s = open_store(copy)
     yield s
-    s.db.close()
+    s.close()
 
 
 def free_port() -> int:

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import duckdb
 from pydantic import BaseModel, ConfigDict
 
 from partners.domain.audit import AuditEntry
 from partners.domain.model import Actor, Role
 from partners.domain.permissions import UseCase, authorize
 from partners.services.errors import NotFound, ValidationFailed
+from partners.storage.errors import DuplicateKeyError
 from partners.storage.port import Store
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -98,7 +98,7 @@ def add_user(
             )
         try:
             _insert(store, values)
-        except duckdb.ConstraintException as exc:  # someone added the same address at the same moment
+        except DuplicateKeyError as exc:  # someone added the same address at the same moment
             problem = f"E-mail: {values['email']} already has a role; reload the list"
             raise ValidationFailed([problem]) from exc
         created = _require(store, values["email"])

@@ -9,3 +9,11 @@ class StorageError(RuntimeError):
 
 class ConcurrentEditError(StorageError):
     """The record changed since the editor loaded it (optimistic version check)."""
+
+
+class DuplicateKeyError(StorageError):
+    """A record with the same key (an e-mail address, an id) already exists."""
+
+
+class DatabaseBusyError(StorageError):
+    """Another program holds the database file (DuckDB allows one writing process at a time)."""

@@ -28,7 +28,7 @@ import pyarrow as pa
 from partners.domain.audit import AuditEntry
 from partners.storage import MEMORY, default_db_path
 from partners.storage.duckdb.queries import ReadQueries
-from partners.storage.errors import ConcurrentEditError, StorageError
+from partners.storage.errors import ConcurrentEditError, DatabaseBusyError, DuplicateKeyError, StorageError
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -77,6 +77,11 @@ class Database:
         try:
             self._root = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:  # locked by another process, unreadable, not a database…
+            if "lock" in str(exc).lower():
+                raise DatabaseBusyError(
+                    f"the database at {self.path} is busy: another program has it open "
+                    "(stop that program, e.g. the app, and try again)"
+                ) from exc
             raise StorageError(f"cannot open the database at {self.path}: {exc}") from exc
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -123,6 +128,10 @@ class Database:
                     "someone else saved a change to the same record at the same moment; "
                     "reload to see their change, then make yours again"
                 ) from exc
+            if isinstance(exc, duckdb.ConstraintException):
+                raise _constraint_error(exc) from exc
+            if isinstance(exc, duckdb.Error):  # any other engine error: never let DuckDB's types cross the port
+                raise StorageError(str(exc)) from exc
             raise
         finally:
             self._local.depth = 0
@@ -156,6 +165,14 @@ class Database:
                 tx.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
             applied.append(name)
         return applied
+
+
+def _constraint_error(exc: duckdb.ConstraintException) -> StorageError:
+    """The port's error for a refused constraint: a duplicate key as itself, anything else in DuckDB's words."""
+    text = str(exc)
+    if "duplicate key" in text.lower():
+        return DuplicateKeyError(text)
+    return StorageError(text)
 
 
 def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
@@ -622,11 +639,14 @@ class DuckDBStore(ReadQueries):
         )
 
     def insert_user(self, email: str, name: str, role: str, countries: list[str], partners: list[int]) -> None:
-        self.cur.execute(
-            "INSERT INTO users (email, name, role, countries, partners)"
-            " VALUES (?, ?, ?, ?::VARCHAR[], ?::INTEGER[])",
-            [email, name, role, countries, partners],
-        )
+        try:
+            self.cur.execute(
+                "INSERT INTO users (email, name, role, countries, partners)"
+                " VALUES (?, ?, ?, ?::VARCHAR[], ?::INTEGER[])",
+                [email, name, role, countries, partners],
+            )
+        except duckdb.ConstraintException as exc:
+            raise _constraint_error(exc) from exc
 
     def update_user(
         self, email: str, name: str, role: str, countries: list[str], partners: list[int], active: bool,
