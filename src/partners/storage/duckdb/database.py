@@ -1,0 +1,187 @@
+"""The DuckDB database: one connection per process, a cursor per thread, transactions, migrations.
+
+Engine errors are translated here into the port's (``partners.storage.errors``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from partners.storage import MEMORY, default_db_path
+from partners.storage.errors import ConcurrentEditError, DatabaseBusyError, DuplicateKeyError, StorageError
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple):
+        return [_jsonable(v) for v in sorted(value, key=str)]
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def to_json(value: Any) -> str | None:
+    return None if value is None else json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=True)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the package: (number, name, sql)."""
+    found = []
+    for entry in resources.files("partners.storage.duckdb.migrations").iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise StorageError(f"migrations must be numbered 001, 002, ... without gaps; found {numbers}")
+    return found
+
+
+class Database:
+    """A DuckDB database (a file, or in memory for tests) with per-thread cursors and migrations."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+        self.path = str(path) if path is not None else default_db_path()
+        if self.path != MEMORY:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._root = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:  # locked by another process, unreadable, not a database…
+            if "lock" in str(exc).lower():
+                raise DatabaseBusyError(
+                    f"the database at {self.path} is busy: another program has it open "
+                    "(stop that program, e.g. the app, and try again)"
+                ) from exc
+            raise StorageError(f"cannot open the database at {self.path}: {exc}") from exc
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    # -- connections ------------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor (created on first use)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            with self._lock:
+                cur = self._root.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def close(self) -> None:
+        self._root.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction on this thread's cursor: commit on success, roll back on any error.
+
+        Nested use joins the outer transaction, so a service can call another service.
+        """
+        cur = self.cursor()
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield cur
+            finally:
+                self._local.depth = depth
+            return
+        cur.execute("BEGIN TRANSACTION")
+        self._local.depth = 1
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException as exc:
+            _rollback_quietly(cur)
+            if isinstance(exc, duckdb.TransactionException):
+                # Two sessions wrote the same row at once: DuckDB refuses the second (during the write or
+                # at commit). Say so in words and let the caller reload.
+                raise ConcurrentEditError(
+                    "someone else saved a change to the same record at the same moment; "
+                    "reload to see their change, then make yours again"
+                ) from exc
+            if isinstance(exc, duckdb.ConstraintException):
+                raise constraint_error(exc) from exc
+            if isinstance(exc, duckdb.Error):  # any other engine error: never let DuckDB's types cross the port
+                raise StorageError(str(exc)) from exc
+            raise
+        finally:
+            self._local.depth = 0
+
+    # -- schema ----------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        cur = self.cursor()
+        exists = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet recorded; re-running is a no-op. Returns the names applied."""
+        cur = self.cursor()
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " applied_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp())"
+        )
+        current = self.schema_version()
+        applied = []
+        for number, name, sql in migrations():
+            if number <= current:
+                continue
+            with self.transaction() as tx:
+                for statement in _split_sql(sql):
+                    tx.execute(statement)
+                tx.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
+            applied.append(name)
+        return applied
+
+
+def constraint_error(exc: duckdb.ConstraintException) -> StorageError:
+    """The port's error for a refused constraint: a duplicate key as itself, anything else in DuckDB's words."""
+    text = str(exc)
+    if "duplicate key" in text.lower():
+        return DuplicateKeyError(text)
+    return StorageError(text)
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed COMMIT has already ended it)."""
+    try:
+        cur.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration file into statements (migrations hold no semicolons inside strings)."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier (names come from this module or the catalog, never from people)."""
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,84 @@
+"""Reference data rows (countries, frameworks, maturity phases) and the demo flag: part of ``DuckDBStore``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from partners.storage.duckdb.database import to_json
+
+
+class ReferenceRows:
+    """Mixed into ``DuckDBStore``."""
+
+    cur: duckdb.DuckDBPyConnection
+
+    def upsert_country(self, c: Any) -> None:
+        """Insert or refresh a country's reference facts; membership (the alliance's data) is kept."""
+        self.cur.execute(
+            "INSERT INTO countries (code, name, numeric, alpha2, region, subregion, global_north)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+            " numeric = excluded.numeric, alpha2 = excluded.alpha2, region = excluded.region,"
+            " subregion = excluded.subregion, global_north = excluded.global_north",
+            [c.code, c.name, c.numeric, c.alpha2, c.region, c.subregion, c.global_north],
+        )
+
+    def get_framework_row(self, framework_id: str) -> dict[str, Any] | None:
+        rows = self.query_rows("SELECT * FROM frameworks WHERE id = ?", [framework_id])
+        return rows[0] if rows else None
+
+    def upsert_framework(self, fw: Any, ordinal: int) -> None:
+        self.cur.execute(
+            "INSERT INTO frameworks (id, family, name, version, published, source_url, description,"
+            " verified, ordinal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " family = excluded.family, name = excluded.name, version = excluded.version,"
+            " published = excluded.published, source_url = excluded.source_url,"
+            " description = excluded.description, verified = excluded.verified, ordinal = excluded.ordinal",
+            [fw.id, fw.family, fw.name, fw.version, fw.published, fw.source_url, fw.description,
+             fw.verified, ordinal],
+        )
+
+    def upsert_framework_item(self, fw: Any, it: Any) -> None:
+        parent = f"{fw.id}:{it.parent_code}" if it.parent_code else None
+        self.cur.execute(
+            "INSERT INTO framework_items (key, framework_id, code, kind, name, summary, ordinal,"
+            " parent_key, verified, source, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, name = excluded.name,"
+            " summary = excluded.summary, ordinal = excluded.ordinal, parent_key = excluded.parent_key,"
+            " verified = excluded.verified, source = excluded.source, extra = excluded.extra",
+            [it.key, fw.id, it.code, it.kind, it.name, it.summary, it.ordinal, parent,
+             it.verified, it.source or fw.source_url, to_json(it.extra)],
+        )
+
+    def upsert_maturity_phase(self, ph: Any) -> None:
+        self.cur.execute(
+            "INSERT INTO maturity_phases (phase, label, description, verified) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (phase) DO UPDATE SET label = excluded.label,"
+            " description = excluded.description, verified = excluded.verified",
+            [ph.phase, ph.label, ph.description, ph.verified],
+        )
+
+    def delete_demo_records(self, *, reset_membership: bool) -> int:
+        """Delete every record flagged as demo (links first); returns how many records went."""
+        cur = self.cur
+        demo_commitments = "SELECT id FROM commitments WHERE is_demo"
+        for table in ("commitment_partners", "commitment_countries", "commitment_items"):
+            cur.execute(f"DELETE FROM {table} WHERE commitment_id IN ({demo_commitments})")  # noqa: S608
+        removed = 0
+        for table in ("progress_updates", "capability_assessments", "commitments", "events", "partners"):
+            removed += len(cur.execute(f"DELETE FROM {table} WHERE is_demo RETURNING 1").fetchall())  # noqa: S608
+        if reset_membership:
+            cur.execute("UPDATE countries SET member = false, member_since = NULL WHERE member")
+        return removed
+
+    def has_real_records(self, *, count_membership: bool) -> bool:
+        """Whether any record not flagged as demo exists (and, if asked, any country membership)."""
+        return bool(
+            self.scalar("SELECT count(*) FROM commitments WHERE NOT is_demo")
+            or self.scalar("SELECT count(*) FROM partners WHERE NOT is_demo")
+            or (count_membership and self.scalar("SELECT count(*) FROM countries WHERE member"))
+        )
+
+    def set_membership(self, code: str, since: Any) -> None:
+        self.cur.execute("UPDATE countries SET member = true, member_since = ? WHERE code = ?", [since, code])

@@ -1,0 +1,31 @@
+"""The tables of the schema that the store names in its own statements (never names from people)."""
+
+from __future__ import annotations
+
+#: Tables holding records people edit (soft delete, versioned), with the entity name used in the audit log.
+ENTITY_TABLES: dict[str, str] = {
+    "partner": "partners",
+    "event": "events",
+    "commitment": "commitments",
+    "progress_update": "progress_updates",
+    "capability_assessment": "capability_assessments",
+}
+
+#: Every table with its columns, in the order backups and bulk loads use.
+TABLES: tuple[str, ...] = (
+    "countries",
+    "frameworks",
+    "framework_items",
+    "maturity_phases",
+    "partners",
+    "events",
+    "commitments",
+    "commitment_partners",
+    "commitment_countries",
+    "commitment_items",
+    "progress_updates",
+    "capability_assessments",
+    "audit_log",
+    "dataset_meta",
+    "users",
+)
