@@ -43,6 +43,7 @@ bench: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks streamlit_app.py
+	PYTHONPATH=src $(BIN)/lint-imports
 
 ## demo: regenerate the demo data in the default database
 demo: $(VENV)/.installed
