@@ -11,7 +11,7 @@ st.title("Overview")
 st.caption("The alliance's commitments against online child sexual exploitation and abuse, at a glance.")
 
 figures = read.headline(store, actor)
-definitions = read.headline_definitions(store)
+definitions = read.headline_definitions(store, actor)
 top = st.columns(4)
 top[0].metric("Commitments", f"{figures['commitments']:,}", help=definitions["commitments"])
 top[1].metric("Partners", f"{figures['partners']:,}", help=definitions["partners"])

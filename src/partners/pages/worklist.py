@@ -17,7 +17,7 @@ st.caption(
     "commitment; copy or download a reminder for each partner."
 )
 
-cycle = settings.reporting_cycle_months(store)
+cycle = settings.reporting_cycle(store, actor)
 if can(actor, UseCase.MANAGE_SETTINGS):
     with st.expander(f"Reporting cycle: {cycle} months", icon=":material/settings:"):
         with st.form("cycle_form", border=False):
