@@ -86,3 +86,43 @@ def test_country_page_lists_that_countrys_commitments_and_assessments(app: AppTe
     assert app.header[0].value == profile["country"]["name"]
     frames = [df.value for df in app.dataframe]
     assert any(len(f) == len(profile["assessments"]) and "Capability" in f.columns for f in frames)
+
+
+SECRETARIAT_PAGES = [
+    "log_commitment", "partners_admin", "assessments_admin", "import_data", "backup", "admin_users", "worklist",
+]
+
+
+@pytest.mark.parametrize("name", SECRETARIAT_PAGES)
+def test_secretariat_page_renders_in_local_mode(app: AppTest, name: str) -> None:
+    app.switch_page(f"src/partners/pages/{name}.py").run()
+    assert not app.exception, app.exception
+    assert app.title and app.title[0].value
+
+
+def test_commitment_page_shows_the_commitment_in_words(app: AppTest) -> None:
+    store = _expected_store()
+    try:
+        found = read.find_commitments(store, SYSTEM, CommitmentFilter(limit=1))
+        cid = int(found.id.iloc[0])
+    finally:
+        store.db.close()
+    app.switch_page("src/partners/pages/commitment.py")
+    app.query_params["id"] = str(cid)
+    app.run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == f"Commitment {cid}"
+    facts = next(m.value for m in app.markdown if "Review state:" in m.value)
+    assert "Visibility: **" in facts and "SMART level: **" in facts
+    details = next(d.value for d in app.dataframe if "Field" in d.value.columns)
+    assert {"Partners", "Countries", "Framework links", "Deadline"} <= set(details.Field)
+
+
+def test_partners_page_loads_the_chosen_partner_into_its_form(app: AppTest) -> None:
+    app.switch_page("src/partners/pages/partners_admin.py").run()
+    pick = next(s for s in app.selectbox if s.label == "Partner")
+    first = pick.options[1]  # after "New partner"
+    pick.select_index(1).run()
+    assert not app.exception, app.exception
+    name = next(t for t in app.text_input if t.label == "Name")
+    assert name.value and first.startswith(name.value)

@@ -26,6 +26,7 @@ from partners.domain.model import (
     Visibility,
 )
 from partners.domain.permissions import PermissionDenied
+from partners.presentation import urls
 from partners.presentation.exports import CSV_ENCODING, to_csv
 from partners.services import settings, worklist
 from partners.services.bulk import Dataset, load_dataset
@@ -224,7 +225,9 @@ def test_items_say_what_is_due_and_link_to_the_commitment(scenario) -> None:
     made = _days_ago(800)
     assert overdue.title == "Open a national hotline"
     assert overdue.partners_text == "Alpha Hotline (lead); Beta Tech, Trust and Safety"
-    assert overdue.link == f"commitment?id={cmap[OVERDUE]}"
+    assert overdue.commitment_id == cmap[OVERDUE]
+    linked = wl.table(link=urls.commitment_url)
+    assert linked.loc[linked["No."] == cmap[OVERDUE], "Open"].tolist() == [f"commitment?id={cmap[OVERDUE]}"]
     assert overdue.detail.startswith(f"No progress update since it was made on {made.day} {made:%b %Y}")
     assert overdue.days > 0
     deadline = next(i for i in wl.items if i.kind is WorkKind.DEADLINE_PASSED)
@@ -424,6 +427,23 @@ def test_the_worklist_exports_as_csv_with_formulas_neutralised(scenario) -> None
     assert row["Commitment"] == "'=Publish a transparency report"
     assert row["Partners"] == "'=Gamma Civil Society (lead)"
     assert row["Due or since"] == _days_ago(20).isoformat()
+
+
+def test_the_worklist_csv_links_open_the_commitment_at_the_configured_address(
+    scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, cmap, _ = scenario
+    monkeypatch.setenv(urls.BASE_URL_ENV, "https://partners.example.org/")
+    wl = worklist.build_worklist(store, EDITOR, now=NOW)
+    back = pd.read_csv(
+        io.BytesIO(to_csv(wl.table(link=urls.absolute_commitment_url))),
+        encoding=CSV_ENCODING,
+        dtype=str,
+        keep_default_na=False,
+    )
+    assert list(back.columns)[0] == "Open"
+    row = back[back["No."] == str(cmap[OVERDUE])].iloc[0]
+    assert row["Open"] == f"https://partners.example.org/commitment?id={cmap[OVERDUE]}"
 
 
 # -- the page ---------------------------------------------------------------------------------------

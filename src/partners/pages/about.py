@@ -3,10 +3,11 @@
 import streamlit as st
 
 from partners import reference
-from partners.services import setup
-from partners.ui.session import get_store
+from partners.presentation import labels
+from partners.services import lookups, setup
+from partners.ui.session import current_actor, get_store
 
-store = get_store()
+store, actor = get_store(), current_actor()
 st.title("About this tracker")
 st.markdown(
     """
@@ -23,15 +24,16 @@ its own before anything about it is published, and public views never rank count
 )
 
 st.subheader("The data in this copy")
-if setup.holds_demo(store):
-    st.warning(f"This copy holds **demo data** ({store.meta(setup.DEMO_META_KEY).removeprefix('Demo data: ')}). "
+demo = setup.demo_description(store, actor)
+if demo is not None:
+    st.warning(f"This copy holds **demo data** ({demo.removeprefix('Demo data: ')}). "
                "Every partner, commitment, progress report and assessment here is fictional; real records are "
                "never mixed with demo data.")
 else:
     st.write("This copy holds the alliance's own records.")
 
 st.subheader("Reference frameworks and their sources")
-for fw in store.frameworks().itertuples():
+for fw in lookups.frameworks(store, actor).itertuples():
     status = "" if fw.verified else " (provisional)"
     st.markdown(f"- **{fw.name}**, version {fw.version}{status}: {fw.items} items. Source: {fw.source_url}")
 
@@ -46,7 +48,6 @@ st.markdown(
   imply any position on the status of any territory.
 """
 )
-phases = store.maturity_phases()
+phases = lookups.maturity_phases(store, actor)
 st.subheader("Maturity phases (Model National Response)")
-st.dataframe(phases.rename(columns={"phase": "Phase", "label": "Label", "description": "Description",
-                                    "verified": "Confirmed by a source"}), hide_index=True)
+st.dataframe(phases.rename(columns=labels.MATURITY_PHASE_COLUMNS), hide_index=True)

@@ -5,9 +5,8 @@ import streamlit as st
 
 from partners.domain.model import Role
 from partners.domain.permissions import PermissionDenied
-from partners.services import users
-from partners.services.errors import NotFound, ValidationFailed
-from partners.storage.errors import ConcurrentEditError
+from partners.services import lookups, users
+from partners.services.errors import ConcurrentEditError, NotFound, ValidationFailed
 from partners.ui.session import current_actor, get_store
 
 ROLE_HELP = {
@@ -35,10 +34,8 @@ except PermissionDenied as exc:
 if flash := st.session_state.pop("users_flash", None):
     st.success(flash, icon=":material/check_circle:")
 
-countries = store.countries()
-country_names = dict(zip(countries.code, countries.name, strict=True))
-partners = store.partners()
-partner_names = dict(zip(partners.id.astype(int), partners.name, strict=True))
+country_names = lookups.country_names(store, actor)
+partner_names = lookups.partner_names(store, actor)
 
 
 def scope_of(account: users.UserAccount) -> str:

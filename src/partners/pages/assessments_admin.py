@@ -7,7 +7,8 @@ import streamlit as st
 from partners import reference
 from partners.domain.model import CapabilityAssessment, ReportSource
 from partners.domain.permissions import Scope, UseCase, can, scope_of
-from partners.services import read, records
+from partners.presentation import labels
+from partners.services import lookups, read, records
 from partners.ui import forms
 from partners.ui.session import current_actor, get_store
 
@@ -24,12 +25,9 @@ if not can(actor, UseCase.RECORD_ASSESSMENT):
     )
     st.stop()
 
-countries = store.countries()
-names = dict(zip(countries.code, countries.name, strict=True))
+names = lookups.country_names(store, actor)
 allowed = list(names) if scope_of(actor, UseCase.RECORD_ASSESSMENT) is Scope.ALL else sorted(actor.countries)
-members_first = [
-    c for c in countries.sort_values(["member", "name"], ascending=[False, True]).code if c in allowed
-]
+members_first = [c for c in lookups.countries_members_first(store, actor) if c in allowed]
 country = st.selectbox(
     "Country", members_first, format_func=lambda c: f"{names[c]} ({c})", key="assess_country"
 )
@@ -39,7 +37,7 @@ domains = {i.key: i.name for i in reference.framework("MNR-2016").items if i.kin
 cap_labels = {
     c.key: f"{c.code} · {c.name} ({domains.get(f'MNR-2016:{c.parent_code}', '')})" for c in capabilities
 }
-phases = store.maturity_phases().set_index("phase")
+phases = lookups.maturity_phases(store, actor).set_index("phase")
 
 forms.show_outcome("assess_outcome")
 with st.form("assessment_form", clear_on_submit=True):
@@ -99,33 +97,21 @@ else:
                 "note",
             ]
         ]
-        .assign(source=shown.source.map(lambda s: ReportSource(s).label))
-        .rename(
-            columns={
-                "id": "No.",
-                "assessed_on": "Assessed on",
-                "capability_no": "Capability no.",
-                "capability": "Capability",
-                "phase": "Phase",
-                "phase_label": "Maturity",
-                "source": "Basis",
-                "published": "Published",
-                "note": "Note",
-            }
-        ),
+        .assign(source=shown.source.map(labels.source_label))
+        .rename(columns=labels.ASSESSMENT_COLUMNS),
         hide_index=True,
         width="stretch",
         key="assessments_table",
     )
     if can(actor, UseCase.VIEW_HISTORY):
-        labels = {
+        choices = {
             int(r.id): f"No. {r.id}: {r.capability_no} {r.capability}, {r.assessed_on:%d %b %Y}"
             for r in shown.itertuples()
         }
-        pick = st.selectbox("History of assessment", list(labels), format_func=labels.get, key="assess_pick")
+        pick = st.selectbox("History of assessment", list(choices), format_func=choices.get, key="assess_pick")
         forms.show_outcome(f"assess{pick}_outcome")
         forms.history_view(store, actor, "capability_assessment", pick, key=f"assess{pick}")
-        version = int(records.get_record(store, "capability_assessment", pick)["version"])
+        version = int(records.get_record(store, actor, "capability_assessment", pick)["version"])
         forms.delete_button(
             store,
             actor,

@@ -71,7 +71,7 @@ st.write(
     f"Backup made **{manifest.created_at.replace('T', ' ')}** by **{manifest.created_by or 'unknown'}**, "
     f"schema version {manifest.schema_version}."
 )
-current = store.row_counts()
+current = backup.row_counts(store, actor)
 st.dataframe(
     pd.DataFrame(
         [

@@ -6,11 +6,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from partners.domain import smart
-from partners.domain.model import ProgressStatus, ProgressUpdate, ReportSource, Visibility
+from partners.domain.model import ProgressStatus, ProgressUpdate
 from partners.domain.permissions import UseCase, can
-from partners.presentation.charts import status_label
-from partners.services import history, read, records, workflow
+from partners.presentation import labels
+from partners.services import history, records, workflow
+from partners.services.commitment_page import commitment_page
 from partners.services.errors import NotFound
 from partners.ui import forms
 from partners.ui.session import current_actor, get_store
@@ -38,7 +38,7 @@ key = f"c{cid}"
 outcome_key = f"{key}_outcome"
 
 try:
-    detail = read.commitment_detail(store, actor, cid)
+    page = commitment_page(store, actor, cid)
 except NotFound:
     st.title(f"Commitment {cid}")
     forms.show_outcome(outcome_key)
@@ -66,38 +66,33 @@ except NotFound:
         st.error(f"There is no commitment {cid} that you can see.", icon=":material/search_off:")
     st.stop()
 
-all_partners, all_countries = store.partners(), store.countries()
-partner_names = dict(zip(all_partners.id.astype(int), all_partners.name, strict=True))
-country_names = dict(zip(all_countries.code, all_countries.name, strict=True))
-items = store.framework_items().set_index("key")
-version = int(detail["version"])
+version = page.version
 
 st.title(f"Commitment {cid}")
-st.header(forms.plain(detail["title"]))
+st.header(forms.plain(page.title))
 facts = [
-    f"Review state: **{detail['review_state'].capitalize()}**",
-    f"Visibility: **{Visibility(detail['visibility']).name.capitalize()}**",
-    f"SMART level: **{smart.level_label(detail['smart_level'])}**",
+    f"Review state: **{page.review_state.label}**",
+    f"Visibility: **{page.visibility.label}**",
+    f"SMART level: **{page.smart_level}**",
 ]
-if detail["embargo_until"] is not None:
-    facts.append(f"Embargoed until **{detail['embargo_until']:%d %b %Y %H:%M}**")
-if detail["is_demo"]:
+if page.embargo_until is not None:
+    facts.append(f"Embargoed until **{page.embargo_until:%d %b %Y %H:%M}**")
+if page.is_demo:
     facts.append("**Demo record** (fictional)")
 st.markdown(" · ".join(facts))
 forms.show_outcome(outcome_key)
 
 # -- review workflow ---------------------------------------------------------------------------------------
-moves = workflow.available(actor, detail)
-if can(actor, UseCase.VIEW_HISTORY) and (last := workflow.last_state_change(store, actor, cid)):
+if last := page.last_review:
     why = f": {forms.plain(last['reason'])}" if last["reason"] else ""
     st.caption(
         f"Last review step: {last['action'].replace('_', ' ')} by {last['actor']}, "
         f"{last['changed_at']:%d %b %Y %H:%M}{why}"
     )
-if moves:
+if page.moves:
     with st.container(border=True):
         st.markdown("**Review**")
-        for move in moves:
+        for move in page.moves:
             c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
             reason_key = f"{key}_reason_{move.action}"
             if move.needs_reason:
@@ -119,12 +114,11 @@ left, right = st.columns([3, 2], gap="large")
 # -- details, or the edit form ------------------------------------------------------------------------
 with left:
     edit_round = st.session_state.setdefault(f"{key}_edit_round", 0)
-    editable = can(actor, UseCase.EDIT_COMMITMENT, countries=detail["countries"] or None)
-    editing = editable and st.toggle("Edit this commitment", key=f"{key}_editing_{edit_round}")
+    editing = page.editable and st.toggle("Edit this commitment", key=f"{key}_editing_{edit_round}")
     if editing:
         form_key = f"{key}_edit{edit_round}"
         loaded = forms.loaded_version(f"{form_key}_version", version)
-        data = forms.commitment_fields(store, actor, key=form_key, initial=detail, new=False)
+        data = forms.commitment_fields(store, actor, key=form_key, initial=page.detail, new=False)
         with st.expander("SMART check", expanded=True):
             forms.smart_panel(data)
         may_save = forms.duplicates_gate(store, actor, data, key=form_key, exclude_id=cid)
@@ -155,58 +149,26 @@ with left:
             st.session_state[f"{key}_edit_round"] = edit_round + 1
             st.rerun()
     else:
-        partners = [
-            f"{partner_names.get(p['partner_id'], p['partner_id'])}"
-            + (" (lead)" if p["role"] == "lead" else "")
-            for p in detail["partners"]
-        ]
-        countries = (
-            ["Global"] if detail["is_global"] else [country_names.get(c, c) for c in detail["countries"]]
-        )
-        linked = [
-            f"{items.loc[k, 'framework']}: {items.loc[k, 'code']} {items.loc[k, 'name']}"
-            if k in items.index
-            else k
-            for k in detail["framework_items"]
-        ]
-        budget = (
-            "" if detail["budget"] is None else f"{detail['budget']:,.2f} {detail['currency'] or ''}".strip()
-        )
-        rows = {
-            "Partners": "; ".join(partners),
-            "Countries": "; ".join(countries),
-            "Framework links": "; ".join(linked) or "none",
-            "Description": detail["description"],
-            "Deliverable": detail["deliverable"],
-            "Indicator": detail["indicator"],
-            "Unit": detail["unit"],
-            "Baseline": "" if detail["baseline"] is None else f"{detail['baseline']:g}",
-            "Target value": "" if detail["target_value"] is None else f"{detail['target_value']:g}",
-            "Start date": "" if detail["start_date"] is None else f"{detail['start_date']:%d %b %Y}",
-            "Deadline": "" if detail["deadline"] is None else f"{detail['deadline']:%d %b %Y}",
-            "Budget": budget,
-        }
         st.dataframe(
-            pd.DataFrame({"Field": list(rows), "Value": [str(v) for v in rows.values()]}),
+            pd.DataFrame({"Field": list(page.fields), "Value": list(page.fields.values())}),
             hide_index=True,
             width="stretch",
             key=f"{key}_details",
         )
-        hints = smart.hints(detail)
-        if hints:
-            st.caption("SMART: " + " ".join(h.message for h in hints))
+        if page.smart_hints:
+            st.caption("SMART: " + " ".join(page.smart_hints))
 
 # -- progress, self-reported and verified side by side ----------------------------------------------
 with right:
     st.subheader("Progress")
-    both = workflow.status_comparison(store, actor, cid)
+    both = page.comparison
     c1, c2 = st.columns(2)
     for column, side, title in ((c1, "self_reported", "Self-reported"), (c2, "verified", "Verified")):
         got = both[side]
         column.metric(
             f"{title} status",
             got["label"] if got else "None yet",
-            help=ReportSource(side).label,
+            help=labels.source_label(side),
         )
         column.caption(f"as of {got['report_date']:%d %b %Y}" if got else "no report")
     if both["differ"]:
@@ -214,37 +176,29 @@ with right:
             f"The verified status differs from the partner's. Reason: {forms.plain(both['reason'])}",
             icon=":material/compare_arrows:",
         )
-    updates = workflow.progress_updates(store, actor, cid)
+    updates = page.progress
     if updates.empty:
         st.info("No progress reported yet.")
     else:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "No.": updates.id,
-                    "Date": updates.report_date,
-                    "Status": updates.status.map(status_label),
-                    "Source": updates.source.map(lambda s: ReportSource(s).label),
-                    "Value": updates.indicator_value,
-                    "Narrative": updates.narrative,
-                    "Evidence": updates.evidence_links.map(lambda links: "\n".join(links)),
-                    "Reason": updates.reason,
+                    "id": updates.id,
+                    "report_date": updates.report_date,
+                    "status": updates.status.map(labels.status_label),
+                    "source": updates.source.map(labels.source_label),
+                    "indicator_value": updates.indicator_value,
+                    "narrative": updates.narrative,
+                    "evidence_links": updates.evidence_links.map(lambda links: "\n".join(links)),
+                    "reason": updates.reason,
                 }
-            ),
+            ).rename(columns=labels.PROGRESS_COLUMNS),
             hide_index=True,
             width="stretch",
             key=f"{key}_progress",
         )
 
-    partner_ids = [p["partner_id"] for p in detail["partners"]]
-    sources = [
-        s
-        for s, use_case in (
-            (ReportSource.SELF_REPORTED, UseCase.RECORD_PROGRESS),
-            (ReportSource.VERIFIED, UseCase.VERIFY_PROGRESS),
-        )
-        if can(actor, use_case, countries=detail["countries"], partners=partner_ids)
-    ]
+    sources = page.progress_sources
     if sources:
         with st.form(f"{key}_progress_form", clear_on_submit=True):
             st.markdown("**Record a progress update**")
@@ -281,13 +235,13 @@ with right:
                     st.session_state[outcome_key] = ("ok", "Progress update saved.")
                     st.rerun()
 
-    if can(actor, UseCase.DELETE_RECORD) and not updates.empty:
+    if page.may_delete and not updates.empty:
         with st.expander("Delete or restore progress updates", icon=":material/delete:"):
-            labels = {
-                int(r.id): f"No. {r.id}: {r.report_date:%d %b %Y}, {status_label(r.status)}"
+            choices = {
+                int(r.id): f"No. {r.id}: {r.report_date:%d %b %Y}, {labels.status_label(r.status)}"
                 for r in updates.itertuples()
             }
-            pick = st.selectbox("Progress update", list(labels), format_func=labels.get, key=f"{key}_pu_pick")
+            pick = st.selectbox("Progress update", list(choices), format_func=choices.get, key=f"{key}_pu_pick")
             pick_version = int(updates.set_index("id").loc[pick, "version"])
             forms.delete_button(
                 store,
@@ -304,10 +258,10 @@ with right:
         forms.show_outcome(k)
 
 # -- history ------------------------------------------------------------------------------------------
-if can(actor, UseCase.VIEW_HISTORY):
+if page.may_view_history:
     with st.expander("History: every change, who made it and when", icon=":material/history:"):
         forms.history_view(store, actor, "commitment", cid, key=key)
-        if can(actor, UseCase.DELETE_RECORD):
+        if page.may_delete:
             st.divider()
             forms.delete_button(
                 store, actor, "commitment", cid, version, key=key, label="Delete this commitment"

@@ -4,30 +4,27 @@ import streamlit as st
 
 from partners.domain.model import StakeholderType
 from partners.domain.scope import CommitmentFilter
-from partners.presentation.charts import STATUS_COLOURS, status_label
-from partners.services import read
+from partners.presentation.charts import STATUS_COLOURS
+from partners.presentation.labels import stakeholder_label, status_label
+from partners.services import lookups, read
 from partners.ui.forms import COMMITMENT_PAGE
 from partners.ui.session import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Commitments")
 
-countries = store.countries()
-partners = store.partners()
-events = store.events()
-items = store.framework_items()
-
-country_names = dict(zip(countries.code, countries.name, strict=True))
-partner_names = dict(zip(partners.id, partners.name, strict=True))
-event_names = dict(zip(events.id, events.name, strict=True))
-item_names = {k: f"{f}: {c} {n}" for k, f, c, n in zip(items.key, items.framework, items.code, items.name, strict=True)}
+country_names = lookups.country_names(store, actor)
+partner_names = lookups.partner_names(store, actor)
+events = lookups.events(store, actor)
+event_names = dict(zip(events.id.astype(int), events.name, strict=True))
+item_names = lookups.framework_item_labels(store, actor)
 
 text = st.text_input("Search titles and descriptions", placeholder="e.g. hotline, prosecutors, hash matching")
 c1, c2, c3 = st.columns(3)
 sel_countries = c1.multiselect("Country", list(country_names), format_func=country_names.get)
 sel_partners = c2.multiselect("Partner", list(partner_names), format_func=partner_names.get)
 sel_types = c3.multiselect("Stakeholder type", [t.value for t in StakeholderType],
-                           format_func=lambda v: StakeholderType(v).label)
+                           format_func=stakeholder_label)
 c4, c5, c6 = st.columns(3)
 sel_items = c4.multiselect("Framework item", list(item_names), format_func=item_names.get)
 sel_status = c5.multiselect("Latest reported status", list(STATUS_COLOURS), format_func=status_label)

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from partners.services import read
+from partners.presentation import labels
+from partners.services import lookups, read
 from partners.ui.session import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Countries")
 
-countries = store.countries()
-names = dict(zip(countries.code, countries.name, strict=True))
-members_first = list(countries.sort_values(["member", "name"], ascending=[False, True]).code)
+names = lookups.country_names(store, actor)
+members_first = lookups.countries_members_first(store, actor)
 wanted = st.query_params.get("country", "") or min(actor.countries, default="")  # a focal point: their own
 index = members_first.index(wanted) if wanted in names else 0
 code = st.selectbox(
@@ -47,14 +47,12 @@ else:
         st.caption(f"{private} of these {len(assessments)} assessments are private: only the country and the "
                    "secretariat see them until the country publishes them.")
     shown = assessments.assign(
-        source=assessments["source"].map({"self_reported": "Self-assessed", "verified": "Verified"}),
-        published=assessments["published"].map({True: "Published", False: "Private"}),
+        source=assessments["source"].map(labels.source_label),
+        published=assessments["published"].map(labels.published_label),
     )[["assessed_on", "capability_no", "capability", "domain", "phase", "phase_label", "source", "published", "note"]]
     st.dataframe(
-        shown.rename(columns={
-            "assessed_on": "Assessed on", "capability_no": "No.", "capability": "Capability", "domain": "Domain",
-            "phase": "Phase", "phase_label": "Maturity", "source": "Basis", "published": "Status", "note": "Note",
-        }),
+        # "Status": the column says Published or Private in words.
+        shown.rename(columns={**labels.ASSESSMENT_COLUMNS, "published": "Status"}),
         hide_index=True,
         width="stretch",
     )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from partners.services import read
+from partners.services import lookups, read
 from partners.ui.session import commitments_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
@@ -10,7 +10,7 @@ st.title("Frameworks")
 st.caption("The reference frameworks commitments are linked to. Items marked *provisional* are not yet "
            "confirmed by a public source.")
 
-frameworks = store.frameworks()
+frameworks = lookups.frameworks(store, actor)
 labels = {row.id: f"{row.name} ({row.version})" for row in frameworks.itertuples()}
 fw_id = st.radio("Framework", list(labels), format_func=labels.get, horizontal=True)
 fw = frameworks.set_index("id").loc[fw_id]

@@ -9,7 +9,8 @@ from partners.domain.permissions import PermissionDenied, UseCase, can
 from partners.importing import importer
 from partners.importing.importer import RowStatus, SheetKind
 from partners.presentation import exports
-from partners.storage.errors import StorageError
+from partners.services import history
+from partners.services.errors import StorageError
 from partners.ui.session import current_actor, get_store
 
 
@@ -80,7 +81,7 @@ data = uploaded.getvalue()
 digest = hashlib.sha256(data).hexdigest()
 # Validating thousands of rows takes a moment: keep the preview while the same file is on screen and the
 # database has not changed (every write adds an audit entry, so their count tells).
-state = (digest, store.count("audit_log"))
+state = (digest, history.change_count(store, actor))
 cached = st.session_state.get("import_preview")
 if cached is None or cached[0] != state:
     try:

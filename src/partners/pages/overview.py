@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from partners.presentation import charts
+from partners.presentation import charts, labels
 from partners.services import read
-from partners.ui.session import chart_with_table, current_actor, get_store, stakeholder_label
+from partners.ui.session import chart_with_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Overview")
 st.caption("The alliance's commitments against online child sexual exploitation and abuse, at a glance.")
 
 figures = read.headline(store, actor)
-definitions = read.headline_definitions(store)
+definitions = read.headline_definitions(store, actor)
 top = st.columns(4)
 top[0].metric("Commitments", f"{figures['commitments']:,}", help=definitions["commitments"])
 top[1].metric("Partners", f"{figures['partners']:,}", help=definitions["partners"])
@@ -45,7 +45,7 @@ chart_with_table(
 left, right = st.columns(2)
 with left:
     by_type = read.breakdown(store, actor, "stakeholder_type")
-    by_type["key"] = by_type["key"].map(stakeholder_label)
+    by_type["key"] = by_type["key"].map(labels.stakeholder_label)
     chart_with_table(
         charts.bar(by_type, "key", "commitments", title="By stakeholder type", category_title="Stakeholder type"),
         by_type.rename(columns={"key": "Stakeholder type", "commitments": "Commitments"}),
@@ -55,7 +55,7 @@ with right:
     by_status = read.breakdown(store, actor, "status")
     chart_with_table(
         charts.status_bar(by_status, title="By latest reported status"),
-        by_status.assign(key=by_status["key"].map(charts.status_label)).rename(
+        by_status.assign(key=by_status["key"].map(labels.status_label)).rename(
             columns={"key": "Status", "commitments": "Commitments"}
         ),
     )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from partners.domain.permissions import PermissionDenied, UseCase, can
-from partners.presentation import exports
+from partners.presentation import exports, urls
 from partners.services import settings, worklist
 from partners.services.errors import ValidationFailed
 from partners.services.worklist import WorkKind
@@ -17,7 +17,7 @@ st.caption(
     "commitment; copy or download a reminder for each partner."
 )
 
-cycle = settings.reporting_cycle_months(store)
+cycle = settings.reporting_cycle(store, actor)
 if can(actor, UseCase.MANAGE_SETTINGS):
     with st.expander(f"Reporting cycle: {cycle} months", icon=":material/settings:"):
         with st.form("cycle_form", border=False):
@@ -57,7 +57,7 @@ shown = everything.only(kinds, chosen_partners)
 for column, (kind, count) in zip(st.columns(len(WorkKind)), shown.counts().items(), strict=True):
     column.metric(kind.label, f"{count:,}")
 
-table = shown.table(with_links=True)
+table = shown.table(link=urls.commitment_url)
 st.write(f"**{len(table):,}** items, as of {shown.as_of:%d %b %Y %H:%M}.")
 if table.empty:
     st.info("Nothing to chase here.")
@@ -79,7 +79,8 @@ else:
     )
 st.download_button(
     "Download the worklist (CSV)",
-    data=exports.to_csv(shown.table()),
+    # Absolute links: a cell of the downloaded file opens the commitment.
+    data=exports.to_csv(shown.table(link=urls.absolute_commitment_url)),
     file_name=f"worklist-{shown.as_of:%Y-%m-%d}.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from partners import reference
 from partners.domain.model import ProgressStatus
+from partners.presentation.labels import NOT_REPORTED, status_label
 
 #: Okabe-Ito: distinguishable for the common forms of colour-blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -24,12 +25,8 @@ STATUS_COLOURS: dict[str, str] = {
     ProgressStatus.STALLED.value: "#D55E00",
     ProgressStatus.COMPLETE.value: "#009E73",
     ProgressStatus.DISCONTINUED.value: "#000000",
-    "not_reported": "#CC79A7",
+    NOT_REPORTED: "#CC79A7",
 }
-
-
-def status_label(value: str) -> str:
-    return "Not reported" if value == "not_reported" else ProgressStatus(value).label
 
 
 def bar(df: pd.DataFrame, category: str, value: str, *, title: str, category_title: str,

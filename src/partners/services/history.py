@@ -79,6 +79,20 @@ def deleted_records(
     return store.deleted_records(_check_entity(entity), commitment_id=commitment_id)
 
 
+def current_version(store: Store, actor: Actor, entity: str, record_id: int) -> int | None:
+    """The version of a live record a restore would replace (None when it is deleted or missing)."""
+    authorize(actor, UseCase.RESTORE_RECORD)
+    row = store.get_row(_check_entity(entity), record_id)
+    return None if row is None else int(row["version"])
+
+
+def change_count(store: Store, actor: Actor) -> int:
+    """How many changes the history holds. Every write adds an entry, so a page can tell by this number
+    whether the database changed since it last looked (the import preview keeps its result until then)."""
+    authorize(actor, UseCase.VIEW_HISTORY)
+    return store.count("audit_log")
+
+
 # -- delete and undelete -------------------------------------------------------------------------
 
 

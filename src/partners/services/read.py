@@ -34,8 +34,9 @@ def view_scope(actor: Actor, now: datetime | None = None, store: Store | None = 
     )
 
 
-def headline_definitions(store: Store) -> dict[str, str]:
+def headline_definitions(store: Store, actor: Actor) -> dict[str, str]:
     """What each headline figure counts, in words, with the current reporting cycle filled in."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
     months = reporting_cycle_months(store)
     return {key: text.format(months=months) for key, text in HEADLINE_DEFINITIONS.items()}
 

@@ -320,9 +320,26 @@ def update_commitment(
     return version
 
 
-def get_record(store: Store, entity: str, record_id: int) -> dict[str, Any]:
-    """A stored partner, event, progress update or assessment (NotFound when missing or deleted)."""
-    return _require(store, entity, record_id)
+#: The use case that edits each kind of record ``get_record`` loads: reading it for the edit form needs it.
+_EDIT_USE_CASE = {
+    "partner": UseCase.MANAGE_PARTNERS,
+    "event": UseCase.MANAGE_EVENTS,
+    "capability_assessment": UseCase.RECORD_ASSESSMENT,
+}
+
+
+def get_record(store: Store, actor: Actor, entity: str, record_id: int) -> dict[str, Any]:
+    """A stored partner, event or capability assessment, for the form that edits it (NotFound when
+    missing or deleted). Refused unless the actor may edit that kind of record (an assessment: of its
+    country)."""
+    if entity not in _EDIT_USE_CASE:
+        raise ValueError(f"get_record loads partners, events and assessments, not {_label(entity)}")
+    use_case = _EDIT_USE_CASE[entity]
+    authorize(actor, use_case)
+    row = _require(store, entity, record_id)
+    if entity == "capability_assessment":
+        authorize(actor, use_case, countries=[row["country_code"]])
+    return row
 
 
 def get_commitment(store: Store, commitment_id: int) -> dict[str, Any]:

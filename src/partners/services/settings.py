@@ -26,6 +26,12 @@ def reporting_cycle_months(store: Store) -> int:
     return months if lo <= months <= hi else REPORTING_CYCLE_MONTHS
 
 
+def reporting_cycle(store: Store, actor: Actor) -> int:
+    """The reporting cycle in months, for a page. Public: the headline "not reporting" figure says it."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    return reporting_cycle_months(store)
+
+
 def set_reporting_cycle(store: Store, actor: Actor, months: Any) -> int:
     """Change the reporting cycle (admins). Audited; returns the new value."""
     authorize(actor, UseCase.MANAGE_SETTINGS)

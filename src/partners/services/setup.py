@@ -1,4 +1,8 @@
-"""Set-up use cases: load the reference data files into the store, load and remove demo data."""
+"""Set-up use cases: open the store, load the reference data files into it, load and remove demo data.
+
+The UI opens its store here (``open_store``, ``default_db_path`` and the ``Store`` port are re-exported
+from ``partners.storage``), so nothing above the services imports the storage layer.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,24 @@ from partners.domain.audit import AuditEntry
 from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, authorize
 from partners.services.bulk import Dataset, LoadResult, load_dataset
+from partners.storage import default_db_path, open_store
 from partners.storage.port import Store
+
+__all__ = [
+    "DEMO_META_KEY",
+    "DemoRefused",
+    "ReferenceResult",
+    "Store",
+    "default_db_path",
+    "demo_description",
+    "has_reference",
+    "holds_demo",
+    "holds_real_records",
+    "load_demo",
+    "load_reference",
+    "open_store",
+    "remove_demo",
+]
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,15 @@ DEMO_META_KEY = "demo_generated"
 def holds_demo(store: Store) -> bool:
     """Whether the store holds demo records (every page then says so)."""
     return store.meta(DEMO_META_KEY) is not None
+
+
+def demo_description(store: Store, actor: Actor) -> str | None:
+    """What the demo data in this store is ("N partners ...; generated T"), or None for real records only.
+
+    Every visitor is told when what they see is demo data, so this asks only ``VIEW_PUBLIC``.
+    """
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    return store.meta(DEMO_META_KEY)
 
 
 def holds_real_records(store: Store) -> bool:

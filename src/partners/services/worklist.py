@@ -10,7 +10,7 @@ parameters of the view.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -85,11 +85,6 @@ class WorkItem:
     ask: str = ""  # for the partner (only kinds a partner can act on)
 
     @property
-    def link(self) -> str:
-        """Relative address of the commitment page."""
-        return f"commitment?id={self.commitment_id}"
-
-    @property
     def partners_text(self) -> str:
         return "; ".join(f"{p.name} (lead)" if p.lead else p.name for p in self.partners)
 
@@ -128,11 +123,15 @@ class Worklist:
         found = {p.id: p.name for i in self.items if i.kind.for_partner for p in i.partners}
         return dict(sorted(found.items(), key=lambda kv: (kv[1].lower(), kv[0])))
 
-    def table(self, *, with_links: bool = False) -> pd.DataFrame:
-        """The worklist as a table with readable column names (the CSV export uses this too)."""
+    def table(self, *, link: Callable[[int], str] | None = None) -> pd.DataFrame:
+        """The worklist as a table with readable column names (the CSV export uses this too).
+
+        ``link``: a commitment id -> the address of its page (``partners.presentation.urls``: relative on
+        screen, absolute in an export), for an "Open" column first; none without it.
+        """
         rows = [
             {
-                **({"Open": i.link} if with_links else {}),
+                **({"Open": link(i.commitment_id)} if link else {}),
                 "Kind": i.kind.label,
                 "No.": i.commitment_id,
                 "Commitment": i.title,
@@ -143,7 +142,7 @@ class Worklist:
             }
             for i in self.items
         ]
-        columns = (["Open"] if with_links else []) + [
+        columns = (["Open"] if link else []) + [
             "Kind", "No.", "Commitment", "What is due", "Due or since", "Days", "Partners",
         ]  # fmt: skip
         return pd.DataFrame(rows, columns=columns)

@@ -27,7 +27,7 @@ from streamlit import config
 
 from partners.domain.model import Actor, Role
 from partners.services import users
-from partners.storage.port import Store
+from partners.services.setup import Store
 
 #: The environment variable that allows serving without sign-in on a non-loopback address.
 OPEN_ACCESS_ENV = "PARTNERS_ALLOW_OPEN_ACCESS"

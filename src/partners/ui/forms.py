@@ -26,10 +26,9 @@ from partners.domain.model import (
     describe_validation_error,
 )
 from partners.domain.permissions import PermissionDenied, UseCase, can
-from partners.services import history, records, workflow
-from partners.services.errors import NotFound, ValidationFailed
-from partners.storage.errors import ConcurrentEditError, StorageError
-from partners.storage.port import Store
+from partners.services import history, lookups, records, workflow
+from partners.services.errors import ConcurrentEditError, NotFound, StorageError, ValidationFailed
+from partners.services.setup import Store
 from partners.ui.navigation import PAGES_DIR
 
 #: The page that shows one commitment (``?id=N``), as registered in ``partners.ui.navigation``.
@@ -39,11 +38,6 @@ COMMITMENT_PAGE = PAGES_DIR / "commitment.py"
 def plain(text: Any) -> str:
     """Text people typed, shown literally in Markdown-rendering widgets (no links, images or HTML)."""
     return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", str(text))
-
-
-def commitment_url(commitment_id: int) -> str:
-    """The relative address of a commitment's page (works from every page of the app)."""
-    return f"commitment?id={int(commitment_id)}"
 
 
 def link_to_commitment(commitment_id: int, title: str, *, key: str | None = None) -> None:
@@ -121,10 +115,10 @@ def _item_label(row: Any, names: dict[str, str]) -> str:
     return f"{row.code} · {row.name}" + (f" ({parent})" if parent else f" [{row.kind}]")
 
 
-def framework_picker(store: Store, *, key: str, selected: list[str]) -> list[str]:
+def framework_picker(store: Store, actor: Actor, *, key: str, selected: list[str]) -> list[str]:
     """Framework links, one searchable list per framework (MNR capabilities, Global Alliance targets and
     goals, Voluntary Principles, ...). Returns the chosen item keys."""
-    items = store.framework_items()
+    items = lookups.framework_items(store, actor)
     names = dict(zip(items.key, items.name, strict=True))
     chosen: list[str] = []
     for framework_id, group in items.groupby("framework_id", sort=False):
@@ -146,11 +140,9 @@ def commitment_fields(
     """The commitment form as live widgets (hints update as the officer goes). Returns plain form data,
     ready for ``Commitment(**data)``. ``initial``: a stored commitment (``records.get_commitment``)."""
     init = initial or {}
-    partners = store.partners()
-    partner_names = dict(zip(partners.id.astype(int), partners.name, strict=True))
-    countries = store.countries()
-    country_names = dict(zip(countries.code, countries.name, strict=True))
-    events = store.events()
+    partner_names = lookups.partner_names(store, actor)
+    country_names = lookups.country_names(store, actor)
+    events = lookups.events(store, actor)
     event_names = {int(r.id): f"{r.name} ({r.date:%b %Y})" for r in events.itertuples()}
 
     title = st.text_input(
@@ -254,7 +246,7 @@ def commitment_fields(
     )
 
     with st.expander("Framework links: the goals and capabilities it serves", expanded=bool(initial)):
-        items = framework_picker(store, key=key, selected=list(init.get("framework_items", [])))
+        items = framework_picker(store, actor, key=key, selected=list(init.get("framework_items", [])))
 
     st.markdown("**Where it was made and who may see it**")
     event_ids = [None, *event_names]
@@ -307,7 +299,7 @@ def commitment_fields(
         review_state = st.selectbox(
             "Save as",
             reachable,
-            format_func=lambda s: s.value.capitalize(),
+            format_func=lambda s: s.label,
             key=f"{key}_state",
             help="Draft until reviewed. A pledge already announced on stage can be saved as published.",
         )
@@ -428,9 +420,9 @@ def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key
     st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_history")
     if not can(actor, UseCase.RESTORE_RECORD):
         return
-    row = store.get_row(entity, record_id)
+    current = history.current_version(store, actor, entity, record_id)
     restorable = [e for e in entries if e["action"] != "delete" and e["after"] and e is not entries[-1]]
-    if row is None or not restorable:
+    if current is None or not restorable:
         return
     labels = {
         e["id"]: f"Change {e['id']}: {e['what']} by {e['actor']}, {e['changed_at']:%d %b %Y %H:%M}"
@@ -444,7 +436,7 @@ def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key
         "Restore this version",
         key=f"{key}_restore",
         icon=":material/history:",
-        on_click=lambda entry=chosen, version=row["version"]: attempt(
+        on_click=lambda entry=chosen, version=current: attempt(
             lambda: history.restore_version(store, actor, entity, record_id, entry, version),
             done=f"Restored the version after change {entry}.",
             key=f"{key}_outcome",

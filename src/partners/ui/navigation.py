@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from partners.domain.permissions import UseCase
+from partners.presentation import urls
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
@@ -29,7 +30,7 @@ PAGES: list[PageSpec] = [
     PageSpec("overview.py", "Overview", ":material/dashboard:", "overview"),
     PageSpec("countries.py", "Countries", ":material/public:", "countries"),
     PageSpec("commitments.py", "Commitments", ":material/handshake:", "commitments"),
-    PageSpec("commitment.py", "Commitment details", ":material/description:", "commitment"),
+    PageSpec("commitment.py", "Commitment details", ":material/description:", urls.COMMITMENT_PATH),
     PageSpec("frameworks.py", "Frameworks", ":material/account_tree:", "frameworks"),
     PageSpec(
         "log_commitment.py", "Log a commitment", ":material/add_circle:", "log-commitment",

@@ -9,10 +9,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from partners.domain.model import Actor, ReviewState, StakeholderType, Visibility
-from partners.presentation.charts import status_label
-from partners.services import setup
-from partners.storage import Store, default_db_path, open_store
+from partners.domain.model import Actor
+from partners.presentation import labels, urls
+from partners.services import lookups, setup
+from partners.services.setup import Store
 from partners.ui import auth
 
 #: The single user of local mode (no sign-in configured): may do everything, on this machine only.
@@ -21,13 +21,12 @@ LOCAL_ACTOR = auth.LOCAL_ACTOR
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
-    store = open_store(path)
-    return store
+    return setup.open_store(path)
 
 
 def get_store() -> Store:
     """The process-wide store; each Streamlit session thread gets its own cursor from it."""
-    return _store(default_db_path())
+    return _store(setup.default_db_path())
 
 
 def current_visitor() -> auth.Visitor:
@@ -70,8 +69,7 @@ def account_sidebar(visitor: auth.Visitor) -> None:
                 st.login(auth.login_provider())
             return
         actor = visitor.actor
-        known = get_store().partners() if actor.partners else None
-        names = {} if known is None else dict(zip(known.id.astype(int), known.name, strict=True))
+        names = lookups.partner_names(get_store(), actor) if actor.partners else {}
         partners = ", ".join(names.get(i, f"partner {i}") for i in sorted(actor.partners))
         scope = ", ".join(sorted(actor.countries)) or partners
         role = f"{actor.role.label} for {scope}" if scope else actor.role.label
@@ -80,9 +78,9 @@ def account_sidebar(visitor: auth.Visitor) -> None:
             st.logout()
 
 
-def demo_banner(store: Store) -> None:
+def demo_banner(store: Store, actor: Actor) -> None:
     """Say plainly when the data shown is demo data."""
-    if setup.holds_demo(store):
+    if setup.demo_description(store, actor) is not None:
         st.warning(
             "**Demo data**: the partners, commitments and assessments shown are fictional, "
             "generated for trying the app. They are not real records.",
@@ -99,25 +97,6 @@ def chart_with_table(chart: alt.TopLevelMixin, table: pd.DataFrame, *, caption: 
         st.caption(caption)
 
 
-_COLUMN_LABELS = {
-    "id": "No.",
-    "title": "Commitment",
-    "partners": "Partners",
-    "countries": "Countries",
-    "event": "Made at",
-    "event_date": "Date made",
-    "deadline": "Deadline",
-    "reported_status": "Reported status",
-    "verified_status": "Verified status",
-    "last_report": "Last report",
-    "not_reporting": "Not reporting",
-    "visibility": "Visibility",
-    "review_state": "Review state",
-    "embargo_until": "Embargo until",
-    "smart_level": "SMART level (0-5)",
-}
-
-
 def commitments_table(
     df: pd.DataFrame, *, key: str, height: int | None = None, select: bool = False
 ) -> int | None:
@@ -127,12 +106,12 @@ def commitments_table(
         st.info("No commitments match.")
         return None
     shown = df.drop(columns=[c for c in ("is_demo",) if c in df.columns]).copy()
-    shown.insert(0, "open", shown["id"].map(lambda i: f"commitment?id={int(i)}"))  # pages/commitment.py
-    shown["reported_status"] = shown["reported_status"].map(status_label)
-    shown["verified_status"] = shown["verified_status"].map(lambda v: status_label(v) if isinstance(v, str) else "")
-    shown["visibility"] = shown["visibility"].map(lambda v: Visibility(v).name.capitalize())
-    shown["review_state"] = shown["review_state"].map(lambda v: ReviewState(v).label)
-    shown = shown.rename(columns=_COLUMN_LABELS)
+    shown.insert(0, "open", shown["id"].map(urls.commitment_url))
+    shown["reported_status"] = shown["reported_status"].map(labels.status_label)
+    shown["verified_status"] = shown["verified_status"].map(labels.optional_status_label)
+    shown["visibility"] = shown["visibility"].map(labels.visibility_label)
+    shown["review_state"] = shown["review_state"].map(labels.review_state_label)
+    shown = shown.rename(columns=labels.COMMITMENT_COLUMNS)
     event = st.dataframe(
         shown,
         hide_index=True,
@@ -149,6 +128,3 @@ def commitments_table(
         return int(df["id"].iloc[event.selection.rows[0]])
     return None
 
-
-def stakeholder_label(value: str) -> str:
-    return StakeholderType(value).label

@@ -1,0 +1,32 @@
+"""The one URL builder: every in-app link and every link in an export comes from here.
+
+In-app links are relative (``commitment?id=N`` works from every page of the app); exports carry absolute
+links, so a cell in a downloaded CSV opens the commitment. The base of absolute links is the address the
+app is served on: ``$PARTNERS_BASE_URL``, else ``http://localhost:8501``.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: The environment variable naming the address the app is served on (for links in exports).
+BASE_URL_ENV = "PARTNERS_BASE_URL"
+DEFAULT_BASE_URL = "http://localhost:8501"
+
+#: The url path of the commitment page (``partners.ui.navigation`` registers it under this name).
+COMMITMENT_PATH = "commitment"
+
+
+def base_url() -> str:
+    """The address the app is served on, without a trailing slash."""
+    return (os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+
+
+def commitment_url(commitment_id: int) -> str:
+    """The relative address of a commitment's page (works from every page of the app)."""
+    return f"{COMMITMENT_PATH}?id={int(commitment_id)}"
+
+
+def absolute_commitment_url(commitment_id: int, base: str | None = None) -> str:
+    """The full address of a commitment's page, for exports (``base``: else ``base_url()``)."""
+    return f"{(base or base_url()).rstrip('/')}/{commitment_url(commitment_id)}"
