@@ -299,6 +299,30 @@ class ReadQueries:
             " FROM frameworks f ORDER BY f.ordinal, f.id"
         )
 
+    def framework_versions(self) -> list[dict[str, Any]]:
+        """Every framework with what the current-version rule needs: id, family, name, version,
+        published, current (false: the file said ``current: false``)."""
+        return self.query_rows(
+            "SELECT id, family, name, version, published, current_eligible AS current, ordinal"
+            " FROM frameworks ORDER BY ordinal, id"
+        )
+
+    def framework_item(self, key: str) -> dict[str, Any] | None:
+        """One framework item (key, framework_id, code, kind, name, ordinal, parent_key, verified), or None."""
+        rows = self.query_rows(
+            "SELECT key, framework_id, code, kind, name, ordinal, parent_key, verified"
+            " FROM framework_items WHERE key = ?",
+            [key],
+        )
+        return rows[0] if rows else None
+
+    def crosswalk_rows(self) -> list[dict[str, Any]]:
+        """Every crosswalk row: from_framework, to_framework, row_no, kind, from_keys, to_keys, note."""
+        return self.query_rows(
+            "SELECT from_framework, to_framework, row_no, kind, from_keys, to_keys, note"
+            " FROM framework_crosswalk ORDER BY from_framework, to_framework, row_no"
+        )
+
     def framework_items(self) -> pd.DataFrame:
         return self.query_df(
             "SELECT i.key, i.framework_id, f.name AS framework, i.code, i.kind, i.name, i.parent_key, i.verified"
