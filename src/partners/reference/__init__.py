@@ -38,7 +38,7 @@ from partners.reference.countries import (
     match_country,
     regions,
 )
-from partners.reference.crosswalks import crosswalks, load_crosswalk_file
+from partners.reference.crosswalks import crosswalks, load_crosswalk_file, map_to_current
 from partners.reference.files import ReferenceDataError, default_data_dir
 from partners.reference.frameworks import (
     MNR_FAMILY,
@@ -73,6 +73,7 @@ __all__ = [
     "is_country_code",
     "load_crosswalk_file",
     "load_framework_file",
+    "map_to_current",
     "match_country",
     "maturity_phases",
     "mnr_capabilities",

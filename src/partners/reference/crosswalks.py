@@ -23,9 +23,9 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from partners.domain.frameworks import Crosswalk, CrosswalkKind, CrosswalkRow, shape_problem
+from partners.domain.frameworks import Crosswalk, CrosswalkKind, CrosswalkRow, Mapping, map_key, shape_problem
 from partners.reference.files import ReferenceDataError, as_text, data_dir, read_yaml
-from partners.reference.frameworks import framework
+from partners.reference.frameworks import current_framework, framework
 
 _TOP_KEYS = frozenset({"from", "to", "source_url", "notes", "rows"})
 _ROW_KEYS = frozenset({"from", "to", "kind", "note"})
@@ -135,3 +135,11 @@ def crosswalks() -> list[Crosswalk]:
 
 
 CACHES = (_crosswalks_loaded,)
+
+
+def map_to_current(key: str) -> Mapping | None:
+    """Where an item key lands on the current version of its family, through the crosswalk files (for
+    code without a database, such as the demo generator; with one, use ``services.frameworks``)."""
+    fw = framework(key.partition(":")[0])
+    current = current_framework(fw.family) if fw else None
+    return map_key(key, current.id, crosswalks()) if current else None

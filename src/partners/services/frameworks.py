@@ -40,6 +40,7 @@ __all__ = [
     "map_to_current",
     "picker_items",
     "unknown_item_keys",
+    "version_note",
     "versions",
 ]
 
@@ -166,3 +167,32 @@ def crosswalk_note(store: Store, mapping: Mapping | None) -> str:
     if kind is CrosswalkKind.RETIRED:
         return f"Made against {made}; retired in {on} (no counterpart)."
     return f"Shown on {on} through the crosswalk from {made} ({kind.label.lower()})."
+
+
+def version_note(store: Store, keys: Iterable[str]) -> str:
+    """One sentence for a list of records keyed by item (e.g. a country's assessments): "" when all were
+    made against the current version; otherwise how many were made against an older one, that they keep
+    their keys, and where each lands on the current version through the crosswalk."""
+    mappings = {k: m for k, m in map_to_current(store, keys).items() if m is None or m.through_crosswalk}
+    if not mappings:
+        return ""
+    labels = {v.id: v.label for v in versions(store)}
+    code = lambda key: key.partition(":")[2]  # noqa: E731 - local shorthand
+    made = sorted({labels.get(k.partition(":")[0], k.partition(":")[0]) for k in mappings})
+    parts = []
+    current = ""
+    for key, m in mappings.items():
+        if m is None:
+            parts.append(f"{code(key)} has no crosswalk")
+            continue
+        current = labels.get(m.target_framework, m.target_framework)
+        if m.kind is None:
+            parts.append(f"{code(key)} is not in the crosswalk")
+        elif not m.targets:
+            parts.append(f"{code(key)} retired")
+        else:
+            parts.append(f"{code(key)} → {', '.join(code(t) for t in m.targets)} ({m.kind.label.lower()})")
+    on = f"shown on {current} through the crosswalk" if current else "no crosswalk leads to the current version"
+    return (
+        f"Made against {' and '.join(made)} (their items are kept as recorded); {on}: {'; '.join(parts)}."
+    )

@@ -26,7 +26,7 @@ from partners.domain.model import (
     describe_validation_error,
 )
 from partners.domain.permissions import PermissionDenied, UseCase, can
-from partners.services import history, records, workflow
+from partners.services import frameworks, history, records, workflow
 from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import ConcurrentEditError, StorageError
 from partners.storage.port import Store
@@ -124,7 +124,7 @@ def _item_label(row: Any, names: dict[str, str]) -> str:
 def framework_picker(store: Store, *, key: str, selected: list[str]) -> list[str]:
     """Framework links, one searchable list per framework (MNR capabilities, Global Alliance targets and
     goals, Voluntary Principles, ...). Returns the chosen item keys."""
-    items = store.framework_items()
+    items = frameworks.picker_items(store, selected)  # current versions, plus links already made
     names = dict(zip(items.key, items.name, strict=True))
     chosen: list[str] = []
     for framework_id, group in items.groupby("framework_id", sort=False):

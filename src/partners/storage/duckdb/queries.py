@@ -250,7 +250,7 @@ class ReadQueries:
     def assessments(self, scope: ViewScope, country: str) -> pd.DataFrame:
         """Capability assessments of one country that the scope may see (published, or in scope)."""
         sql = """
-        SELECT a.id, a.assessed_on, i.code AS capability_no, i.name AS capability,
+        SELECT a.id, a.assessed_on, a.capability_key, i.code AS capability_no, i.name AS capability,
                d.name AS domain, a.phase, m.label AS phase_label, a.source, a.published, a.note, a.is_demo
         FROM capability_assessments a
         JOIN framework_items i ON i.key = a.capability_key
