@@ -317,7 +317,7 @@ class Template(NamedTuple):
     """
 
     title: str
-    mnr: tuple[str, ...]
+    mnr: tuple[str, ...]  # capability numbers of TEMPLATE_MNR, linked on the current MNR via the crosswalk
     extra: tuple[str, ...]
     leads: tuple[StakeholderType, ...]
     indicator: str
@@ -1077,11 +1077,27 @@ def _joint_partners(world: _World, rng: random.Random, lead: Partner, countries:
     ]
 
 
+#: The MNR version whose capability numbers the templates use (``Template.mnr``). Commitments link to
+#: the current MNR version (reference data): the numbers are carried over through the crosswalk files.
+TEMPLATE_MNR = "MNR-2016"
+
+
+def _current_mnr_key(code: str) -> str:
+    """The current MNR item for a template's capability number: its crosswalk successor (the first, if
+    split); a retired or unmapped capability falls back to the current version's first capability."""
+    mapping = reference.map_to_current(f"{TEMPLATE_MNR}:{code}")
+    if mapping is not None and mapping.targets:
+        return mapping.targets[0]
+    return reference.mnr_capabilities()[0].key
+
+
 def _framework_items(rng: random.Random, template: Template) -> list[str]:
     """1-3 item keys: the template's first MNR capability, sometimes a second, often a GA/VP/GTA item."""
-    keys = [f"MNR-2016:{template.mnr[0]}"]
+    keys = [_current_mnr_key(template.mnr[0])]
     if len(template.mnr) > 1 and rng.random() < 0.5:
-        keys.append(f"MNR-2016:{template.mnr[1]}")
+        second = _current_mnr_key(template.mnr[1])
+        if second not in keys:
+            keys.append(second)
     if template.extra and rng.random() < 0.7:
         keys.append(rng.choice(template.extra))
     return keys[:3]

@@ -249,6 +249,9 @@ class Framework(DomainModel):
     source_url: NonEmptyText
     description: str = ""
     verified: bool = True
+    current: bool = Field(
+        default=True, description="false: never the family's current version (e.g. a draft loaded early)"
+    )
     items: list[FrameworkItem] = Field(default_factory=list)
 
     @model_validator(mode="after")

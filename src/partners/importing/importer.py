@@ -59,7 +59,7 @@ from partners.domain.model import (
     Visibility,
 )
 from partners.domain.permissions import UseCase, authorize, can
-from partners.services import records, setup
+from partners.services import frameworks, records, setup
 from partners.services.bulk import Dataset, load_dataset
 from partners.services.errors import ValidationFailed
 from partners.storage.port import Store
@@ -871,17 +871,17 @@ def _item_norm(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z.]+", " ", _fold(text)).replace(". ", " ").split()).strip(".")
 
 
-@functools.cache
-def _item_index() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Framework item aliases (normalised) -> keys; and alias -> how to show it in a suggestion."""
-    newest: dict[str, str] = {}
-    for fw in reference.frameworks():
-        best = reference.framework(newest[fw.family]) if fw.family in newest else None
-        if best is None or (fw.published or date.min, fw.version) > (
-            best.published or date.min,
-            best.version,
-        ):
-            newest[fw.family] = fw.id
+_ItemIndex = tuple[dict[str, tuple[str, ...]], dict[str, str]]
+
+
+def _item_index(store: Store) -> _ItemIndex:
+    """Framework item aliases (normalised) -> keys; and alias -> how to show it in a suggestion.
+
+    Read from the database once per import. Short forms without a version ("MNR 4", "MNR capability 4",
+    an item's name) point at the current version of each family (``services.frameworks``).
+    """
+    current = frameworks.current_ids(store)
+    family_of = {v.id: v.family for v in frameworks.versions(store)}
     index: dict[str, set[str]] = {}
     shown: dict[str, str] = {}
 
@@ -891,25 +891,24 @@ def _item_index() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
             index.setdefault(norm, set()).add(key)
             shown.setdefault(norm, show or alias)
 
-    for fw in reference.frameworks():
-        latest = newest[fw.family] == fw.id
-        for item in fw.items:
-            add(item.key, item.key)
-            add(f"{fw.id} {item.code}", item.key, item.key)
-            add(f"{item.code} {item.name}", item.key, item.key)
-            add(f"{fw.id} {item.code} {item.name}", item.key, item.key)
-            if latest:
-                for prefix in (fw.family, f"{fw.family} {item.kind}"):
-                    add(f"{prefix} {item.code}", item.key, item.key)
-                    add(f"{prefix} {item.code} {item.name}", item.key, item.key)
-                add(f"{fw.family}{item.code}", item.key, item.key)
-                add(item.name, item.key, f"{item.name} ({item.key})")
-                add(f"{fw.family} {item.name}", item.key, item.key)
+    for item in store.framework_items().itertuples():
+        fw_id, family = item.framework_id, family_of[item.framework_id]
+        add(item.key, item.key)
+        add(f"{fw_id} {item.code}", item.key, item.key)
+        add(f"{item.code} {item.name}", item.key, item.key)
+        add(f"{fw_id} {item.code} {item.name}", item.key, item.key)
+        if fw_id in current:
+            for prefix in (family, f"{family} {item.kind}"):
+                add(f"{prefix} {item.code}", item.key, item.key)
+                add(f"{prefix} {item.code} {item.name}", item.key, item.key)
+            add(f"{family}{item.code}", item.key, item.key)
+            add(item.name, item.key, f"{item.name} ({item.key})")
+            add(f"{family} {item.name}", item.key, item.key)
     return {k: tuple(sorted(v)) for k, v in index.items()}, shown
 
 
-def _match_item(text: str) -> str | tuple[str, str]:
-    index, shown = _item_index()
+def _match_item(text: str, items: _ItemIndex) -> str | tuple[str, str]:
+    index, shown = items
     norm = _item_norm(text)
     keys = index.get(norm) or index.get(norm.replace(" ", ""))
     if keys and len(keys) == 1:
@@ -1172,6 +1171,7 @@ class _Validator:
     def __init__(self, store: Store, actor: Actor, sheets: list[_Sheet], report: ImportReport) -> None:
         self.store, self.actor, self.sheets, self.report = store, actor, sheets, report
         self.demo = setup.holds_demo(store)
+        self.items = _item_index(store)
         partners = store.partners()
         self.partners = _Names(
             zip(partners["id"].tolist(), partners["name"].tolist(), partners["name"].tolist(), strict=True)
@@ -1432,7 +1432,7 @@ class _Validator:
     def _items(self, row: _Row) -> list[str]:
         keys: list[str] = []
         for token in _split(row.text("framework_items")):
-            found = _match_item(token)
+            found = _match_item(token, self.items)
             if isinstance(found, tuple):
                 row.problem("framework_items", *found)
             elif found not in keys:

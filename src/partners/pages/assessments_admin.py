@@ -4,11 +4,10 @@ from datetime import date
 
 import streamlit as st
 
-from partners import reference
 from partners.domain.model import CapabilityAssessment, ReportSource
 from partners.domain.permissions import Scope, UseCase, can, scope_of
 from partners.presentation import labels
-from partners.services import lookups, read, records
+from partners.services import frameworks, lookups, read, records
 from partners.ui import forms
 from partners.ui.session import current_actor, get_store
 
@@ -32,11 +31,7 @@ country = st.selectbox(
     "Country", members_first, format_func=lambda c: f"{names[c]} ({c})", key="assess_country"
 )
 
-capabilities = reference.mnr_capabilities()
-domains = {i.key: i.name for i in reference.framework("MNR-2016").items if i.kind == "domain"}
-cap_labels = {
-    c.key: f"{c.code} · {c.name} ({domains.get(f'MNR-2016:{c.parent_code}', '')})" for c in capabilities
-}
+cap_labels = frameworks.capability_labels(store, actor)  # the current MNR version's capabilities
 phases = lookups.maturity_phases(store, actor).set_index("phase")
 
 forms.show_outcome("assess_outcome")
@@ -103,6 +98,8 @@ else:
         width="stretch",
         key="assessments_table",
     )
+    if note := frameworks.version_note(store, actor, shown.capability_key):  # older MNR versions, via the crosswalk
+        st.caption(note)
     if can(actor, UseCase.VIEW_HISTORY):
         choices = {
             int(r.id): f"No. {r.id}: {r.capability_no} {r.capability}, {r.assessed_on:%d %b %Y}"

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from partners import reference
 from partners.domain.audit import AuditEntry
 from partners.domain.model import (
     Actor,
@@ -20,6 +19,7 @@ from partners.domain.model import (
     ProgressUpdate,
 )
 from partners.domain.permissions import UseCase, authorize
+from partners.services import frameworks
 from partners.services.errors import ValidationFailed
 from partners.storage.port import Store
 
@@ -92,8 +92,7 @@ def _check_references(
     if unknown:
         problems.append(f"countries not loaded in this database: {', '.join(sorted(unknown))}")
     for a in ds.assessments:
-        item = reference.framework_item(a.capability)
-        if item is None or item.kind != "capability":
+        if not frameworks.is_capability(store, a.capability):
             problems.append(f"'{a.capability}' is not an MNR capability")
             break
     if problems:
@@ -117,9 +116,8 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
 
     problems = []
     for c in ds.commitments:
-        for key in c.framework_items:
-            if reference.framework_item(key) is None:
-                problems.append(f"Commitment '{c.title}': unknown framework item {key}")
+        for key in frameworks.unknown_item_keys(store, c.framework_items):
+            problems.append(f"Commitment '{c.title}': unknown framework item {key}")
     if problems:
         raise ValidationFailed(problems[:50])
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from partners import reference
 from partners.domain import smart
 from partners.domain.model import (
     Actor,
@@ -28,6 +27,7 @@ from partners.domain.model import (
 )
 from partners.domain.permissions import UseCase, authorize
 from partners.domain.workflow import use_cases_to_reach
+from partners.services import frameworks
 from partners.services.audit import audit_entry
 from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import ConcurrentEditError
@@ -227,7 +227,7 @@ def _check_commitment_refs(store: Store, c: Commitment, commitment_id: int | Non
     missing = set(partner_ids) - store.existing_keys("partners", "id", partner_ids)
     if missing:
         problems.append(f"Partners: no partner with id {', '.join(map(str, sorted(missing)))}")
-    unknown_items = [k for k in c.framework_items if reference.framework_item(k) is None]
+    unknown_items = frameworks.unknown_item_keys(store, c.framework_items)
     if unknown_items:
         problems.append(
             f"Framework items: unknown item {', '.join(unknown_items)} (use keys such as MNR-2016:4)"
@@ -394,8 +394,7 @@ def record_assessment(store: Store, actor: Actor, assessment: CapabilityAssessme
     authorize(actor, UseCase.RECORD_ASSESSMENT, countries=[assessment.country])
     if assessment.published:
         authorize(actor, UseCase.PUBLISH_ASSESSMENT, countries=[assessment.country])
-    item = reference.framework_item(assessment.capability)
-    if item is None or item.kind != "capability":
+    if not frameworks.is_capability(store, assessment.capability):
         raise ValidationFailed(
             [f"Capability: '{assessment.capability}' is not an MNR capability (e.g. MNR-2016:4)"]
         )

@@ -40,10 +40,11 @@ class ReferenceResult:
     frameworks: int
     items: int
     phases: int
+    crosswalks: int = 0
 
 
 def load_reference(store: Store, actor: Actor) -> ReferenceResult:
-    """Load (or reload) countries, frameworks and maturity phases from ``data/``. Idempotent.
+    """Load (or reload) countries, frameworks, crosswalks and maturity phases from ``data/``. Idempotent.
 
     Country membership is kept: it is the alliance's data, not reference data.
     """
@@ -51,6 +52,7 @@ def load_reference(store: Store, actor: Actor) -> ReferenceResult:
     countries = reference.countries()
     frameworks = reference.frameworks()
     phases = reference.maturity_phases()
+    crosswalks = reference.crosswalks()
     items = 0
     with store.transaction():
         for c in countries.values():
@@ -65,13 +67,19 @@ def load_reference(store: Store, actor: Actor) -> ReferenceResult:
                 AuditEntry(actor.identity, actor.role.value, "update" if before else "create", "framework", fw.id,
                            before, {"version": fw.version, "items": len(fw.items), "source": fw.source_url})
             )
+        for cw in crosswalks:
+            store.replace_crosswalk(cw)
+            store.audit(
+                AuditEntry(actor.identity, actor.role.value, "reload", "crosswalk",
+                           f"{cw.from_framework}->{cw.to_framework}", None, {"rows": len(cw.rows)})
+            )
         for ph in phases:
             store.upsert_maturity_phase(ph)
         store.audit(
             AuditEntry(actor.identity, actor.role.value, "reload", "reference", "countries", None,
                        {"countries": len(countries), "maturity_phases": len(phases)})
         )
-    return ReferenceResult(len(countries), len(frameworks), items, len(phases))
+    return ReferenceResult(len(countries), len(frameworks), items, len(phases), len(crosswalks))
 
 
 def has_reference(store: Store) -> bool:

@@ -66,6 +66,10 @@ class Store(Protocol):
     def upsert_framework(self, fw: Any, ordinal: int) -> None:
         ...
 
+    def replace_crosswalk(self, cw: Any) -> None:
+        """Store a crosswalk between two framework versions, replacing what that pair had."""
+        ...
+
     def upsert_framework_item(self, fw: Any, it: Any) -> None:
         ...
 
@@ -211,6 +215,18 @@ class Store(Protocol):
         ...
 
     def frameworks(self) -> pd.DataFrame:
+        ...
+
+    def framework_versions(self) -> list[dict[str, Any]]:
+        """Every framework: id, family, name, version, published, current (false: never current), ordinal."""
+        ...
+
+    def framework_item(self, key: str) -> dict[str, Any] | None:
+        """One framework item (key, framework_id, code, kind, name, ordinal, parent_key, verified), or None."""
+        ...
+
+    def crosswalk_rows(self) -> list[dict[str, Any]]:
+        """Every crosswalk row: from_framework, to_framework, row_no, kind, from_keys, to_keys, note."""
         ...
 
     def framework_items(self) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from partners.domain.model import (
     describe_validation_error,
 )
 from partners.domain.permissions import PermissionDenied, UseCase, can
-from partners.services import history, lookups, records, workflow
+from partners.services import frameworks, history, records, workflow
 from partners.services.errors import ConcurrentEditError, NotFound, StorageError, ValidationFailed
 from partners.services.setup import Store
 from partners.ui.navigation import PAGES_DIR
@@ -118,7 +118,7 @@ def _item_label(row: Any, names: dict[str, str]) -> str:
 def framework_picker(store: Store, actor: Actor, *, key: str, selected: list[str]) -> list[str]:
     """Framework links, one searchable list per framework (MNR capabilities, Global Alliance targets and
     goals, Voluntary Principles, ...). Returns the chosen item keys."""
-    items = lookups.framework_items(store, actor)
+    items = frameworks.picker_items(store, actor, selected)  # current versions, plus links already made
     names = dict(zip(items.key, items.name, strict=True))
     chosen: list[str] = []
     for framework_id, group in items.groupby("framework_id", sort=False):

@@ -250,7 +250,7 @@ class ReadQueries:
     def assessments(self, scope: ViewScope, country: str) -> pd.DataFrame:
         """Capability assessments of one country that the scope may see (published, or in scope)."""
         sql = """
-        SELECT a.id, a.assessed_on, i.code AS capability_no, i.name AS capability,
+        SELECT a.id, a.assessed_on, a.capability_key, i.code AS capability_no, i.name AS capability,
                d.name AS domain, a.phase, m.label AS phase_label, a.source, a.published, a.note, a.is_demo
         FROM capability_assessments a
         JOIN framework_items i ON i.key = a.capability_key
@@ -297,6 +297,30 @@ class ReadQueries:
             "SELECT f.id, f.family, f.name, f.version, f.published, f.source_url, f.description, f.verified,"
             " (SELECT count(*) FROM framework_items i WHERE i.framework_id = f.id) AS items"
             " FROM frameworks f ORDER BY f.ordinal, f.id"
+        )
+
+    def framework_versions(self) -> list[dict[str, Any]]:
+        """Every framework with what the current-version rule needs: id, family, name, version,
+        published, current (false: the file said ``current: false``)."""
+        return self.query_rows(
+            "SELECT id, family, name, version, published, current_eligible AS current, ordinal"
+            " FROM frameworks ORDER BY ordinal, id"
+        )
+
+    def framework_item(self, key: str) -> dict[str, Any] | None:
+        """One framework item (key, framework_id, code, kind, name, ordinal, parent_key, verified), or None."""
+        rows = self.query_rows(
+            "SELECT key, framework_id, code, kind, name, ordinal, parent_key, verified"
+            " FROM framework_items WHERE key = ?",
+            [key],
+        )
+        return rows[0] if rows else None
+
+    def crosswalk_rows(self) -> list[dict[str, Any]]:
+        """Every crosswalk row: from_framework, to_framework, row_no, kind, from_keys, to_keys, note."""
+        return self.query_rows(
+            "SELECT from_framework, to_framework, row_no, kind, from_keys, to_keys, note"
+            " FROM framework_crosswalk ORDER BY from_framework, to_framework, row_no"
         )
 
     def framework_items(self) -> pd.DataFrame:

@@ -31,13 +31,28 @@ class ReferenceRows:
     def upsert_framework(self, fw: Any, ordinal: int) -> None:
         self.cur.execute(
             "INSERT INTO frameworks (id, family, name, version, published, source_url, description,"
-            " verified, ordinal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-            " family = excluded.family, name = excluded.name, version = excluded.version,"
+            " verified, ordinal, current_eligible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id)"
+            " DO UPDATE SET family = excluded.family, name = excluded.name, version = excluded.version,"
             " published = excluded.published, source_url = excluded.source_url,"
-            " description = excluded.description, verified = excluded.verified, ordinal = excluded.ordinal",
+            " description = excluded.description, verified = excluded.verified, ordinal = excluded.ordinal,"
+            " current_eligible = excluded.current_eligible",
             [fw.id, fw.family, fw.name, fw.version, fw.published, fw.source_url, fw.description,
-             fw.verified, ordinal],
+             fw.verified, ordinal, fw.current],
         )
+
+    def replace_crosswalk(self, cw: Any) -> None:
+        """Store a crosswalk (``domain.frameworks.Crosswalk``), replacing the rows of the same pair."""
+        self.cur.execute(
+            "DELETE FROM framework_crosswalk WHERE from_framework = ? AND to_framework = ?",
+            [cw.from_framework, cw.to_framework],
+        )
+        for row_no, row in enumerate(cw.rows, start=1):
+            self.cur.execute(
+                "INSERT INTO framework_crosswalk (from_framework, to_framework, row_no, kind, from_keys,"
+                " to_keys, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [cw.from_framework, cw.to_framework, row_no, row.kind.value, list(row.from_keys),
+                 list(row.to_keys), row.note],
+            )
 
     def upsert_framework_item(self, fw: Any, it: Any) -> None:
         parent = f"{fw.id}:{it.parent_code}" if it.parent_code else None

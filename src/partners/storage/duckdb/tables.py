@@ -16,6 +16,7 @@ TABLES: tuple[str, ...] = (
     "countries",
     "frameworks",
     "framework_items",
+    "framework_crosswalk",
     "maturity_phases",
     "partners",
     "events",
