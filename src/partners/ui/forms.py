@@ -26,7 +26,7 @@ from partners.domain.model import (
     describe_validation_error,
 )
 from partners.domain.permissions import PermissionDenied, UseCase, can
-from partners.services import frameworks, history, records, workflow
+from partners.services import frameworks, history, lookups, records, workflow
 from partners.services.errors import ConcurrentEditError, NotFound, StorageError, ValidationFailed
 from partners.services.setup import Store
 from partners.ui.navigation import PAGES_DIR
