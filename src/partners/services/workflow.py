@@ -19,8 +19,7 @@ import pandas as pd
 from partners.domain.model import Actor, ProgressStatus, ReviewState
 from partners.domain.permissions import UseCase, authorize, can
 from partners.domain.scope import CommitmentFilter
-from partners.services import read
-from partners.services.audit import audit_entry
+from partners.services import audit, read
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.records import (
     ensure_version,
@@ -138,7 +137,7 @@ def transition(
         version = store.update_row("commitment", commitment_id, values, expected_version)
         after = record_snapshot(store, "commitment", commitment_id) | {"reason": reason}
         before = without_timestamps(before)
-        store.audit(audit_entry(actor, move.action, "commitment", commitment_id, before=before, after=after))
+        audit.record(store, actor, move.action, "commitment", commitment_id, before=before, after=after)
     return version
 
 
