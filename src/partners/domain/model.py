@@ -6,7 +6,6 @@ officer understands. Nothing here knows about storage or the UI.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -197,7 +196,6 @@ def _currency(value: str) -> str:
 
 
 Currency = Annotated[str, AfterValidator(_currency)]
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 
 
 class DomainModel(BaseModel):
@@ -308,7 +306,7 @@ class Partner(DomainModel):
     def _website(cls, v: str | None) -> str | None:
         if v in (None, ""):
             return None
-        if not _URL.match(v):
+        if not rules.is_web_address(v):
             raise ValueError("the website must be an address starting with http:// or https://")
         return v
 
@@ -404,7 +402,7 @@ class ProgressUpdate(DomainModel):
     @classmethod
     def _links(cls, v: list[str]) -> list[str]:
         for link in v:
-            if not _URL.match(link.strip()):
+            if not rules.is_web_address(link.strip()):
                 raise ValueError(f"evidence link '{link}' is not a web address starting with http:// or https://")
         return [link.strip() for link in v]
 

@@ -18,6 +18,7 @@ from typing import Protocol
 MAX_TITLE_CHARS = 300
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class Broken:
 class _Labelled(Protocol):
     @property
     def label(self) -> str: ...
+
+
+def is_web_address(text: str) -> bool:
+    """Whether ``text`` is a web address starting with http:// or https:// (websites, evidence links)."""
+    return bool(_WEB_ADDRESS.match(text))
 
 
 def deadline_before_start(start: date | None, deadline: date | None) -> Broken | None:

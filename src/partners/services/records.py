@@ -27,6 +27,7 @@ from partners.domain.model import (
     describe_validation_error,
 )
 from partners.domain.permissions import UseCase, authorize
+from partners.domain.workflow import use_cases_to_reach
 from partners.services import audit
 from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import ConcurrentEditError
@@ -269,12 +270,10 @@ def log_commitment(store: Store, actor: Actor, commitment: Commitment) -> int:
     """Log a new commitment (joint commitments: several partners, several countries or global).
 
     A commitment logged in a later review state than draft (a pledge already announced on stage) needs
-    the right to make every workflow step up to that state (``services.workflow``).
+    the right to make every workflow step up to that state (``partners.domain.workflow``).
     """
-    from partners.services import workflow  # workflow builds on this module
-
     authorize(actor, UseCase.LOG_COMMITMENT, countries=commitment.countries)
-    for use_case in workflow.use_cases_to_reach(commitment.review_state):
+    for use_case in use_cases_to_reach(commitment.review_state):
         authorize(actor, use_case, countries=commitment.countries or None)
     commitment = _with_smart_level(commitment)
     values = _commitment_columns(commitment)

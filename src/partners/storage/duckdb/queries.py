@@ -102,7 +102,7 @@ _RECORD_LABELS = {
 }
 
 
-# -- spreadsheet import (partners.importing.importer) ------------------------------------------------------------
+# -- spreadsheet import (partners.services.importing) -----------------------------------------------------------
 
 
 class ReadQueries:
