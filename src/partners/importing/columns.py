@@ -49,7 +49,6 @@ class SheetKind(LabelledEnum):
     PROGRESS = "progress"
 
 
-
 @dataclass(frozen=True)
 class Column:
     """One column of the import template: its name in row 1, whether it needs a value, what to write."""

@@ -58,7 +58,6 @@ class FileError(Exception):
 SAVE_AS_HINT = "save it from Excel as 'Excel Workbook (.xlsx)' or 'CSV UTF-8', or start from the template"
 
 
-
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -358,7 +357,6 @@ def _check_found(sheets: list[Sheet], unread: list[tuple[str, list[Any]]], *, na
             "column names but no rows below them",
             "add one row per commitment (or progress update) below the column names",
         )
-
 
 
 def ref_of(value: Any) -> str:

@@ -20,9 +20,6 @@ class RowStatus(LabelledEnum):
     ERROR = "error"
 
 
-
-
-
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong, where it is (``row`` as Excel shows it, header = 1; None for the whole file)."""
