@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from partners.domain.model import SYSTEM, Event, EventKind, Partner, StakeholderType
-from partners.importing import importer
+from partners.importing import columns
 from partners.services import setup
 from partners.services.bulk import Dataset, load_dataset
 from partners.storage.duckdb.store import DuckDBStore as Store
@@ -94,7 +94,7 @@ def workbook(rows: int) -> bytes:
     names = partner_names()
     wb = openpyxl.Workbook(write_only=True)
     sheet = wb.create_sheet("Commitments")
-    sheet.append([c.name for c in importer.COMMITMENT_COLUMNS])
+    sheet.append([c.name for c in columns.COMMITMENT_COLUMNS])
     for i in range(rows):
         chosen = [names[(i * 7 + k * 31) % len(names)] for k in range(1 + i % 3)]
         partners = "; ".join([f"{chosen[0].upper() if i % 5 == 0 else chosen[0]} (lead)", *chosen[1:]])
@@ -118,7 +118,7 @@ def workbook(rows: int) -> bytes:
             "event": SUMMIT if i % 4 else None,
             "visibility": ["Private", "Members", "Public"][i % 3],
         }
-        sheet.append([values.get(c.name) for c in importer.COMMITMENT_COLUMNS])
+        sheet.append([values.get(c.name) for c in columns.COMMITMENT_COLUMNS])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

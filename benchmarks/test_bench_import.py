@@ -12,9 +12,8 @@ import os
 from typing import Any
 
 from partners.domain.model import SYSTEM
-from partners.importing import importer
-from partners.importing.importer import RowStatus
-from partners.services import records
+from partners.importing.report import RowStatus
+from partners.services import importing, records
 
 ROWS = 10_000  # the size of the ``summit_workbook`` fixture
 TARGET_SECONDS = 10.0
@@ -31,7 +30,7 @@ def test_import_validates_and_commits_a_10000_row_workbook(benchmark, summit_wor
         return (stores[-1],), {}
 
     def run(store):
-        return importer.run_import(store, SYSTEM, summit_workbook, "summit-10000.xlsx")
+        return importing.run_import(store, SYSTEM, summit_workbook, "summit-10000.xlsx")
 
     report = benchmark.pedantic(run, setup=fresh, rounds=3, iterations=1)
 
@@ -51,7 +50,7 @@ def test_import_validates_and_commits_a_10000_row_workbook(benchmark, summit_wor
 
 def test_baseline_logs_the_same_rows_one_by_one(benchmark, summit_workbook, fresh_store) -> None:
     # The same validated commitments the import writes (reading and checking the file is not timed here).
-    commitments = importer.new_commitments(fresh_store(), SYSTEM, summit_workbook, "summit-10000.xlsx")
+    commitments = importing.new_commitments(fresh_store(), SYSTEM, summit_workbook, "summit-10000.xlsx")
     commitments = commitments[:BASELINE_ROWS]
     stores = []
 

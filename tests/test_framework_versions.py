@@ -26,9 +26,8 @@ from partners.domain.model import (
     Role,
     StakeholderType,
 )
-from partners.importing import importer
 from partners.reference import ReferenceDataError
-from partners.services import frameworks, records, setup
+from partners.services import frameworks, importing, records, setup
 from partners.services.errors import ValidationFailed
 from partners.storage.duckdb.store import DuckDBStore as Store
 from test_import import commitment, xlsx
@@ -160,7 +159,7 @@ def test_the_importer_reads_short_forms_on_the_current_version_and_full_keys_as_
         commitment("V-1", framework_items="MNR 3; Fictional new capability"),
         commitment("V-2", framework_items="MNR-2016:4"),
     ]
-    report = importer.run_import(versioned, SYSTEM, xlsx(rows), "versions.xlsx")
+    report = importing.run_import(versioned, SYSTEM, xlsx(rows), "versions.xlsx")
     assert report.committed, report.problems
     stored = {ref: versioned.commitment_by_external_ref(ref)["id"] for ref in ("V-1", "V-2")}
     links = {ref: sorted(records.get_commitment(versioned, cid)["framework_items"]) for ref, cid in stored.items()}

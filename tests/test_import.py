@@ -15,14 +15,15 @@ from streamlit.testing.v1 import AppTest
 from partners import cli
 from partners.domain.model import SYSTEM, Actor, Event, EventKind, Partner, Role, StakeholderType
 from partners.domain.permissions import PermissionDenied
-from partners.importing import importer
-from partners.importing.importer import RowStatus, SheetKind
-from partners.services import records
+from partners.importing import columns, reading
+from partners.importing.columns import SheetKind
+from partners.importing.report import ImportReport, RowStatus
+from partners.services import importing, records
 from partners.storage.duckdb.store import DuckDBStore as Store
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = [c.name for c in importer.COMMITMENT_COLUMNS]
-PROGRESS_HEADER = [c.name for c in importer.PROGRESS_COLUMNS]
+HEADER = [c.name for c in columns.COMMITMENT_COLUMNS]
+PROGRESS_HEADER = [c.name for c in columns.PROGRESS_COLUMNS]
 DATE_HINT = "write the date as 2025-03-31 (year-month-day) or 31/03/2025 (day/month/year)"
 FORMULA_HINT = "paste the value: copy the cell, then Paste Special > Values"
 PARTNER_HINT = "Correct the name, or add the partner in the app first and import again"
@@ -92,7 +93,7 @@ def csv_file(
     return out.getvalue().encode(encoding)
 
 
-def problems(report: importer.ImportReport) -> list[tuple]:
+def problems(report: ImportReport) -> list[tuple]:
     return [(p.sheet, p.row, p.column, p.message, p.hint) for p in report.problems]
 
 
@@ -238,7 +239,7 @@ def test_a_messy_5000_row_workbook_reports_exactly_the_bad_rows_and_imports_noth
     rows, expected = with_defects(messy_rows())
     before = counts(db)
 
-    report = importer.run_import(db, SYSTEM, xlsx(rows), "summit.xlsx")
+    report = importing.run_import(db, SYSTEM, xlsx(rows), "summit.xlsx")
 
     assert problems(report) == expected
     assert [r.row for r in report.rows if r.status is RowStatus.ERROR] == [101, 202, 303, 404, 505, 606, 707]
@@ -251,7 +252,7 @@ def test_the_corrected_workbook_imports_every_row_in_one_go_and_records_the_impo
     rows = messy_rows()
     audit_before = db.count("audit_log")
 
-    report = importer.run_import(db, SYSTEM, xlsx(rows), "summit.xlsx")
+    report = importing.run_import(db, SYSTEM, xlsx(rows), "summit.xlsx")
 
     assert report.ok and report.committed, problems(report)[:3]
     assert report.count(RowStatus.NEW) == 5000
@@ -287,10 +288,10 @@ def test_the_corrected_workbook_imports_every_row_in_one_go_and_records_the_impo
 
 def test_importing_the_same_workbook_again_changes_nothing(db: Store) -> None:
     data = xlsx(messy_rows())
-    assert importer.run_import(db, SYSTEM, data, "summit.xlsx").committed
+    assert importing.run_import(db, SYSTEM, data, "summit.xlsx").committed
     before = counts(db)
 
-    again = importer.run_import(db, SYSTEM, data, "summit.xlsx")
+    again = importing.run_import(db, SYSTEM, data, "summit.xlsx")
 
     assert again.ok and not again.committed
     assert again.count(RowStatus.UNCHANGED) == 5000 and again.to_write == 0
@@ -299,11 +300,11 @@ def test_importing_the_same_workbook_again_changes_nothing(db: Store) -> None:
 
 def test_a_changed_row_updates_its_commitment_with_a_new_version_and_history(db: Store) -> None:
     rows = messy_rows(50)
-    importer.run_import(db, SYSTEM, xlsx(rows), "summit.xlsx")
+    importing.run_import(db, SYSTEM, xlsx(rows), "summit.xlsx")
     rows[10][HEADER.index("title")] = "Train 200 specialist investigators"
     rows[10][HEADER.index("countries")] = "Kenya; Uganda"
 
-    report = importer.run_import(db, SYSTEM, xlsx(rows), "summit-v2.xlsx")
+    report = importing.run_import(db, SYSTEM, xlsx(rows), "summit-v2.xlsx")
 
     assert report.committed
     changed = [r for r in report.rows if r.status is RowStatus.UPDATE]
@@ -338,13 +339,13 @@ def test_a_changed_row_updates_its_commitment_with_a_new_version_and_history(db:
     ],
 )
 def test_countries_are_matched_in_their_common_variants(db: Store, written: str, codes: list[str]) -> None:
-    report = importer.run_import(db, SYSTEM, xlsx([commitment("C-1", countries=written)]), "c.xlsx")
+    report = importing.run_import(db, SYSTEM, xlsx([commitment("C-1", countries=written)]), "c.xlsx")
     assert report.committed, problems(report)
     assert stored(db, "C-1")["countries"] == codes
 
 
 def test_global_cannot_be_mixed_with_countries_and_regions_are_not_countries(db: Store) -> None:
-    report = importer.preview_import(
+    report = importing.preview_import(
         db,
         SYSTEM,
         xlsx(
@@ -382,7 +383,7 @@ def test_global_cannot_be_mixed_with_countries_and_regions_are_not_countries(db:
 
 
 def test_partners_are_matched_ignoring_case_and_accents_with_suggestions_for_near_misses(db: Store) -> None:
-    report = importer.preview_import(
+    report = importing.preview_import(
         db,
         SYSTEM,
         xlsx(
@@ -411,7 +412,7 @@ def test_partners_are_matched_ignoring_case_and_accents_with_suggestions_for_nea
 
 def test_framework_items_are_matched_by_key_short_form_or_name(db: Store) -> None:
     written = "MNR-2016:4; mnr 12; MNR capability 13; Dedicated law enforcement; GA T1; Leadership"
-    report = importer.run_import(
+    report = importing.run_import(
         db,
         SYSTEM,
         xlsx(
@@ -434,7 +435,7 @@ def test_framework_items_are_matched_by_key_short_form_or_name(db: Store) -> Non
         ),
     ]
     assert report.rows[0].status is RowStatus.NEW
-    fixed = importer.run_import(db, SYSTEM, xlsx([commitment("F-1", framework_items=written)]), "f.xlsx")
+    fixed = importing.run_import(db, SYSTEM, xlsx([commitment("F-1", framework_items=written)]), "f.xlsx")
     assert fixed.committed
     assert stored(db, "F-1")["framework_items"] == [
         "GA-2012:T1",
@@ -464,13 +465,13 @@ def test_framework_items_are_matched_by_key_short_form_or_name(db: Store) -> Non
     ],
 )
 def test_dates_are_read_in_common_formats(db: Store, written) -> None:
-    report = importer.run_import(db, SYSTEM, xlsx([commitment("D-1", deadline=written)]), "d.xlsx")
+    report = importing.run_import(db, SYSTEM, xlsx([commitment("D-1", deadline=written)]), "d.xlsx")
     assert report.committed, problems(report)
     assert stored(db, "D-1")["deadline"] == date(2026, 3, 31)
 
 
 def test_numbers_currencies_and_choices_are_checked_with_a_hint(db: Store) -> None:
-    report = importer.preview_import(
+    report = importing.preview_import(
         db,
         SYSTEM,
         xlsx(
@@ -558,7 +559,7 @@ def test_numbers_currencies_and_choices_are_checked_with_a_hint(db: Store) -> No
 
 def test_row_numbers_are_those_excel_shows_even_after_blank_rows(db: Store) -> None:
     blank = [None] * len(HEADER)
-    report = importer.preview_import(
+    report = importing.preview_import(
         db,
         SYSTEM,
         xlsx(
@@ -576,9 +577,9 @@ def test_row_numbers_are_those_excel_shows_even_after_blank_rows(db: Store) -> N
 
 
 def test_a_reference_of_a_deleted_commitment_is_refused(db: Store) -> None:
-    importer.run_import(db, SYSTEM, xlsx([commitment("X-1")]), "x.xlsx")
+    importing.run_import(db, SYSTEM, xlsx([commitment("X-1")]), "x.xlsx")
     db.cur.execute("UPDATE commitments SET deleted_at = now() WHERE external_ref = 'X-1'")
-    report = importer.preview_import(db, SYSTEM, xlsx([commitment("X-1")]), "x.xlsx")
+    report = importing.preview_import(db, SYSTEM, xlsx([commitment("X-1")]), "x.xlsx")
     (problem,) = report.problems
     assert problem.column == "external_ref" and "belongs to a deleted commitment" in problem.message
 
@@ -587,7 +588,7 @@ def test_a_reference_of_a_deleted_commitment_is_refused(db: Store) -> None:
 
 
 def test_progress_updates_import_with_their_commitments_and_again_without_duplicates(db: Store) -> None:
-    importer.run_import(db, SYSTEM, xlsx([commitment("OLD-1")]), "first.xlsx")
+    importing.run_import(db, SYSTEM, xlsx([commitment("OLD-1")]), "first.xlsx")
     data = xlsx(
         [commitment("NEW-1")],
         [
@@ -608,7 +609,7 @@ def test_progress_updates_import_with_their_commitments_and_again_without_duplic
             ),
         ],
     )
-    report = importer.run_import(db, SYSTEM, data, "progress.xlsx")
+    report = importing.run_import(db, SYSTEM, data, "progress.xlsx")
     assert report.committed, problems(report)
     assert report.summary() == "commitments: 1 new; progress updates: 3 new"
     rows = db.query_rows(
@@ -623,13 +624,13 @@ def test_progress_updates_import_with_their_commitments_and_again_without_duplic
     assert rows[0]["evidence_links"] == ["https://example.org/a", "https://example.org/b"]
 
     before = counts(db)
-    again = importer.run_import(db, SYSTEM, data, "progress.xlsx")
+    again = importing.run_import(db, SYSTEM, data, "progress.xlsx")
     assert again.count(RowStatus.UNCHANGED) == 4 and not again.committed and counts(db) == before
 
 
 def test_progress_rows_with_problems_are_explained(db: Store) -> None:
-    importer.run_import(db, SYSTEM, xlsx([commitment("OLD-1")], [progress("OLD-1")]), "first.xlsx")
-    report = importer.preview_import(
+    importing.run_import(db, SYSTEM, xlsx([commitment("OLD-1")], [progress("OLD-1")]), "first.xlsx")
+    report = importing.preview_import(
         db,
         SYSTEM,
         xlsx(
@@ -796,7 +797,7 @@ def test_a_malformed_file_gets_one_clear_message_and_changes_nothing(
     db: Store, name: str, data: bytes, message: str, hint: str
 ) -> None:
     before = counts(db)
-    report = importer.run_import(db, SYSTEM, data, name)
+    report = importing.run_import(db, SYSTEM, data, name)
     assert [(p.row, p.message, p.hint) for p in report.problems] == [(None, message, hint)]
     assert not report.ok and not report.committed and report.rows == []
     assert counts(db) == before
@@ -804,7 +805,7 @@ def test_a_malformed_file_gets_one_clear_message_and_changes_nothing(
 
 def test_a_header_with_a_missing_or_doubled_column_is_refused(db: Store) -> None:
     no_partners = [c for c in HEADER if c != "partners"]
-    report = importer.preview_import(db, SYSTEM, xlsx([], header=no_partners), "a.xlsx")
+    report = importing.preview_import(db, SYSTEM, xlsx([], header=no_partners), "a.xlsx")
     assert problems(report) == [
         (
             "Sheet 'Commitments'",
@@ -814,7 +815,7 @@ def test_a_header_with_a_missing_or_doubled_column_is_refused(db: Store) -> None
             "add it to the row of column names (row 1); the template has every column",
         )
     ]
-    report = importer.preview_import(db, SYSTEM, xlsx([], header=HEADER * 2), "a.xlsx")
+    report = importing.preview_import(db, SYSTEM, xlsx([], header=HEADER * 2), "a.xlsx")
     assert problems(report) == [
         (
             "Sheet 'Commitments'",
@@ -827,7 +828,7 @@ def test_a_header_with_a_missing_or_doubled_column_is_refused(db: Store) -> None
 
 
 def test_a_column_the_template_does_not_have_is_left_out_with_a_warning(db: Store) -> None:
-    report = importer.run_import(
+    report = importing.run_import(
         db, SYSTEM, xlsx([[*commitment("N-1"), "call back in May"]], header=[*HEADER, "Notes"]), "a.xlsx"
     )
     assert report.committed
@@ -837,10 +838,10 @@ def test_a_column_the_template_does_not_have_is_left_out_with_a_warning(db: Stor
 
 
 def test_a_file_above_the_size_or_row_limit_is_refused(db: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    big = importer.run_import(db, SYSTEM, b"x" * (importer.MAX_FILE_BYTES + 1), "big.csv")
+    big = importing.run_import(db, SYSTEM, b"x" * (columns.MAX_FILE_BYTES + 1), "big.csv")
     assert [p.message for p in big.problems] == ["the file is 10.0 MB; the limit is 10 MB"]
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
-    many = importer.run_import(db, SYSTEM, xlsx([commitment(f"R-{i}") for i in range(4)]), "many.xlsx")
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
+    many = importing.run_import(db, SYSTEM, xlsx([commitment(f"R-{i}") for i in range(4)]), "many.xlsx")
     assert [(p.message, p.hint) for p in many.problems] == [
         (
             "the file has more than 3 rows; the limit is 3",
@@ -854,7 +855,7 @@ def test_a_csv_in_windows_1252_is_read_with_a_warning(db: Store) -> None:
     data = csv_file(
         [commitment("W-1", partners="Fundación Niñez Segura", countries="Côte d'Ivoire")], encoding="cp1252"
     )
-    report = importer.run_import(db, SYSTEM, data, "legacy.csv")
+    report = importing.run_import(db, SYSTEM, data, "legacy.csv")
     assert report.committed, problems(report)
     assert report.warnings[0].startswith("the file is not UTF-8: it was read as Windows-1252")
     assert stored(db, "W-1")["countries"] == ["CIV"]
@@ -862,7 +863,7 @@ def test_a_csv_in_windows_1252_is_read_with_a_warning(db: Store) -> None:
 
 def test_a_csv_with_semicolons_between_cells_is_read_like_one_with_commas(db: Store) -> None:
     rows = [commitment("S-1", partners="Meta Platforms; Childline Kenya", countries="UK; Kenya")]
-    report = importer.run_import(db, SYSTEM, csv_file(rows, delimiter=";"), "european.csv")
+    report = importing.run_import(db, SYSTEM, csv_file(rows, delimiter=";"), "european.csv")
     assert report.committed, problems(report)
     assert stored(db, "S-1")["countries"] == ["GBR", "KEN"]
 
@@ -874,7 +875,7 @@ def test_a_csv_row_with_an_unquoted_separator_is_refused_not_shifted(db: Store) 
         + ",".join(["U-1", "A title", "", "Meta Platforms", "Kenya, Uganda"] + [""] * (len(HEADER) - 5))
         + "\n"
     ).encode()
-    report = importer.preview_import(db, SYSTEM, data, "shifted.csv")
+    report = importing.preview_import(db, SYSTEM, data, "shifted.csv")
     assert report.rows[0].status is RowStatus.ERROR and len(report.problems) == 1
     assert (
         report.problems[0].message
@@ -883,7 +884,7 @@ def test_a_csv_row_with_an_unquoted_separator_is_refused_not_shifted(db: Store) 
 
 
 def test_formula_and_error_cells_are_refused_not_read(db: Store) -> None:
-    report = importer.preview_import(
+    report = importing.preview_import(
         db,
         SYSTEM,
         xlsx(
@@ -914,7 +915,7 @@ def test_formula_and_error_cells_are_refused_not_read(db: Store) -> None:
 
 
 def test_the_xlsx_template_holds_both_sheets_instructions_and_framework_items() -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(importer.template_xlsx()))
+    wb = openpyxl.load_workbook(io.BytesIO(columns.template_xlsx()))
     assert wb.sheetnames == ["Commitments", "Progress updates", "Instructions", "Framework items"]
     assert [c.value for c in wb["Commitments"][1]] == HEADER
     assert [c.value for c in wb["Progress updates"][1]] == PROGRESS_HEADER
@@ -925,25 +926,25 @@ def test_the_xlsx_template_holds_both_sheets_instructions_and_framework_items() 
 
 
 def test_the_csv_templates_are_the_column_names_in_utf8_with_bom() -> None:
-    data = importer.template_csv(SheetKind.COMMITMENTS)
+    data = columns.template_csv(SheetKind.COMMITMENTS)
     assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig").strip() == ",".join(HEADER)
-    assert importer.template_csv(SheetKind.PROGRESS).decode("utf-8-sig").strip() == ",".join(PROGRESS_HEADER)
+    assert columns.template_csv(SheetKind.PROGRESS).decode("utf-8-sig").strip() == ",".join(PROGRESS_HEADER)
 
 
 def test_the_empty_template_says_there_is_nothing_in_it(db: Store) -> None:
-    report = importer.preview_import(db, SYSTEM, importer.template_xlsx(), "template.xlsx")
+    report = importing.preview_import(db, SYSTEM, columns.template_xlsx(), "template.xlsx")
     assert [p.message for p in report.problems] == [
         "the sheets 'Commitments', 'Progress updates' have column names but no rows below them"
     ]
 
 
 def test_the_filled_in_template_imports(db: Store) -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(importer.template_xlsx()))
+    wb = openpyxl.load_workbook(io.BytesIO(columns.template_xlsx()))
     wb["Commitments"].append(commitment("T-1"))
     wb["Progress updates"].append(progress("T-1"))
     out = io.BytesIO()
     wb.save(out)
-    report = importer.run_import(db, SYSTEM, out.getvalue(), "template.xlsx")
+    report = importing.run_import(db, SYSTEM, out.getvalue(), "template.xlsx")
     assert report.committed, problems(report)
     assert report.summary() == "commitments: 1 new; progress updates: 1 new"
 
@@ -951,16 +952,16 @@ def test_the_filled_in_template_imports(db: Store) -> None:
 def test_only_those_who_may_log_commitments_can_import(db: Store) -> None:
     viewer = Actor(identity="viewer@example.org", role=Role.MEMBER_VIEWER)
     with pytest.raises(PermissionDenied):
-        importer.preview_import(db, viewer, xlsx([commitment("V-1")]), "v.xlsx")
+        importing.preview_import(db, viewer, xlsx([commitment("V-1")]), "v.xlsx")
     reviewer = Actor(identity="reviewer@example.org", role=Role.REVIEWER)
     with pytest.raises(PermissionDenied):
-        importer.run_import(db, reviewer, xlsx([commitment("V-1")]), "v.xlsx")
+        importing.run_import(db, reviewer, xlsx([commitment("V-1")]), "v.xlsx")
     assert db.count("commitments") == 0
 
 
 def test_a_secretariat_editor_imports_and_is_named_in_the_audit_log(db: Store) -> None:
     editor = Actor(identity="editor@example.org", role=Role.SECRETARIAT_EDITOR)
-    assert importer.run_import(db, editor, xlsx([commitment("E-1")]), "e.xlsx").committed
+    assert importing.run_import(db, editor, xlsx([commitment("E-1")]), "e.xlsx").committed
     actors = {
         r["actor"]
         for r in db.query_rows("SELECT actor FROM audit_log WHERE entity IN ('import', 'commitment')")
@@ -970,7 +971,7 @@ def test_a_secretariat_editor_imports_and_is_named_in_the_audit_log(db: Store) -
 
 def test_imports_into_a_demo_database_are_flagged_as_demo_data(demo_store: Store) -> None:
     name = demo_store.scalar("SELECT name FROM partners ORDER BY id LIMIT 1")
-    report = importer.run_import(
+    report = importing.run_import(
         demo_store, SYSTEM, xlsx([commitment("DEMO-IMPORT-1", partners=name)]), "d.xlsx"
     )
     assert report.committed, problems(report)
@@ -1031,10 +1032,10 @@ def test_the_import_page_offers_the_templates_and_an_uploader(demo_store: Store,
 
 
 def test_a_value_emptied_in_the_file_is_a_change_and_zero_is_not_empty(db: Store) -> None:
-    importer.run_import(
+    importing.run_import(
         db, SYSTEM, xlsx([commitment("Z-1", baseline=0, description="First words")]), "z.xlsx"
     )
-    report = importer.run_import(
+    report = importing.run_import(
         db, SYSTEM, xlsx([commitment("Z-1", baseline=None, description=None)]), "z.xlsx"
     )
     assert [(r.status, r.changes) for r in report.rows] == [(RowStatus.UPDATE, ("description", "baseline"))]
@@ -1046,7 +1047,7 @@ def test_a_sheet_without_column_names_beside_a_good_one_is_named_in_a_warning(db
     wb.create_sheet("Notes").append(["Call the ministry about row 2"])
     out = io.BytesIO()
     wb.save(out)
-    report = importer.preview_import(db, SYSTEM, out.getvalue(), "w.xlsx")
+    report = importing.preview_import(db, SYSTEM, out.getvalue(), "w.xlsx")
     assert report.ok
     assert report.warnings == [
         "sheet 'Notes' was not read: none of its first rows names the columns (external_ref, ...)"
@@ -1061,10 +1062,10 @@ def test_a_zip_that_is_not_a_workbook_or_unpacks_too_far_is_refused(
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("notes.txt", "hello")
-    report = importer.preview_import(db, SYSTEM, out.getvalue(), "notes.xlsx")
+    report = importing.preview_import(db, SYSTEM, out.getvalue(), "notes.xlsx")
     assert [p.message for p in report.problems] == [
         "the workbook cannot be opened: it is damaged, or not an Excel .xlsx file"
     ]
-    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 1024)
-    report = importer.preview_import(db, SYSTEM, xlsx([commitment("Q-1")]), "q.xlsx")
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1024)
+    report = importing.preview_import(db, SYSTEM, xlsx([commitment("Q-1")]), "q.xlsx")
     assert [p.message for p in report.problems][0].startswith("the workbook unpacks to ")

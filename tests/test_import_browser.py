@@ -8,12 +8,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from partners.importing import importer
+from partners.importing import columns
 from partners.storage.duckdb.store import DuckDBStore as Store
 
 pytestmark = pytest.mark.browser
 
-HEADER = [c.name for c in importer.COMMITMENT_COLUMNS]
+HEADER = [c.name for c in columns.COMMITMENT_COLUMNS]
 
 
 def _template_with_rows(demo_db_path: Path) -> bytes:
@@ -21,7 +21,7 @@ def _template_with_rows(demo_db_path: Path) -> bytes:
     store = Store.open(demo_db_path, migrate=False)
     names = store.partners()["name"].tolist()[:3]
     store.db.close()
-    wb = openpyxl.load_workbook(io.BytesIO(importer.template_xlsx()))
+    wb = openpyxl.load_workbook(io.BytesIO(columns.template_xlsx()))
     sheet = wb["Commitments"]
 
     def row(ref: str, **values) -> list:

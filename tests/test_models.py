@@ -71,7 +71,7 @@ def test_valid_commitment_is_accepted_and_normalised() -> None:
         pytest.param({"title": "   "}, ["Title: cannot be empty"], id="empty-title"),
         pytest.param(
             {"budget": Decimal("1000")},
-            ["Give the currency of the budget (a three-letter code such as USD or EUR)"],
+            ["The budget has no currency: write the three-letter currency code, e.g. USD, EUR or GBP"],
             id="budget-without-currency",
         ),
         pytest.param(

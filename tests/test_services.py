@@ -100,7 +100,7 @@ def submit_commitment(store: Store, actor: Actor, form: dict[str, Any]) -> int:
             id="negative-budget",
         ),
         pytest.param({"title": ""}, "Title: cannot be empty", id="empty-title"),
-        pytest.param({"budget": "100"}, "Give the currency of the budget", id="budget-without-currency"),
+        pytest.param({"budget": "100"}, "The budget has no currency", id="budget-without-currency"),
         pytest.param(
             {"is_global": True}, "A global commitment names no countries", id="global-with-countries"
         ),

@@ -329,7 +329,8 @@ def test_a_verified_status_that_differs_from_the_self_reported_one_needs_a_reaso
     with pytest.raises(ValidationFailed) as info:
         records.record_progress(store, REVIEWER, progress(cid, "off_track", "verified", date(2025, 6, 1)))
     assert info.value.problems == [
-        "Reason: the verified status (Off track) differs from the partner's self-reported status (On track); "
+        "Reason: the verified status (Off track) differs from the partner's latest self-reported status "
+        "(On track); "
         "say why"
     ]
     assert everything(store) == before

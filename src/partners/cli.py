@@ -184,7 +184,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     nothing. Exit code 1 (nothing changed) when the file or any row has a problem; 2 when it is unreadable."""
     from pathlib import Path
 
-    from partners.importing import importer
+    from partners.services import importing
 
     source = Path(args.file)
     try:
@@ -193,7 +193,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"refused: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     store = _open(args)
-    report = importer.run_import(store, SYSTEM, data, source.name, dry_run=args.dry_run)
+    report = importing.run_import(store, SYSTEM, data, source.name, dry_run=args.dry_run)
     for line in report.lines():
         print(line)
     if not report.ok:

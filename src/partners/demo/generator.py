@@ -47,6 +47,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from partners import reference
+from partners.domain import rules, smart
 from partners.domain.model import (
     CLOSED_STATUSES,
     CapabilityAssessment,
@@ -1001,7 +1002,6 @@ def _commitment(world: _World, rng: random.Random, cid: int, event: Event | None
     unit = "" if rng.random() < MISSING["unit"] else template.unit
     baseline_value = None if rng.random() < MISSING["baseline"] else baseline
     target_value = None if rng.random() < MISSING["target"] else target
-    smart = sum(1 for v in (deadline, unit, baseline_value, target_value, indicator) if v not in (None, ""))
 
     budget = currency = None
     if rng.random() < BUDGET_SHARE:
@@ -1018,7 +1018,7 @@ def _commitment(world: _World, rng: random.Random, cid: int, event: Event | None
     if len(partners) > 1:
         others = [world.partners[p.partner_id - 1].name for p in partners[1:]]
         description += f" Joint commitment with {_and(others)}."
-    return Commitment(
+    commitment = Commitment(
         id=cid,
         title=title[:300],
         description=description,
@@ -1040,9 +1040,9 @@ def _commitment(world: _World, rng: random.Random, cid: int, event: Event | None
         review_state=review,
         embargo_until=embargo,
         external_ref=f"DEMO-{cid:06d}",
-        smart_level=smart,
         is_demo=True,
     )
+    return commitment.model_copy(update={"smart_level": smart.level(commitment)})
 
 
 def _made_at(event: Event | None) -> str:
@@ -1203,7 +1203,7 @@ def _with_reasons(updates: list[ProgressUpdate]) -> list[ProgressUpdate]:
     for u in updates:
         if u.source is ReportSource.SELF_REPORTED:
             reported = u.status
-        elif reported is not None and u.status is not reported:
+        elif rules.verified_status_differs(u.status, reported):
             u = u.model_copy(update={"reason": DIFFERENT_STATUS_REASON})
         out.append(u)
     return out

@@ -6,7 +6,6 @@ officer understands. Nothing here knows about storage or the UI.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -21,6 +20,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from partners.domain import rules
 
 # --------------------------------------------------------------------------------------------------
 # Enumerations: one definition each, with the label shown to people.
@@ -177,17 +178,24 @@ CLOSED_STATUSES = frozenset({ProgressStatus.COMPLETE, ProgressStatus.DISCONTINUE
 # --------------------------------------------------------------------------------------------------
 
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=rules.MAX_TITLE_CHARS)
+]
 CountryCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True)]
+def _keep(broken: rules.Broken | None) -> None:
+    """Raise the broken rule as the validation error pydantic reports ("what is wrong: how to fix it")."""
+    if broken is not None:
+        raise ValueError(str(broken))
+
+
 def _currency(value: str) -> str:
-    code = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueError(f"'{value}' is not a currency code: use three letters such as USD, EUR or GBP")
+    code = rules.currency_code(value)
+    if isinstance(code, rules.Broken):
+        raise ValueError(str(code))
     return code
 
 
 Currency = Annotated[str, AfterValidator(_currency)]
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 
 
 class DomainModel(BaseModel):
@@ -301,7 +309,7 @@ class Partner(DomainModel):
     def _website(cls, v: str | None) -> str | None:
         if v in (None, ""):
             return None
-        if not _URL.match(v):
+        if not rules.is_web_address(v):
             raise ValueError("the website must be an address starting with http:// or https://")
         return v
 
@@ -366,25 +374,15 @@ class Commitment(DomainModel):
     @field_validator("budget")
     @classmethod
     def _budget_not_negative(cls, v: Decimal | None) -> Decimal | None:
-        if v is not None and v < 0:
-            raise ValueError("the budget cannot be negative")
+        _keep(rules.negative_budget(v))
         return v
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.start_date and self.deadline and self.deadline < self.start_date:
-            raise ValueError(
-                f"the deadline ({self.deadline:%d %b %Y}) is before the start date ({self.start_date:%d %b %Y})"
-            )
-        if self.is_global and self.countries:
-            raise ValueError("a global commitment names no countries: untick 'global' or remove the countries")
-        if not self.is_global and not self.countries:
-            raise ValueError("name at least one country, or mark the commitment as global")
-        ids = [p.partner_id for p in self.partners]
-        if len(set(ids)) != len(ids):
-            raise ValueError("the same partner is listed twice")
-        if self.budget is not None and not self.currency:
-            raise ValueError("give the currency of the budget (a three-letter code such as USD or EUR)")
+        _keep(rules.deadline_before_start(self.start_date, self.deadline))
+        _keep(rules.countries_or_global(self.is_global, self.countries))
+        _keep(rules.repeated_partner(p.partner_id for p in self.partners))
+        _keep(rules.budget_without_currency(self.budget, self.currency))
         return self
 
     @property
@@ -407,7 +405,7 @@ class ProgressUpdate(DomainModel):
     @classmethod
     def _links(cls, v: list[str]) -> list[str]:
         for link in v:
-            if not _URL.match(link.strip()):
+            if not rules.is_web_address(link.strip()):
                 raise ValueError(f"evidence link '{link}' is not a web address starting with http:// or https://")
         return [link.strip() for link in v]
 

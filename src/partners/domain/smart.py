@@ -16,13 +16,14 @@ Methodology (the same the demo generator uses, so logged, imported and demo comm
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any
+
+from partners.domain.text import fold
 
 # --------------------------------------------------------------------------------------------------
 # SMART hints and level
@@ -134,17 +135,17 @@ PARTNER_BONUS = 0.15
 COUNTRY_BONUS = 0.1
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+def _plain(text: str) -> str:
+    """Folded (case and accents ignored) with punctuation as spaces: the words of a title."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in _fold(text).split() if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
+    return {w for w in _plain(text).split() if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
 
 
 def _meaningful(text: str) -> str:
-    return " ".join(w for w in _fold(text).split() if w not in _STOPWORDS)
+    return " ".join(w for w in _plain(text).split() if w not in _STOPWORDS)
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -196,7 +197,7 @@ def likely_duplicates(
 
     ``candidates`` are mappings with ``id``, ``title``, ``partner_ids`` and ``countries`` (lists).
     """
-    if len(_fold(title)) < 4:
+    if len(_plain(title)) < 4:
         return []
     partners, codes = set(partner_ids), set(countries)
     found = []

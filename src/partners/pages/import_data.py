@@ -6,10 +6,11 @@ import re
 import streamlit as st
 
 from partners.domain.permissions import PermissionDenied, UseCase, can
-from partners.importing import importer
-from partners.importing.importer import RowStatus, SheetKind
+from partners.importing import columns
+from partners.importing.columns import SheetKind
+from partners.importing.report import RowStatus
 from partners.presentation import exports
-from partners.services import history
+from partners.services import history, importing
 from partners.services.errors import StorageError
 from partners.ui.session import current_actor, get_store
 
@@ -35,33 +36,33 @@ st.caption(
 with st.expander("Templates and columns", icon=":material/download:"):
     st.write(
         f"Several partners, countries or framework items go in one cell, separated by "
-        f"'{importer.LIST_SEPARATOR}'. Mark the lead partner with '(lead)'. Partners and summits must "
-        f"already be in the app. Limits: {importer.MAX_FILE_BYTES // (1024 * 1024)} MB and "
-        f"{importer.MAX_ROWS:,} rows per file."
+        f"'{columns.LIST_SEPARATOR}'. Mark the lead partner with '(lead)'. Partners and summits must "
+        f"already be in the app. Limits: {columns.MAX_FILE_BYTES // (1024 * 1024)} MB and "
+        f"{columns.MAX_ROWS:,} rows per file."
     )
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         "Excel template (.xlsx)",
-        importer.template_xlsx(),
-        file_name=importer.template_file_name(),
+        columns.template_xlsx(),
+        file_name=columns.template_file_name(),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:",
     )
     c2.download_button(
         "CSV template: commitments",
-        importer.template_csv(SheetKind.COMMITMENTS),
-        file_name=importer.template_file_name(SheetKind.COMMITMENTS),
+        columns.template_csv(SheetKind.COMMITMENTS),
+        file_name=columns.template_file_name(SheetKind.COMMITMENTS),
         mime="text/csv",
         icon=":material/csv:",
     )
     c3.download_button(
         "CSV template: progress updates",
-        importer.template_csv(SheetKind.PROGRESS),
-        file_name=importer.template_file_name(SheetKind.PROGRESS),
+        columns.template_csv(SheetKind.PROGRESS),
+        file_name=columns.template_file_name(SheetKind.PROGRESS),
         mime="text/csv",
         icon=":material/csv:",
     )
-    st.dataframe(importer.columns_table(), hide_index=True, width="stretch")
+    st.dataframe(columns.columns_table(), hide_index=True, width="stretch")
 
 if done := st.session_state.pop("import_done", None):
     st.success(done, icon=":material/check_circle:")
@@ -70,7 +71,7 @@ uploaded = st.file_uploader(
     "Spreadsheet to import",
     type=["xlsx", "csv"],
     key="import_file",
-    max_upload_size=importer.MAX_FILE_BYTES // (1024 * 1024),
+    max_upload_size=columns.MAX_FILE_BYTES // (1024 * 1024),
     help="An .xlsx workbook with a 'Commitments' and/or a 'Progress updates' sheet, or a CSV file "
     "of one kind.",
 )
@@ -86,7 +87,7 @@ cached = st.session_state.get("import_preview")
 if cached is None or cached[0] != state:
     try:
         with st.spinner("Checking every row..."):
-            report = importer.preview_import(store, actor, data, uploaded.name)
+            report = importing.preview_import(store, actor, data, uploaded.name)
     except PermissionDenied as exc:
         st.error(str(exc), icon=":material/block:")
         st.stop()
@@ -142,7 +143,7 @@ clicked = st.button(
 if clicked:
     try:
         with st.spinner("Importing..."):
-            result = importer.run_import(store, actor, data, uploaded.name)
+            result = importing.run_import(store, actor, data, uploaded.name)
     except (PermissionDenied, StorageError) as exc:
         st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
         st.stop()

@@ -16,7 +16,6 @@ import csv
 import functools
 import importlib.util
 import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import pycountry
 
 from partners.domain.model import Country
+from partners.domain.text import fold
 from partners.reference.files import ReferenceDataError, data_dir, read_yaml
 
 #: Region and sub-region of the few ISO entries that have no UN M49 region (Antarctica).
@@ -154,14 +154,9 @@ def regions() -> list[str]:
     return sorted({c.region for c in _countries().values()} - {UNCLASSIFIED})
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
 def _name_key(text: str) -> str:
     """Accent-, case- and punctuation-insensitive form: "Côte d'Ivoire" -> "cote d ivoire"."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", _fold(text).replace("&", " and ")).split())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text).replace("&", " and ")).split())
 
 
 _MatchIndex = tuple[dict[str, str], dict[str, str], dict[str, str], tuple[tuple[str, re.Pattern[str]], ...]]
@@ -216,7 +211,7 @@ def match_country(text: str) -> Country | None:
     upper = raw.upper()
     code = alpha3.get(upper) or alpha2.get(upper) or names.get(_name_key(raw))
     if code is None:
-        candidates = {raw, _fold(raw), " ".join(_fold(raw).split())}
+        candidates = {raw, fold(raw)}
         hits = {c for c, pattern in patterns if any(pattern.search(t) for t in candidates)}
         if len(hits) == 1:
             code = hits.pop()

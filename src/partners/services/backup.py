@@ -22,9 +22,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from partners.domain.audit import AuditEntry
 from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, authorize
+from partners.services import audit
 from partners.storage.errors import StorageError
 from partners.storage.port import Store
 
@@ -126,10 +126,9 @@ def create_backup(store: Store, actor: Actor, *, now: datetime | None = None) ->
             APP, FORMAT_VERSION, schema_version, created.isoformat(timespec="seconds"), actor.identity,
             tuple(entries),
         )  # fmt: skip
-        store.audit(
-            AuditEntry(actor.identity, actor.role.value, "backup", "database", "all", None,
-                       {"schema_version": schema_version, "tables": manifest.rows()}),
-            at=created,
+        audit.record(
+            store, actor, "backup", "database", "all",
+            after={"schema_version": schema_version, "tables": manifest.rows()}, at=created,
         )  # fmt: skip
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -187,13 +186,11 @@ def restore_backup(store: Store, actor: Actor, data: bytes) -> Manifest:
     try:
         with store.transaction():
             store.replace_all(checked.tables)
-            store.audit(
-                AuditEntry(
-                    actor.identity, actor.role.value, "restore", "database", "all", {"tables": before},
-                    {"backup_created_at": checked.manifest.created_at,
-                     "backup_created_by": checked.manifest.created_by,
-                     "archive_sha256": checked.sha256, "tables": checked.manifest.rows()},
-                )
+            audit.record(
+                store, actor, "restore", "database", "all", before={"tables": before},
+                after={"backup_created_at": checked.manifest.created_at,
+                       "backup_created_by": checked.manifest.created_by,
+                       "archive_sha256": checked.sha256, "tables": checked.manifest.rows()},
             )  # fmt: skip
     except StorageError as exc:
         raise BackupRefused(f"the backup could not be loaded, nothing was changed: {exc}") from exc

@@ -20,6 +20,7 @@ from partners.domain.model import (
 )
 from partners.domain.permissions import UseCase, authorize
 from partners.services import frameworks
+from partners.services.audit import audit_entry, record_many
 from partners.services.errors import ValidationFailed
 from partners.storage.port import Store
 
@@ -125,7 +126,7 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
     audits: list[AuditEntry] = []
 
     def audit(entity: str, rid: int, row: dict[str, Any]) -> None:
-        audits.append(AuditEntry(actor.identity, actor.role.value, action, entity, str(rid), None, row))
+        audits.append(audit_entry(actor, action, entity, rid, after=row))
 
     with store.transaction():
         pmap = _remap([p.id for p in ds.partners], store.next_ids("partner_ids", len(ds.partners)), "partner")
@@ -194,10 +195,8 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
         store.bulk_insert("capability_assessments", assessment_rows)
         for code, since in ds.members.items():
             store.set_membership(code, since)
-            audits.append(
-                AuditEntry(actor.identity, actor.role.value, "update", "country", code, None, {"member": True})
-            )
-        store.audit_many(audits, at=now)
+            audits.append(audit_entry(actor, "update", "country", code, after={"member": True}))
+        record_many(store, audits, at=now)
 
     return LoadResult(
         partners=len(partner_rows),

@@ -16,8 +16,7 @@ import pandas as pd
 
 from partners.domain.model import RECORD_KINDS, Actor, CapabilityAssessment, Commitment, Event, Partner, ProgressUpdate
 from partners.domain.permissions import UseCase, authorize
-from partners.services import records
-from partners.services.audit import audit_entry
+from partners.services import audit, records
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.records import (
     ensure_version,
@@ -121,7 +120,7 @@ def delete_record(store: Store, actor: Actor, entity: str, record_id: int, expec
         _refuse_delete_in_use(store, entity, record_id)
         version = store.update_row(entity, record_id, {"deleted_at": datetime.now()}, expected_version)
         after = record_snapshot(store, entity, record_id)
-        store.audit(audit_entry(actor, "delete", entity, record_id, before=before, after=after))
+        audit.record(store, actor, "delete", entity, record_id, before=before, after=after)
     return version
 
 
@@ -153,7 +152,7 @@ def restore_deleted(store: Store, actor: Actor, entity: str, record_id: int, exp
         _refuse_undelete_dangling(store, entity, before)
         version = store.update_row(entity, record_id, {"deleted_at": None}, expected_version)
         after = record_snapshot(store, entity, record_id)
-        store.audit(audit_entry(actor, "undelete", entity, record_id, before=before, after=after))
+        audit.record(store, actor, "undelete", entity, record_id, before=before, after=after)
     return version
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from partners.domain import smart
+from partners.domain import rules, smart
 from partners.domain.model import (
     Actor,
     CapabilityAssessment,
@@ -27,8 +27,7 @@ from partners.domain.model import (
 )
 from partners.domain.permissions import UseCase, authorize
 from partners.domain.workflow import use_cases_to_reach
-from partners.services import frameworks
-from partners.services.audit import audit_entry
+from partners.services import audit, frameworks
 from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import ConcurrentEditError
 from partners.storage.port import Store
@@ -138,7 +137,7 @@ def save_record(
     ensure_version(store, entity, before, expected_version)
     version = store.update_row(entity, record_id, values, expected_version)
     after = record_snapshot(store, entity, record_id) | (note or {})
-    store.audit(audit_entry(actor, action, entity, record_id, before=before, after=after))
+    audit.record(store, actor, action, entity, record_id, before=before, after=after)
     return version
 
 
@@ -156,7 +155,7 @@ def create_partner(store: Store, actor: Actor, partner: Partner) -> int:
     values = _partner_columns(partner)
     with store.transaction():
         new_id = store.insert_row("partner", values)
-        store.audit(audit_entry(actor, "create", "partner", new_id, after=values))
+        audit.record(store, actor, "create", "partner", new_id, after=values)
     return new_id
 
 
@@ -188,7 +187,7 @@ def create_event(store: Store, actor: Actor, event: Event) -> int:
     values = _columns(event, set())
     with store.transaction():
         new_id = store.insert_row("event", values)
-        store.audit(audit_entry(actor, "create", "event", new_id, after=values))
+        audit.record(store, actor, "create", "event", new_id, after=values)
     return new_id
 
 
@@ -270,9 +269,8 @@ def log_commitment(store: Store, actor: Actor, commitment: Commitment) -> int:
     """Log a new commitment (joint commitments: several partners, several countries or global).
 
     A commitment logged in a later review state than draft (a pledge already announced on stage) needs
-    the right to make every workflow step up to that state (``services.workflow``).
+    the right to make every workflow step up to that state (``partners.domain.workflow``).
     """
-
     authorize(actor, UseCase.LOG_COMMITMENT, countries=commitment.countries)
     for use_case in use_cases_to_reach(commitment.review_state):
         authorize(actor, use_case, countries=commitment.countries or None)
@@ -283,7 +281,7 @@ def log_commitment(store: Store, actor: Actor, commitment: Commitment) -> int:
         new_id = store.insert_row("commitment", values)
         _write_links(store, new_id, commitment)
         after = _commitment_snapshot(values, commitment)
-        store.audit(audit_entry(actor, "create", "commitment", new_id, after=after))
+        audit.record(store, actor, "create", "commitment", new_id, after=after)
     return new_id
 
 
@@ -316,7 +314,7 @@ def update_commitment(
         _write_links(store, commitment_id, commitment)
         after = record_snapshot(store, "commitment", commitment_id) | (note or {})
         before = without_timestamps(before)
-        store.audit(audit_entry(actor, action, "commitment", commitment_id, before=before, after=after))
+        audit.record(store, actor, action, "commitment", commitment_id, before=before, after=after)
     return version
 
 
@@ -379,14 +377,14 @@ def record_progress(store: Store, actor: Actor, update: ProgressUpdate, reason: 
         authorize(actor, use_case, countries=c["countries"], partners=partner_ids)
         if verified and not reason:
             claimed = store.status_comparison(update.commitment_id)["self_reported"]
-            if claimed and claimed["status"] != update.status.value:
-                raise ValidationFailed([
-                    f"Reason: the verified status ({update.status.label}) differs from the partner's "
-                    f"self-reported status ({ProgressStatus(claimed['status']).label}); say why"
-                ])
+            differs = rules.verified_status_differs(
+                update.status, ProgressStatus(claimed["status"]) if claimed else None
+            )
+            if differs:
+                raise ValidationFailed([f"Reason: {differs}; say why"])
         values = progress_columns(update, reason)
         new_id = store.insert_row("progress_update", values)
-        store.audit(audit_entry(actor, "create", "progress_update", new_id, after=values))
+        audit.record(store, actor, "create", "progress_update", new_id, after=values)
     return new_id
 
 
@@ -401,7 +399,7 @@ def record_assessment(store: Store, actor: Actor, assessment: CapabilityAssessme
     values = assessment_columns(assessment)
     with store.transaction():
         new_id = store.insert_row("capability_assessment", values)
-        store.audit(audit_entry(actor, "create", "capability_assessment", new_id, after=values))
+        audit.record(store, actor, "create", "capability_assessment", new_id, after=values)
     return new_id
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from partners import reference
-from partners.domain.audit import AuditEntry
 from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, authorize
+from partners.services import audit
 from partners.services.bulk import Dataset, LoadResult, load_dataset
 from partners.storage import default_db_path, open_store
 from partners.storage.port import Store
@@ -63,21 +63,21 @@ def load_reference(store: Store, actor: Actor) -> ReferenceResult:
             for it in fw.items:
                 store.upsert_framework_item(fw, it)
                 items += 1
-            store.audit(
-                AuditEntry(actor.identity, actor.role.value, "update" if before else "create", "framework", fw.id,
-                           before, {"version": fw.version, "items": len(fw.items), "source": fw.source_url})
+            audit.record(
+                store, actor, "update" if before else "create", "framework", fw.id,
+                before, {"version": fw.version, "items": len(fw.items), "source": fw.source_url},
             )
         for cw in crosswalks:
             store.replace_crosswalk(cw)
-            store.audit(
-                AuditEntry(actor.identity, actor.role.value, "reload", "crosswalk",
-                           f"{cw.from_framework}->{cw.to_framework}", None, {"rows": len(cw.rows)})
+            audit.record(
+                store, actor, "reload", "crosswalk", f"{cw.from_framework}->{cw.to_framework}",
+                after={"rows": len(cw.rows)},
             )
         for ph in phases:
             store.upsert_maturity_phase(ph)
-        store.audit(
-            AuditEntry(actor.identity, actor.role.value, "reload", "reference", "countries", None,
-                       {"countries": len(countries), "maturity_phases": len(phases)})
+        audit.record(
+            store, actor, "reload", "reference", "countries",
+            after={"countries": len(countries), "maturity_phases": len(phases)},
         )
     return ReferenceResult(len(countries), len(frameworks), items, len(phases), len(crosswalks))
 
@@ -137,5 +137,5 @@ def remove_demo(store: Store, actor: Actor) -> int:
         removed = store.delete_demo_records(reset_membership=holds_demo(store))
         store.delete_meta(DEMO_META_KEY)
         if removed:
-            store.audit(AuditEntry(actor.identity, actor.role.value, "delete", "demo", "all", {"records": removed}))
+            audit.record(store, actor, "delete", "demo", "all", before={"records": removed})
     return removed

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from partners.domain.audit import AuditEntry
 from partners.domain.model import Actor, Role
 from partners.domain.permissions import UseCase, authorize
+from partners.services import audit
 from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import DuplicateKeyError
 from partners.storage.port import Store
@@ -102,7 +102,7 @@ def add_user(
             problem = f"E-mail: {values['email']} already has a role; reload the list"
             raise ValidationFailed([problem]) from exc
         created = _require(store, values["email"])
-        store.audit(_entry(actor, "create", created, after=_snapshot(created)))
+        audit.record(store, actor, "create", "user", created.email, after=_snapshot(created))
     return created
 
 
@@ -127,7 +127,7 @@ def update_user(
         _keep_an_admin(store, before, values["role"], values["active"])
         _update(store, values, expected_version)
         after = _require(store, values["email"])
-        store.audit(_entry(actor, "update", after, before=_snapshot(before), after=_snapshot(after)))
+        audit.record(store, actor, "update", "user", after.email, before=_snapshot(before), after=_snapshot(after))
     return after
 
 
@@ -245,18 +245,6 @@ def _keep_an_admin(store: Store, before: UserAccount, role: Role, active: bool) 
         raise ValidationFailed(
             [f"Role: {before.email} is the last active admin; make someone else an admin first"]
         )
-
-
-def _entry(actor: Actor, action: str, user: UserAccount, before=None, after=None) -> AuditEntry:
-    return AuditEntry(
-        actor=actor.identity,
-        actor_role=actor.role.value,
-        action=action,
-        entity="user",
-        entity_id=user.email,
-        before=before,
-        after=after,
-    )
 
 
 def _snapshot(user: UserAccount) -> dict[str, Any]:

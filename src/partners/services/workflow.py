@@ -24,8 +24,7 @@ from partners.domain.workflow import (  # noqa: F401 (re-exported: the table is 
     find_transition,
     use_cases_to_reach,
 )
-from partners.services import read
-from partners.services.audit import audit_entry
+from partners.services import audit, read
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.records import (
     ensure_version,
@@ -85,7 +84,7 @@ def transition(
         version = store.update_row("commitment", commitment_id, values, expected_version)
         after = record_snapshot(store, "commitment", commitment_id) | {"reason": reason}
         before = without_timestamps(before)
-        store.audit(audit_entry(actor, move.action, "commitment", commitment_id, before=before, after=after))
+        audit.record(store, actor, move.action, "commitment", commitment_id, before=before, after=after)
     return version
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from partners.domain.model import CLOSED_STATUSES
 from partners.domain.scope import CommitmentFilter, ViewScope
 
 
@@ -63,6 +64,10 @@ def _with(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, A
     return f"WITH {vis},{_STATUS_CTE}", params
 
 
+#: What "closed" means (``CLOSED_STATUSES``), as the SQL parameter ``$closed``.
+_CLOSED = sorted(s.value for s in CLOSED_STATUSES)
+
+
 def _cutoff(scope: ViewScope) -> date:
     """The day before which a last report counts as overdue (``reporting_cycle_months`` back from now)."""
     import calendar
@@ -97,7 +102,7 @@ _RECORD_LABELS = {
 }
 
 
-# -- spreadsheet import (partners.importing.importer) ------------------------------------------------------------
+# -- spreadsheet import (partners.services.importing) -----------------------------------------------------------
 
 
 class ReadQueries:
@@ -130,6 +135,7 @@ class ReadQueries:
             "events": list(flt.event_ids),
             "ids": list(flt.ids),
             "cutoff": _cutoff(scope),
+            "closed": _CLOSED,
         }
         limit = f" LIMIT {int(flt.limit)}" if flt.limit else ""
         sql = f"""{head}
@@ -145,7 +151,7 @@ class ReadQueries:
             coalesce(l.reported_status, 'not_reported') AS reported_status,
             l.verified_status, l.last_report,
             (l.last_report IS NULL OR l.last_report < $cutoff)
-                AND coalesce(l.reported_status, '') NOT IN ('complete', 'discontinued') AS not_reporting,
+                AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting,
             c.visibility, c.review_state, c.embargo_until, c.smart_level, c.is_demo
         FROM commitments c JOIN visible v ON v.id = c.id
         LEFT JOIN events e ON e.id = c.event_id
@@ -169,7 +175,7 @@ class ReadQueries:
     def headline(self, scope: ViewScope) -> dict[str, int]:
         """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
         head, params = _with(scope, counting=True)
-        params["cutoff"] = _cutoff(scope)
+        params |= {"cutoff": _cutoff(scope), "closed": _CLOSED}
         sql = f"""{head},
         base AS (
             SELECT c.id, c.is_global,
@@ -184,7 +190,7 @@ class ReadQueries:
             count(*) FILTER (WHERE verified_status IS NOT NULL) AS verified,
             count(*) FILTER (WHERE reported_status IS NOT NULL AND verified_status IS NULL) AS self_reported_only,
             count(*) FILTER (WHERE (last_report IS NULL OR last_report < $cutoff)
-                              AND coalesce(reported_status, '') NOT IN ('complete', 'discontinued')) AS not_reporting,
+                              AND NOT list_contains($closed, coalesce(reported_status, ''))) AS not_reporting,
             count(*) FILTER (WHERE reported_status = 'complete') AS complete,
             count(*) FILTER (WHERE verified_status = 'complete') AS complete_verified,
             (SELECT count(DISTINCT cp.partner_id) FROM commitment_partners cp JOIN visible v2

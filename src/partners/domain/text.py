@@ -1,0 +1,14 @@
+"""Text folding: the one way names and titles are compared ignoring case, accents and spacing."""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: Typographic apostrophes Word and Excel put in names ("Côte d’Ivoire"), read as the plain one.
+_QUOTES = str.maketrans({"’": "'", "‘": "'"})
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive form of a text: 'Fundación  NIÑEZ' -> 'fundacion ninez'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().split())

@@ -1,0 +1,313 @@
+"""The import template: every column defined once, the sheets, the limits, and the templates made from them.
+
+The header check (``reading``), the template files, the instructions and the columns table on the
+import page are all generated from :data:`COMMITMENT_COLUMNS` and :data:`PROGRESS_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from partners import reference
+from partners.domain.model import LabelledEnum, ProgressStatus
+from partners.domain.text import fold
+
+# --------------------------------------------------------------------------------------------------
+# Limits and conventions (documented in the template's Instructions sheet and the README)
+# --------------------------------------------------------------------------------------------------
+
+#: The largest file accepted (10 MB): a summit spreadsheet of a few thousand pledges is well below it.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+#: The most data rows accepted in one file, all sheets together; split larger files.
+MAX_ROWS = 20_000
+#: Columns read from each sheet (anything further right is ignored).
+MAX_COLUMNS = 100
+#: A workbook is a ZIP: refuse one that unpacks to more than this (a "ZIP bomb" would exhaust memory).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: The header may sit below a few title rows; it is looked for in the first rows only.
+HEADER_SEARCH_ROWS = 10
+#: Separates several partners, countries, framework items or evidence links in one cell.
+LIST_SEPARATOR = ";"
+#: Longest external reference accepted.
+MAX_REF_CHARS = 100
+#: Words meaning "not for particular countries" in the countries column.
+GLOBAL_WORDS = frozenset({"global", "worldwide", "world wide", "all countries"})
+
+MB = 1024 * 1024
+
+
+class SheetKind(LabelledEnum):
+    """What a sheet (or a CSV file) holds."""
+
+    COMMITMENTS = "commitments"
+    PROGRESS = "progress"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the import template: its name in row 1, whether it needs a value, what to write."""
+
+    name: str
+    help: str
+    example: str = ""
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+COMMITMENT_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "external_ref",
+        "Your stable reference for the commitment, unique in the file (up to "
+        f"{MAX_REF_CHARS} characters). Importing a row again with the same reference updates that "
+        "commitment instead of adding a second one.",
+        "NBO-2025-001",
+        required=True,
+        aliases=("ref", "reference", "external_reference", "ext_ref"),
+    ),
+    Column(
+        "title",
+        "Short title of the commitment (up to 300 characters).",
+        "Open a national hotline for reports of online child sexual abuse material",
+        required=True,
+    ),
+    Column("description", "What the commitment is about, in a few sentences.", ""),
+    Column(
+        "partners",
+        "The partners making the commitment, with their names as recorded in the app, "
+        "separated by ';'. Mark the lead partner with '(lead)'; without a mark the first one leads. "
+        "Add missing partners in the app first.",
+        "Ministry of Interior of Kenya (lead); Childline Kenya",
+        required=True,
+        aliases=("partner",),
+    ),
+    Column(
+        "countries",
+        "The countries it is for: names or ISO codes separated by ';' (Kenya; UK; "
+        "Türkiye; CIV), or 'global'.",
+        "Kenya; Uganda",
+        required=True,
+        aliases=("country",),
+    ),
+    Column(
+        "framework_items",
+        "The framework items it serves, separated by ';': keys such as "
+        "MNR-2016:4, short forms such as 'MNR 4', or names such as 'Dedicated law enforcement' "
+        "(see the 'Framework items' sheet).",
+        "MNR-2016:12; MNR 4",
+        aliases=("framework_item", "items", "capabilities"),
+    ),
+    Column("deliverable", "What will exist when it is done.", "A hotline answering reports 24/7"),
+    Column("indicator", "What shows progress.", "Reports assessed per year"),
+    Column("unit", "What the numbers count.", "reports"),
+    Column("baseline", "The value today (a number).", "0"),
+    Column("target_value", "The value to reach (a number).", "5000", aliases=("target",)),
+    Column(
+        "start_date",
+        "When work starts (2025-03-31 or 31/03/2025, day first).",
+        "2025-01-01",
+        aliases=("start",),
+    ),
+    Column(
+        "deadline",
+        "By when it will be done (2026-12-31 or 31/12/2026, day first).",
+        "2026-12-31",
+        aliases=("end_date", "due_date"),
+    ),
+    Column("budget", "Money committed (a number, without currency signs).", "250000"),
+    Column("currency", "Three-letter code of the budget's currency (USD, EUR, GBP, KES...).", "USD"),
+    Column(
+        "event",
+        "Where it was made: the name of a summit or plan already in the app (optional).",
+        "",
+        aliases=("summit", "made_at", "event_name"),
+    ),
+    Column("visibility", "Private, Members or Public (empty means Private).", "Private"),
+)
+
+PROGRESS_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "external_ref",
+        "The external_ref of the commitment the update is about (in this file or already in the app).",
+        "NBO-2025-001",
+        required=True,
+        aliases=("ref", "reference", "external_reference", "ext_ref", "commitment_ref"),
+    ),
+    Column(
+        "report_date",
+        "The date of the report (2025-06-30 or 30/06/2025, day first).",
+        "2025-06-30",
+        required=True,
+        aliases=("date", "reported_on"),
+    ),
+    Column(
+        "status", "One of: " + ", ".join(s.label for s in ProgressStatus) + ".", "On track", required=True
+    ),
+    Column(
+        "indicator_value", "The indicator's value at the report date (a number).", "1200", aliases=("value",)
+    ),
+    Column("narrative", "What happened, in a few sentences.", "The hotline opened in May."),
+    Column(
+        "evidence_links",
+        "Web addresses of the evidence, separated by ';'.",
+        "https://example.org/annual-report-2025",
+        aliases=("evidence", "links"),
+    ),
+    Column(
+        "source",
+        "Self-reported (by the partner) or Verified (by the secretariat); empty means Self-reported.",
+        "Self-reported",
+    ),
+    Column(
+        "reason",
+        "Only for a verified status that differs from the partner's latest self-reported "
+        "status: why they differ.",
+        "",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    kind: SheetKind
+    title: str  # the sheet's name in the template, and how reports name it
+    columns: tuple[Column, ...]
+    names: frozenset[str]  # sheet names (folded) recognised as this kind
+
+
+SHEETS: dict[SheetKind, SheetSpec] = {
+    SheetKind.COMMITMENTS: SheetSpec(
+        SheetKind.COMMITMENTS, "Commitments", COMMITMENT_COLUMNS, frozenset({"commitments", "commitment"})
+    ),
+    SheetKind.PROGRESS: SheetSpec(
+        SheetKind.PROGRESS,
+        "Progress updates",
+        PROGRESS_COLUMNS,
+        frozenset({"progress updates", "progress update", "progress", "progress_updates"}),
+    ),
+}
+#: Sheets of the template that explain rather than hold data: never read as data.
+REFERENCE_SHEETS = frozenset({"instructions", "framework items", "help", "read me", "readme"})
+
+
+def header_key(text: Any) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", fold(str(text))).strip("_") if text is not None else ""
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------------------------------
+# Templates
+# --------------------------------------------------------------------------------------------------
+
+_GENERAL_RULES = (
+    "One commitment per row on the 'Commitments' sheet; one progress update per row on the 'Progress "
+    "updates' sheet. Row 1 holds the column names: keep them as they are.",
+    "external_ref is your stable reference. Importing the same file again changes nothing; a row whose "
+    "content changed updates its commitment (every change is kept in its history).",
+    f"Several partners, countries, framework items or evidence links go in one cell, separated by "
+    f"'{LIST_SEPARATOR}'.",
+    "Partners and summits must already be in the app (names are matched ignoring case and accents). "
+    "Countries may be names in common variants or ISO codes; write 'global' for a global commitment.",
+    "Dates: 2025-03-31 or 31/03/2025 (day first: 03/04/2025 is 3 April 2025), or date cells.",
+    "Numbers: digits with a dot for decimals, no currency signs or units. Formulas are not accepted: "
+    "paste values.",
+    f"Limits: {MAX_FILE_BYTES // MB} MB and {MAX_ROWS:,} rows per file. Nothing is imported while any row "
+    "has a problem: the preview lists each one with its row, column and how to fix it.",
+)
+
+
+def template_xlsx() -> bytes:
+    """The import template: a sheet per kind with the column names, instructions, and framework items."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    bold = Font(bold=True)
+    first = True
+    for spec in SHEETS.values():
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = spec.title
+        ws.append([c.name for c in spec.columns])
+        for index, col in enumerate(spec.columns):
+            cell = ws.cell(row=1, column=index + 1)
+            cell.font = bold
+            cell.comment = Comment(col.help, "partners")
+            ws.column_dimensions[column_letter(index)].width = max(14, min(40, len(col.example) + 4))
+        ws.freeze_panes = "A2"
+    ws = wb.create_sheet("Instructions")
+    ws.append(["How to fill in this workbook"])
+    ws["A1"].font = Font(bold=True, size=14)
+    for rule in _GENERAL_RULES:
+        ws.append([rule])
+    ws.append([])
+    ws.append(["Sheet", "Column", "Required", "What to write", "Example"])
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    for spec in SHEETS.values():
+        for col in spec.columns:
+            ws.append([spec.title, col.name, "yes" if col.required else "", col.help, col.example])
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 18
+    ws.column_dimensions["D"].width = 90
+    ws.column_dimensions["E"].width = 40
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws = wb.create_sheet("Framework items")
+    ws.append(["key", "framework", "kind", "code", "name", "provisional"])
+    for cell in ws[1]:
+        cell.font = bold
+    for fw in reference.frameworks():
+        for item in fw.items:
+            ws.append([item.key, fw.name, item.kind, item.code, item.name, "" if item.verified else "yes"])
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 50
+    ws.column_dimensions["E"].width = 60
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def template_csv(kind: SheetKind = SheetKind.COMMITMENTS) -> bytes:
+    """A CSV template for one kind: the row of column names (UTF-8 with a BOM, so Excel reads accents)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([c.name for c in SHEETS[kind].columns])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_file_name(kind: SheetKind | None = None) -> str:
+    """The download name of a template: the workbook, or the CSV of one kind."""
+    if kind is None:
+        return "partners-import-template.xlsx"
+    return f"partners-import-{'commitments' if kind is SheetKind.COMMITMENTS else 'progress-updates'}.csv"
+
+
+def columns_table() -> pd.DataFrame:
+    """The columns of both kinds, as shown on the import page."""
+    return pd.DataFrame(
+        [
+            {
+                "Sheet": spec.title,
+                "Column": col.name,
+                "Required": "yes" if col.required else "",
+                "What to write": col.help,
+            }
+            for spec in SHEETS.values()
+            for col in spec.columns
+        ]
+    )

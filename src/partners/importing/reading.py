@@ -1,0 +1,368 @@
+"""Reading an uploaded file into sheets of raw cells: XLSX or CSV, size limits, decoding, the header.
+
+A file that cannot be read (binary junk, a wrong encoding, an empty sheet, no header) raises
+:class:`FileError` carrying the :class:`Problem` to report: never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from partners.domain.text import fold
+from partners.importing.columns import (
+    HEADER_SEARCH_ROWS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    MB,
+    REFERENCE_SHEETS,
+    SHEETS,
+    SheetKind,
+    SheetSpec,
+    column_letter,
+    header_key,
+)
+from partners.importing.report import Problem
+
+
+class Formula(str):
+    """A cell holding a formula (text starting with '=')."""
+
+
+class CellError(str):
+    """A cell showing a spreadsheet error such as #N/A."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    kind: SheetKind
+    columns: dict[str, int]  # column name -> position
+    rows: list[tuple[int, list[Any]]]  # (row number as Excel shows it, cells)
+
+
+class FileError(Exception):
+    def __init__(self, message: str, hint: str, sheet: str = "File") -> None:
+        super().__init__(message)
+        self.problem = Problem(sheet, None, "", message, hint)
+
+
+SAVE_AS_HINT = "save it from Excel as 'Excel Workbook (.xlsx)' or 'CSV UTF-8', or start from the template"
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read(data: bytes, file_name: str) -> tuple[list[Sheet], list[str]]:
+    """The data sheets of a file, or FileError saying in words why the file cannot be read."""
+    if not data:
+        raise FileError("the file is empty", "choose the spreadsheet again; it has no content")
+    if len(data) > MAX_FILE_BYTES:
+        raise FileError(
+            f"the file is {len(data) / MB:.1f} MB; the limit is {MAX_FILE_BYTES // MB} MB",
+            "split it into several files, or remove pictures and unused sheets",
+        )
+    suffix = PurePath(file_name).suffix.lower()
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileError(
+            "this is an old Excel 97-2003 workbook (.xls) or a password-protected one, which cannot be read",
+            "open it in Excel and save it as 'Excel Workbook (.xlsx)' without a password",
+        )
+    if suffix in (".xlsx", ".xlsm"):
+        raise FileError(
+            "the file is not a valid Excel workbook (it may be damaged or renamed)", SAVE_AS_HINT
+        )
+    if suffix not in (".csv", ".txt", ".tsv", ""):
+        raise FileError(f"'{suffix}' files cannot be imported", "upload an .xlsx workbook or a .csv file")
+    return _read_csv(data)
+
+
+def _cell_value(cell: Any) -> Any:
+    value = cell.value
+    kind = getattr(cell, "data_type", None)
+    plain = value is None or isinstance(value, str | int | float | bool | datetime | date)
+    if kind == "f" or not plain:  # not plain: an array or data-table formula object
+        return Formula(getattr(value, "text", None) or str(value))
+    if kind == "e":
+        return CellError(str(value))
+    if isinstance(value, str) and value.startswith("="):
+        return Formula(value)
+    return value
+
+
+def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[str]]:
+    import openpyxl
+
+    unreadable = FileError(
+        "the workbook cannot be opened: it is damaged, or not an Excel .xlsx file", SAVE_AS_HINT
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise unreadable from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileError(
+            f"the workbook unpacks to {unpacked / MB:,.0f} MB; the limit is {MAX_UNPACKED_BYTES // MB} MB",
+            "remove pictures and unused sheets, or split the rows into several files",
+        )
+    try:
+        # data_only=False: a formula cell shows its formula, so it can be refused rather than read as
+        # a cached value the officer may never have seen.
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files; none may escape
+        raise unreadable from exc
+    sheets: list[Sheet] = []
+    warnings: list[str] = []
+    unread: list[tuple[str, list[Any]]] = []
+    total = 0
+    try:
+        for ws in wb.worksheets:
+            if fold(ws.title) in REFERENCE_SHEETS:
+                continue
+            top = [
+                [_cell_value(c) for c in row]
+                for row in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS)
+            ]
+            found = _find_header(ws.title, top)
+            if found is None:
+                first = next((r for r in top if any(not is_blank(v) for v in r)), None)
+                if first is not None:
+                    unread.append((ws.title, first))
+                continue
+            header_row, kind, columns, width, ignored = found
+            warnings += ignored
+            if header_row > 1:
+                warnings.append(
+                    f"sheet '{ws.title}': rows 1-{header_row - 1} above the column names were not read"
+                )
+            rows = []
+            for number, row in enumerate(
+                ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=False), start=header_row + 1
+            ):
+                values = [_cell_value(c) for c in row]
+                if all(is_blank(v) for v in values):
+                    continue
+                total += 1
+                if total > MAX_ROWS:
+                    raise FileError(
+                        f"the file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}",
+                        "split it into several files and import them one after the other",
+                    )
+                rows.append((number, values))
+            sheets.append(Sheet(ws.title, kind, columns, rows))
+    except FileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet part: say so instead of a traceback
+        raise FileError("part of the workbook is damaged and cannot be read", SAVE_AS_HINT) from exc
+    finally:
+        wb.close()
+    _check_found(sheets, unread, names_file=False)
+    warnings += [
+        f"sheet '{name}' was not read: none of its first rows names the columns (external_ref, ...)"
+        for name, _ in unread
+    ]
+    return sheets, warnings
+
+
+def _decode(data: bytes) -> tuple[str, list[str]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            raise FileError("the file says it is UTF-16 text but is not", SAVE_AS_HINT) from exc
+    if b"\x00" in data:
+        raise FileError("the file holds binary data: it is not a CSV text file", SAVE_AS_HINT)
+    try:
+        text, warnings = data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise FileError(
+                "the file is not text in a known encoding (neither UTF-8 nor Windows-1252)", SAVE_AS_HINT
+            ) from exc
+        warnings = [
+            "the file is not UTF-8: it was read as Windows-1252 (Western European). Check accented names "
+            "in the preview; saving as 'CSV UTF-8' avoids the question"
+        ]
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    if controls > max(2, len(text) // 200):
+        raise FileError("the file holds binary data: it is not a CSV text file", SAVE_AS_HINT)
+    return text, warnings
+
+
+def _read_csv(data: bytes) -> tuple[list[Sheet], list[str]]:
+    text, warnings = _decode(data)
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise FileError("the file holds no rows, not even the column names", "start from the CSV template")
+    try:
+        delimiter = _delimiter(lines[:HEADER_SEARCH_ROWS])
+        records_ = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise FileError(f"the CSV file is malformed ({exc})", SAVE_AS_HINT) from exc
+    found = _find_header("CSV", records_[:HEADER_SEARCH_ROWS])
+    if found is None:
+        first = next((r for r in records_ if any(not is_blank(v) for v in r)), [])
+        _check_found([], [("CSV", first)], names_file=True)
+        raise AssertionError("unreachable")  # pragma: no cover
+    header_row, kind, columns, width, ignored = found
+    warnings += ignored
+    if header_row > 1:
+        warnings.append(f"lines 1-{header_row - 1} above the column names were not read")
+    rows: list[tuple[int, list[Any]]] = []
+    name = SHEETS[kind].title
+    fields = max(width, len(records_[header_row - 1]))  # Excel pads every line to the same count
+    for number, values in enumerate(records_[header_row:], start=header_row + 1):
+        if all(is_blank(v) for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise FileError(
+                f"the file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}",
+                "split it into several files and import them one after the other",
+            )
+        cells: list[Any] = [Formula(v) if v.startswith("=") else v for v in values[:width]]
+        cells += [None] * (width - len(cells))
+        if len(values) > fields or any(not is_blank(v) for v in values[width:]):
+            # An unquoted separator inside a cell shifts every cell after it: refuse the row.
+            cells.append(TooManyCells(len(values), width))
+        rows.append((number, cells))
+    sheet = Sheet(name, kind, columns, rows)
+    _check_found([sheet], [], names_file=True)
+    return [sheet], warnings
+
+
+@dataclass(frozen=True)
+class TooManyCells:
+    found: int
+    expected: int
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator that splits the header into the most known column names (',' ';' or tab)."""
+    known = {header_key(c.name) for spec in SHEETS.values() for c in spec.columns}
+    best, score = ",", -1
+    for candidate in (",", ";", "\t"):
+        split = (next(csv.reader([line], delimiter=candidate), []) for line in lines)
+        hits = max((sum(1 for cell in cells if header_key(cell) in known) for cells in split), default=0)
+        if hits > score:
+            best, score = candidate, hits
+    return best
+
+
+def _aliases(spec: SheetSpec) -> dict[str, str]:
+    out = {}
+    for col in spec.columns:
+        out[header_key(col.name)] = col.name
+        for alias in col.aliases:
+            out[header_key(alias)] = col.name
+    return out
+
+
+_Header = tuple[int, SheetKind, dict[str, int], int, list[str]]
+
+
+def _find_header(sheet: str, top: list[list[Any]]) -> _Header | None:
+    """Row number, kind, column positions, width and warnings of the header (the first row naming
+    external_ref). Columns the template does not have are left out, with a warning."""
+    for number, row in enumerate(top, start=1):
+        keys = [header_key(v) if isinstance(v, str) else "" for v in row]
+        if "external_ref" not in keys and not ({"ref", "reference", "external_reference"} & set(keys)):
+            continue
+        name = fold(sheet)
+        progress_names = SHEETS[SheetKind.PROGRESS].names
+        if name in progress_names or (
+            name not in SHEETS[SheetKind.COMMITMENTS].names and {"report_date", "status"} <= set(keys)
+        ):
+            kind = SheetKind.PROGRESS
+        else:
+            kind = SheetKind.COMMITMENTS
+        spec = SHEETS[kind]
+        aliases = _aliases(spec)
+        columns: dict[str, int] = {}
+        ignored: list[str] = []
+        width = max((i + 1 for i, v in enumerate(row) if not is_blank(v)), default=0)
+        where = spec.title if sheet == "CSV" else f"sheet '{sheet}'"
+        for index, value in enumerate(row[:width]):
+            if is_blank(value):
+                continue
+            column = aliases.get(header_key(value)) if isinstance(value, str) else None
+            if column is None:
+                ignored.append(
+                    f"{where}: column {column_letter(index)} ('{value}') is not a template column "
+                    "and was not read"
+                )
+                continue
+            if column in columns:
+                raise _HeaderProblem(
+                    where,
+                    f"the column '{column}' appears twice (columns {column_letter(columns[column])} "
+                    f"and {column_letter(index)})",
+                    "keep one of the two columns",
+                )
+            columns[column] = index
+        missing = [c.name for c in spec.columns if c.required and c.name not in columns]
+        if missing:
+            raise _HeaderProblem(
+                where,
+                f"the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"{'are' if len(missing) > 1 else 'is'} missing",
+                f"add {'them' if len(missing) > 1 else 'it'} to the row of column names (row {number}); "
+                "the template has every column",
+            )
+        return number, kind, columns, width, ignored
+    return None
+
+
+class _HeaderProblem(FileError):
+    def __init__(self, where: str, message: str, hint: str) -> None:
+        super().__init__(message, hint, sheet=where[0].upper() + where[1:])
+
+
+def _check_found(sheets: list[Sheet], unread: list[tuple[str, list[Any]]], *, names_file: bool) -> None:
+    """Refuse a file with no header, or with no rows under its header."""
+    if not sheets:
+        if unread:
+            sheet, first = unread[0]
+            shown = ", ".join(f"'{v}'" for v in first if not is_blank(v))[:200]
+            where = "the file" if names_file else f"sheet '{sheet}'"
+            raise FileError(
+                f"no column names found: the first row of {where} should name the columns "
+                f"(external_ref, title, partners, ...) but holds {shown}",
+                "insert the row of column names from the template above the data",
+            )
+        raise FileError(
+            "the workbook is empty: no sheet holds any rows",
+            "put the column names in row 1 of a sheet called 'Commitments' (or start from the template) "
+            "and one commitment per row below",
+        )
+    if not any(s.rows for s in sheets):
+        names = ", ".join(f"'{s.name}'" for s in sheets)
+        raise FileError(
+            "the file has column names but no rows below them"
+            if names_file
+            else f"the sheet{'s' if len(sheets) > 1 else ''} {names} {'have' if len(sheets) > 1 else 'has'} "
+            "column names but no rows below them",
+            "add one row per commitment (or progress update) below the column names",
+        )
+
+
+def ref_of(value: Any) -> str:
+    """The external reference in a raw cell (to look up stored commitments before validating rows)."""
+    if value is None or isinstance(value, Formula | CellError | TooManyCells):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
