@@ -184,7 +184,7 @@ def test_an_assessment_made_against_mnr_2016_keeps_its_key_and_maps_through_the_
         versioned, SYSTEM,
         CapabilityAssessment(country="KEN", capability="MNR-2016:4", assessed_on=date(2024, 5, 1), phase=2),
     )
-    assert records.get_record(versioned, "capability_assessment", aid)["capability_key"] == "MNR-2016:4"
+    assert records.get_record(versioned, SYSTEM, "capability_assessment", aid)["capability_key"] == "MNR-2016:4"
     mapped = frameworks.map_to_current(versioned, ["MNR-2016:4", "MNR-2016:2", "MNR-2016:21", "MNR-2099:1"])
     assert mapped["MNR-2016:4"].targets == ("MNR-2099:3", "MNR-2099:4")
     assert mapped["MNR-2016:4"].kind is CrosswalkKind.SPLIT

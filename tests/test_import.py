@@ -914,8 +914,8 @@ def test_formula_and_error_cells_are_refused_not_read(db: Store) -> None:
 # -- templates, permissions, demo ------------------------------------------------------------------
 
 
-def test_the_xlsx_template_holds_both_sheets_instructions_and_framework_items() -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(columns.template_xlsx()))
+def test_the_xlsx_template_holds_both_sheets_instructions_and_framework_items(db: Store) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(db, SYSTEM)))
     assert wb.sheetnames == ["Commitments", "Progress updates", "Instructions", "Framework items"]
     assert [c.value for c in wb["Commitments"][1]] == HEADER
     assert [c.value for c in wb["Progress updates"][1]] == PROGRESS_HEADER
@@ -932,14 +932,14 @@ def test_the_csv_templates_are_the_column_names_in_utf8_with_bom() -> None:
 
 
 def test_the_empty_template_says_there_is_nothing_in_it(db: Store) -> None:
-    report = importing.preview_import(db, SYSTEM, columns.template_xlsx(), "template.xlsx")
+    report = importing.preview_import(db, SYSTEM, importing.template_xlsx(db, SYSTEM), "template.xlsx")
     assert [p.message for p in report.problems] == [
         "the sheets 'Commitments', 'Progress updates' have column names but no rows below them"
     ]
 
 
 def test_the_filled_in_template_imports(db: Store) -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(columns.template_xlsx()))
+    wb = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(db, SYSTEM)))
     wb["Commitments"].append(commitment("T-1"))
     wb["Progress updates"].append(progress("T-1"))
     out = io.BytesIO()

@@ -8,7 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from partners.domain.model import SYSTEM
 from partners.importing import columns
+from partners.services import importing
 from partners.storage.duckdb.store import DuckDBStore as Store
 
 pytestmark = pytest.mark.browser
@@ -20,8 +22,9 @@ def _template_with_rows(demo_db_path: Path) -> bytes:
     """The downloadable template, filled in: three good rows and two bad ones (rows 4 and 6)."""
     store = Store.open(demo_db_path, migrate=False)
     names = store.partners()["name"].tolist()[:3]
+    template = importing.template_xlsx(store, SYSTEM)
     store.db.close()
-    wb = openpyxl.load_workbook(io.BytesIO(columns.template_xlsx()))
+    wb = openpyxl.load_workbook(io.BytesIO(template))
     sheet = wb["Commitments"]
 
     def row(ref: str, **values) -> list:

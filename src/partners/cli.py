@@ -120,6 +120,12 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_table_rows(rows: dict[str, int]) -> None:
+    """The row count of each table, one line each (after a backup or a restore)."""
+    for table, count in rows.items():
+        print(f"  {table:<24}{count:>8}")
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write the whole database to a ZIP: a Parquet file per table and manifest.json (see services.backup)."""
     import os
@@ -146,8 +152,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         f"backup of {store.db.path} written to {target}: {len(made.data):,} bytes, "
         f"schema version {made.manifest.schema_version}, {sum(rows.values()):,} rows in {len(rows)} tables"
     )
-    for table, count in rows.items():
-        print(f"  {table:<24}{count:>8}")
+    _print_table_rows(rows)
     return 0
 
 
@@ -174,8 +179,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         f"restored {source} into {store.db.path}: backup made {manifest.created_at} by "
         f"{manifest.created_by or 'unknown'}, {sum(rows.values()):,} rows in {len(rows)} tables"
     )
-    for table, count in rows.items():
-        print(f"  {table:<24}{count:>8}")
+    _print_table_rows(rows)
     return 0
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from partners import reference
 from partners.domain.model import LabelledEnum, ProgressStatus
 from partners.domain.text import fold
 
@@ -229,8 +229,10 @@ _GENERAL_RULES = (
 )
 
 
-def template_xlsx() -> bytes:
-    """The import template: a sheet per kind with the column names, instructions, and framework items."""
+def template_xlsx(framework_items: Iterable[Any]) -> bytes:
+    """The import template: a sheet per kind with the column names, instructions, and the framework items
+    (rows with ``key``, ``framework``, ``kind``, ``code``, ``name``, ``verified``: the database's, which
+    ``services.importing.template_xlsx`` passes in)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
@@ -272,9 +274,8 @@ def template_xlsx() -> bytes:
     ws.append(["key", "framework", "kind", "code", "name", "provisional"])
     for cell in ws[1]:
         cell.font = bold
-    for fw in reference.frameworks():
-        for item in fw.items:
-            ws.append([item.key, fw.name, item.kind, item.code, item.name, "" if item.verified else "yes"])
+    for item in framework_items:
+        ws.append([item.key, item.framework, item.kind, item.code, item.name, "" if item.verified else "yes"])
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 50
     ws.column_dimensions["E"].width = 60

@@ -43,7 +43,7 @@ with st.expander("Templates and columns", icon=":material/download:"):
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         "Excel template (.xlsx)",
-        columns.template_xlsx(),
+        importing.template_xlsx(store, actor),
         file_name=columns.template_file_name(),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:",

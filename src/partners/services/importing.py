@@ -30,7 +30,7 @@ from pathlib import PurePath
 
 from partners.domain.model import Actor, Commitment
 from partners.domain.permissions import UseCase, authorize
-from partners.importing import parsing
+from partners.importing import columns, parsing
 from partners.importing.checks import Plan, Validator
 from partners.importing.columns import SheetKind
 from partners.importing.reading import FileError, Sheet, read
@@ -147,3 +147,9 @@ def _write(store: Store, actor: Actor, plan: Plan) -> None:
             "progress_unchanged": report.count(RowStatus.UNCHANGED, SheetKind.PROGRESS),
         },
     )
+
+
+def template_xlsx(store: Store, actor: Actor) -> bytes:
+    """The import template, its *Framework items* sheet listing the current version of each framework."""
+    authorize(actor, UseCase.LOG_COMMITMENT)
+    return columns.template_xlsx(frameworks.picker_items(store, actor).itertuples())
