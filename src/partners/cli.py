@@ -21,7 +21,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from partners.services import setup
 
     store = open_store(args.db or default_db_path(), migrate=False)
-    applied = store.db.migrate()
+    applied = store.migrate()
     if applied:
         print(f"schema: applied {', '.join(applied)}")
     if not setup.has_reference(store) or args.reload:
@@ -29,7 +29,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"reference: {r.countries} countries, {r.frameworks} frameworks ({r.items} items), {r.phases} phases")
     if args.demo and store.count("commitments") == 0:
         return cmd_demo(args, store)
-    print(f"database ready at {store.db.path}")
+    print(f"database ready at {store.location}")
     return 0
 
 
@@ -72,7 +72,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from partners.services import read, setup
 
     store = _open(args)
-    print(f"database: {store.db.path} (schema version {store.db.schema_version()})")
+    print(f"database: {store.location} (schema version {store.schema_version()})")
     if setup.holds_demo(store):
         print(f"DEMO DATA: {store.meta(setup.DEMO_META_KEY)}")
     for table in ("countries", "frameworks", "framework_items", "partners", "events", "commitments",
@@ -149,7 +149,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     os.replace(partial, target)  # never leave half a backup under the real name
     rows = made.manifest.rows()
     print(
-        f"backup of {store.db.path} written to {target}: {len(made.data):,} bytes, "
+        f"backup of {store.location} written to {target}: {len(made.data):,} bytes, "
         f"schema version {made.manifest.schema_version}, {sum(rows.values()):,} rows in {len(rows)} tables"
     )
     _print_table_rows(rows)
@@ -176,7 +176,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 2
     rows = manifest.rows()
     print(
-        f"restored {source} into {store.db.path}: backup made {manifest.created_at} by "
+        f"restored {source} into {store.location}: backup made {manifest.created_at} by "
         f"{manifest.created_by or 'unknown'}, {sum(rows.values()):,} rows in {len(rows)} tables"
     )
     _print_table_rows(rows)
@@ -208,7 +208,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"dry run: {report.to_write} row(s) would be imported; nothing was changed")
     elif report.committed:
-        print(f"imported into {store.db.path}: {report.summary()}")
+        print(f"imported into {store.location}: {report.summary()}")
     else:
         print("nothing to import: every row is already in the database as it is in the file")
     return 0

@@ -110,7 +110,7 @@ def create_backup(store: Store, actor: Actor, *, now: datetime | None = None) ->
     files: dict[str, bytes] = {}
     entries: list[TableEntry] = []
     with store.transaction():  # one snapshot: no write lands between two tables
-        schema_version = store.db.schema_version()
+        schema_version = store.schema_version()
         for table in store.data_tables():
             arrow = store.dump_table(table)
             buffer = io.BytesIO()
@@ -154,7 +154,7 @@ def check_archive(store: Store, actor: Actor, data: bytes) -> CheckedArchive:
     """
     authorize(actor, UseCase.BACKUP_RESTORE)
     checked = _read_archive(data)
-    here = store.db.schema_version()
+    here = store.schema_version()
     if checked.manifest.schema_version != here:
         raise BackupRefused(
             f"this backup has schema version {checked.manifest.schema_version} and this database has {here}; "

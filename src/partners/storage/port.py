@@ -125,6 +125,19 @@ class Store(Protocol):
         """Release the database (its file, its connections)."""
         ...
 
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages (a file path, or a server address without credentials)."""
+        ...
+
+    def schema_version(self) -> int:
+        """The number of the newest migration applied."""
+        ...
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet applied; returns their names (re-running is a no-op)."""
+        ...
+
     # -- Whole-database backup and restore ---------------------------------------------------------
     def data_tables(self) -> list[str]:
         """Every table holding data: ``TABLES`` in order, then any table a later migration added that is not (yet)

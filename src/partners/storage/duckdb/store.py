@@ -55,6 +55,16 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
         self.db.close()
 
     @property
+    def location(self) -> str:
+        return self.db.path
+
+    def schema_version(self) -> int:
+        return int(self.db.schema_version())
+
+    def migrate(self) -> list[str]:
+        return self.db.migrate()
+
+    @property
     def cur(self) -> duckdb.DuckDBPyConnection:
         return self.db.cursor()
 
