@@ -450,10 +450,10 @@ class Actor(DomainModel):
         return self.name or self.identity
 
 
-#: The actor for set-up work done from the command line (init, reference reload, demo data).
 #: The kinds of record people edit (soft delete, versions, history), as the audit log names them.
 RECORD_KINDS: tuple[str, ...] = ("partner", "event", "commitment", "progress_update", "capability_assessment")
 
+#: The actor for set-up work done from the command line (init, reference reload, demo data).
 SYSTEM = Actor(identity="system", role=Role.ADMIN, name="System (command line)")
 
 

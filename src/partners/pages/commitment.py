@@ -72,7 +72,7 @@ st.title(f"Commitment {cid}")
 st.header(forms.plain(page.title))
 facts = [
     f"Review state: **{page.review_state.label}**",
-    f"Visibility: **{page.visibility.label}**",
+    f"Visibility: **{labels.visibility_short_label(page.visibility)}**",
     f"SMART level: **{page.smart_level}**",
 ]
 if page.embargo_until is not None:

@@ -47,12 +47,12 @@ else:
         st.caption(f"{private} of these {len(assessments)} assessments are private: only the country and the "
                    "secretariat see them until the country publishes them.")
     shown = assessments.assign(
-        source=assessments["source"].map(labels.source_label),
+        source=assessments["source"].map(labels.assessment_basis_label),
         published=assessments["published"].map(labels.published_label),
     )[["assessed_on", "capability_no", "capability", "domain", "phase", "phase_label", "source", "published", "note"]]
     st.dataframe(
         # "Status": the column says Published or Private in words.
-        shown.rename(columns={**labels.ASSESSMENT_COLUMNS, "published": "Status"}),
+        shown.rename(columns={**labels.ASSESSMENT_COLUMNS, "capability_no": "No.", "published": "Status"}),
         hide_index=True,
         width="stretch",
     )

@@ -1,7 +1,6 @@
 """Import a spreadsheet: upload, preview each row's status and problems, then import all or nothing."""
 
 import hashlib
-import re
 
 import streamlit as st
 
@@ -12,13 +11,13 @@ from partners.importing.report import RowStatus
 from partners.presentation import exports
 from partners.services import history, importing
 from partners.services.errors import StorageError
+from partners.ui import forms
 from partners.ui.session import current_actor, get_store
 
 
 def plain(text: str) -> str:
-    """Text from the file (sheet and file names) shown literally, never as Markdown."""
-    text = text[:1].upper() + text[1:]
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
+    """Text from the file (sheet and file names), capitalised and shown literally, never as Markdown."""
+    return forms.plain(text[:1].upper() + text[1:])
 
 
 store, actor = get_store(), current_actor()

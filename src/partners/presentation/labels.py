@@ -35,7 +35,31 @@ def source_label(value: str) -> str:
 
 
 def visibility_label(value: str) -> str:
+    """Who may see a commitment, in full (forms, explanations)."""
     return Visibility(value).label
+
+
+#: The one-word visibility that tables and headers show (the full label explains it in the forms).
+VISIBILITY_SHORT: dict[Visibility, str] = {
+    Visibility.PRIVATE: "Private",
+    Visibility.MEMBERS: "Members",
+    Visibility.PUBLIC: "Public",
+}
+
+
+def visibility_short_label(value: str) -> str:
+    return VISIBILITY_SHORT[Visibility(value)]
+
+
+#: An assessment's basis: the country's own assessment, or the secretariat's verification of it.
+ASSESSMENT_BASIS: dict[ReportSource, str] = {
+    ReportSource.SELF_REPORTED: "Self-assessed",
+    ReportSource.VERIFIED: "Verified",
+}
+
+
+def assessment_basis_label(value: str) -> str:
+    return ASSESSMENT_BASIS[ReportSource(value)]
 
 
 def review_state_label(value: str) -> str:

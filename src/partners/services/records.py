@@ -54,21 +54,15 @@ def _label(entity: str) -> str:
     return entity.replace("_", " ")
 
 
-def _changed_by(store: Store, entity: str, record_id: int) -> str:
-    history = store.history(entity, record_id)
-    if not history:
-        return "someone else"
-    last = history[-1]
-    return f"{last['actor']} at {last['changed_at']:%Y-%m-%d %H:%M}"
+def _changed(store: Store, entity: str, record_id: int) -> ConcurrentEditError:
+    """The refusal naming who changed the record last, and when."""
+    return ConcurrentEditError.changed_by(f"this {_label(entity)}", store.last_change(entity, record_id))
 
 
 def ensure_version(store: Store, entity: str, row: dict[str, Any], expected_version: int) -> None:
     """Refuse to act on a record someone changed since the editor loaded ``expected_version``."""
     if int(row["version"]) != int(expected_version):
-        raise ConcurrentEditError(
-            f"this {_label(entity)} was changed by {_changed_by(store, entity, row['id'])}; "
-            "reload to see their change, then make yours again"
-        )
+        raise _changed(store, entity, row["id"])
 
 
 @contextmanager
@@ -84,10 +78,7 @@ def versioned_write(store: Store, entity: str, record_id: int, expected_version:
         except Exception:  # noqa: BLE001 - inside an outer transaction that failed: keep the first message
             raise exc from None
         if row is not None and int(row["version"]) != int(expected_version):
-            raise ConcurrentEditError(
-                f"this {_label(entity)} was changed by {_changed_by(store, entity, record_id)}; "
-                "reload to see their change, then make yours again"
-            ) from exc
+            raise _changed(store, entity, record_id) from exc
         raise
 
 

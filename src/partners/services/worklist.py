@@ -25,7 +25,6 @@ from partners.services.read import view_scope
 from partners.services.settings import CYCLE_RANGE, reporting_cycle_months, whole_number
 from partners.storage.port import Store
 
-#: Where the reporting cycle setting lives in ``dataset_meta``.
 DEFAULT_STALE_DAYS = 30
 DEFAULT_EMBARGO_DAYS = 14
 DEFAULT_REPLY_DAYS = 30

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+RELOAD = "reload to see their change, then make yours again"
+
 
 class StorageError(RuntimeError):
     """A storage problem described in words a secretariat officer can act on."""
@@ -9,6 +11,13 @@ class StorageError(RuntimeError):
 
 class ConcurrentEditError(StorageError):
     """The record changed since the editor loaded it (optimistic version check)."""
+
+    @classmethod
+    def changed_by(cls, what: str, who_and_when: str | None) -> ConcurrentEditError:
+        """The one wording of the refusal: "this commitment was changed by X at T; reload ...".
+
+        ``who_and_when`` is the store's ``last_change`` ("editor@example.org at 2026-03-03 10:15")."""
+        return cls(f"{what} was changed by {who_and_when or 'someone else'}; {RELOAD}")
 
 
 class DuplicateKeyError(StorageError):

@@ -109,7 +109,7 @@ def commitments_table(
     shown.insert(0, "open", shown["id"].map(urls.commitment_url))
     shown["reported_status"] = shown["reported_status"].map(labels.status_label)
     shown["verified_status"] = shown["verified_status"].map(labels.optional_status_label)
-    shown["visibility"] = shown["visibility"].map(labels.visibility_label)
+    shown["visibility"] = shown["visibility"].map(labels.visibility_short_label)
     shown["review_state"] = shown["review_state"].map(labels.review_state_label)
     shown = shown.rename(columns=labels.COMMITMENT_COLUMNS)
     event = st.dataframe(

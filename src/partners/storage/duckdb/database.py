@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from partners.storage import MEMORY, default_db_path
-from partners.storage.errors import ConcurrentEditError, DatabaseBusyError, DuplicateKeyError, StorageError
+from partners.storage.errors import RELOAD, ConcurrentEditError, DatabaseBusyError, DuplicateKeyError, StorageError
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -114,17 +114,8 @@ class Database:
             cur.execute("COMMIT")
         except BaseException as exc:
             _rollback_quietly(cur)
-            if isinstance(exc, duckdb.TransactionException):
-                # Two sessions wrote the same row at once: DuckDB refuses the second (during the write or
-                # at commit). Say so in words and let the caller reload.
-                raise ConcurrentEditError(
-                    "someone else saved a change to the same record at the same moment; "
-                    "reload to see their change, then make yours again"
-                ) from exc
-            if isinstance(exc, duckdb.ConstraintException):
-                raise constraint_error(exc) from exc
-            if isinstance(exc, duckdb.Error):  # any other engine error: never let DuckDB's types cross the port
-                raise StorageError(str(exc)) from exc
+            if isinstance(exc, duckdb.Error):  # never let DuckDB's own error types cross the port
+                raise engine_error(exc) from exc
             raise
         finally:
             self._local.depth = 0
@@ -158,6 +149,26 @@ class Database:
                 tx.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
             applied.append(name)
         return applied
+
+
+def engine_error(exc: duckdb.Error) -> StorageError:
+    """The port's error for one of DuckDB's: a write conflict, a refused constraint, or any other problem."""
+    if isinstance(exc, duckdb.TransactionException):
+        # Two sessions wrote the same row at once: DuckDB refuses the second (during the write or at
+        # commit). Say so in words and let the caller reload.
+        return ConcurrentEditError(f"someone else saved a change to the same record at the same moment; {RELOAD}")
+    if isinstance(exc, duckdb.ConstraintException):
+        return constraint_error(exc)
+    return StorageError(str(exc))
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Run engine calls so that DuckDB's errors leave as the port's (``engine_error``)."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise engine_error(exc) from exc
 
 
 def constraint_error(exc: duckdb.ConstraintException) -> StorageError:

@@ -78,14 +78,6 @@ def _cutoff(scope: ViewScope) -> date:
     return date(year, month, min(now.day, calendar.monthrange(year, month)[1]))
 
 
-
-
-# -- the secretariat's worklist ------------------------------------------------------------------------
-
-
-# -- one commitment: forms, review and history (services.records, services.workflow, services.history) ------
-
-
 #: What names a record in lists of deleted records, per entity table (SQL expressions over the table).
 _RECORD_LABELS = {
     "partner": ("partners", "name"),
@@ -100,9 +92,6 @@ _RECORD_LABELS = {
         "country_code || ', ' || capability_key || ', ' || strftime(assessed_on, '%Y-%m-%d')",
     ),
 }
-
-
-# -- spreadsheet import (partners.services.importing) -----------------------------------------------------------
 
 
 class ReadQueries:

@@ -19,7 +19,7 @@ import pyarrow as pa
 from partners.domain.audit import AuditEntry
 from partners.storage import MEMORY
 from partners.storage.duckdb.backup import WholeDatabase
-from partners.storage.duckdb.database import Database, migrations, to_json  # noqa: F401 (migrations: for tests)
+from partners.storage.duckdb.database import Database, migrations, to_json, translated  # noqa: F401 (migrations: for tests)
 from partners.storage.duckdb.queries import ReadQueries
 from partners.storage.duckdb.reference_rows import ReferenceRows
 from partners.storage.duckdb.tables import ENTITY_TABLES, TABLES
@@ -71,15 +71,18 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
     # -- generic helpers -----------------------------------------------------------------------
     def query_df(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:
         """Run a read query (SQL owned by this package) and return a DataFrame."""
-        return self.cur.execute(sql, params).df()
+        with translated():
+            return self.cur.execute(sql, params).df()
 
     def query_rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        cur = self.cur.execute(sql, params)
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+        with translated():
+            cur = self.cur.execute(sql, params)
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        row = self.cur.execute(sql, params).fetchone()
+        with translated():
+            row = self.cur.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     def next_ids(self, sequence: str, count: int) -> list[int]:
@@ -214,10 +217,8 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             [*params, record_id, expected_version],
         ).fetchone()
         if row is None:
-            last = self.last_change(entity, record_id)
-            raise ConcurrentEditError(
-                f"this {entity.replace('_', ' ')} was changed by {last or 'someone else'}; "
-                "reload to see their change, then make yours again"
+            raise ConcurrentEditError.changed_by(
+                f"this {entity.replace('_', ' ')}", self.last_change(entity, record_id)
             )
         return int(row[0])
 

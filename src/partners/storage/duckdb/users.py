@@ -51,7 +51,4 @@ class UserRows:
             [name, role, countries, partners, active, email, expected_version],
         ).fetchone()
         if row is None:
-            raise ConcurrentEditError(
-                f"the user {email} was changed by {self.last_change('user', email) or 'someone else'}; "
-                "reload to see their change, then make yours again"
-            )
+            raise ConcurrentEditError.changed_by(f"the user {email}", self.last_change("user", email))
