@@ -186,13 +186,15 @@ def test_a_withdrawn_commitment_never_appears(scenario) -> None:
 def test_drafts_are_not_chased_for_reports_but_become_stale_after_30_days(scenario) -> None:
     store, cmap, _ = scenario
     assert cmap[DRAFT] not in {i.commitment_id for i in worklist.build_worklist(store, EDITOR, now=NOW).items}
-    later = worklist.build_worklist(store, EDITOR, now=NOW + timedelta(days=31))
+    # Counted from when the scenario stored the drafts (not from NOW, which a run across midnight would skew).
+    made = store.get_row("commitment", cmap[DRAFT])["updated_at"]
+    later = worklist.build_worklist(store, EDITOR, now=made + timedelta(days=31))
     assert ids_of(later, WorkKind.STALE_DRAFT) == expected(cmap, DRAFT, SUBMITTED)
     assert {i.commitment_id for i in later.items if i.commitment_id == cmap[DRAFT]} == {cmap[DRAFT]}
     stale = {i.commitment_id: i for i in later.items if i.kind is WorkKind.STALE_DRAFT}
     assert stale[cmap[DRAFT]].detail.startswith("Draft, unchanged for 31 days")
     assert stale[cmap[SUBMITTED]].detail.startswith("Submitted for review, unchanged for 31 days")
-    patient = worklist.build_worklist(store, EDITOR, now=NOW + timedelta(days=31), stale_days=60)
+    patient = worklist.build_worklist(store, EDITOR, now=made + timedelta(days=31), stale_days=60)
     assert ids_of(patient, WorkKind.STALE_DRAFT) == set()
 
 
