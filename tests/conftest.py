@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from partners.domain.model import SYSTEM
-from partners.services import setup
+from partners.domain.model import SYSTEM, Partner
+from partners.services import records, setup
 from partners.storage import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +43,20 @@ def store(reference_db_path: Path, tmp_path: Path) -> Iterator[Store]:
     s = open_store(path)
     yield s
     s.close()
+
+
+@pytest.fixture
+def partners(store: Store) -> tuple[int, int]:
+    """A Kenyan ministry and a Ugandan hotline (ids), logged by the secretariat."""
+    from actors import EDITOR
+
+    gov = records.create_partner(
+        store, EDITOR, Partner(name="Kenya Ministry of ICT", stakeholder_type="government", hq_country="KEN")
+    )
+    hotline = records.create_partner(
+        store, EDITOR, Partner(name="Uganda Hotline", stakeholder_type="hotline", hq_country="UGA")
+    )
+    return gov, hotline
 
 
 @pytest.fixture(scope="session")

@@ -8,15 +8,13 @@ from typing import Any
 
 import pytest
 
+from actors import ADMIN, EDITOR, FOCAL_KEN, FOCAL_UGA, MEMBER, PUBLIC, REVIEWER, contributor
 from partners.domain.model import (
-    Actor,
     CapabilityAssessment,
     Commitment,
     Event,
-    Partner,
     ProgressUpdate,
     ReportSource,
-    Role,
     Visibility,
 )
 from partners.domain.permissions import PermissionDenied
@@ -25,30 +23,6 @@ from partners.services import backup, history, lookups, records, setup
 from partners.services.commitment_page import commitment_page
 from partners.services.errors import NotFound
 from partners.storage.duckdb.store import DuckDBStore as Store
-
-EDITOR = Actor(identity="sam@secretariat.example", role=Role.SECRETARIAT_EDITOR, name="Sam Secretariat")
-ADMIN = Actor(identity="ada@secretariat.example", role=Role.ADMIN)
-REVIEWER = Actor(identity="rey@secretariat.example", role=Role.REVIEWER)
-MEMBER = Actor(identity="mo@member.example", role=Role.MEMBER_VIEWER)
-PUBLIC = Actor(identity="anonymous", role=Role.PUBLIC)
-FOCAL_KEN = Actor(identity="amina@ke.example", role=Role.COUNTRY_FOCAL_POINT, countries=frozenset({"KEN"}))
-FOCAL_UGA = Actor(identity="okello@ug.example", role=Role.COUNTRY_FOCAL_POINT, countries=frozenset({"UGA"}))
-
-
-def contributor(*partner_ids: int) -> Actor:
-    return Actor(identity="pat@partner.example", role=Role.PARTNER_CONTRIBUTOR, partners=frozenset(partner_ids))
-
-
-@pytest.fixture
-def partners(store: Store) -> tuple[int, int]:
-    """A Kenyan ministry and a Ugandan hotline."""
-    gov = records.create_partner(
-        store, EDITOR, Partner(name="Kenya Ministry of ICT", stakeholder_type="government", hq_country="KEN")
-    )
-    hotline = records.create_partner(
-        store, EDITOR, Partner(name="Uganda Hotline", stakeholder_type="hotline", hq_country="UGA")
-    )
-    return gov, hotline
 
 
 def log(store: Store, lead: int, **changes: Any) -> int:

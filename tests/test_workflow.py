@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from actors import ADMIN, ALICE, EDITOR, FOCAL_KEN, MEMBER, PUBLIC, REVIEWER, contributor
 from partners.domain.model import (
     Actor,
     CapabilityAssessment,
@@ -30,31 +31,6 @@ from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.storage.errors import ConcurrentEditError
 from snapshots import everything
-
-EDITOR = Actor(identity="sam@secretariat.example", role=Role.SECRETARIAT_EDITOR, name="Sam")
-ALICE = Actor(identity="alice@secretariat.example", role=Role.SECRETARIAT_EDITOR, name="Alice")
-REVIEWER = Actor(identity="rey@secretariat.example", role=Role.REVIEWER)
-ADMIN = Actor(identity="ada@secretariat.example", role=Role.ADMIN)
-MEMBER = Actor(identity="mo@member.example", role=Role.MEMBER_VIEWER)
-PUBLIC = Actor(identity="anonymous", role=Role.PUBLIC)
-FOCAL_KEN = Actor(identity="amina@ke.example", role=Role.COUNTRY_FOCAL_POINT, countries=frozenset({"KEN"}))
-
-
-def contributor(*partner_ids: int) -> Actor:
-    return Actor(
-        identity="pat@partner.example", role=Role.PARTNER_CONTRIBUTOR, partners=frozenset(partner_ids)
-    )
-
-
-@pytest.fixture
-def partners(store: Store) -> tuple[int, int]:
-    gov = records.create_partner(
-        store, EDITOR, Partner(name="Kenya Ministry of ICT", stakeholder_type="government", hq_country="KEN")
-    )
-    hotline = records.create_partner(
-        store, EDITOR, Partner(name="Uganda Hotline", stakeholder_type="hotline", hq_country="UGA")
-    )
-    return gov, hotline
 
 
 def commitment(partner_id: int, **changes: Any) -> Commitment:
