@@ -271,3 +271,26 @@ def test_the_partners_console_script_is_installed_and_runs(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert f"database ready at {db}" in done.stdout
     assert table_counts(db)["countries"] > 200
+
+
+def test_users_set_role_changes_a_role_from_the_command_line_and_keeps_the_last_admin(
+    capsys: pytest.CaptureFixture[str], initialised: Path
+) -> None:
+    assert run(capsys, initialised, "users", "add", "--role", "admin", "boss@example.org")[0] == 0
+    assert run(capsys, initialised, "users", "add", "--role", "reviewer", "rey@example.org")[0] == 0
+
+    code, out, _ = run(capsys, initialised, "users", "set-role", "Rey@Example.org", "--role", "admin")
+    assert (code, out.strip()) == (0, "rey@example.org is now Admin")
+    code, out, _ = run(capsys, initialised, "users", "set-role", "boss@example.org", "--role", "member_viewer")
+    assert (code, out.strip()) == (0, "boss@example.org is now Member viewer")
+
+    code, _, err = run(capsys, initialised, "users", "set-role", "rey@example.org", "--role", "member_viewer")
+    assert code == 2 and "rey@example.org is the last active admin" in err
+    code, _, err = run(capsys, initialised, "users", "set-role", "rey@example.org", "--role", "wizard")
+    assert code == 2 and "'wizard' is not one of" in err and "secretariat_editor" in err
+    code, _, err = run(capsys, initialised, "users", "set-role", "nobody@example.org", "--role", "admin")
+    assert code == 2 and "no user with the e-mail address nobody@example.org" in err
+
+    listed = run(capsys, initialised, "users", "list")[1]
+    assert re.search(r"boss@example.org\s+member_viewer", listed)
+    assert re.search(r"rey@example.org\s+admin", listed)

@@ -88,7 +88,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_users(args: argparse.Namespace) -> int:
     """Manage who may sign in as what (the first admin is created here, later ones on the admin page)."""
     from partners.services import users
-    from partners.services.errors import NotFound, ValidationFailed
+    from partners.services.errors import ConcurrentEditError, NotFound, ValidationFailed
 
     store = _open(args)
     try:
@@ -98,6 +98,13 @@ def cmd_users(args: argparse.Namespace) -> int:
                 countries=args.country or (), partners=args.partner or (),
             )
             print(f"{account.email} is now {account.role.label}")
+        elif args.action == "set-role":
+            # The command-line operator (SYSTEM, an admin) recovers or changes a role; every rule applies.
+            account = users.set_role(
+                store, SYSTEM, args.email, args.role, countries=args.country, partners=args.partner
+            )
+            state = "" if account.active else " (deactivated: `partners users activate` gives it back)"
+            print(f"{account.email} is now {account.role.label}{state}")
         elif args.action in ("deactivate", "activate"):
             current = users.get_user(store, SYSTEM, args.email)
             account = users.set_active(
@@ -114,7 +121,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"refused: {problem}", file=sys.stderr)
         return 2
-    except NotFound as exc:
+    except (NotFound, ConcurrentEditError) as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
     return 0
@@ -239,14 +246,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("users", help="who may sign in as what (roles by e-mail address)")
     usub = p.add_subparsers(dest="action", required=True)
+    roles = ("admin, secretariat_editor, reviewer, country_focal_point, partner_contributor, "
+             "member_viewer")
     u = usub.add_parser("add", help="give someone a role, e.g. `partners users add --role admin EMAIL`")
     u.add_argument("email")
-    u.add_argument("--role", required=True,
-                   help="admin, secretariat_editor, reviewer, country_focal_point, partner_contributor, "
-                        "member_viewer")
+    u.add_argument("--role", required=True, help=roles)
     u.add_argument("--name", help="their name, as shown in the app")
     u.add_argument("--country", action="append", help="a country (ISO alpha-3) of a focal point; repeatable")
     u.add_argument("--partner", action="append", type=int, help="a partner id of a contributor; repeatable")
+    u.set_defaults(func=cmd_users)
+    u = usub.add_parser("set-role", help="change someone's role, e.g. to recover an admin: "
+                                         "`partners users set-role EMAIL --role admin`")
+    u.add_argument("email")
+    u.add_argument("--role", required=True, help=roles)
+    u.add_argument("--country", action="append",
+                   help="the countries of a focal point (default: the ones they have); repeatable")
+    u.add_argument("--partner", action="append", type=int,
+                   help="the partners of a contributor (default: the ones they have); repeatable")
     u.set_defaults(func=cmd_users)
     for action, text in (("deactivate", "take someone's role away (they see what the public sees)"),
                          ("activate", "give a deactivated person their role back")):

@@ -21,7 +21,7 @@ from partners.domain.model import Actor, Role
 from partners.domain.permissions import UseCase, authorize
 from partners.services import audit
 from partners.services.errors import NotFound, ValidationFailed
-from partners.storage.errors import DuplicateKeyError
+from partners.storage.errors import ConcurrentEditError, DuplicateKeyError
 from partners.storage.port import Store
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -122,13 +122,68 @@ def update_user(
     authorize(actor, UseCase.MANAGE_USERS)
     values = _validated(store, email, role, name, countries, partners)
     values["active"] = bool(active)
-    with store.transaction():
-        before = _require(store, values["email"])
-        _keep_an_admin(store, before, values["role"], values["active"])
-        _update(store, values, expected_version)
-        after = _require(store, values["email"])
-        audit.record(store, actor, "update", "user", after.email, before=_snapshot(before), after=_snapshot(after))
+    guarded = False
+    try:
+        with store.transaction():
+            before = _require(store, values["email"])
+            guarded = _demotes_an_admin(before, values["role"], values["active"])
+            if guarded:
+                _keep_an_admin(store, before)
+            _update(store, values, expected_version)
+            after = _require(store, values["email"])
+            audit.record(
+                store, actor, "update", "user", after.email, before=_snapshot(before), after=_snapshot(after)
+            )
+    except ConcurrentEditError as exc:
+        if not guarded or _version_of(store, values["email"]) != expected_version:
+            raise  # the user itself changed: the refusal names who changed it
+        raise ConcurrentEditError(
+            "another admin changed who the admins are at the same moment; nothing was saved. "
+            "Reload the list and make your change again (the last active admin cannot be demoted)"
+        ) from exc
     return after
+
+
+def set_role(
+    store: Store,
+    actor: Actor,
+    email: str,
+    role: Role | str,
+    *,
+    countries: Iterable[str] | None = None,
+    partners: Iterable[int | str] | None = None,
+) -> UserAccount:
+    """Give someone another role, keeping their name and status (the command line's ``users set-role``).
+
+    Their countries (partners) are kept when the new role has them too, unless new ones are given; every
+    rule of ``update_user`` applies, the last-admin rule included.
+    """
+    authorize(actor, UseCase.MANAGE_USERS)
+    current = _require(store, normalise_email(email))
+    if countries is None:
+        countries = current.countries if role_value(role) == Role.COUNTRY_FOCAL_POINT.value else ()
+    if partners is None:
+        partners = current.partners if role_value(role) == Role.PARTNER_CONTRIBUTOR.value else ()
+    return update_user(
+        store, actor, current.email, role=role, name=current.name, countries=countries, partners=partners,
+        active=current.active, expected_version=current.version,
+    )
+
+
+def role_value(role: Role | str) -> str:
+    """The role's value when ``role`` names one (value or label, any case), else the text as given."""
+    try:
+        return (role if isinstance(role, Role) else Role.parse(role)).value
+    except ValueError:
+        return str(role)
+
+
+def unknown_role(text: Any) -> str | None:
+    """Why ``text`` is not a role that can be given, listing the valid ones; None when it is one."""
+    valid = ", ".join(r.value for r in ASSIGNABLE_ROLES)
+    if text in {r.value for r in ASSIGNABLE_ROLES}:
+        return None
+    return f"'{text}' is not a role (valid: {valid})"
 
 
 def set_active(store: Store, actor: Actor, email: str, active: bool, *, expected_version: int) -> UserAccount:
@@ -179,7 +234,8 @@ def _validated(
     except ValueError:
         parsed_role = None
         allowed = ", ".join(r.label for r in ASSIGNABLE_ROLES)
-        problems.append(f"Role: '{role}' is not one of: {allowed}")
+        values = ", ".join(r.value for r in ASSIGNABLE_ROLES)
+        problems.append(f"Role: '{role}' is not one of: {allowed} (on the command line: {values})")
     if parsed_role is Role.PUBLIC:
         problems.append(
             "Role: everyone without a role is the public already; choose a role, or deactivate the user"
@@ -237,11 +293,22 @@ def _validated(
     }
 
 
-def _keep_an_admin(store: Store, before: UserAccount, role: Role, active: bool) -> None:
-    """Nobody may demote or deactivate the last active admin: the app would have nobody to manage roles."""
+def _demotes_an_admin(before: UserAccount, role: Role, active: bool) -> bool:
+    """Whether the change takes an active admin's admin role (or their access) away."""
     was_admin = before.active and before.role is Role.ADMIN
     stays_admin = active and role is Role.ADMIN
-    if was_admin and not stays_admin and _active_admins(store, excluding=before.email) == 0:
+    return was_admin and not stays_admin
+
+
+def _keep_an_admin(store: Store, before: UserAccount) -> None:
+    """Nobody may demote or deactivate the last active admin: the app would have nobody to manage roles.
+
+    The count and the change are one atomic step: the active admins are claimed in the caller's
+    transaction first (``Store.claim_active_users``), so when two admins demote each other at the same
+    moment one of the two transactions fails instead of both committing.
+    """
+    others = [e for e in store.claim_active_users(Role.ADMIN.value) if e != before.email]
+    if not others:
         raise ValidationFailed(
             [f"Role: {before.email} is the last active admin; make someone else an admin first"]
         )
@@ -269,8 +336,9 @@ def _find(store: Store, email: str) -> UserAccount | None:
     return UserAccount(**row) if row else None
 
 
-def _active_admins(store: Store, *, excluding: str) -> int:
-    return store.count_active_users(Role.ADMIN.value, excluding=excluding)
+def _version_of(store: Store, email: str) -> int | None:
+    row = store.user_row(email)
+    return None if row is None else int(row["version"])
 
 
 def _insert(store: Store, values: dict[str, Any]) -> None:

@@ -169,7 +169,12 @@ class Store(Protocol):
     def user_row(self, email: str) -> dict[str, Any] | None:
         ...
 
-    def count_active_users(self, role: str, *, excluding: str) -> int:
+    def claim_active_users(self, role: str) -> list[str]:
+        """Claim every active user with ``role`` for the rest of the current transaction; their addresses.
+
+        A concurrent transaction that claims or changes any of them fails (DuckDB: a write conflict; another
+        engine: ``SELECT ... FOR UPDATE``), so "count, then change" is one atomic step (the last-admin rule).
+        """
         ...
 
     def insert_user(self, email: str, name: str, role: str, countries: list[str], partners: list[int]) -> None:

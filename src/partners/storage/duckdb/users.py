@@ -24,10 +24,18 @@ class UserRows:
         rows = self.query_rows(f"SELECT {self._USER_COLUMNS} FROM users WHERE email = ?", [email])
         return rows[0] if rows else None
 
-    def count_active_users(self, role: str, *, excluding: str) -> int:
-        return int(
-            self.scalar("SELECT count(*) FROM users WHERE active AND role = ? AND email <> ?", [role, excluding])
-        )
+    def claim_active_users(self, role: str) -> list[str]:
+        """Claim every active user with ``role`` for the rest of this transaction and return their addresses.
+
+        The claim is a write that changes nothing (``active = active``). Two transactions that both claim
+        the same rows cannot both commit: DuckDB's optimistic concurrency refuses the second (a write
+        conflict), so a count taken after the claim cannot be made stale by a concurrent change (the
+        last-admin rule counts this way). Call inside ``transaction()``.
+        """
+        rows = self.cur.execute(
+            "UPDATE users SET active = active WHERE active AND role = ? RETURNING email", [role]
+        ).fetchall()
+        return sorted(r[0] for r in rows)
 
     def insert_user(self, email: str, name: str, role: str, countries: list[str], partners: list[int]) -> None:
         try:
