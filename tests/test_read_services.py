@@ -140,7 +140,7 @@ def test_the_commitment_page_offers_only_the_progress_sources_the_actor_may_reco
 
 def test_the_commitment_page_shows_recorded_progress_side_by_side(store: Store, partners) -> None:
     gov, _ = partners
-    cid = log(store, gov)
+    cid = log(store, gov, review_state="submitted")  # a contributor sees (and reports on) it once submitted
     records.record_progress(
         store,
         contributor(gov),

@@ -624,8 +624,9 @@ def test_partner_contributor_can_record_self_reported_progress_on_own_commitment
     store: Store, two_partners: tuple[int, int]
 ) -> None:
     gov, hotline = two_partners
-    joint = log(
-        store, gov, partners=[{"partner_id": gov, "role": "lead"}, {"partner_id": hotline, "role": "co"}]
+    joint = log(  # submitted: a contributor sees their partners' commitments once they leave draft
+        store, gov, partners=[{"partner_id": gov, "role": "lead"}, {"partner_id": hotline, "role": "co"}],
+        review_state="submitted",
     )
     uid = records.record_progress(store, contributor(hotline), progress(joint))
     assert store.get_row("progress_update", uid)["source"] == "self_reported"

@@ -299,7 +299,7 @@ def progress(
 def test_a_verified_status_that_differs_from_the_self_reported_one_needs_a_reason(
     store: Store, partners: tuple[int, int]
 ) -> None:
-    cid = log(store, partners[0])
+    cid = log(store, partners[0], review_state="submitted")  # a contributor reports once it leaves draft
     records.record_progress(store, contributor(partners[0]), progress(cid, "on_track"))
     before = everything(store)
     with pytest.raises(ValidationFailed) as info:
@@ -343,7 +343,7 @@ def test_a_verified_status_that_agrees_or_has_nothing_to_compare_needs_no_reason
 ) -> None:
     first = log(store, partners[0])
     records.record_progress(store, REVIEWER, progress(first, "on_track", "verified"))  # nothing self-reported
-    second = log(store, partners[0], title="Another")
+    second = log(store, partners[0], title="Another", review_state="submitted")
     records.record_progress(store, contributor(partners[0]), progress(second, "stalled"))
     records.record_progress(store, REVIEWER, progress(second, "stalled", "verified"))
     shown = workflow.status_comparison(store, EDITOR, second)

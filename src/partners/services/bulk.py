@@ -18,10 +18,10 @@ from partners.domain.model import (
     Partner,
     ProgressUpdate,
 )
-from partners.domain.permissions import UseCase, authorize
-from partners.services import frameworks
+from partners.domain.permissions import PermissionDenied, UseCase, authorize
+from partners.services import frameworks, records
 from partners.services.audit import audit_entry, record_many
-from partners.services.errors import ValidationFailed
+from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.port import Store
 
 
@@ -100,28 +100,69 @@ def _check_references(
         raise ValidationFailed(problems)
 
 
-def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "create") -> LoadResult:
-    """Write a whole dataset atomically, with one audit entry per record."""
-    if ds.partners:
-        authorize(actor, UseCase.MANAGE_PARTNERS)
-    if ds.events:
-        authorize(actor, UseCase.MANAGE_EVENTS)
-    if ds.commitments:
-        authorize(actor, UseCase.LOG_COMMITMENT)
-    if ds.progress:
-        authorize(actor, UseCase.VERIFY_PROGRESS)
-    if ds.assessments:
-        authorize(actor, UseCase.RECORD_ASSESSMENT)
+#: How many refused rows a refusal names.
+SHOWN_REFUSALS = 10
+
+
+def check_rows(store: Store, actor: Actor, ds: Dataset) -> None:
+    """Check every row with the permission check of its one-record service (``records.check_*``), for its
+    own countries, partners and review or publishing state, before anything is written.
+
+    Raises PermissionDenied naming the first refused rows (kind, position in the dataset, what it is and
+    why); the load is then refused as a whole.
+    """
+    refused: list[str] = []
+    who = f"{actor.display} ({actor.role.label}) "
+
+    def check(where: str, check_one: Any, *args: Any) -> None:
+        try:
+            check_one(*args)
+        except PermissionDenied as exc:
+            refused.append(f"{where}: {str(exc).removeprefix(who)}")
+
+    for n, p in enumerate(ds.partners, start=1):
+        check(f"partner {n} ({p.name})", records.check_create_partner, actor, p)
+    for n, e in enumerate(ds.events, start=1):
+        check(f"event {n} ({e.name})", records.check_create_event, actor, e)
+    for n, c in enumerate(ds.commitments, start=1):
+        check(f"commitment {n} ({c.title})", records.check_log_commitment, actor, c)
+    local_commitments = {c.id: c for c in ds.commitments}
+    local_partners = {p.id for p in ds.partners}
+    for n, u in enumerate(ds.progress, start=1):
+        local = local_commitments.get(u.commitment_id)
+        if local is not None:  # logged in this load: its stored partners give the scope
+            target: dict[str, Any] = {
+                "id": None,
+                "countries": local.countries,
+                "partners": [{"partner_id": p.partner_id} for p in local.partners
+                             if p.partner_id not in local_partners],
+            }
+        else:
+            try:
+                target = records.get_commitment(store, u.commitment_id)
+            except NotFound:
+                continue  # the reference check refuses it
+        where = f"progress update {n} (commitment {u.commitment_id}, {u.report_date:%Y-%m-%d})"
+        check(where, records.check_record_progress, store, actor, u, target)
+    for n, a in enumerate(ds.assessments, start=1):
+        where = f"assessment {n} ({a.country}, {a.capability}{', published' if a.published else ''})"
+        check(where, records.check_record_assessment, actor, a)
     if ds.members:
-        authorize(actor, UseCase.MANAGE_REFERENCE)
+        check(f"membership of {', '.join(sorted(ds.members)[:5])}", authorize, actor, UseCase.MANAGE_REFERENCE)
+    if refused:
+        more = len(refused) - SHOWN_REFUSALS
+        shown = "; ".join(refused[:SHOWN_REFUSALS]) + (f"; and {more} more" if more > 0 else "")
+        raise PermissionDenied(
+            f"{who}may not load {len(refused)} of these records, so nothing was loaded. Refused: {shown}."
+        )
 
-    problems = []
-    for c in ds.commitments:
-        for key in frameworks.unknown_item_keys(store, c.framework_items):
-            problems.append(f"Commitment '{c.title}': unknown framework item {key}")
-    if problems:
-        raise ValidationFailed(problems[:50])
 
+def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "create") -> LoadResult:
+    """Write a whole dataset atomically, with one audit entry per record.
+
+    Every row is authorised as its one-record service would authorise it (``check_rows``) before anything
+    is written; one refused row refuses the whole load.
+    """
     now = datetime.now()
     audits: list[AuditEntry] = []
 
@@ -129,6 +170,13 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
         audits.append(audit_entry(actor, action, entity, rid, after=row))
 
     with store.transaction():
+        check_rows(store, actor, ds)  # inside the transaction: what was checked is what gets written
+        problems = []
+        for c in ds.commitments:
+            for key in frameworks.unknown_item_keys(store, c.framework_items):
+                problems.append(f"Commitment '{c.title}': unknown framework item {key}")
+        if problems:
+            raise ValidationFailed(problems[:50])
         pmap = _remap([p.id for p in ds.partners], store.next_ids("partner_ids", len(ds.partners)), "partner")
         emap = _remap([e.id for e in ds.events], store.next_ids("event_ids", len(ds.events)), "event")
         cmap = _remap(

@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
 from partners.domain.figures import HEADLINE_DEFINITIONS
 from partners.domain.model import Actor
-from partners.domain.permissions import Scope, UseCase, authorize, scope_of
-from partners.domain.scope import REPORTING_CYCLE_MONTHS, CommitmentFilter, ViewScope
+from partners.domain.permissions import UseCase, authorize
+from partners.domain.scope import CommitmentFilter
 from partners.services.errors import NotFound
 from partners.services.records import get_commitment
 from partners.services.settings import reporting_cycle_months
+from partners.services.visibility import can_see_commitment, view_scope  # view_scope: re-exported
 from partners.storage.port import Store
-
-
-def view_scope(actor: Actor, now: datetime | None = None, store: Store | None = None) -> ViewScope:
-    """Translate the permission table into what this actor may see."""
-    authorize(actor, UseCase.VIEW_PUBLIC)
-    private = scope_of(actor, UseCase.VIEW_PRIVATE)
-    assess = scope_of(actor, UseCase.VIEW_ASSESSMENTS)
-    return ViewScope(
-        everything=private is Scope.ALL,
-        members=scope_of(actor, UseCase.VIEW_MEMBERS) is not None,
-        countries=actor.countries if private is Scope.OWN_COUNTRIES else frozenset(),
-        partners=actor.partners if private is Scope.OWN_PARTNERS else frozenset(),
-        assessments_all=assess is Scope.ALL,
-        assessment_countries=actor.countries if assess is Scope.OWN_COUNTRIES else frozenset(),
-        now=now or datetime.now(),
-        reporting_cycle_months=reporting_cycle_months(store) if store is not None else REPORTING_CYCLE_MONTHS,
-    )
 
 
 def headline_definitions(store: Store, actor: Actor) -> dict[str, str]:
@@ -59,8 +42,7 @@ def find_commitments(store: Store, actor: Actor, flt: CommitmentFilter | None = 
 
 def commitment_detail(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
     """One commitment with its links and progress history, if the actor may see it."""
-    only_this = CommitmentFilter(ids=(commitment_id,))
-    if store.commitments(view_scope(actor, store=store), only_this).empty:
+    if not can_see_commitment(store, actor, commitment_id):
         raise NotFound(f"there is no commitment {commitment_id} that you can see")
     detail = get_commitment(store, commitment_id)
     detail["progress"] = store.progress_updates(commitment_id)

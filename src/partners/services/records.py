@@ -25,10 +25,11 @@ from partners.domain.model import (
     ReportSource,
     describe_validation_error,
 )
-from partners.domain.permissions import UseCase, authorize
+from partners.domain.permissions import PermissionDenied, UseCase, authorize
 from partners.domain.workflow import use_cases_to_reach
 from partners.services import audit, frameworks
 from partners.services.errors import NotFound, ValidationFailed
+from partners.services.visibility import can_see_commitment
 from partners.storage.errors import ConcurrentEditError
 from partners.storage.port import Store
 
@@ -141,8 +142,61 @@ def _partner_columns(p: Partner) -> dict[str, Any]:
     return values
 
 
-def create_partner(store: Store, actor: Actor, partner: Partner) -> int:
+# -- who may create what: one check per kind of record, shared by the one-record and the bulk paths ---
+
+
+def check_create_partner(actor: Actor, partner: Partner) -> None:
+    """Raise PermissionDenied unless ``actor`` may add this partner."""
     authorize(actor, UseCase.MANAGE_PARTNERS)
+
+
+def check_create_event(actor: Actor, event: Event) -> None:
+    """Raise PermissionDenied unless ``actor`` may add this summit or plan."""
+    authorize(actor, UseCase.MANAGE_EVENTS)
+
+
+def check_log_commitment(actor: Actor, commitment: Commitment) -> None:
+    """Raise PermissionDenied unless ``actor`` may log this commitment, for its countries, in its review state.
+
+    A commitment logged in a later review state than draft (a pledge already announced on stage) needs
+    the right to make every workflow step up to that state (``partners.domain.workflow``).
+    """
+    authorize(actor, UseCase.LOG_COMMITMENT, countries=commitment.countries)
+    for use_case in use_cases_to_reach(commitment.review_state):
+        authorize(actor, use_case, countries=commitment.countries or None)
+
+
+def check_record_progress(store: Store, actor: Actor, update: ProgressUpdate, commitment: dict[str, Any]) -> None:
+    """Raise PermissionDenied unless ``actor`` may record this update on ``commitment`` (its ``countries``
+    and ``partners``, as ``get_commitment`` gives them).
+
+    A self-reported update needs RECORD_PROGRESS, a verified one VERIFY_PROGRESS, for the commitment's
+    countries or partners; and writing needs at least the right to read: the commitment must be one the
+    actor's view scope shows (a partner contributor cannot report on their partner's draft). A commitment
+    created in the same bulk load has no ``id`` yet: its creator logs it, so may see it.
+    """
+    partner_ids = [p["partner_id"] for p in commitment["partners"]]
+    verified = update.source is ReportSource.VERIFIED
+    use_case = UseCase.VERIFY_PROGRESS if verified else UseCase.RECORD_PROGRESS
+    authorize(actor, use_case, countries=commitment["countries"], partners=partner_ids)
+    stored_id = commitment.get("id")
+    if stored_id is not None and not can_see_commitment(store, actor, stored_id):
+        raise PermissionDenied(
+            f"{actor.display} ({actor.role.label}) may {use_case.value} only on commitments they can see; "
+            f"commitment {stored_id} is not shown to them (for example a draft, or under embargo)."
+        )
+
+
+def check_record_assessment(actor: Actor, assessment: CapabilityAssessment) -> None:
+    """Raise PermissionDenied unless ``actor`` may record this assessment for its country (and, when it is
+    published, publish it there)."""
+    authorize(actor, UseCase.RECORD_ASSESSMENT, countries=[assessment.country])
+    if assessment.published:
+        authorize(actor, UseCase.PUBLISH_ASSESSMENT, countries=[assessment.country])
+
+
+def create_partner(store: Store, actor: Actor, partner: Partner) -> int:
+    check_create_partner(actor, partner)
     values = _partner_columns(partner)
     with store.transaction():
         new_id = store.insert_row("partner", values)
@@ -174,7 +228,7 @@ def update_partner(
 
 
 def create_event(store: Store, actor: Actor, event: Event) -> int:
-    authorize(actor, UseCase.MANAGE_EVENTS)
+    check_create_event(actor, event)
     values = _columns(event, set())
     with store.transaction():
         new_id = store.insert_row("event", values)
@@ -257,14 +311,9 @@ def _with_smart_level(c: Commitment) -> Commitment:
 
 
 def log_commitment(store: Store, actor: Actor, commitment: Commitment) -> int:
-    """Log a new commitment (joint commitments: several partners, several countries or global).
-
-    A commitment logged in a later review state than draft (a pledge already announced on stage) needs
-    the right to make every workflow step up to that state (``partners.domain.workflow``).
-    """
-    authorize(actor, UseCase.LOG_COMMITMENT, countries=commitment.countries)
-    for use_case in use_cases_to_reach(commitment.review_state):
-        authorize(actor, use_case, countries=commitment.countries or None)
+    """Log a new commitment (joint commitments: several partners, several countries or global); the
+    permission is ``check_log_commitment``'s."""
+    check_log_commitment(actor, commitment)
     commitment = _with_smart_level(commitment)
     values = _commitment_columns(commitment)
     with store.transaction():
@@ -357,15 +406,13 @@ def find_duplicates(
 
 
 def record_progress(store: Store, actor: Actor, update: ProgressUpdate, reason: str = "") -> int:
-    """Record a progress update. A verified status that differs from the partner's latest self-reported
-    one needs the ``reason`` (shown next to both statuses)."""
+    """Record a progress update (permission: ``check_record_progress``). A verified status that differs
+    from the partner's latest self-reported one needs the ``reason`` (shown next to both statuses)."""
     reason = reason.strip()
     with store.transaction():
         c = get_commitment(store, update.commitment_id)
-        partner_ids = [p["partner_id"] for p in c["partners"]]
+        check_record_progress(store, actor, update, c)
         verified = update.source is ReportSource.VERIFIED
-        use_case = UseCase.VERIFY_PROGRESS if verified else UseCase.RECORD_PROGRESS
-        authorize(actor, use_case, countries=c["countries"], partners=partner_ids)
         if verified and not reason:
             claimed = store.status_comparison(update.commitment_id)["self_reported"]
             differs = rules.verified_status_differs(
@@ -380,9 +427,7 @@ def record_progress(store: Store, actor: Actor, update: ProgressUpdate, reason: 
 
 
 def record_assessment(store: Store, actor: Actor, assessment: CapabilityAssessment) -> int:
-    authorize(actor, UseCase.RECORD_ASSESSMENT, countries=[assessment.country])
-    if assessment.published:
-        authorize(actor, UseCase.PUBLISH_ASSESSMENT, countries=[assessment.country])
+    check_record_assessment(actor, assessment)
     if not frameworks.is_capability(store, assessment.capability):
         raise ValidationFailed(
             [f"Capability: '{assessment.capability}' is not an MNR capability (e.g. MNR-2016:4)"]

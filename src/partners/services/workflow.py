@@ -16,7 +16,6 @@ import pandas as pd
 
 from partners.domain.model import Actor, ProgressStatus, ReviewState
 from partners.domain.permissions import UseCase, authorize, can
-from partners.domain.scope import CommitmentFilter
 from partners.domain.workflow import (  # noqa: F401 (re-exported: the table is the domain's)
     STATE_ACTIONS,
     TRANSITIONS,
@@ -24,7 +23,7 @@ from partners.domain.workflow import (  # noqa: F401 (re-exported: the table is 
     find_transition,
     use_cases_to_reach,
 )
-from partners.services import audit, read
+from partners.services import audit
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.records import (
     ensure_version,
@@ -33,6 +32,7 @@ from partners.services.records import (
     versioned_write,
     without_timestamps,
 )
+from partners.services.visibility import can_see_commitment
 from partners.storage.port import Store
 
 
@@ -105,8 +105,7 @@ def last_state_change(store: Store, actor: Actor, commitment_id: int) -> dict[st
 
 
 def _require_visible(store: Store, actor: Actor, commitment_id: int) -> None:
-    only_this = CommitmentFilter(ids=(commitment_id,))
-    if store.commitments(read.view_scope(actor), only_this).empty:
+    if not can_see_commitment(store, actor, commitment_id):
         raise NotFound(f"there is no commitment {commitment_id} that you can see")
 
 
