@@ -177,10 +177,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 2
     store = _open(args)
     try:
+        checked = backup.check_archive(store, SYSTEM, data)
         manifest = backup.restore_backup(store, SYSTEM, data)
     except backup.BackupRefused as exc:
         print(f"refused: {exc}. The database was not changed.", file=sys.stderr)
         return 2
+    print(f"administrators now: {', '.join(checked.admins) or 'none'}")
+    for note in checked.account_notes():
+        if not note.startswith("You are not"):  # the command line acts as the system, not as an account
+            print(note)
     rows = manifest.rows()
     print(
         f"restored {source} into {store.location}: backup made {manifest.created_at} by "

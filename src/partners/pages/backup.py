@@ -50,7 +50,8 @@ if flash := st.session_state.pop("restore_flash", None):
 
 st.write(
     "Restoring **replaces every record in this database** with the backup's. The file is checked first "
-    "(that it is a partners backup of this schema version, complete and undamaged); nothing changes "
+    "(that it is a partners backup of this schema version, complete and undamaged, and that every row is a "
+    "record this app accepts, referring only to records in the backup); nothing changes "
     "until you confirm, and a failed restore leaves the database as it was."
 )
 # A new key after each restore empties the uploader.
@@ -81,6 +82,13 @@ st.dataframe(
     ),
     hide_index=True,
 )
+# A restore installs the backup's user list too: say who will be able to administer the app.
+st.write(
+    "Administrators after the restore: "
+    + (", ".join(f"`{email}`" for email in checked.admins) if checked.admins else "**none**")
+)
+for note in checked.account_notes():
+    st.warning(note, icon=":material/admin_panel_settings:")
 confirmed = st.checkbox("I understand that every record in this database will be replaced by the backup's")
 if st.button("Restore this backup", type="primary", disabled=not confirmed, icon=":material/restore:"):
     try:

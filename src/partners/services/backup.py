@@ -15,7 +15,7 @@ import json
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, authorize
-from partners.services import audit
+from partners.services import audit, restore_checks
 from partners.storage.errors import StorageError
 from partners.storage.port import Store
 
@@ -93,11 +93,33 @@ class Backup:
 
 @dataclass(frozen=True)
 class CheckedArchive:
-    """An archive that passed every check: its manifest and the tables, ready to load."""
+    """An archive that passed every check: its manifest and the tables, ready to load.
+
+    A restore replaces the users too: ``admins`` are the active admin accounts the backup installs,
+    ``new_admins`` those of them that are not active admins in this database now (the restore page asks the
+    admin to confirm them), and ``restorer_keeps_admin`` whether the person restoring is still an admin after.
+    """
 
     manifest: Manifest
     tables: dict[str, pa.Table]
     sha256: str
+    admins: tuple[str, ...] = ()
+    new_admins: tuple[str, ...] = ()
+    restorer_keeps_admin: bool = True
+
+    def account_notes(self) -> list[str]:
+        """What the restore does to who may administer the app, in words (page and command line)."""
+        notes = []
+        if self.new_admins:
+            notes.append(f"This backup makes these accounts administrators: {', '.join(self.new_admins)}.")
+        if not self.admins:
+            notes.append(
+                "This backup has no active administrator: after restoring, only the command line can make one "
+                "(`partners users set-role EMAIL --role admin`, or `partners users add`)."
+            )
+        elif not self.restorer_keeps_admin:
+            notes.append("You are not an active administrator in this backup: after restoring you will not be.")
+        return notes
 
 
 # -- backup ---------------------------------------------------------------------------------------
@@ -176,11 +198,26 @@ def check_archive(store: Store, actor: Actor, data: bytes) -> CheckedArchive:
                 f"table {table} in this backup has the columns {', '.join(have)}; "
                 f"this database expects {', '.join(want)}"
             )
-    return checked
+    problems = restore_checks.row_problems(store, checked.tables)
+    if problems:
+        more = " (and perhaps more)" if len(problems) >= restore_checks.SHOWN_PROBLEMS else ""
+        raise BackupRefused(
+            f"this backup holds records this app would not accept, so nothing was changed{more}: "
+            f"{'; '.join(problems)}"
+        )
+    admins = restore_checks.active_admins(checked.tables)
+    now = {r["email"] for r in store.user_rows() if r["active"] and r["role"] == "admin"}
+    return replace(
+        checked,
+        admins=tuple(admins),
+        new_admins=tuple(a for a in admins if a not in now),
+        restorer_keeps_admin=actor.identity in admins,
+    )
 
 
 def restore_backup(store: Store, actor: Actor, data: bytes) -> Manifest:
-    """Replace the whole database with the backup in ``data`` (admins). All or nothing; audited."""
+    """Replace the whole database with the backup in ``data`` (admins). All or nothing; audited, with the
+    admin accounts the backup installs. Every row is checked first (``restore_checks``)."""
     checked = check_archive(store, actor, data)
     before = store.row_counts()
     try:
@@ -190,7 +227,8 @@ def restore_backup(store: Store, actor: Actor, data: bytes) -> Manifest:
                 store, actor, "restore", "database", "all", before={"tables": before},
                 after={"backup_created_at": checked.manifest.created_at,
                        "backup_created_by": checked.manifest.created_by,
-                       "archive_sha256": checked.sha256, "tables": checked.manifest.rows()},
+                       "archive_sha256": checked.sha256, "tables": checked.manifest.rows(),
+                       "admins": list(checked.admins), "new_admins": list(checked.new_admins)},
             )  # fmt: skip
     except StorageError as exc:
         raise BackupRefused(f"the backup could not be loaded, nothing was changed: {exc}") from exc

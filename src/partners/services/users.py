@@ -58,6 +58,11 @@ class UserAccount(BaseModel):
         )
 
 
+def is_email_address(text: object) -> bool:
+    """Whether ``text`` is an e-mail address as accounts store them (trimmed, lower-case)."""
+    return isinstance(text, str) and text == normalise_email(text) and bool(_EMAIL.match(text))
+
+
 def normalise_email(text: str) -> str:
     """E-mail addresses are compared case-insensitively: stored trimmed and lower-cased."""
     return str(text or "").strip().lower()

@@ -149,6 +149,14 @@ class Store(Protocol):
         """The columns of a data table, in table order."""
         ...
 
+    def table_schema(self, table: str) -> pa.Schema:
+        """The Arrow schema the rows of a data table have (the types ``dump_table`` gives)."""
+        ...
+
+    def table_keys(self, table: str) -> dict[str, list[tuple[str, ...]]]:
+        """A data table's ``not_null`` columns and ``unique`` column groups (primary key and UNIQUE)."""
+        ...
+
     def row_counts(self) -> dict[str, int]:
         """Rows in every data table, soft-deleted ones included."""
         ...

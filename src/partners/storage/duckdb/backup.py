@@ -42,6 +42,27 @@ class WholeDatabase:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def table_schema(self, table: str) -> pa.Schema:
+        """The Arrow schema the rows of a data table have (what ``dump_table`` gives)."""
+        if table not in self.data_tables():
+            raise ValueError(f"unknown table {table}")
+        return self.cur.sql(f"SELECT * FROM {_ident(table)} LIMIT 0").to_arrow_table().schema  # noqa: S608
+
+    def table_keys(self, table: str) -> dict[str, list[tuple[str, ...]]]:
+        """A data table's ``not_null`` columns and ``unique`` column groups (primary key and UNIQUE)."""
+        if table not in self.data_tables():
+            raise ValueError(f"unknown table {table}")
+        rows = self.cur.execute(
+            "SELECT constraint_type, constraint_column_names FROM duckdb_constraints()"
+            " WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = ?"
+            " AND constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'NOT NULL') ORDER BY constraint_index",
+            [table],
+        ).fetchall()
+        return {
+            "not_null": [tuple(cols) for kind, cols in rows if kind == "NOT NULL"],
+            "unique": [tuple(cols) for kind, cols in rows if kind != "NOT NULL"],
+        }
+
     def row_counts(self) -> dict[str, int]:
         """Rows in every data table, soft-deleted ones included."""
         return {
@@ -73,22 +94,23 @@ class WholeDatabase:
             if got != expected:
                 raise StorageError(f"table {table} has columns {got}; this database has {expected}")
         counts: dict[str, int] = {}
+        columns = {table: ", ".join(_ident(c) for c in self.table_columns(table)) for table in tables}
         with self.transaction() as cur:
+            table = "(deleting)"
             try:
                 for table in reversed(tables):
                     cur.execute(f"DELETE FROM {_ident(table)}")  # noqa: S608 (catalog names only)
                 for table in tables:
-                    cols = ", ".join(_ident(c) for c in self.table_columns(table))
-                    name = f"_restore_{table}_{threading.get_ident()}"
+                    cols, name = columns[table], f"_restore_{table}_{threading.get_ident()}"
                     cur.register(name, data[table])
+                    sql = f"INSERT INTO {_ident(table)} ({cols}) SELECT {cols} FROM {_ident(name)}"  # noqa: S608
                     try:
-                        sql = f"INSERT INTO {_ident(table)} ({cols}) SELECT {cols} FROM {_ident(name)}"  # noqa: S608
                         cur.execute(sql)
                     finally:
-                        cur.unregister(name)
+                        _unregister_quietly(cur, name)
                     counts[table] = data[table].num_rows
                 self._advance_sequences(tables)
-            except duckdb.Error as exc:  # a constraint or type the rows break: say which, roll back
+            except duckdb.Error as exc:  # a constraint or type the rows break: say which (as itself), roll back
                 raise StorageError(f"table {table}: {exc}") from exc
         return counts
 
@@ -114,3 +136,12 @@ class WholeDatabase:
             ).fetchone()
             if top is not None and last is not None and top > last[0]:
                 cur.execute("SELECT max(nextval(?)) FROM range(?)", [sequence, int(top - last[0])])
+
+
+def _unregister_quietly(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered view. After a failed statement the transaction is aborted and DuckDB refuses even
+    this ("Current transaction is aborted"): that must not hide the error that aborted it."""
+    try:
+        cur.unregister(name)
+    except duckdb.Error:
+        pass
