@@ -1,4 +1,5 @@
-"""The authorisation matrix at the service level: every role x every use case, in scope and out of scope.
+"""The authorisation matrix at the service level: every role x every use case, in scope and out of scope;
+then every bulk path and every read service, each role x in and out of scope.
 
 ``EXPECTED`` is the policy as one grid a person can review (it must equal ``authz.PERMISSIONS``). For each
 cell the test performs the use case through its service function, as an actor of that role, on a record
@@ -36,7 +37,22 @@ from partners.domain.model import (
     Visibility,
 )
 from partners.domain.permissions import PERMISSIONS, PermissionDenied, Scope, UseCase
-from partners.services import backup, history, read, records, settings, setup, users, workflow, worklist
+from partners.services import (
+    backup,
+    commitment_page,
+    frameworks,
+    history,
+    importing,
+    lookups,
+    read,
+    records,
+    settings,
+    setup,
+    users,
+    workflow,
+    worklist,
+)
+from partners.services.bulk import Dataset, load_dataset
 from partners.services.errors import NotFound
 from partners.storage.duckdb.store import DuckDBStore as Store
 
@@ -96,6 +112,7 @@ class Hidden(LookupError):
 
 SIDES = ("in", "out")
 COUNTRY = {"in": "KEN", "out": "GBR"}
+ITEM = "MNR-2016:7"  # linked only to the private submitted commitment of each side
 
 
 @dataclass(frozen=True)
@@ -157,7 +174,10 @@ def world_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
         ids["partner"][side] = pid
         for state, key in ((ReviewState.DRAFT, "draft"), (ReviewState.SUBMITTED, "submitted"),
                            (ReviewState.VERIFIED, "verified")):
-            ids[key][side] = records.log_commitment(s, SYSTEM, _commitment(pid, country, state))
+            items = [ITEM] if key == "submitted" else []  # the read matrix finds it by its framework item
+            ids[key][side] = records.log_commitment(
+                s, SYSTEM, _commitment(pid, country, state, framework_items=items)
+            )
         ids["live"][side] = records.record_progress(s, SYSTEM, _progress(ids["submitted"][side]))
         gone = records.record_progress(s, SYSTEM, _progress(ids["submitted"][side]))
         history.delete_record(s, SYSTEM, "progress_update", gone, _version(s, "progress_updates", gone))
@@ -186,6 +206,17 @@ def world(world_db: tuple[Path, World], tmp_path: Path) -> Iterator[tuple[Store,
     """A private copy of the matrix database for one cell."""
     template, w = world_db
     copy = tmp_path / "cell.duckdb"
+    shutil.copy(template, copy)
+    s = Store.open(copy)
+    yield s, w
+    s.db.close()
+
+
+@pytest.fixture(scope="module")
+def read_world(world_db: tuple[Path, World], tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, World]]:
+    """One copy of the matrix database shared by the reads (each read asserts it changed nothing)."""
+    template, w = world_db
+    copy = tmp_path_factory.mktemp("matrix-reads") / "reads.duckdb"
     shutil.copy(template, copy)
     s = Store.open(copy)
     yield s, w
@@ -374,3 +405,206 @@ def test_the_public_sees_only_published_non_embargoed_public_records_and_their_f
     assert read.headline(store, public)["commitments"] == 2
     assert read.breakdown(store, public, "region").commitments.sum() == 2  # one in Europe, one in Africa
     assert read.country_profile(store, public, "KEN")["assessments"].empty  # Kenya's are unpublished
+
+
+# -- the bulk paths: each row of a bulk load is authorised as its one-record service authorises it -------
+#
+# One row of each kind, inside or outside the actor's scope; the expectation is the one-record grid's.
+
+Rows = Callable[[World, str], Dataset]
+
+BULK: dict[UseCase, Rows] = {
+    UseCase.MANAGE_PARTNERS: lambda w, side: Dataset(partners=[
+        Partner(id=1, name="Bulk partner", stakeholder_type=StakeholderType.REGULATOR, hq_country=COUNTRY[side])]),
+    UseCase.MANAGE_EVENTS: lambda w, side: Dataset(events=[
+        Event(id=1, name="Bulk summit", kind=EventKind.SUMMIT, date=date(2025, 11, 1), country=COUNTRY[side])]),
+    UseCase.LOG_COMMITMENT: lambda w, side: Dataset(commitments=[
+        _commitment(w.partner[side], COUNTRY[side], ReviewState.DRAFT, id=1, title="Bulk commitment")]),
+    UseCase.RECORD_PROGRESS: lambda w, side: Dataset(progress=[_progress(w.submitted[side])]),
+    UseCase.VERIFY_PROGRESS: lambda w, side: Dataset(progress=[_progress(w.submitted[side], ReportSource.VERIFIED)]),
+    UseCase.RECORD_ASSESSMENT: lambda w, side: Dataset(assessments=[CapabilityAssessment(
+        country=COUNTRY[side], capability="MNR-2016:5", assessed_on=date(2025, 6, 1), phase=3)]),
+    UseCase.PUBLISH_ASSESSMENT: lambda w, side: Dataset(assessments=[CapabilityAssessment(
+        country=COUNTRY[side], capability="MNR-2016:5", assessed_on=date(2025, 6, 1), phase=3, published=True)]),
+    UseCase.MANAGE_REFERENCE: lambda w, side: Dataset(members={COUNTRY[side]: date(2020, 1, 1)}),
+}  # fmt: skip
+
+BULK_CELLS = [
+    pytest.param(role, use_case, side, id=f"bulk-{role.value}-{use_case.name.lower()}-{side}")
+    for use_case in BULK
+    for role in ROLES
+    for side in SIDES
+]
+
+
+def _allowed(role: Role, use_case: UseCase, side: str) -> bool:
+    cell = EXPECTED[use_case][ROLES.index(role)]
+    return cell == ALL or (cell == OWN and side == "in")
+
+
+@pytest.mark.parametrize(("role", "use_case", "side"), BULK_CELLS)
+def test_a_bulk_load_allows_exactly_what_the_one_record_path_allows(
+    world: tuple[Store, World], role: Role, use_case: UseCase, side: str
+) -> None:
+    store, w = world
+    actor = w.actor(role)
+    before = fingerprint(store)
+    if _allowed(role, use_case, side):
+        load_dataset(store, actor, BULK[use_case](w, side))
+        assert store.scalar("SELECT count(*) FROM audit_log WHERE actor = ?", [actor.identity]) > 0
+        return
+    with pytest.raises(PermissionDenied) as refused:
+        load_dataset(store, actor, BULK[use_case](w, side))
+    message = str(refused.value)
+    assert message.startswith(f"{actor.display} ({role.label}) may not load 1 of these records"), message
+    assert fingerprint(store) == before, "a refused bulk load changed the database"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_the_other_bulk_paths_ask_their_use_case_first(world: tuple[Store, World], role: Role) -> None:
+    """The spreadsheet import (LOG_COMMITMENT, then its rows through the same checks) and the demo loader
+    (MANAGE_DEMO; never into real records)."""
+    store, w = world
+    actor = w.actor(role)
+    before = fingerprint(store)
+    if _allowed(role, UseCase.LOG_COMMITMENT, "in"):
+        report = importing.run_import(store, actor, b"not a spreadsheet", "pledges.xlsx")
+        assert not report.committed and report.file_problems
+    else:
+        with pytest.raises(PermissionDenied):
+            importing.run_import(store, actor, b"not a spreadsheet", "pledges.xlsx")
+    demo_refusal = setup.DemoRefused if _allowed(role, UseCase.MANAGE_DEMO, "in") else PermissionDenied
+    with pytest.raises(demo_refusal):
+        setup.load_demo(store, actor, Dataset(), description="matrix")
+    assert fingerprint(store) == before
+
+
+# -- the read side: each role x each read service x in and out of scope ------------------------------
+#
+# A *filtered* read never refuses: it shows the private submitted commitment (or the unpublished
+# assessment) of the side exactly when the grid grants VIEW_PRIVATE (VIEW_ASSESSMENTS) there, and hides it
+# otherwise (NotFound for one record, absent from a list). A *checked* read is refused outright
+# (PermissionDenied) unless the grid grants its use case.
+
+Shows = Callable[[Store, Actor, World, str], bool]
+
+
+def _ids(frame) -> set[int]:
+    return set(frame.id.tolist()) if len(frame) else set()
+
+
+def _one(show: Callable[[Store, Actor, int], object]) -> Shows:
+    """A read of one commitment: shown when it answers, hidden when it says NotFound."""
+    def shows(s: Store, a: Actor, w: World, side: str) -> bool:
+        try:
+            show(s, a, w.submitted[side])
+        except NotFound:
+            return False
+        return True
+
+    return shows
+
+
+FILTERED: dict[str, tuple[UseCase, Shows]] = {
+    "read.find_commitments": (UseCase.VIEW_PRIVATE,
+        lambda s, a, w, side: w.submitted[side] in _ids(read.find_commitments(s, a))),
+    "read.commitment_detail": (UseCase.VIEW_PRIVATE, _one(lambda s, a, cid: read.commitment_detail(s, a, cid))),
+    "commitment_page": (UseCase.VIEW_PRIVATE, _one(lambda s, a, cid: commitment_page.commitment_page(s, a, cid))),
+    "workflow.progress_updates": (UseCase.VIEW_PRIVATE,
+        _one(lambda s, a, cid: workflow.progress_updates(s, a, cid))),
+    "workflow.status_comparison": (UseCase.VIEW_PRIVATE,
+        _one(lambda s, a, cid: workflow.status_comparison(s, a, cid))),
+    "read.country_profile commitments": (UseCase.VIEW_PRIVATE,
+        lambda s, a, w, side: w.submitted[side] in _ids(read.country_profile(s, a, COUNTRY[side])["commitments"])),
+    "read.commitments_for_item": (UseCase.VIEW_PRIVATE,
+        lambda s, a, w, side: w.submitted[side] in _ids(read.commitments_for_item(s, a, ITEM))),
+    "read.country_profile assessments": (UseCase.VIEW_ASSESSMENTS,
+        lambda s, a, w, side: w.assessment[side] in _ids(read.country_profile(s, a, COUNTRY[side])["assessments"])),
+}  # fmt: skip
+
+CHECKED: dict[str, tuple[UseCase, Action]] = {
+    "read.history": (UseCase.VIEW_HISTORY, lambda s, a, w, side: read.history(s, a, "commitment", w.draft[side])),
+    "history.history": (UseCase.VIEW_HISTORY,
+        lambda s, a, w, side: history.history(s, a, "commitment", w.draft[side])),
+    "history.deleted_records": (UseCase.VIEW_HISTORY,
+        lambda s, a, w, side: history.deleted_records(s, a, "progress_update", commitment_id=w.submitted[side])),
+    "history.change_count": (UseCase.VIEW_HISTORY, lambda s, a, w, side: history.change_count(s, a)),
+    "workflow.last_state_change": (UseCase.VIEW_HISTORY,
+        lambda s, a, w, side: workflow.last_state_change(s, a, w.submitted[side])),
+    "worklist.build_worklist": (UseCase.VIEW_WORKLIST, lambda s, a, w, side: worklist.build_worklist(s, a)),
+    "backup.create_backup (download)": (UseCase.BACKUP_DATABASE, lambda s, a, w, side: backup.create_backup(s, a)),
+    "backup.row_counts": (UseCase.BACKUP_RESTORE, lambda s, a, w, side: backup.row_counts(s, a)),
+    "backup.check_archive": (UseCase.BACKUP_RESTORE, lambda s, a, w, side: backup.check_archive(s, a, w.archive)),
+    "users.list_users": (UseCase.MANAGE_USERS, lambda s, a, w, side: users.list_users(s, a)),
+    "users.get_user": (UseCase.MANAGE_USERS, lambda s, a, w, side: users.get_user(s, a, "boss@matrix.example")),
+    "records.get_record partner": (UseCase.MANAGE_PARTNERS,
+        lambda s, a, w, side: records.get_record(s, a, "partner", w.partner[side])),
+    "records.get_record assessment": (UseCase.RECORD_ASSESSMENT,
+        lambda s, a, w, side: records.get_record(s, a, "capability_assessment", w.assessment[side])),
+    "importing.template_xlsx": (UseCase.LOG_COMMITMENT, lambda s, a, w, side: importing.template_xlsx(s, a)),
+    "settings.reporting_cycle": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: settings.reporting_cycle(s, a)),
+    "read.headline": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: read.headline(s, a)),
+    "read.breakdown": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: read.breakdown(s, a, "region")),
+    "read.commitments_per_country": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: read.commitments_per_country(s, a)),
+    "read.headline_definitions": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: read.headline_definitions(s, a)),
+    "lookups.countries": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: lookups.countries(s, a)),
+    "lookups.partners": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: lookups.partners(s, a)),
+    "lookups.events": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: lookups.events(s, a)),
+    "lookups.frameworks": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: lookups.frameworks(s, a)),
+    "lookups.framework_items": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: lookups.framework_items(s, a)),
+    "lookups.maturity_phases": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: lookups.maturity_phases(s, a)),
+    "frameworks.picker_items": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: frameworks.picker_items(s, a)),
+    "frameworks.capability_labels": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: frameworks.capability_labels(s, a)),
+    "setup.demo_description": (UseCase.VIEW_PUBLIC, lambda s, a, w, side: setup.demo_description(s, a)),
+}  # fmt: skip
+
+#: Checked reads that record themselves in the history (a backup download is audited).
+AUDITED_READS = {"backup.create_backup (download)"}
+
+
+@pytest.mark.parametrize(
+    ("role", "service", "side"),
+    [pytest.param(role, name, side, id=f"{name}-{role.value}-{side}")
+     for name in FILTERED for role in ROLES for side in SIDES],
+)  # fmt: skip
+def test_a_filtered_read_shows_a_private_record_exactly_where_the_grid_grants_it(
+    read_world: tuple[Store, World], role: Role, service: str, side: str
+) -> None:
+    store, w = read_world
+    use_case, shows = FILTERED[service]
+    before = fingerprint(store)
+    assert shows(store, w.actor(role), w, side) is _allowed(role, use_case, side)
+    assert fingerprint(store) == before, "a read changed the database"
+
+
+@pytest.mark.parametrize(
+    ("role", "service", "side"),
+    [pytest.param(role, name, side, id=f"{name}-{role.value}-{side}")
+     for name in CHECKED for role in ROLES for side in SIDES],
+)  # fmt: skip
+def test_a_checked_read_is_refused_exactly_where_the_grid_refuses_it(
+    request: pytest.FixtureRequest, read_world: tuple[Store, World], role: Role, service: str, side: str
+) -> None:
+    store, w = request.getfixturevalue("world") if service in AUDITED_READS else read_world
+    use_case, act = CHECKED[service]
+    actor = w.actor(role)
+    before = fingerprint(store)
+    if _allowed(role, use_case, side):
+        act(store, actor, w, side)
+        if service not in AUDITED_READS:
+            assert fingerprint(store) == before, "a read changed the database"
+        return
+    with pytest.raises(PermissionDenied) as refused:
+        act(store, actor, w, side)
+    assert str(refused.value).startswith(f"{actor.display} ({role.label}) may"), refused.value
+    assert fingerprint(store) == before
+
+
+def test_framework_item_counts_count_only_the_private_commitments_the_actor_may_see(
+    world: tuple[Store, World],
+) -> None:
+    store, w = world
+    for role in ROLES:
+        counts = read.framework_items_with_counts(store, w.actor(role), "MNR-2016")
+        counted = int(counts.loc[counts.key == ITEM, "commitments"].iloc[0])
+        assert counted == sum(_allowed(role, UseCase.VIEW_PRIVATE, side) for side in SIDES), role
