@@ -184,8 +184,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 2
     print(f"administrators now: {', '.join(checked.admins) or 'none'}")
     for note in checked.account_notes():
-        if not note.startswith("You are not"):  # the command line acts as the system, not as an account
-            print(note)
+        print(note)
     rows = manifest.rows()
     print(
         f"restored {source} into {store.location}: backup made {manifest.created_at} by "

@@ -21,7 +21,7 @@ from partners.domain.model import Actor, Role
 from partners.domain.permissions import UseCase, authorize
 from partners.services import audit
 from partners.services.errors import NotFound, ValidationFailed
-from partners.storage.errors import ConcurrentEditError, DuplicateKeyError
+from partners.storage.errors import ConcurrentEditError, DuplicateKeyError, StorageError
 from partners.storage.port import Store
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -140,7 +140,11 @@ def update_user(
                 store, actor, "update", "user", after.email, before=_snapshot(before), after=_snapshot(after)
             )
     except ConcurrentEditError as exc:
-        if not guarded or _version_of(store, values["email"]) != expected_version:
+        try:
+            changed_itself = _version_of(store, values["email"]) != expected_version
+        except StorageError:  # inside an outer transaction that failed: keep the first message
+            raise exc from None
+        if not guarded or changed_itself:
             raise  # the user itself changed: the refusal names who changed it
         raise ConcurrentEditError(
             "another admin changed who the admins are at the same moment; nothing was saved. "
