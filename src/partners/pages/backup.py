@@ -7,6 +7,7 @@ import streamlit as st
 
 from partners.domain.permissions import PermissionDenied, UseCase, authorize, can
 from partners.services import backup
+from partners.ui.forms import plain
 from partners.ui.session import current_actor, get_store
 
 store, actor = get_store(), current_actor()
@@ -64,12 +65,13 @@ data = upload.getvalue()
 try:
     checked = backup.check_archive(store, actor, data)
 except (backup.BackupRefused, PermissionDenied) as exc:
-    st.error(f"This file cannot be restored: {exc}", icon=":material/block:")
+    # The reason quotes the archive's own values (a role, an address): shown as text, never as Markdown.
+    st.error(f"This file cannot be restored: {plain(exc)}", icon=":material/block:")
     st.stop()
 
 manifest = checked.manifest
 st.write(
-    f"Backup made **{manifest.created_at.replace('T', ' ')}** by **{manifest.created_by or 'unknown'}**, "
+    f"Backup made **{manifest.created_at.replace('T', ' ')}** by **{plain(manifest.created_by or 'unknown')}**, "
     f"schema version {manifest.schema_version}."
 )
 current = backup.row_counts(store, actor)
@@ -85,16 +87,16 @@ st.dataframe(
 # A restore installs the backup's user list too: say who will be able to administer the app.
 st.write(
     "Administrators after the restore: "
-    + (", ".join(f"`{email}`" for email in checked.admins) if checked.admins else "**none**")
+    + (plain(", ".join(checked.admins)) if checked.admins else "**none**")
 )
 for note in checked.account_notes():
-    st.warning(note, icon=":material/admin_panel_settings:")
+    st.warning(plain(note), icon=":material/admin_panel_settings:")
 confirmed = st.checkbox("I understand that every record in this database will be replaced by the backup's")
 if st.button("Restore this backup", type="primary", disabled=not confirmed, icon=":material/restore:"):
     try:
         backup.restore_backup(store, actor, data)
     except (backup.BackupRefused, PermissionDenied) as exc:
-        st.error(f"Nothing was changed: {exc}", icon=":material/block:")
+        st.error(f"Nothing was changed: {plain(exc)}", icon=":material/block:")
     else:
         st.session_state["restore_flash"] = (
             f"Restored the backup of {manifest.created_at.replace('T', ' ')} "
