@@ -192,12 +192,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     try:
-        data = source.read_bytes()
+        # The size first: a huge file is refused without reading it into memory (nor a device, which
+        # has no size and never ends).
+        size = source.stat().st_size
+        if source.exists() and not source.is_file() and not source.is_dir():
+            raise OSError(0, "not a regular file")
     except OSError as exc:
         print(f"refused: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     store = _open(args)
-    report = importing.run_import(store, SYSTEM, data, source.name, dry_run=args.dry_run)
+    report = importing.check_file_size(store, SYSTEM, source.name, size)
+    if report is None:
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            print(f"refused: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        report = importing.run_import(store, SYSTEM, data, source.name, dry_run=args.dry_run)
     for line in report.lines():
         print(line)
     if not report.ok:

@@ -29,7 +29,19 @@ MAX_ROWS = 20_000
 #: Columns read from each sheet (anything further right is ignored).
 MAX_COLUMNS = 100
 #: A workbook is a ZIP: refuse one that unpacks to more than this (a "ZIP bomb" would exhaust memory).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: 20,000 rows with long descriptions unpack to about 30 MB; a summit workbook to a few MB.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+#: Refuse a workbook part over 1 MB that unpacks to more than this many times its packed size (real
+#: sheets pack 3-20 times; a bomb of repeated text hundreds of times).
+MAX_COMPRESSION_RATIO = 100
+#: Distinct texts a workbook may hold (its shared strings, counted while reading them: the count the
+#: file declares is not trusted). 20,000 rows of a dozen text columns stay below it.
+MAX_SHARED_STRINGS = 500_000
+#: Longest text in one cell: Excel's own limit, so a cell saved by Excel always fits.
+MAX_CELL_CHARS = 32_767
+#: Reading a file (not yet checking its rows) must finish within this many seconds; 20,000 rows take
+#: a few.
+MAX_READ_SECONDS = 30
 #: The header may sit below a few title rows; it is looked for in the first rows only.
 HEADER_SEARCH_ROWS = 10
 #: Separates several partners, countries, framework items or evidence links in one cell.

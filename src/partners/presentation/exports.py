@@ -15,8 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+from partners.domain.text import FORMULA_PREFIXES  # one definition, shared with the importer
 
 #: The encoding of CSV downloads: UTF-8 with a byte order mark, so Excel shows accented names correctly.
 CSV_ENCODING = "utf-8-sig"
