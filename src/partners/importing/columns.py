@@ -233,9 +233,11 @@ _GENERAL_RULES = (
     f"'{LIST_SEPARATOR}'.",
     "Partners and summits must already be in the app (names are matched ignoring case and accents). "
     "Countries may be names in common variants or ISO codes; write 'global' for a global commitment.",
-    "Dates: 2025-03-31 or 31/03/2025 (day first: 03/04/2025 is 3 April 2025), or date cells.",
+    "Dates: 2025-03-31 or 31/03/2025 (day first: 03/04/2025 is 3 April 2025), or date cells; the year in "
+    "full (31/12/99 is refused).",
     "Numbers: digits with a dot for decimals, no currency signs or units. Formulas are not accepted: "
-    "paste values.",
+    "paste values. Text may not start with +, -, @ or a tab (a spreadsheet would read it as a formula); "
+    "numbers such as -5 may.",
     f"Limits: {MAX_FILE_BYTES // MB} MB and {MAX_ROWS:,} rows per file. Nothing is imported while any row "
     "has a problem: the preview lists each one with its row, column and how to fix it.",
 )
