@@ -40,8 +40,8 @@ MAX_SHARED_STRINGS = 500_000
 #: Longest text in one cell: Excel's own limit, so a cell saved by Excel always fits.
 MAX_CELL_CHARS = 32_767
 #: Reading a file (not yet checking its rows) must finish within this many seconds; 20,000 rows take
-#: a few.
-MAX_READ_SECONDS = 30
+#: 5-15 on a busy two-core machine.
+MAX_READ_SECONDS = 60
 #: The header may sit below a few title rows; it is looked for in the first rows only.
 HEADER_SEARCH_ROWS = 10
 #: Separates several partners, countries, framework items or evidence links in one cell.
