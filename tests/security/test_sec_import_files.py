@@ -512,3 +512,11 @@ def test_partners_import_reads_every_row_of_a_workbook_with_a_wrong_dimension(
         assert len(check.commitments_by_external_ref([f"DIM-{i}" for i in range(1, 11)])) == 10
     finally:
         check.close()
+
+
+def test_a_lone_dash_meaning_none_stays_text(db: Store) -> None:
+    """A cell holding only "-" is no formula: it is read as the text it is, while "- x" is refused."""
+    rows = [commitment("DASH-1", deliverable="-"), commitment("DASH-2", deliverable="- reduce reports")]
+    report = importing.preview_import(db, EDITOR, csv_text(rows).encode(), "d.csv")
+    assert [(p.row, p.column) for p in report.problems] == [(3, "deliverable")]
+    assert "starts with '-'" in report.problems[0].message

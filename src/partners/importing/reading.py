@@ -136,8 +136,8 @@ def _text_cell(value: str) -> Any:
         return TooLong(len(value), limits.MAX_CELL_CHARS)
     if value.startswith("="):
         return Formula(value)
-    if value.startswith(FORMULA_PREFIXES) and not is_number_text(value):
-        return FormulaLike(value)
+    if value.startswith(FORMULA_PREFIXES) and not is_number_text(value) and value.strip() != "-":
+        return FormulaLike(value)  # a lone "-" (meaning "none") is no formula and stays text
     return value
 
 
