@@ -123,7 +123,8 @@ class ReadQueries:
         flt = flt or CommitmentFilter()
         head, params = _with(scope)
         params |= {
-            "text": f"%{flt.text.strip()}%" if flt.text.strip() else None,
+            # Matched as a plain substring, case-insensitively: '%' and '_' are characters, not wildcards.
+            "text": flt.text.strip().lower() or None,
             "countries": list(flt.countries),
             "partner_ids": list(flt.partner_ids),
             "types": list(flt.stakeholder_types),
@@ -153,7 +154,8 @@ class ReadQueries:
         FROM commitments c JOIN visible v ON v.id = c.id
         LEFT JOIN events e ON e.id = c.event_id
         LEFT JOIN latest l ON l.commitment_id = c.id
-        WHERE ($text IS NULL OR c.title ILIKE $text OR c.description ILIKE $text OR c.deliverable ILIKE $text)
+        WHERE ($text IS NULL OR contains(lower(c.title), $text) OR contains(lower(c.description), $text)
+               OR contains(lower(c.deliverable), $text))
           AND (len($countries) = 0 OR EXISTS (SELECT 1 FROM commitment_countries cc
                 WHERE cc.commitment_id = c.id AND list_contains($countries, cc.country_code)))
           AND (len($partner_ids) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp
