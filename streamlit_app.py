@@ -7,7 +7,14 @@ import streamlit as st
 from partners.domain.permissions import can
 from partners.ui import auth
 from partners.ui.navigation import PAGES
-from partners.ui.session import access_banner, account_sidebar, current_visitor, demo_banner, get_store
+from partners.ui.session import (
+    access_banner,
+    account_sidebar,
+    current_visitor,
+    demo_banner,
+    get_store,
+    no_builtin_table_export,
+)
 
 st.set_page_config(page_title="Partners: CSEA partnership tracker", page_icon=":material/handshake:", layout="wide")
 
@@ -29,4 +36,5 @@ st.logo(str(Path(__file__).parent / "data" / "brand" / "logo.svg"), size="large"
 account_sidebar(visitor)
 access_banner(visitor)
 demo_banner(get_store(), visitor.actor)
+no_builtin_table_export()  # tables download only through the formula-neutralising writer
 navigation.run()

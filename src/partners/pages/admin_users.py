@@ -7,7 +7,8 @@ from partners.domain.model import Role
 from partners.domain.permissions import PermissionDenied
 from partners.services import lookups, users
 from partners.services.errors import ConcurrentEditError, NotFound, ValidationFailed
-from partners.ui.session import current_actor, get_store
+from partners.ui.session import current_actor, get_store, show_table
+from partners.ui.text import plain
 
 ROLE_HELP = {
     Role.ADMIN: "Everything, including these roles, reference data and demo data.",
@@ -47,9 +48,9 @@ def scope_of(account: users.UserAccount) -> str:
 
 def show_problems(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        st.error("\n".join(f"- {p}" for p in exc.problems), icon=":material/error:")
+        st.error("\n".join(f"- {plain(p)}" for p in exc.problems), icon=":material/error:")
     else:
-        st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
+        st.error(plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
 
 
 def scope_fields(role: Role, key: str, countries_now=(), partners_now=()) -> tuple[list[str], list[int]]:
@@ -72,7 +73,7 @@ def scope_fields(role: Role, key: str, countries_now=(), partners_now=()) -> tup
 active_count = sum(a.active for a in accounts)
 st.subheader(f"{active_count} active user{'' if active_count == 1 else 's'}")
 if accounts:
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 "E-mail": [a.email for a in accounts],

@@ -7,7 +7,8 @@ import streamlit as st
 
 from partners.domain.permissions import PermissionDenied, UseCase, authorize, can
 from partners.services import backup
-from partners.ui.session import current_actor, get_store
+from partners.ui.session import current_actor, get_store, show_table
+from partners.ui.text import plain
 
 store, actor = get_store(), current_actor()
 st.title("Backup and restore")
@@ -63,7 +64,7 @@ data = upload.getvalue()
 try:
     checked = backup.check_archive(store, actor, data)
 except (backup.BackupRefused, PermissionDenied) as exc:
-    st.error(f"This file cannot be restored: {exc}", icon=":material/block:")
+    st.error(f"This file cannot be restored: {plain(exc)}", icon=":material/block:")
     st.stop()
 
 manifest = checked.manifest
@@ -72,7 +73,7 @@ st.write(
     f"schema version {manifest.schema_version}."
 )
 current = backup.row_counts(store, actor)
-st.dataframe(
+show_table(
     pd.DataFrame(
         [
             {"Table": t, "Rows now": current.get(t, 0), "Rows in the backup": n}
@@ -86,7 +87,7 @@ if st.button("Restore this backup", type="primary", disabled=not confirmed, icon
     try:
         backup.restore_backup(store, actor, data)
     except (backup.BackupRefused, PermissionDenied) as exc:
-        st.error(f"Nothing was changed: {exc}", icon=":material/block:")
+        st.error(f"Nothing was changed: {plain(exc)}", icon=":material/block:")
     else:
         st.session_state["restore_flash"] = (
             f"Restored the backup of {manifest.created_at.replace('T', ' ')} "

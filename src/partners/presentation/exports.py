@@ -63,4 +63,6 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """The CSV download of a table (UTF-8 with BOM, header row, no index), safe to open in a spreadsheet."""
-    return csv_frame(frame).to_csv(index=False).encode(CSV_ENCODING)
+    # CRLF ends a row (RFC 4180); it also makes the writer quote a cell holding a lone carriage return, which
+    # a spreadsheet would otherwise take for the end of the row.
+    return csv_frame(frame).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)

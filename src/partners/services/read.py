@@ -41,35 +41,49 @@ def headline_definitions(store: Store, actor: Actor) -> dict[str, str]:
     return {key: text.format(months=months) for key, text in HEADLINE_DEFINITIONS.items()}
 
 
-def headline(store: Store, actor: Actor) -> dict[str, int]:
-    return store.headline(view_scope(actor, store=store))
+def headline(store: Store, actor: Actor, *, now: datetime | None = None) -> dict[str, int]:
+    return store.headline(view_scope(actor, now, store))
 
 
-def breakdown(store: Store, actor: Actor, by: str) -> pd.DataFrame:
-    return store.breakdown(view_scope(actor, store=store), by)
+def breakdown(store: Store, actor: Actor, by: str, *, now: datetime | None = None) -> pd.DataFrame:
+    return store.breakdown(view_scope(actor, now, store), by)
 
 
-def commitments_per_country(store: Store, actor: Actor) -> pd.DataFrame:
-    return store.commitments_per_country(view_scope(actor, store=store))
+def commitments_per_country(store: Store, actor: Actor, *, now: datetime | None = None) -> pd.DataFrame:
+    return store.commitments_per_country(view_scope(actor, now, store))
 
 
-def find_commitments(store: Store, actor: Actor, flt: CommitmentFilter | None = None) -> pd.DataFrame:
-    return store.commitments(view_scope(actor, store=store), flt)
+def find_commitments(
+    store: Store, actor: Actor, flt: CommitmentFilter | None = None, *, now: datetime | None = None
+) -> pd.DataFrame:
+    return store.commitments(view_scope(actor, now, store), flt)
 
 
-def commitment_detail(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
-    """One commitment with its links and progress history, if the actor may see it."""
-    only_this = CommitmentFilter(ids=(commitment_id,))
-    if store.commitments(view_scope(actor, store=store), only_this).empty:
+def may_see(store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None) -> bool:
+    """Whether ``actor`` may see this commitment: the one visibility rule (``Store.is_visible``) that every
+    list, count, chart and export applies. Writing to a commitment needs at least this."""
+    return store.is_visible(view_scope(actor, now=now), commitment_id)
+
+
+def require_visible(store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None) -> None:
+    """NotFound, worded as for a missing one, unless ``actor`` may see this commitment (``may_see``)."""
+    if not may_see(store, actor, commitment_id, now=now):
         raise NotFound(f"there is no commitment {commitment_id} that you can see")
+
+
+def commitment_detail(
+    store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """One commitment with its links and progress history, if the actor may see it."""
+    require_visible(store, actor, commitment_id, now=now)
     detail = get_commitment(store, commitment_id)
     detail["progress"] = store.progress_updates(commitment_id)
     return detail
 
 
-def country_profile(store: Store, actor: Actor, code: str) -> dict[str, Any]:
+def country_profile(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> dict[str, Any]:
     """A country's facts, the commitments that name it, and the capability assessments the actor may see."""
-    scope = view_scope(actor, store=store)
+    scope = view_scope(actor, now, store)
     facts = store.country(code)
     if facts is None:
         raise NotFound(f"there is no country with code {code}")
@@ -80,12 +94,16 @@ def country_profile(store: Store, actor: Actor, code: str) -> dict[str, Any]:
     }
 
 
-def framework_items_with_counts(store: Store, actor: Actor, framework_id: str) -> pd.DataFrame:
-    return store.item_counts(view_scope(actor, store=store), framework_id)
+def framework_items_with_counts(
+    store: Store, actor: Actor, framework_id: str, *, now: datetime | None = None
+) -> pd.DataFrame:
+    return store.item_counts(view_scope(actor, now, store), framework_id)
 
 
-def commitments_for_item(store: Store, actor: Actor, item_key: str) -> pd.DataFrame:
-    return store.commitments(view_scope(actor, store=store), CommitmentFilter(item_keys=(item_key,)))
+def commitments_for_item(
+    store: Store, actor: Actor, item_key: str, *, now: datetime | None = None
+) -> pd.DataFrame:
+    return store.commitments(view_scope(actor, now, store), CommitmentFilter(item_keys=(item_key,)))
 
 
 def history(store: Store, actor: Actor, entity: str, entity_id: int | str) -> list[dict[str, Any]]:

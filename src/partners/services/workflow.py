@@ -10,13 +10,13 @@ The partner's self-reported status and the secretariat's verified status are kep
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
 from partners.domain.model import Actor, ProgressStatus, ReviewState
 from partners.domain.permissions import UseCase, authorize, can
-from partners.domain.scope import CommitmentFilter
 from partners.domain.workflow import (  # noqa: F401 (re-exported: the table is the domain's)
     STATE_ACTIONS,
     TRANSITIONS,
@@ -25,7 +25,7 @@ from partners.domain.workflow import (  # noqa: F401 (re-exported: the table is 
     use_cases_to_reach,
 )
 from partners.services import audit, read
-from partners.services.errors import NotFound, ValidationFailed
+from partners.services.errors import ValidationFailed
 from partners.services.records import (
     ensure_version,
     get_commitment,
@@ -104,23 +104,21 @@ def last_state_change(store: Store, actor: Actor, commitment_id: int) -> dict[st
     }
 
 
-def _require_visible(store: Store, actor: Actor, commitment_id: int) -> None:
-    only_this = CommitmentFilter(ids=(commitment_id,))
-    if store.commitments(read.view_scope(actor), only_this).empty:
-        raise NotFound(f"there is no commitment {commitment_id} that you can see")
-
-
-def progress_updates(store: Store, actor: Actor, commitment_id: int) -> pd.DataFrame:
+def progress_updates(
+    store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None
+) -> pd.DataFrame:
     """A commitment's progress updates, newest first, with source and reason (for anyone who may see it)."""
-    _require_visible(store, actor, commitment_id)
+    read.require_visible(store, actor, commitment_id, now=now)
     return store.progress_updates(commitment_id)
 
 
-def status_comparison(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
+def status_comparison(
+    store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None
+) -> dict[str, Any]:
     """The partner's latest self-reported status and the secretariat's latest verified one, side by side,
     whether they differ, and the reason given for the verified one (for anyone who may see the commitment).
     """
-    _require_visible(store, actor, commitment_id)
+    read.require_visible(store, actor, commitment_id, now=now)
     both = store.status_comparison(commitment_id)
     claimed, verified = both["self_reported"], both["verified"]
 
