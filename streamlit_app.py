@@ -6,14 +6,16 @@ import streamlit as st
 
 from partners.domain.permissions import can
 from partners.ui import auth
+from partners.ui.forms import plain
 from partners.ui.navigation import PAGES
 from partners.ui.session import access_banner, account_sidebar, current_visitor, demo_banner, get_store
 
 st.set_page_config(page_title="Partners: CSEA partnership tracker", page_icon=":material/handshake:", layout="wide")
 
-visitor = current_visitor()
-if visitor.mode is auth.Mode.REFUSED:  # no sign-in on a non-local address, and not deliberately allowed
-    st.error(auth.REFUSAL, icon=":material/block:")
+visitor = current_visitor()  # a busy or unreadable database stops here with a plain page (ui.session)
+if visitor.mode is auth.Mode.REFUSED:  # no sign-in, and not this machine's own request nor deliberately open
+    # plain(): the refusal quotes the Host or Origin the request sent, shown as text, never as Markdown.
+    st.error(plain(auth.current_refusal()), icon=":material/block:")
     st.stop()
 
 # Offer only the pages whose use case the visitor's role allows (the services check again on every action).
