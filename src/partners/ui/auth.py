@@ -260,11 +260,12 @@ def not_local_because(request: Request, *, app_test: bool = False) -> str:
     proxy added forwarding headers. Under AppTest no request exists (no headers at all), so a missing
     ``Host`` passes there only.
     """
-    if request.peer and not is_loopback(request.peer):
-        return f"This page was reached from another machine ({_shown(request.peer)}), not from this one."
+    # Forwarding headers first: the server (uvicorn) also takes a loopback proxy's X-Forwarded-For as the peer.
     if request.forwarded:
         names = ", ".join(request.forwarded)
         return f"This page was reached through a proxy (the request carries {names})."
+    if request.peer and not is_loopback(request.peer):
+        return f"This page was reached from another machine ({_shown(request.peer)}), not from this one."
     if request.host is None:
         if app_test:
             return ""
