@@ -20,6 +20,7 @@ import tomllib
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -136,8 +137,14 @@ class TcpForwarder:
             s.close()
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    pid: int
+
+
 @contextmanager
-def serve(db: Path, log: Path) -> Iterator[str]:
+def serve(db: Path, log: Path) -> Iterator[Served]:
     """`streamlit run streamlit_app.py` in local mode on 127.0.0.1 (as the streamlit_server fixture), on ``db``."""
     port = free_port()
     no_secrets = log.with_name("empty-secrets.toml")
@@ -154,7 +161,7 @@ def serve(db: Path, log: Path) -> Iterator[str]:
         )  # fmt: skip
         try:
             wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
-            yield f"http://127.0.0.1:{port}"
+            yield Served(f"http://127.0.0.1:{port}", proc.pid)
         finally:
             proc.terminate()
             try:
@@ -209,7 +216,8 @@ def test_local_mode_reached_through_a_port_forwarder_is_refused_and_changes_noth
     db = tmp_path / "served.duckdb"
     shutil.copy(demo_db_path, db)
     before = snapshot(db)
-    with serve(db, tmp_path / "streamlit.log") as url:
+    with serve(db, tmp_path / "streamlit.log") as served:
+        url = served.url
         port = int(url.rsplit(":", 1)[1])
         forwarder = TcpForwarder(port)
         context = resolving_browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -272,16 +280,20 @@ def held(db: Path) -> Iterator[subprocess.Popen]:
         holder.wait(timeout=30)
 
 
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """The `partners` command in its own process, as an operator runs it."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run(
+        [sys.executable, "-m", "partners.cli", *args], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
 def test_the_cli_says_what_to_do_when_another_program_holds_the_database(store: Store) -> None:
     path = Path(store.location)
     before = everything(store)
     store.close()
     with held(path) as holder:
-        done = subprocess.run(
-            [sys.executable, "-m", "partners.cli", "--db", str(path), "users", "add", "--role", "admin",
-             "intruder@example.org"],
-            capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-        )  # fmt: skip
+        done = run_cli("--db", str(path), "users", "add", "--role", "admin", "intruder@example.org")
     assert done.returncode != 0
     assert "Traceback" not in done.stderr and "IOException" not in done.stderr
     assert "is busy: another program has it open" in done.stderr
@@ -318,7 +330,8 @@ def test_a_visitor_sees_the_busy_page_without_paths_or_traceback_and_the_operato
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
-        with held(db) as holder, serve(db, log) as url:
+        with held(db) as holder, serve(db, log) as served:
+            url = served.url
             page.goto(url, wait_until="domcontentloaded")
             page.get_by_text(session.BUSY).wait_for(timeout=TIMEOUT)
             page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=TIMEOUT)
@@ -340,6 +353,11 @@ def test_a_visitor_sees_the_busy_page_without_paths_or_traceback_and_the_operato
             page.reload(wait_until="domcontentloaded")
             page.get_by_text("Local user (Admin), no sign-in").wait_for(timeout=TIMEOUT)
             assert session.BUSY not in main_text(page)
+            # Now the app holds the file: the command line says so, and what to do instead.
+            done = run_cli("--db", str(db), "users", "add", "--role", "admin", "intruder@example.org")
+            assert done.returncode != 0 and "Traceback" not in done.stderr
+            assert f"process {served.pid}" in done.stderr
+            assert "stop the app (Ctrl+C in its terminal)" in done.stderr
     finally:
         context.close()
     assert snapshot(db) == before
