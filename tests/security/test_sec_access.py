@@ -321,13 +321,13 @@ def test_the_app_shows_a_plain_busy_page_and_recovers_once_the_file_is_free(
 
 @pytest.mark.browser
 def test_a_visitor_sees_the_busy_page_without_paths_or_traceback_and_the_operator_gets_the_log(
-    demo_db_path: Path, tmp_path: Path, browser
+    demo_db_path: Path, tmp_path: Path, resolving_browser
 ) -> None:
     db = tmp_path / "busy.duckdb"
     shutil.copy(demo_db_path, db)
     before = snapshot(db)
     log = tmp_path / "streamlit.log"
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = resolving_browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
         with held(db) as holder, serve(db, log) as served:
@@ -341,6 +341,9 @@ def test_a_visitor_sees_the_busy_page_without_paths_or_traceback_and_the_operato
                          str(holder.pid)):
                 assert leak not in shown and leak not in html, leak
             assert not page.locator('[data-testid="stException"]').count()
+            # A request that is not this machine's own is refused first: the refusal needs no database.
+            port = int(url.rsplit(":", 1)[1])
+            expect_refused(page, f"http://{FORWARDED_NAME}:{port}/", "This page was reached through the address")
             # The health check still answers (it says the server is up, not that pages can be served).
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as resp:  # noqa: S310 (loopback)
                 assert resp.status == 200
@@ -350,7 +353,7 @@ def test_a_visitor_sees_the_busy_page_without_paths_or_traceback_and_the_operato
             holder.stdin.close()
             holder.wait(timeout=30)
             # Once the other program lets go, the next page view works (the failed open was not cached).
-            page.reload(wait_until="domcontentloaded")
+            page.goto(url, wait_until="domcontentloaded")
             page.get_by_text("Local user (Admin), no sign-in").wait_for(timeout=TIMEOUT)
             assert session.BUSY not in main_text(page)
             # Now the app holds the file: the command line says so, and what to do instead.

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
@@ -413,8 +413,11 @@ def _notice(actor: Actor, email: str, email_verified: bool | None, trust_unverif
     return f"Signed in as {email}, but no role yet: ask the secretariat."
 
 
-def visitor(store: Store) -> Visitor:
-    """Who this browser session is, now (roles are read from the database on every page view)."""
+def visitor(store: Callable[[], Store]) -> Visitor:
+    """Who this browser session is, now (roles are read from the database on every page view).
+
+    ``store`` opens the store; it is called only for a signed-in person, so a refused page view never
+    touches the database (and is refused even while the database is busy)."""
     mode = current_mode()
     if mode in (Mode.LOCAL, Mode.OPEN):
         return Visitor(LOCAL_ACTOR, mode)
@@ -429,7 +432,7 @@ def visitor(store: Store) -> Visitor:
     provider = str(user.get("provider") or "default")
     trust = trusts_unverified_email(_auth_section(), provider)
     actor = actor_from_user(
-        store, email, str(user.get("name") or ""), email_verified=verified, trust_unverified=trust
+        store(), email, str(user.get("name") or ""), email_verified=verified, trust_unverified=trust
     )
     notice = _notice(actor, email, verified, trust, provider)
     return Visitor(actor, mode, signed_in=True, email=email, notice=notice)

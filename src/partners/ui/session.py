@@ -68,7 +68,7 @@ def _unavailable(message: str, operator: str, icon: str) -> NoReturn:
 
 def current_visitor() -> auth.Visitor:
     """Who is using the app, and how (sign-in, local mode, open access): see ``partners.ui.auth``."""
-    return auth.visitor(get_store())
+    return auth.visitor(get_store)
 
 
 def current_actor() -> Actor:
