@@ -9,7 +9,14 @@ from datetime import date
 
 from partners.domain.model import SYSTEM
 from partners.storage import Store, default_db_path, open_store
-from partners.storage.errors import StorageError
+from partners.storage.errors import DatabaseBusyError, StorageError
+
+#: What to do when the database file is held by another process (the app holds it while it runs).
+BUSY_ADVICE = (
+    "If that is the app, stop the app (Ctrl+C in its terminal) or use the app's Import page / Backup page "
+    "instead ('Import a spreadsheet', 'Backup and restore'); if it is another `partners` command, let it "
+    "finish. Then try again."
+)
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -288,6 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except DatabaseBusyError as exc:
+        print(f"error: {exc}.\n{BUSY_ADVICE}", file=sys.stderr)
+        return 1
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ from partners.domain.model import Role
 from partners.domain.permissions import PermissionDenied
 from partners.services import lookups, users
 from partners.services.errors import ConcurrentEditError, NotFound, ValidationFailed
+from partners.ui import auth
 from partners.ui.session import current_actor, get_store, show_table
 from partners.ui.text import plain
 
@@ -31,6 +32,9 @@ try:
 except PermissionDenied as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
+
+# Which way partners_trust_unverified_email is set: whether a role needs the provider's email_verified claim.
+st.info(auth.sign_in_summary(), icon=":material/verified_user:")
 
 if flash := st.session_state.pop("users_flash", None):
     st.success(flash, icon=":material/check_circle:")

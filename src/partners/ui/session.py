@@ -5,8 +5,9 @@ Pages stay thin: they call services and chart builders and use these helpers to 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import altair as alt
 import pandas as pd
@@ -15,6 +16,7 @@ import streamlit as st
 from partners.domain.model import Actor
 from partners.presentation import exports, labels, urls
 from partners.services import lookups, setup
+from partners.services.errors import DatabaseBusyError, StorageError
 from partners.services.setup import Store
 from partners.ui import auth
 from partners.ui.text import plain
@@ -22,20 +24,53 @@ from partners.ui.text import plain
 #: The single user of local mode (no sign-in configured): may do everything, on this machine only.
 LOCAL_ACTOR = auth.LOCAL_ACTOR
 
+#: What every page says while another program holds the database file (DuckDB: one writing process).
+BUSY = "The database is busy: another program has it open. Try again in a minute."
+BUSY_OPERATOR = (
+    "For whoever runs this app: a `partners` command (an import, a restore, a backup) or a second copy of "
+    "the app is holding the database file. Let it finish, or stop it, then reload this page. The app's "
+    "log names the program that holds the file."
+)
+UNAVAILABLE = "The database cannot be opened, so no page can be shown. Try again later."
+UNAVAILABLE_OPERATOR = (
+    "For whoever runs this app: the app's log says which file it tried and what went wrong."
+)
+
+_log = logging.getLogger(__name__)
+
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
+    # A failed open raises, and st.cache_resource keeps no value for a call that raised: the next page
+    # view tries again, so the app recovers by itself once the other program lets go of the file.
     return setup.open_store(path)
 
 
 def get_store() -> Store:
-    """The process-wide store; each Streamlit session thread gets its own cursor from it."""
-    return _store(setup.default_db_path())
+    """The process-wide store; each Streamlit session thread gets its own cursor from it.
+
+    While the database cannot be opened, the page says so in plain words (no path, no traceback: those go
+    to the log) and stops."""
+    try:
+        return _store(setup.default_db_path())
+    except DatabaseBusyError as exc:
+        _log.warning("Showing the busy-database page: %s (%s)", exc, exc.__cause__)
+        _unavailable(BUSY, BUSY_OPERATOR, ":material/hourglass_top:")
+    except StorageError as exc:
+        _log.error("Showing the database-unavailable page: %s", exc, exc_info=exc)
+        _unavailable(UNAVAILABLE, UNAVAILABLE_OPERATOR, ":material/database_off:")
+
+
+def _unavailable(message: str, operator: str, icon: str) -> NoReturn:
+    st.error(f"**{message}**", icon=icon)
+    st.caption(operator)
+    st.stop()
+    raise AssertionError("st.stop() returned")  # never reached: st.stop raises
 
 
 def current_visitor() -> auth.Visitor:
     """Who is using the app, and how (sign-in, local mode, open access): see ``partners.ui.auth``."""
-    return auth.visitor(get_store())
+    return auth.visitor(get_store)
 
 
 def current_actor() -> Actor:
