@@ -19,6 +19,7 @@ from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.storage.errors import ConcurrentEditError
 from partners.ui import auth
 from partners.ui.navigation import PAGES_DIR
+from partners.ui.text import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_PAGE = str(PAGES_DIR / "admin_users.py")
@@ -361,7 +362,8 @@ def test_a_visitor_who_has_not_signed_in_is_offered_sign_in_and_sees_public_page
 def test_a_signed_in_person_without_a_role_is_told_to_ask_the_secretariat(app_db: str) -> None:
     at = signed_in_app("stranger@example.org").run()
     assert not at.exception, at.exception
-    notice = "Signed in as stranger@example.org, but no role yet: ask the secretariat"
+    # The address is the provider's text: shown as text (no mailto link), so it is quoted with plain().
+    notice = f"Signed in as {plain('stranger@example.org')}, but no role yet: ask the secretariat"
     assert any(notice in w.value for w in at.warning)
     assert [b.label for b in at.sidebar.button] == ["Sign out"]
 

@@ -39,6 +39,7 @@ from streamlit import config
 from partners.domain.model import Actor, Role
 from partners.services import users
 from partners.services.setup import Store
+from partners.ui.text import plain
 
 #: The environment variable that allows serving without sign-in on a non-loopback address.
 OPEN_ACCESS_ENV = "PARTNERS_ALLOW_OPEN_ACCESS"
@@ -394,23 +395,24 @@ def actor_from_user(
 def _notice(actor: Actor, email: str, email_verified: bool | None, trust_unverified: bool, provider: str) -> str:
     if actor.role is not Role.PUBLIC:
         return ""
+    shown = plain(email)  # the notice is Markdown; the address is the provider's text
     if not email:
         return "Signed in, but the sign-in provider sent no e-mail address: ask the secretariat."
     if email_verified is False:
         return (
-            f"Signed in as {email}, but the sign-in provider has not verified that address: "
+            f"Signed in as {shown}, but the sign-in provider has not verified that address: "
             "ask the secretariat."
         )
     if email_verified is None and not trust_unverified:
         section = "[auth]" if provider in ("", "default") else f"[auth.{provider}]"
         return (
-            f"Signed in as {email}, but the sign-in provider did not say it verified that address "
+            f"Signed in as {shown}, but the sign-in provider did not say it verified that address "
             "(no email_verified claim), and this app gives roles to verified addresses only: you see what "
             "the public sees. Ask the secretariat: if this provider never sends the claim (Microsoft Entra "
             f"ID does not), an administrator can set `{TRUST_UNVERIFIED_KEY} = true` in `{section}` of "
             "`.streamlit/secrets.toml`."
         )
-    return f"Signed in as {email}, but no role yet: ask the secretariat."
+    return f"Signed in as {shown}, but no role yet: ask the secretariat."
 
 
 def visitor(store: Callable[[], Store]) -> Visitor:

@@ -89,7 +89,7 @@ def access_banner(visitor: auth.Visitor) -> None:
     elif visitor.mode is auth.Mode.OPEN:
         st.error(f"**{auth.OPEN_WARNING}**", icon=":material/warning:")
     if visitor.notice:
-        st.warning(plain(visitor.notice), icon=":material/person_alert:")
+        st.warning(visitor.notice, icon=":material/person_alert:")
 
 
 def account_sidebar(visitor: auth.Visitor) -> None:
