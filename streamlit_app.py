@@ -7,14 +7,24 @@ import streamlit as st
 from partners.domain.permissions import can
 from partners.ui import auth
 from partners.ui.navigation import PAGES
-from partners.ui.session import access_banner, account_sidebar, current_visitor, demo_banner, get_store
+from partners.ui.session import (
+    access_banner,
+    account_sidebar,
+    current_visitor,
+    demo_banner,
+    get_store,
+    no_builtin_table_export,
+)
+from partners.ui.text import plain
 
 st.set_page_config(page_title="Partners: CSEA partnership tracker", page_icon=":material/handshake:", layout="wide")
 
 visitor = current_visitor()
-if visitor.mode is auth.Mode.REFUSED:  # no sign-in on a non-local address, and not deliberately allowed
-    st.error(auth.REFUSAL, icon=":material/block:")
+if visitor.mode is auth.Mode.REFUSED:  # no sign-in, and not this machine's own request nor deliberately open
+    # plain(): the refusal quotes the Host or Origin the request sent, shown as text, never as Markdown.
+    st.error(plain(auth.current_refusal()), icon=":material/block:")
     st.stop()
+store = get_store()  # a busy or unreadable database stops here, before any page, with a plain page
 
 # Offer only the pages whose use case the visitor's role allows (the services check again on every action).
 offered = [spec for spec in PAGES if can(visitor.actor, spec.needs)]
@@ -28,5 +38,6 @@ navigation = st.navigation(sections)
 st.logo(str(Path(__file__).parent / "data" / "brand" / "logo.svg"), size="large")
 account_sidebar(visitor)
 access_banner(visitor)
-demo_banner(get_store(), visitor.actor)
+demo_banner(store, visitor.actor)
+no_builtin_table_export()  # tables download only through the formula-neutralising writer
 navigation.run()

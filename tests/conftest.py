@@ -19,7 +19,8 @@ from partners.storage import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
+# The Chromium `make test` accepts (any `chromium` on PATH), else Debian's usual place.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
@@ -139,8 +140,8 @@ def browser():
     """Debian's Chromium driven by Playwright (its own browser download does not work here)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+            pytest.fail("chromium is missing (not on PATH): `make test` installs Debian's chromium package")
+        pytest.skip("chromium is missing, not on PATH (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

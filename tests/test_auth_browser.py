@@ -3,6 +3,8 @@
 The provider runs in this process on a free port; the app runs as a separate server with its own secrets
 file (``--secrets.files``, in a temporary directory: no secrets.toml is ever written into the repository)
 and a database holding a few records of two countries, so every row shown can be checked by its title.
+One person's provider sends no ``email_verified`` claim (as Microsoft Entra ID): a second server, whose
+``[auth]`` trusts such addresses (``partners_trust_unverified_email = true``), shows both settings at work.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,11 +37,13 @@ from partners.domain.model import (
 )
 from partners.services import records, setup, users
 from partners.storage.duckdb.store import DuckDBStore as Store
+from partners.ui import auth
 
 pytestmark = pytest.mark.browser
 
 AMINA = "amina@interior.go.ke"  # country focal point for Kenya
 OLIVER = "oliver@homeoffice.gov.uk"  # country focal point for the United Kingdom
+EVE = "eve@ict.go.ke"  # country focal point for Kenya whose provider sends no email_verified claim
 TIMEOUT = 30_000  # ms, for any one thing to appear
 
 
@@ -59,6 +64,7 @@ def oidc_provider() -> Iterator[str]:
     people = [
         User(sub=AMINA, claims={"email": AMINA, "email_verified": True, "name": "Amina Odhiambo"}),
         User(sub=OLIVER, claims={"email": OLIVER, "email_verified": True, "name": "Oliver Smith"}),
+        User(sub=EVE, claims={"email": EVE, "name": "Eve Wanjiru"}),  # no email_verified, as Entra ID
     ]
     with run_server_in_thread(port=free_port(), user_claims=people) as server:
         yield f"http://localhost:{server.server_port}"
@@ -93,13 +99,15 @@ def _records(path: Path) -> None:
             records.record_assessment(store, SYSTEM, assessment)
     users.add_user(store, SYSTEM, AMINA, "country_focal_point", countries=["KEN"])
     users.add_user(store, SYSTEM, OLIVER, "country_focal_point", countries=["GBR"])
+    users.add_user(store, SYSTEM, EVE, "country_focal_point", countries=["KEN"])
     store.db.close()
 
 
-@pytest.fixture(scope="module")
-def auth_app(oidc_provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthApp]:
-    """`streamlit run streamlit_app.py` with sign-in configured, on a free port, logging to a file."""
-    work = tmp_path_factory.mktemp("auth-app")
+@contextmanager
+def serve_with_sign_in(oidc_provider: str, work: Path, extra_auth: str = "") -> Iterator[AuthApp]:
+    """`streamlit run streamlit_app.py` with sign-in configured (plus ``extra_auth`` lines in [auth]), on a
+    free port, logging to a file."""
+    work.mkdir(parents=True, exist_ok=True)
     db = work / "auth.duckdb"
     _records(db)
     port = free_port()
@@ -111,7 +119,7 @@ def auth_app(oidc_provider: str, tmp_path_factory: pytest.TempPathFactory) -> It
         f'cookie_secret = "{cookie_secret}"\n'
         'client_id = "partners-tests"\n'
         f'client_secret = "{client_secret}"\n'
-        f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n',
+        f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n' + extra_auth,
         encoding="utf-8",
     )
     log = work / "streamlit.log"
@@ -135,6 +143,21 @@ def auth_app(oidc_provider: str, tmp_path_factory: pytest.TempPathFactory) -> It
             except subprocess.TimeoutExpired:
                 proc.kill()
     shutil.rmtree(work, ignore_errors=True)  # the secrets file goes with it
+
+
+@pytest.fixture(scope="module")
+def auth_app(oidc_provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthApp]:
+    """The app with sign-in and the default rule: a role needs the provider's email_verified claim."""
+    with serve_with_sign_in(oidc_provider, tmp_path_factory.mktemp("auth-app")) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def trusting_app(oidc_provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthApp]:
+    """The app whose [auth] trusts addresses sent without the email_verified claim."""
+    extra = f"{auth.TRUST_UNVERIFIED_KEY} = true\n"
+    with serve_with_sign_in(oidc_provider, tmp_path_factory.mktemp("trusting-app"), extra) as app:
+        yield app
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -289,3 +312,63 @@ def test_two_people_signed_in_at_once_never_see_each_others_state(auth_app: Auth
     finally:
         kenya.close()
         britain.close()
+
+
+def test_without_the_verified_claim_a_person_gets_no_role_unless_the_provider_is_trusted(
+    auth_app: AuthApp, trusting_app: AuthApp, browser
+) -> None:
+    """Eve's provider sends her address but no email_verified claim. By default she is the public, told why
+    and what an administrator can set; where [auth] trusts such addresses she gets her role."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        sign_in(page, auth_app, EVE)
+        caption = sidebar(page).get_by_text("Signed in as").inner_text()
+        assert "Country focal point" not in caption
+        notice = page.get_by_text("did not say it verified that address").inner_text(timeout=TIMEOUT)
+        assert auth.TRUST_UNVERIFIED_KEY in notice and "[auth]" in notice
+        open_country(page, auth_app, "KEN")
+        assert "Kenya private pledge" not in shown_text(page)  # the public's view
+        assert "Kenya public pledge" in shown_text(page)
+        default_pages = page.content()
+    finally:
+        context.close()
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        sign_in(page, trusting_app, EVE)
+        caption = sidebar(page).get_by_text("Signed in as").inner_text()
+        assert "Eve Wanjiru" in caption and "Country focal point for KEN" in caption
+        assert not page.get_by_text("did not say it verified that address").count()
+        open_country(page, trusting_app, "KEN")
+        assert "Kenya private pledge" in shown_text(page)
+        trusted_pages = page.content()
+    finally:
+        context.close()
+    assert_no_secret(auth_app, default_pages)
+    assert_no_secret(trusting_app, trusted_pages)
+
+
+def test_an_explicit_verified_claim_still_works_where_unverified_addresses_are_trusted(
+    trusting_app: AuthApp, browser
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        sign_in(page, trusting_app, AMINA)
+        assert "Country focal point for KEN" in sidebar(page).get_by_text("Signed in as").inner_text()
+    finally:
+        context.close()
+
+
+def test_signing_in_logs_no_authlib_deprecation_but_the_known_httpx_fallback(auth_app: AuthApp, browser) -> None:
+    """The server's log after a real sign-in: Authlib (bounded in pyproject.toml) warns of nothing else."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        sign_in(context.new_page(), auth_app, OLIVER)
+    finally:
+        context.close()
+    warned = [line for line in auth_app.log.read_text(encoding="utf-8").splitlines() if "DeprecationWarning" in line]
+    unknown = [line for line in warned if "The httpx module is deprecated; please use httpx2 instead" not in line]
+    assert not unknown, unknown

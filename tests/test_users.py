@@ -19,6 +19,7 @@ from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.storage.errors import ConcurrentEditError
 from partners.ui import auth
 from partners.ui.navigation import PAGES_DIR
+from partners.ui.text import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_PAGE = str(PAGES_DIR / "admin_users.py")
@@ -140,14 +141,14 @@ def test_changing_an_unknown_user_says_so(store: Store) -> None:
 
 def test_a_signed_in_address_gets_its_stored_role_whatever_its_capitals(store: Store) -> None:
     users.add_user(store, ADMIN, "amina@interior.go.ke", "country_focal_point", countries=["KEN"])
-    actor = auth.actor_from_user(store, "Amina@Interior.go.KE", "Amina")
+    actor = auth.actor_from_user(store, "Amina@Interior.go.KE", "Amina", email_verified=True)
     assert actor.role is Role.COUNTRY_FOCAL_POINT
     assert actor.countries == frozenset({"KEN"})
     assert actor.identity == "amina@interior.go.ke" and actor.name == "Amina"
 
 
 def test_an_unknown_signed_in_address_is_the_public(store: Store) -> None:
-    actor = auth.actor_from_user(store, "stranger@example.org", "Stranger")
+    actor = auth.actor_from_user(store, "stranger@example.org", "Stranger", email_verified=True)
     assert actor.role is Role.PUBLIC and not actor.countries and not actor.partners
 
 
@@ -155,7 +156,7 @@ def test_a_deactivated_user_is_the_public(store: Store) -> None:
     users.add_user(store, SYSTEM, "boss@example.org", "admin")
     account = users.add_user(store, ADMIN, "amina@interior.go.ke", "country_focal_point", countries=["KEN"])
     users.set_active(store, ADMIN, account.email, False, expected_version=account.version)
-    actor = auth.actor_from_user(store, account.email, "Amina")
+    actor = auth.actor_from_user(store, account.email, "Amina", email_verified=True)
     assert actor.role is Role.PUBLIC and not actor.countries
 
 
@@ -164,6 +165,60 @@ def test_an_address_the_provider_has_not_verified_gets_no_role(store: Store) -> 
     assert auth.actor_from_user(store, "boss@example.org", email_verified=False).role is Role.PUBLIC
     assert auth.actor_from_user(store, "boss@example.org", email_verified=True).role is Role.ADMIN
     assert auth.actor_from_user(store, "", "No Mail").role is Role.PUBLIC
+    # Even where the provider's addresses are trusted without the claim, an explicit "not verified" stands.
+    unverified = auth.actor_from_user(store, "boss@example.org", email_verified=False, trust_unverified=True)
+    assert unverified.role is Role.PUBLIC
+
+
+def test_an_address_sent_without_the_verified_claim_gets_a_role_only_where_the_provider_is_trusted(
+    store: Store,
+) -> None:
+    users.add_user(store, SYSTEM, "boss@example.org", "admin")
+    assert auth.actor_from_user(store, "boss@example.org").role is Role.PUBLIC  # the default: require it
+    trusted = auth.actor_from_user(store, "boss@example.org", email_verified=None, trust_unverified=True)
+    assert trusted.role is Role.ADMIN
+
+
+@pytest.mark.parametrize(
+    ("claim", "verified"),
+    [(True, True), (False, False), ("true", True), ("True", True), ("false", False), ("yes", False),
+     (1, False), (None, None)],
+)
+def test_the_verified_claim_is_read_as_sent(claim: object, verified: bool | None) -> None:
+    assert auth.email_verified_claim(claim) is verified
+
+
+def test_trusting_addresses_without_the_claim_is_set_per_provider_section() -> None:
+    provider = {k: AUTH_SECRETS[k] for k in ("client_id", "client_secret", "server_metadata_url")}
+    key = auth.TRUST_UNVERIFIED_KEY
+    assert not auth.trusts_unverified_email(AUTH_SECRETS, "default")  # the default: require the claim
+    assert auth.trusts_unverified_email({**AUTH_SECRETS, key: True}, "default")
+    assert auth.trusts_unverified_email({**AUTH_SECRETS, key: True}, None)
+    assert not auth.trusts_unverified_email({**AUTH_SECRETS, key: "true"}, "default")  # a string is no TOML true
+    assert not auth.trusts_unverified_email(None, "default")
+    named = {"redirect_uri": AUTH_SECRETS["redirect_uri"], "cookie_secret": "x" * 32,
+             "microsoft": {**provider, key: True}, "google": dict(provider)}
+    assert auth.trusts_unverified_email(named, "microsoft")
+    assert not auth.trusts_unverified_email(named, "google")
+    assert not auth.trusts_unverified_email({**named, key: True}, "google")  # [auth] does not cover [auth.google]
+    assert auth.config_problems(named) == []
+    problem = f"{key} must be true or false (without quotes)"
+    assert auth.config_problems({**AUTH_SECRETS, key: "yes"}) == [f"[auth] {problem}"]
+    bad = {**named, "google": {**provider, key: 1}}
+    assert auth.config_problems(bad) == [f"[auth.google] {problem}"]
+
+
+def test_the_admin_is_told_which_way_the_verified_claim_is_treated() -> None:
+    required = auth.email_verification_summary(AUTH_SECRETS)
+    assert "must be verified by the provider (default)" in required
+    trusted = auth.email_verification_summary({**AUTH_SECRETS, auth.TRUST_UNVERIFIED_KEY: True})
+    assert "trusted without verification for the default provider" in trusted
+    provider = {k: AUTH_SECRETS[k] for k in ("client_id", "client_secret", "server_metadata_url")}
+    named = {"redirect_uri": "x", "cookie_secret": "y", "microsoft": {**provider, auth.TRUST_UNVERIFIED_KEY: True}}
+    assert "trusted without verification for provider 'microsoft'" in auth.email_verification_summary(named)
+    assert "local mode" in auth.email_verification_summary(None)
+    for text in (required, trusted):
+        assert AUTH_SECRETS["client_secret"] not in text and AUTH_SECRETS["cookie_secret"] not in text
 
 
 # -- local mode and open access -------------------------------------------------------------------
@@ -235,7 +290,7 @@ def test_the_first_admin_is_created_from_the_command_line(
     assert "boss@example.org" in listing and "fp@example.org" not in listing
     reopened = Store.open(path)
     try:
-        assert auth.actor_from_user(reopened, "boss@example.org").role is Role.ADMIN
+        assert auth.actor_from_user(reopened, "boss@example.org", email_verified=True).role is Role.ADMIN
         [entry] = reopened.history("user", "boss@example.org")
         assert entry["actor"] == SYSTEM.identity
     finally:
@@ -256,11 +311,15 @@ def app_db(store: Store, monkeypatch: pytest.MonkeyPatch) -> str:
     return path
 
 
-def signed_in_app(email: str | None) -> AppTest:
+def signed_in_app(email: str | None, *, verified: bool | None = True, trust_unverified: bool = False) -> AppTest:
+    """The app with sign-in configured and ``email`` signed in; ``verified=None`` sends no email_verified
+    claim (as Microsoft Entra ID), ``trust_unverified`` sets partners_trust_unverified_email in [auth]."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    at.secrets["auth"] = dict(AUTH_SECRETS)
+    at.secrets["auth"] = dict(AUTH_SECRETS) | ({auth.TRUST_UNVERIFIED_KEY: True} if trust_unverified else {})
     if email:
-        at.user = {"is_logged_in": True, "email": email, "name": email.split("@")[0]}
+        claims = {} if verified is None else {"email_verified": verified}
+        at.user = {"is_logged_in": True, "email": email, "name": email.split("@")[0], "provider": "default",
+                   **claims}
     return at
 
 
@@ -303,7 +362,8 @@ def test_a_visitor_who_has_not_signed_in_is_offered_sign_in_and_sees_public_page
 def test_a_signed_in_person_without_a_role_is_told_to_ask_the_secretariat(app_db: str) -> None:
     at = signed_in_app("stranger@example.org").run()
     assert not at.exception, at.exception
-    notice = "Signed in as stranger@example.org, but no role yet: ask the secretariat"
+    # The address is the provider's text: shown as text (no mailto link), so it is quoted with plain().
+    notice = f"Signed in as {plain('stranger@example.org')}, but no role yet: ask the secretariat"
     assert any(notice in w.value for w in at.warning)
     assert [b.label for b in at.sidebar.button] == ["Sign out"]
 
@@ -360,3 +420,31 @@ def test_the_admin_page_explains_refused_input(app_db: str) -> None:
     next(b for b in at.button if b.label == "Add user").click().run()
     assert not at.exception, at.exception
     assert any("a country focal point needs at least one country" in e.value for e in at.error)
+
+
+def test_without_the_verified_claim_a_person_gets_no_role_and_is_told_what_the_admin_can_set(app_db: str) -> None:
+    at = signed_in_app("ada@secretariat.example", verified=None).run()
+    assert not at.exception, at.exception
+    [notice] = [w.value for w in at.warning if "Signed in as" in w.value]
+    assert "did not say it verified that address" in notice and auth.TRUST_UNVERIFIED_KEY in notice
+    assert "[auth]" in notice
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # no admin page: the public
+        at.switch_page(ADMIN_PAGE)
+
+
+def test_where_the_provider_is_trusted_without_the_claim_the_admin_gets_their_role_and_sees_the_setting(
+    app_db: str,
+) -> None:
+    at = signed_in_app("ada@secretariat.example", verified=None, trust_unverified=True).run()
+    assert not at.exception, at.exception
+    assert not [w.value for w in at.warning if "Signed in as" in w.value]
+    at.switch_page(ADMIN_PAGE).run()
+    assert not at.exception, at.exception
+    assert any("trusted without verification for the default provider" in i.value for i in at.info)
+
+
+def test_the_admin_page_says_addresses_must_be_verified_by_default(app_db: str) -> None:
+    at = signed_in_app("ada@secretariat.example").run()
+    at.switch_page(ADMIN_PAGE).run()
+    assert not at.exception, at.exception
+    assert any("must be verified by the provider (default)" in i.value for i in at.info)

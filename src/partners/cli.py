@@ -9,7 +9,14 @@ from datetime import date
 
 from partners.domain.model import SYSTEM
 from partners.storage import Store, default_db_path, open_store
-from partners.storage.errors import StorageError
+from partners.storage.errors import DatabaseBusyError, StorageError
+
+#: What to do when the database file is held by another process (the app holds it while it runs).
+BUSY_ADVICE = (
+    "If that is the app, stop the app (Ctrl+C in its terminal) or use the app's Import page / Backup page "
+    "instead ('Import a spreadsheet', 'Backup and restore'); if it is another `partners` command, let it "
+    "finish. Then try again."
+)
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -203,12 +210,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     try:
-        data = source.read_bytes()
+        # The size first: a huge file is refused without reading it into memory (nor a device, which
+        # has no size and never ends).
+        size = source.stat().st_size
+        if source.exists() and not source.is_file() and not source.is_dir():
+            raise OSError(0, "not a regular file")
     except OSError as exc:
         print(f"refused: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     store = _open(args)
-    report = importing.run_import(store, SYSTEM, data, source.name, dry_run=args.dry_run)
+    report = importing.check_file_size(store, SYSTEM, source.name, size)
+    if report is None:
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            print(f"refused: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        report = importing.run_import(store, SYSTEM, data, source.name, dry_run=args.dry_run)
     for line in report.lines():
         print(line)
     if not report.ok:
@@ -297,6 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except DatabaseBusyError as exc:
+        print(f"error: {exc}.\n{BUSY_ADVICE}", file=sys.stderr)
+        return 1
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

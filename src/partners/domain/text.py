@@ -12,3 +12,8 @@ def fold(text: str) -> str:
     """Case-, accent- and spacing-insensitive form of a text: 'Fundación  NIÑEZ' -> 'fundacion ninez'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().split())
+
+
+#: First characters that make a spreadsheet read a text cell as a formula ("CSV injection", OWASP): the
+#: CSV writer neutralises such text and the importer refuses it.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")

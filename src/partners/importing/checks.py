@@ -41,7 +41,16 @@ from partners.importing.parsing import (
     parse_number,
     split_list,
 )
-from partners.importing.reading import CellError, Formula, Sheet, TooManyCells, is_blank, ref_of
+from partners.importing.reading import (
+    CellError,
+    Formula,
+    FormulaLike,
+    Sheet,
+    TooLong,
+    TooManyCells,
+    is_blank,
+    ref_of,
+)
 from partners.importing.report import ImportReport, Problem, RowReport, RowStatus
 from partners.storage.port import Store
 
@@ -59,6 +68,17 @@ class _Row:
                     name,
                     f"formulas are not accepted (the cell holds {str(value)[:60]})",
                     "paste the value: copy the cell, then Paste Special > Values",
+                )
+                continue
+            if isinstance(value, FormulaLike):
+                self.problem(name, *_formula_like(value))
+                continue
+            if isinstance(value, TooLong):
+                self.problem(
+                    name,
+                    f"the cell holds {_amount_of_text(value.chars)} of text; the limit is "
+                    f"{value.limit:,} characters (what one Excel cell holds)",
+                    "shorten the text; put a long document on the web and its link in evidence_links",
                 )
                 continue
             if isinstance(value, CellError):
@@ -146,6 +166,25 @@ class _Row:
                 continue
         self.problem(column, f"'{text}' is not a {column.replace('_', ' ')} the app knows", hint)
         return default
+
+
+_PREFIX_NAMES = {"\t": "a tab", "\r": "a line break (carriage return)"}
+
+
+def _formula_like(value: str) -> tuple[str, str]:
+    """Why text starting like a formula ('-  reduce reports', '@SUM(...)') is refused, and the fix."""
+    what = _PREFIX_NAMES.get(value[0], f"'{value[0]}'")
+    shown = " ".join(value.split())[:60]
+    return (
+        f"the text starts with {what}, which makes a spreadsheet read it as a formula when the data is "
+        f"opened again, so it is refused as formulas are (the cell holds '{shown}')",
+        f"remove the {what} at the start, or begin with a word (e.g. 'Reduce reports' instead of "
+        "'- reduce reports'); numbers such as -5 are accepted as they are",
+    )
+
+
+def _amount_of_text(chars: int) -> str:
+    return f"{chars / 1024:,.0f} KB" if chars >= 1024 else f"{chars:,} characters"
 
 
 @dataclass

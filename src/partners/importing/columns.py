@@ -29,7 +29,19 @@ MAX_ROWS = 20_000
 #: Columns read from each sheet (anything further right is ignored).
 MAX_COLUMNS = 100
 #: A workbook is a ZIP: refuse one that unpacks to more than this (a "ZIP bomb" would exhaust memory).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: 20,000 rows with long descriptions unpack to about 30 MB; a summit workbook to a few MB.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+#: Refuse a workbook part over 1 MB that unpacks to more than this many times its packed size (real
+#: sheets pack 3-20 times; a bomb of repeated text hundreds of times).
+MAX_COMPRESSION_RATIO = 100
+#: Distinct texts a workbook may hold (its shared strings, counted while reading them: the count the
+#: file declares is not trusted). 20,000 rows of a dozen text columns stay below it.
+MAX_SHARED_STRINGS = 500_000
+#: Longest text in one cell: Excel's own limit, so a cell saved by Excel always fits.
+MAX_CELL_CHARS = 32_767
+#: Reading a file (not yet checking its rows) must finish within this many seconds; 20,000 rows take
+#: 5-15 on a busy two-core machine.
+MAX_READ_SECONDS = 60
 #: The header may sit below a few title rows; it is looked for in the first rows only.
 HEADER_SEARCH_ROWS = 10
 #: Separates several partners, countries, framework items or evidence links in one cell.
@@ -221,9 +233,11 @@ _GENERAL_RULES = (
     f"'{LIST_SEPARATOR}'.",
     "Partners and summits must already be in the app (names are matched ignoring case and accents). "
     "Countries may be names in common variants or ISO codes; write 'global' for a global commitment.",
-    "Dates: 2025-03-31 or 31/03/2025 (day first: 03/04/2025 is 3 April 2025), or date cells.",
+    "Dates: 2025-03-31 or 31/03/2025 (day first: 03/04/2025 is 3 April 2025), or date cells; the year in "
+    "full (31/12/99 is refused).",
     "Numbers: digits with a dot for decimals, no currency signs or units. Formulas are not accepted: "
-    "paste values.",
+    "paste values. Text may not start with +, -, @ or a tab (a spreadsheet would read it as a formula); "
+    "numbers such as -5 may.",
     f"Limits: {MAX_FILE_BYTES // MB} MB and {MAX_ROWS:,} rows per file. Nothing is imported while any row "
     "has a problem: the preview lists each one with its row, column and how to fix it.",
 )

@@ -56,7 +56,11 @@ def parse_date_text(text: str) -> date | str:
     if m:
         d, mo, y = (int(g) for g in m.groups())
         if len(m.group(3)) == 2:
-            y += 2000
+            # '31/12/99' could be 1999 or 2099: guessing would store a date a century off.
+            return (
+                f"'{text}' has a two-digit year, which could be 19{m.group(3)} or 20{m.group(3)}: "
+                "write the year in full"
+            )
         try:
             return date(y, mo, d)
         except ValueError:
@@ -85,6 +89,17 @@ _SCALE = {"baseline": 4, "target_value": 4, "indicator_value": 4, "budget": 2}
 _LIMIT = Decimal(10) ** 14
 
 
+def _compact(text: str) -> str:
+    """A number as typed, without spaces and thousands separators ('-1 500' and '-1,500' -> '-1500')."""
+    compact = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    return compact.replace(",", "") if _THOUSANDS.match(compact) else compact
+
+
+def is_number_text(text: str) -> bool:
+    """Whether a text is a plain number such as -5, +3 or 1,500.50 (read as a number, not a formula)."""
+    return bool(_PLAIN_NUMBER.match(_compact(text)))
+
+
 def parse_number(value: Any, column: str) -> Decimal | tuple[str, str]:
     if isinstance(value, bool):
         return f"'{value}' is not a number", _NUMBER_HINT
@@ -93,9 +108,7 @@ def parse_number(value: Any, column: str) -> Decimal | tuple[str, str]:
         text = str(value)
     else:
         text = str(value).strip()
-        compact = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-        if _THOUSANDS.match(compact):
-            compact = compact.replace(",", "")
+        compact = _compact(text)
         if not _PLAIN_NUMBER.match(compact):
             hint = _NUMBER_HINT
             if re.search(r"[$€£¥₹]|^[A-Za-z]{3}|[A-Za-z]{3}$", compact) and re.search(r"\d", compact):

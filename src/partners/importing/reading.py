@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from partners.domain.text import fold
+from partners.domain.text import FORMULA_PREFIXES, fold
+from partners.importing import columns as limits  # read at call time, so a test can lower a limit
 from partners.importing.columns import (
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
-    MAX_FILE_BYTES,
-    MAX_ROWS,
-    MAX_UNPACKED_BYTES,
     MB,
     REFERENCE_SHEETS,
     SHEETS,
@@ -30,11 +30,26 @@ from partners.importing.columns import (
     column_letter,
     header_key,
 )
+from partners.importing.parsing import is_number_text
 from partners.importing.report import Problem
 
 
 class Formula(str):
     """A cell holding a formula (text starting with '=')."""
+
+
+class FormulaLike(str):
+    """Text starting with '+', '-', '@', a tab or a carriage return (and not a number such as -5): a
+    spreadsheet opening the data again would run it as a formula, so it is refused like a formula."""
+
+
+@dataclass(frozen=True)
+class TooLong:
+    """A cell holding more text than :data:`columns.MAX_CELL_CHARS`: its length and the limit, in
+    characters."""
+
+    chars: int
+    limit: int
 
 
 class CellError(str):
@@ -56,6 +71,10 @@ class FileError(Exception):
 
 
 SAVE_AS_HINT = "save it from Excel as 'Excel Workbook (.xlsx)' or 'CSV UTF-8', or start from the template"
+SMALLER_HINT = (
+    "save only the sheets you import (delete pictures, charts and other sheets, and empty rows below the "
+    "data) in a new workbook, or split the rows into several files"
+)
 
 
 def is_blank(value: Any) -> bool:
@@ -66,14 +85,11 @@ def read(data: bytes, file_name: str) -> tuple[list[Sheet], list[str]]:
     """The data sheets of a file, or FileError saying in words why the file cannot be read."""
     if not data:
         raise FileError("the file is empty", "choose the spreadsheet again; it has no content")
-    if len(data) > MAX_FILE_BYTES:
-        raise FileError(
-            f"the file is {len(data) / MB:.1f} MB; the limit is {MAX_FILE_BYTES // MB} MB",
-            "split it into several files, or remove pictures and unused sheets",
-        )
+    check_size(len(data))
+    deadline = _Deadline()
     suffix = PurePath(file_name).suffix.lower()
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, deadline)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileError(
             "this is an old Excel 97-2003 workbook (.xls) or a password-protected one, which cannot be read",
@@ -85,7 +101,44 @@ def read(data: bytes, file_name: str) -> tuple[list[Sheet], list[str]]:
         )
     if suffix not in (".csv", ".txt", ".tsv", ""):
         raise FileError(f"'{suffix}' files cannot be imported", "upload an .xlsx workbook or a .csv file")
-    return _read_csv(data)
+    return _read_csv(data, deadline)
+
+
+def check_size(size: int) -> None:
+    """Refuse a file of ``size`` bytes over the limit (before reading it, where the size is known)."""
+    if size > limits.MAX_FILE_BYTES:
+        raise FileError(
+            f"the file is {size / MB:.1f} MB; the limit is {limits.MAX_FILE_BYTES // MB} MB",
+            "split it into several files, or remove pictures and unused sheets",
+        )
+
+
+class _Deadline:
+    """The time reading a file may take (:data:`columns.MAX_READ_SECONDS`), checked row by row: a file
+    built to be slow (millions of empty rows, say) is refused instead of holding the server."""
+
+    def __init__(self) -> None:
+        self.seconds = limits.MAX_READ_SECONDS
+        self.end = time.monotonic() + self.seconds
+
+    def check(self, where: str, row: int) -> None:
+        if time.monotonic() > self.end:
+            raise FileError(
+                f"reading the file took more than {self.seconds:g} seconds (it was stopped at row {row:,} "
+                f"of {where})",
+                SMALLER_HINT,
+            )
+
+
+def _text_cell(value: str) -> Any:
+    """A text cell as read: refused kinds (formula, formula-like, too long) get their own type."""
+    if len(value) > limits.MAX_CELL_CHARS:
+        return TooLong(len(value), limits.MAX_CELL_CHARS)
+    if value.startswith("="):
+        return Formula(value)
+    if value.startswith(FORMULA_PREFIXES) and not is_number_text(value) and value.strip() != "-":
+        return FormulaLike(value)  # a lone "-" (meaning "none") is no formula and stays text
+    return value
 
 
 def _cell_value(cell: Any) -> Any:
@@ -96,12 +149,70 @@ def _cell_value(cell: Any) -> Any:
         return Formula(getattr(value, "text", None) or str(value))
     if kind == "e":
         return CellError(str(value))
-    if isinstance(value, str) and value.startswith("="):
-        return Formula(value)
+    if isinstance(value, str):
+        return _text_cell(value)
     return value
 
 
-def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[str]]:
+_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_CONTENT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook built to exhaust the server, from its directory and its shared strings, before
+    openpyxl unpacks it. The sizes in the ZIP directory bound what reading a part returns (zipfile stops
+    at the declared size), so they can be trusted; the counts inside the XML cannot, so strings are
+    counted while they are parsed, stopping at the limit."""
+    infos = archive.infolist()
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > limits.MAX_UNPACKED_BYTES:
+        raise FileError(
+            f"this workbook unpacks to {unpacked / MB:,.0f} MB; the limit is "
+            f"{limits.MAX_UNPACKED_BYTES // MB} MB",
+            SMALLER_HINT,
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MB and ratio > limits.MAX_COMPRESSION_RATIO:
+            raise FileError(
+                f"the part '{info.filename[:80]}' of this workbook unpacks to {ratio:,.0f} times its packed "
+                f"size ({info.file_size / MB:,.1f} MB); spreadsheets pack at most "
+                f"{limits.MAX_COMPRESSION_RATIO} times, so the file looks built to exhaust the server",
+                SMALLER_HINT,
+            )
+    strings = _shared_strings_part(archive)
+    if strings is None:
+        return
+    count = 0
+    with archive.open(strings) as source:
+        events = ET.iterparse(source, events=("start", "end"))
+        _, root = next(events)
+        for event, node in events:
+            if event == "end" and node.tag == f"{{{_MAIN_NS}}}si":
+                count += 1
+                if count > limits.MAX_SHARED_STRINGS:
+                    raise FileError(
+                        f"this workbook holds more than {limits.MAX_SHARED_STRINGS:,} different texts; "
+                        f"the limit is {limits.MAX_SHARED_STRINGS:,}",
+                        SMALLER_HINT,
+                    )
+                root.clear()  # keep memory flat however many strings there are
+
+
+def _shared_strings_part(archive: zipfile.ZipFile) -> str | None:
+    """The shared-strings part openpyxl will load: the one [Content_Types].xml names (any name)."""
+    try:
+        types = ET.fromstring(archive.read("[Content_Types].xml"))
+    except KeyError:
+        return None
+    for override in types.iter(f"{{{_CONTENT_NS}}}Override"):
+        if override.get("ContentType") == _SHARED_STRINGS:
+            return (override.get("PartName") or "").lstrip("/")
+    return None
+
+
+def _read_xlsx(data: bytes, deadline: _Deadline) -> tuple[list[Sheet], list[str]]:
     import openpyxl
 
     unreadable = FileError(
@@ -109,14 +220,11 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[str]]:
     )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            _check_archive(archive)
+    except FileError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, StopIteration, ET.ParseError) as exc:
         raise unreadable from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileError(
-            f"the workbook unpacks to {unpacked / MB:,.0f} MB; the limit is {MAX_UNPACKED_BYTES // MB} MB",
-            "remove pictures and unused sheets, or split the rows into several files",
-        )
     try:
         # data_only=False: a formula cell shows its formula, so it can be refused rather than read as
         # a cached value the officer may never have seen.
@@ -131,6 +239,9 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[str]]:
         for ws in wb.worksheets:
             if fold(ws.title) in REFERENCE_SHEETS:
                 continue
+            # Read-only mode trusts the sheet's <dimension> element, which may be wrong (a 10-row sheet
+            # declaring A1:Q2 would lose 8 rows): read the rows that are there instead.
+            ws.reset_dimensions()
             top = [
                 [_cell_value(c) for c in row]
                 for row in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS)
@@ -151,13 +262,14 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[str]]:
             for number, row in enumerate(
                 ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=False), start=header_row + 1
             ):
+                deadline.check(f"sheet '{ws.title}'", number)
                 values = [_cell_value(c) for c in row]
                 if all(is_blank(v) for v in values):
                     continue
                 total += 1
-                if total > MAX_ROWS:
+                if total > limits.MAX_ROWS:
                     raise FileError(
-                        f"the file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}",
+                        f"the file has more than {limits.MAX_ROWS:,} rows; the limit is {limits.MAX_ROWS:,}",
                         "split it into several files and import them one after the other",
                     )
                 rows.append((number, values))
@@ -187,6 +299,7 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
     try:
         text, warnings = data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
+        _refuse_mixed_encoding(data)
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc:
@@ -203,8 +316,44 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
     return text, warnings
 
 
-def _read_csv(data: bytes) -> tuple[list[Sheet], list[str]]:
+def _refuse_mixed_encoding(data: bytes) -> None:
+    """Refuse a file that is not UTF-8 throughout but has UTF-8 lines: read as Windows-1252, their
+    accented names would be stored garbled ('Türkiye' as 'TÃ¼rkiye'), so name the first odd row."""
+    lines = data.split(b"\n")
+    utf8: list[int] = []
+    other: list[int] = []
+    for index, line in enumerate(lines):
+        if line.isascii():
+            continue  # the same in both encodings
+        try:
+            line.decode("utf-8")
+            utf8.append(index)
+        except UnicodeDecodeError:
+            other.append(index)
+    if not utf8 or not other:
+        return
+    if len(other) <= len(utf8):
+        index, looks, rest = other[0], "Windows-1252", "UTF-8"
+    else:
+        index, looks, rest = utf8[0], "UTF-8", "Windows-1252"
+    before = b"\n".join(lines[:index]).decode("cp1252", errors="replace")
+    try:  # the row Excel shows: a quoted cell may span several lines
+        row = sum(1 for _ in csv.reader(io.StringIO(before, newline=""))) + 1 if before else 1
+    except csv.Error:
+        row = index + 1
+    raise FileError(
+        f"row {row} is not in the same encoding as the rest of the file (it looks like {looks} while the "
+        f"rest is {rest}), so its accented letters would be stored garbled",
+        "open the file in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
+    )
+
+
+def _read_csv(data: bytes, deadline: _Deadline) -> tuple[list[Sheet], list[str]]:
     text, warnings = _decode(data)
+    # The csv module refuses cells over 128 KB as "malformed"; the file size bounds a cell anyway, and a
+    # long cell is then refused with its row and column (columns.MAX_CELL_CHARS).
+    if csv.field_size_limit() < limits.MAX_FILE_BYTES:
+        csv.field_size_limit(limits.MAX_FILE_BYTES)
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise FileError("the file holds no rows, not even the column names", "start from the CSV template")
@@ -226,14 +375,15 @@ def _read_csv(data: bytes) -> tuple[list[Sheet], list[str]]:
     name = SHEETS[kind].title
     fields = max(width, len(records_[header_row - 1]))  # Excel pads every line to the same count
     for number, values in enumerate(records_[header_row:], start=header_row + 1):
+        deadline.check("the file", number)
         if all(is_blank(v) for v in values):
             continue
-        if len(rows) >= MAX_ROWS:
+        if len(rows) >= limits.MAX_ROWS:
             raise FileError(
-                f"the file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}",
+                f"the file has more than {limits.MAX_ROWS:,} rows; the limit is {limits.MAX_ROWS:,}",
                 "split it into several files and import them one after the other",
             )
-        cells: list[Any] = [Formula(v) if v.startswith("=") else v for v in values[:width]]
+        cells: list[Any] = [_text_cell(v) for v in values[:width]]
         cells += [None] * (width - len(cells))
         if len(values) > fields or any(not is_blank(v) for v in values[width:]):
             # An unquoted separator inside a cell shifts every cell after it: refuse the row.
@@ -361,7 +511,7 @@ def _check_found(sheets: list[Sheet], unread: list[tuple[str, list[Any]]], *, na
 
 def ref_of(value: Any) -> str:
     """The external reference in a raw cell (to look up stored commitments before validating rows)."""
-    if value is None or isinstance(value, Formula | CellError | TooManyCells):
+    if value is None or isinstance(value, Formula | FormulaLike | CellError | TooManyCells | TooLong):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -5,7 +5,7 @@ import streamlit as st
 from partners import reference
 from partners.presentation import labels
 from partners.services import lookups, setup
-from partners.ui.session import current_actor, get_store
+from partners.ui.session import current_actor, get_store, show_table
 
 store, actor = get_store(), current_actor()
 st.title("About this tracker")
@@ -50,4 +50,4 @@ st.markdown(
 )
 phases = lookups.maturity_phases(store, actor)
 st.subheader("Maturity phases (Model National Response)")
-st.dataframe(phases.rename(columns=labels.MATURITY_PHASE_COLUMNS), hide_index=True)
+show_table(phases.rename(columns=labels.MATURITY_PHASE_COLUMNS), hide_index=True)

@@ -7,7 +7,9 @@ from partners.domain.model import Role
 from partners.domain.permissions import PermissionDenied
 from partners.services import lookups, users
 from partners.services.errors import ConcurrentEditError, NotFound, ValidationFailed
-from partners.ui.session import current_actor, get_store
+from partners.ui import auth
+from partners.ui.session import current_actor, get_store, show_table
+from partners.ui.text import plain
 
 ROLE_HELP = {
     Role.ADMIN: "Everything, including these roles, reference data and demo data.",
@@ -31,6 +33,9 @@ except PermissionDenied as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
 
+# Which way partners_trust_unverified_email is set: whether a role needs the provider's email_verified claim.
+st.info(auth.sign_in_summary(), icon=":material/verified_user:")
+
 if flash := st.session_state.pop("users_flash", None):
     st.success(flash, icon=":material/check_circle:")
 
@@ -47,9 +52,9 @@ def scope_of(account: users.UserAccount) -> str:
 
 def show_problems(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        st.error("\n".join(f"- {p}" for p in exc.problems), icon=":material/error:")
+        st.error("\n".join(f"- {plain(p)}" for p in exc.problems), icon=":material/error:")
     else:
-        st.error(str(exc)[:1].upper() + str(exc)[1:], icon=":material/error:")
+        st.error(plain(str(exc)[:1].upper() + str(exc)[1:]), icon=":material/error:")
 
 
 def scope_fields(role: Role, key: str, countries_now=(), partners_now=()) -> tuple[list[str], list[int]]:
@@ -72,7 +77,7 @@ def scope_fields(role: Role, key: str, countries_now=(), partners_now=()) -> tup
 active_count = sum(a.active for a in accounts)
 st.subheader(f"{active_count} active user{'' if active_count == 1 else 's'}")
 if accounts:
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 "E-mail": [a.email for a in accounts],

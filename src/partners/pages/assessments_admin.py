@@ -9,7 +9,7 @@ from partners.domain.permissions import Scope, UseCase, can, scope_of
 from partners.presentation import labels
 from partners.services import frameworks, lookups, read, records
 from partners.ui import forms
-from partners.ui.session import current_actor, get_store
+from partners.ui.session import current_actor, get_store, show_table
 
 store, actor = get_store(), current_actor()
 st.title("Capability assessments")
@@ -78,7 +78,7 @@ shown = read.country_profile(store, actor, country)["assessments"]
 if shown.empty:
     st.info("None yet.")
 else:
-    st.dataframe(
+    show_table(
         shown[
             [
                 "id",

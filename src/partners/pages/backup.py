@@ -7,8 +7,8 @@ import streamlit as st
 
 from partners.domain.permissions import PermissionDenied, UseCase, authorize, can
 from partners.services import backup
-from partners.ui.forms import plain
-from partners.ui.session import current_actor, get_store
+from partners.ui.session import current_actor, get_store, show_table
+from partners.ui.text import plain
 
 store, actor = get_store(), current_actor()
 st.title("Backup and restore")
@@ -75,7 +75,7 @@ st.write(
     f"schema version {manifest.schema_version}."
 )
 current = backup.row_counts(store, actor)
-st.dataframe(
+show_table(
     pd.DataFrame(
         [
             {"Table": t, "Rows now": current.get(t, 0), "Rows in the backup": n}

@@ -12,8 +12,8 @@ from partners.presentation import labels
 from partners.services import history, records, workflow
 from partners.services.commitment_page import commitment_page
 from partners.services.errors import NotFound
-from partners.ui import forms
-from partners.ui.session import current_actor, get_store
+from partners.ui import forms, text
+from partners.ui.session import current_actor, get_store, show_table
 
 store, actor = get_store(), current_actor()
 
@@ -86,7 +86,7 @@ forms.show_outcome(outcome_key)
 if last := page.last_review:
     why = f": {forms.plain(last['reason'])}" if last["reason"] else ""
     st.caption(
-        f"Last review step: {last['action'].replace('_', ' ')} by {last['actor']}, "
+        f"Last review step: {last['action'].replace('_', ' ')} by {forms.plain(last['actor'])}, "
         f"{last['changed_at']:%d %b %Y %H:%M}{why}"
     )
 if page.moves:
@@ -149,7 +149,7 @@ with left:
             st.session_state[f"{key}_edit_round"] = edit_round + 1
             st.rerun()
     else:
-        st.dataframe(
+        show_table(
             pd.DataFrame({"Field": list(page.fields), "Value": list(page.fields.values())}),
             hide_index=True,
             width="stretch",
@@ -180,7 +180,7 @@ with right:
     if updates.empty:
         st.info("No progress reported yet.")
     else:
-        st.dataframe(
+        show_table(
             pd.DataFrame(
                 {
                     "id": updates.id,
@@ -193,10 +193,15 @@ with right:
                     "reason": updates.reason,
                 }
             ).rename(columns=labels.PROGRESS_COLUMNS),
-            hide_index=True,
-            width="stretch",
+            download=f"commitment-{cid}-progress.csv",
             key=f"{key}_progress",
         )
+        evidenced = [u for u in updates.itertuples() if len(u.evidence_links)]
+        if evidenced:  # the one field that is a link: evidence, each a web address the model checked
+            st.markdown("**Evidence**\n" + "\n".join(
+                f"- {u.report_date:%d %b %Y}: " + ", ".join(text.link(url) for url in u.evidence_links)
+                for u in evidenced
+            ))
 
     sources = page.progress_sources
     if sources:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from partners.presentation import labels
 from partners.services import lookups, read
-from partners.ui.session import commitments_table, current_actor, get_store
+from partners.ui.session import commitments_table, current_actor, get_store, show_table
 
 store, actor = get_store(), current_actor()
 st.title("Countries")
@@ -35,7 +35,7 @@ cols[3].metric("Alliance member", f"since {facts['member_since']:%Y}" if facts["
 
 st.subheader(f"Commitments naming {facts['name']}")
 st.caption("Made by the country itself or by others for it. Global commitments are listed on the Commitments page.")
-commitments_table(profile["commitments"], key="country_commitments")
+commitments_table(profile["commitments"], key="country_commitments", download=f"commitments-{code}.csv")
 
 st.subheader("Model National Response capability assessments")
 assessments = profile["assessments"]
@@ -50,9 +50,8 @@ else:
         source=assessments["source"].map(labels.assessment_basis_label),
         published=assessments["published"].map(labels.published_label),
     )[["assessed_on", "capability_no", "capability", "domain", "phase", "phase_label", "source", "published", "note"]]
-    st.dataframe(
+    show_table(
         # "Status": the column says Published or Private in words.
         shown.rename(columns={**labels.ASSESSMENT_COLUMNS, "capability_no": "No.", "published": "Status"}),
-        hide_index=True,
-        width="stretch",
+        download=f"assessments-{code}.csv",
     )

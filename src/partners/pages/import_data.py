@@ -12,7 +12,7 @@ from partners.presentation import exports
 from partners.services import history, importing
 from partners.services.errors import StorageError
 from partners.ui import forms
-from partners.ui.session import current_actor, get_store
+from partners.ui.session import current_actor, get_store, show_table
 
 
 def plain(text: str) -> str:
@@ -61,7 +61,7 @@ with st.expander("Templates and columns", icon=":material/download:"):
         mime="text/csv",
         icon=":material/csv:",
     )
-    st.dataframe(columns.columns_table(), hide_index=True, width="stretch")
+    show_table(columns.columns_table(), hide_index=True, width="stretch")
 
 if done := st.session_state.pop("import_done", None):
     st.success(done, icon=":material/check_circle:")
@@ -101,7 +101,7 @@ problems = report.problems_frame()
 if report.file_problems:
     st.error("This file cannot be imported. Nothing was changed.", icon=":material/error:")
     with st.container(key="import_file_problems"):
-        st.dataframe(problems, hide_index=True, width="stretch")
+        show_table(problems, hide_index=True, width="stretch")
     st.stop()
 
 METRICS = {
@@ -121,7 +121,7 @@ if not report.ok:
     )
     st.subheader("Problems")
     with st.container(key="import_problems"):
-        st.dataframe(problems, hide_index=True, width="stretch")
+        show_table(problems, hide_index=True, width="stretch")
     st.download_button(
         "Download the problems (CSV)", exports.to_csv(problems),
         file_name=f"import-problems-{digest[:8]}.csv", mime="text/csv", icon=":material/download:",
@@ -130,7 +130,7 @@ if not report.ok:
 st.subheader("Rows")
 with st.container(key="import_rows"):
     height = min(400, 38 + 35 * len(report.rows))  # a short file gets a short table
-    st.dataframe(report.rows_frame(), hide_index=True, width="stretch", height=height)
+    show_table(report.rows_frame(), hide_index=True, width="stretch", height=height)
 
 n = report.to_write
 label = f"Import {n:,} row{'s' if n != 1 else ''}"

@@ -7,7 +7,7 @@ from partners.presentation import exports, urls
 from partners.services import settings, worklist
 from partners.services.errors import ValidationFailed
 from partners.services.worklist import WorkKind
-from partners.ui.session import current_actor, get_store
+from partners.ui.session import current_actor, get_store, show_table
 
 store, actor = get_store(), current_actor()
 st.title("Worklist")
@@ -62,7 +62,7 @@ st.write(f"**{len(table):,}** items, as of {shown.as_of:%d %b %Y %H:%M}.")
 if table.empty:
     st.info("Nothing to chase here.")
 else:
-    st.dataframe(
+    show_table(
         table,
         hide_index=True,
         width="stretch",

@@ -15,8 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+from partners.domain.text import FORMULA_PREFIXES  # one definition, shared with the importer
 
 #: The encoding of CSV downloads: UTF-8 with a byte order mark, so Excel shows accented names correctly.
 CSV_ENCODING = "utf-8-sig"
@@ -64,4 +63,6 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """The CSV download of a table (UTF-8 with BOM, header row, no index), safe to open in a spreadsheet."""
-    return csv_frame(frame).to_csv(index=False).encode(CSV_ENCODING)
+    # CRLF ends a row (RFC 4180); it also makes the writer quote a cell holding a lone carriage return, which
+    # a spreadsheet would otherwise take for the end of the row.
+    return csv_frame(frame).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)

@@ -84,9 +84,11 @@ def _fields(store: Store, actor: Actor, detail: dict[str, Any]) -> dict[str, str
     return {field: str(value) for field, value in rows.items()}
 
 
-def commitment_page(store: Store, actor: Actor, commitment_id: int) -> CommitmentPage:
+def commitment_page(
+    store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None
+) -> CommitmentPage:
     """Everything the page of one commitment shows. NotFound unless the actor may see the commitment."""
-    detail = read.commitment_detail(store, actor, commitment_id)
+    detail = read.commitment_detail(store, actor, commitment_id, now=now)
     history_allowed = can(actor, UseCase.VIEW_HISTORY)
     partner_ids = [p["partner_id"] for p in detail["partners"]]
     sources = [
@@ -111,8 +113,8 @@ def commitment_page(store: Store, actor: Actor, commitment_id: int) -> Commitmen
         smart_hints=[h.message for h in smart.hints(detail)],
         last_review=workflow.last_state_change(store, actor, commitment_id) if history_allowed else None,
         moves=workflow.available(actor, detail),
-        comparison=workflow.status_comparison(store, actor, commitment_id),
-        progress=workflow.progress_updates(store, actor, commitment_id),
+        comparison=workflow.status_comparison(store, actor, commitment_id, now=now),
+        progress=workflow.progress_updates(store, actor, commitment_id, now=now),
         progress_sources=sources,
         editable=can(actor, UseCase.EDIT_COMMITMENT, countries=detail["countries"] or None),
         may_view_history=history_allowed,

@@ -1,16 +1,19 @@
 """Errors the use cases raise, in words a secretariat officer can act on.
 
 ``PermissionDenied`` (the permission table's refusal) lives in ``partners.domain.permissions``; storage
-problems (``StorageError``, ``ConcurrentEditError``) are defined in ``partners.storage.errors`` and
-re-exported here, so pages catch everything a use case raises without reaching below the services.
+problems (``StorageError``, ``ConcurrentEditError``, ``DatabaseBusyError``) are defined in
+``partners.storage.errors`` and re-exported here, so pages catch everything a use case raises without
+reaching below the services.
 """
 
 from __future__ import annotations
 
 from partners.domain.permissions import PermissionDenied
-from partners.storage.errors import ConcurrentEditError, StorageError
+from partners.storage.errors import ConcurrentEditError, DatabaseBusyError, StorageError
 
-__all__ = ["ConcurrentEditError", "NotFound", "PermissionDenied", "StorageError", "ValidationFailed"]
+__all__ = [
+    "ConcurrentEditError", "DatabaseBusyError", "NotFound", "PermissionDenied", "StorageError", "ValidationFailed",
+]
 
 
 class ValidationFailed(ValueError):

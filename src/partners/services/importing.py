@@ -3,8 +3,10 @@
 The use case is :func:`run_import` (``dry_run=True`` for the preview): read the file, validate every
 row, then write all of it in one transaction, or nothing. Each row gets a status (new, update,
 unchanged, error) and every problem says where it is (the row number Excel shows, header = row 1, and
-the column), what is wrong and how to fix it. Malformed files (binary junk, wrong encoding, formula
-cells, an empty sheet, no header) are reported the same way: never a traceback, never a change.
+the column), what is wrong and how to fix it. Malformed files (binary junk, wrong or mixed encoding,
+formula cells and text starting like a formula, an empty sheet, no header) and files over a limit
+(size, unpacked size, distinct texts, reading time: ``partners.importing.columns``) are reported the same
+way: never a traceback, never a change.
 
 Matching is tolerant where spreadsheets are messy:
 
@@ -33,7 +35,7 @@ from partners.domain.permissions import UseCase, authorize
 from partners.importing import columns, parsing
 from partners.importing.checks import Plan, Validator
 from partners.importing.columns import SheetKind
-from partners.importing.reading import FileError, Sheet, read
+from partners.importing.reading import FileError, Sheet, check_size, read
 from partners.importing.report import ImportReport, Problem, RowStatus
 from partners.services import audit, frameworks, records, setup
 from partners.services.bulk import Dataset, load_dataset
@@ -49,6 +51,19 @@ def _validator(store: Store, actor: Actor, sheets: list[Sheet], report: ImportRe
         current=frameworks.current_ids(store),
     )
     return Validator(store, actor, sheets, report, demo=setup.holds_demo(store), items=items)
+
+
+def check_file_size(store: Store, actor: Actor, file_name: str, size: int) -> ImportReport | None:
+    """The report refusing a file of ``size`` bytes over the limit, or None when the size is fine: lets a
+    caller holding a path (the command line) refuse a huge file before reading it into memory."""
+    authorize(actor, UseCase.LOG_COMMITMENT)
+    try:
+        check_size(size)
+    except FileError as exc:
+        report = ImportReport(file_name=PurePath(file_name).name or "upload", sha256="")
+        report.file_problems.append(exc.problem)
+        return report
+    return None
 
 
 def preview_import(store: Store, actor: Actor, data: bytes, file_name: str) -> ImportReport:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,7 @@ from partners.domain.scope import CommitmentFilter
 from partners.services.errors import NotFound
 from partners.services.records import get_commitment
 from partners.services.settings import reporting_cycle_months
-from partners.services.visibility import can_see_commitment, view_scope  # view_scope: re-exported
+from partners.services.visibility import may_see, require_visible, view_scope  # noqa: F401 - re-exported
 from partners.storage.port import Store
 
 
@@ -24,34 +25,37 @@ def headline_definitions(store: Store, actor: Actor) -> dict[str, str]:
     return {key: text.format(months=months) for key, text in HEADLINE_DEFINITIONS.items()}
 
 
-def headline(store: Store, actor: Actor) -> dict[str, int]:
-    return store.headline(view_scope(actor, store=store))
+def headline(store: Store, actor: Actor, *, now: datetime | None = None) -> dict[str, int]:
+    return store.headline(view_scope(actor, now, store))
 
 
-def breakdown(store: Store, actor: Actor, by: str) -> pd.DataFrame:
-    return store.breakdown(view_scope(actor, store=store), by)
+def breakdown(store: Store, actor: Actor, by: str, *, now: datetime | None = None) -> pd.DataFrame:
+    return store.breakdown(view_scope(actor, now, store), by)
 
 
-def commitments_per_country(store: Store, actor: Actor) -> pd.DataFrame:
-    return store.commitments_per_country(view_scope(actor, store=store))
+def commitments_per_country(store: Store, actor: Actor, *, now: datetime | None = None) -> pd.DataFrame:
+    return store.commitments_per_country(view_scope(actor, now, store))
 
 
-def find_commitments(store: Store, actor: Actor, flt: CommitmentFilter | None = None) -> pd.DataFrame:
-    return store.commitments(view_scope(actor, store=store), flt)
+def find_commitments(
+    store: Store, actor: Actor, flt: CommitmentFilter | None = None, *, now: datetime | None = None
+) -> pd.DataFrame:
+    return store.commitments(view_scope(actor, now, store), flt)
 
 
-def commitment_detail(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
+def commitment_detail(
+    store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None
+) -> dict[str, Any]:
     """One commitment with its links and progress history, if the actor may see it."""
-    if not can_see_commitment(store, actor, commitment_id):
-        raise NotFound(f"there is no commitment {commitment_id} that you can see")
+    require_visible(store, actor, commitment_id, now=now)
     detail = get_commitment(store, commitment_id)
     detail["progress"] = store.progress_updates(commitment_id)
     return detail
 
 
-def country_profile(store: Store, actor: Actor, code: str) -> dict[str, Any]:
+def country_profile(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> dict[str, Any]:
     """A country's facts, the commitments that name it, and the capability assessments the actor may see."""
-    scope = view_scope(actor, store=store)
+    scope = view_scope(actor, now, store)
     facts = store.country(code)
     if facts is None:
         raise NotFound(f"there is no country with code {code}")
@@ -62,12 +66,16 @@ def country_profile(store: Store, actor: Actor, code: str) -> dict[str, Any]:
     }
 
 
-def framework_items_with_counts(store: Store, actor: Actor, framework_id: str) -> pd.DataFrame:
-    return store.item_counts(view_scope(actor, store=store), framework_id)
+def framework_items_with_counts(
+    store: Store, actor: Actor, framework_id: str, *, now: datetime | None = None
+) -> pd.DataFrame:
+    return store.item_counts(view_scope(actor, now, store), framework_id)
 
 
-def commitments_for_item(store: Store, actor: Actor, item_key: str) -> pd.DataFrame:
-    return store.commitments(view_scope(actor, store=store), CommitmentFilter(item_keys=(item_key,)))
+def commitments_for_item(
+    store: Store, actor: Actor, item_key: str, *, now: datetime | None = None
+) -> pd.DataFrame:
+    return store.commitments(view_scope(actor, now, store), CommitmentFilter(item_keys=(item_key,)))
 
 
 def history(store: Store, actor: Actor, entity: str, entity_id: int | str) -> list[dict[str, Any]]:

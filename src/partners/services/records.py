@@ -7,6 +7,7 @@ refused with "changed by X at T; reload to see their change", never a silent ove
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,7 +30,7 @@ from partners.domain.permissions import PermissionDenied, UseCase, authorize
 from partners.domain.workflow import use_cases_to_reach
 from partners.services import audit, frameworks
 from partners.services.errors import NotFound, ValidationFailed
-from partners.services.visibility import can_see_commitment
+from partners.services.visibility import may_see
 from partners.storage.errors import ConcurrentEditError
 from partners.storage.port import Store
 
@@ -66,21 +67,42 @@ def ensure_version(store: Store, entity: str, row: dict[str, Any], expected_vers
         raise _changed(store, entity, row["id"])
 
 
+#: How long a refused write waits for the save that beat it to become visible, to name who made it.
+CONFLICT_WAIT_SECONDS = 2.0
+
+
 @contextmanager
 def versioned_write(store: Store, entity: str, record_id: int, expected_version: int) -> Iterator[Any]:
-    """A transaction for changing one record. When DuckDB refuses it because another session wrote the
-    same row at the same moment, the error names who saved first and when, once their save is visible."""
+    """A transaction for changing one record. When the engine refuses it because another session wrote the
+    same row at the same moment, the refusal names who saved first and when: the engine refuses before the
+    other save is committed, so this waits (briefly) until that save is visible, then reads who made it."""
     try:
         with store.transaction() as tx:
             yield tx
     except ConcurrentEditError as exc:
+        if _wait_for_other_save(store, entity, record_id, expected_version):
+            raise _changed(store, entity, record_id) from exc
+        raise
+
+
+def _wait_for_other_save(store: Store, entity: str, record_id: int, expected_version: int) -> bool:
+    """Whether the record's stored version moved past ``expected_version`` (someone else's save committed)
+    within ``CONFLICT_WAIT_SECONDS``."""
+    deadline = time.monotonic() + CONFLICT_WAIT_SECONDS
+    pause = 0.005
+    while True:
         try:
             row = store.get_row(entity, record_id, include_deleted=True)
         except Exception:  # noqa: BLE001 - inside an outer transaction that failed: keep the first message
-            raise exc from None
-        if row is not None and int(row["version"]) != int(expected_version):
-            raise _changed(store, entity, record_id) from exc
-        raise
+            return False
+        if row is None:
+            return False
+        if int(row["version"]) != int(expected_version):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 # -- snapshots -------------------------------------------------------------------------------------
@@ -180,7 +202,7 @@ def check_record_progress(store: Store, actor: Actor, update: ProgressUpdate, co
     use_case = UseCase.VERIFY_PROGRESS if verified else UseCase.RECORD_PROGRESS
     authorize(actor, use_case, countries=commitment["countries"], partners=partner_ids)
     stored_id = commitment.get("id")
-    if stored_id is not None and not can_see_commitment(store, actor, stored_id):
+    if stored_id is not None and not may_see(store, actor, stored_id):
         raise PermissionDenied(
             f"{actor.display} ({actor.role.label}) may {use_case.value} only on commitments they can see; "
             f"commitment {stored_id} is not shown to them (for example a draft, or under embargo)."

@@ -1,7 +1,8 @@
 """What an actor may see: the view scope built from the permission table, and the one question every
 write on a commitment asks first ("may this actor see it?"). Writing needs at least the right to read.
 
-The rule itself is the store's (``Store.commitments`` applies the ``ViewScope``): nothing here re-derives it.
+The rule itself is the store's (``Store.is_visible`` and every read query apply the ``ViewScope``):
+nothing here re-derives it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from datetime import datetime
 
 from partners.domain.model import Actor
 from partners.domain.permissions import Scope, UseCase, authorize, scope_of
-from partners.domain.scope import REPORTING_CYCLE_MONTHS, CommitmentFilter, ViewScope
+from partners.domain.scope import REPORTING_CYCLE_MONTHS, ViewScope
+from partners.services.errors import NotFound
 from partners.services.settings import reporting_cycle_months
 from partners.storage.port import Store
 
@@ -32,12 +34,13 @@ def view_scope(actor: Actor, now: datetime | None = None, store: Store | None = 
     )
 
 
-def can_see_commitment(store: Store, actor: Actor, commitment_id: int) -> bool:
-    """Whether the commitment is among those the actor's view scope shows (the reads' own rule)."""
-    scope = view_scope(actor, store=store)
-    if scope.everything:
-        # ``ViewScope.everything`` means every live record (the secretariat): no need for the list query,
-        # which costs ~20 ms, once per row of an imported progress sheet.
-        return store.get_row("commitment", commitment_id) is not None
-    only_this = CommitmentFilter(ids=(commitment_id,))
-    return not store.commitments(scope, only_this).empty
+def may_see(store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None) -> bool:
+    """Whether ``actor`` may see this commitment: the one visibility rule (``Store.is_visible``) that every
+    list, count, chart and export applies. Writing to a commitment needs at least this."""
+    return store.is_visible(view_scope(actor, now=now), commitment_id)
+
+
+def require_visible(store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None) -> None:
+    """NotFound, worded as for a missing one, unless ``actor`` may see this commitment (``may_see``)."""
+    if not may_see(store, actor, commitment_id, now=now):
+        raise NotFound(f"there is no commitment {commitment_id} that you can see")

@@ -10,6 +10,7 @@ The partner's self-reported status and the secretariat's verified status are kep
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -24,7 +25,7 @@ from partners.domain.workflow import (  # noqa: F401 (re-exported: the table is 
     use_cases_to_reach,
 )
 from partners.services import audit
-from partners.services.errors import NotFound, ValidationFailed
+from partners.services.errors import ValidationFailed
 from partners.services.records import (
     ensure_version,
     get_commitment,
@@ -32,7 +33,7 @@ from partners.services.records import (
     versioned_write,
     without_timestamps,
 )
-from partners.services.visibility import can_see_commitment
+from partners.services.visibility import require_visible
 from partners.storage.port import Store
 
 
@@ -104,22 +105,21 @@ def last_state_change(store: Store, actor: Actor, commitment_id: int) -> dict[st
     }
 
 
-def _require_visible(store: Store, actor: Actor, commitment_id: int) -> None:
-    if not can_see_commitment(store, actor, commitment_id):
-        raise NotFound(f"there is no commitment {commitment_id} that you can see")
-
-
-def progress_updates(store: Store, actor: Actor, commitment_id: int) -> pd.DataFrame:
+def progress_updates(
+    store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None
+) -> pd.DataFrame:
     """A commitment's progress updates, newest first, with source and reason (for anyone who may see it)."""
-    _require_visible(store, actor, commitment_id)
+    require_visible(store, actor, commitment_id, now=now)
     return store.progress_updates(commitment_id)
 
 
-def status_comparison(store: Store, actor: Actor, commitment_id: int) -> dict[str, Any]:
+def status_comparison(
+    store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None
+) -> dict[str, Any]:
     """The partner's latest self-reported status and the secretariat's latest verified one, side by side,
     whether they differ, and the reason given for the verified one (for anyone who may see the commitment).
     """
-    _require_visible(store, actor, commitment_id)
+    require_visible(store, actor, commitment_id, now=now)
     both = store.status_comparison(commitment_id)
     claimed, verified = both["self_reported"], both["verified"]
 

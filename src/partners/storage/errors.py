@@ -25,4 +25,10 @@ class DuplicateKeyError(StorageError):
 
 
 class DatabaseBusyError(StorageError):
-    """Another program holds the database file (DuckDB allows one writing process at a time)."""
+    """Another program holds the database file (DuckDB allows one writing process at a time).
+
+    ``holder`` names that program when the engine says ("process 1234, /usr/bin/python3"), else is empty."""
+
+    def __init__(self, message: str, *, holder: str = "") -> None:
+        super().__init__(message)
+        self.holder = holder

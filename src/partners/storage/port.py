@@ -207,6 +207,11 @@ class Store(Protocol):
         """One row per visible commitment matching the filter, with partners, countries and status."""
         ...
 
+    def is_visible(self, scope: ViewScope, commitment_id: int) -> bool:
+        """Whether this scope may see this commitment: the one visibility rule (embargo, withdrawn, drafts,
+        shared with members or the public) that every list, count, chart and export applies."""
+        ...
+
     def headline(self, scope: ViewScope) -> dict[str, int]:
         """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
         ...

@@ -7,7 +7,6 @@ shown literally (``plain``), never as HTML or Markdown.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -30,14 +29,11 @@ from partners.services import frameworks, history, lookups, records, workflow
 from partners.services.errors import ConcurrentEditError, NotFound, StorageError, ValidationFailed
 from partners.services.setup import Store
 from partners.ui.navigation import PAGES_DIR
+from partners.ui.session import show_table
+from partners.ui.text import plain
 
 #: The page that shows one commitment (``?id=N``), as registered in ``partners.ui.navigation``.
 COMMITMENT_PAGE = PAGES_DIR / "commitment.py"
-
-
-def plain(text: Any) -> str:
-    """Text people typed, shown literally in Markdown-rendering widgets (no links, images or HTML)."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", str(text))
 
 
 def link_to_commitment(commitment_id: int, title: str, *, key: str | None = None) -> None:
@@ -400,7 +396,7 @@ def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key
     if not can(actor, UseCase.VIEW_HISTORY):
         return
     entries = history.history(store, actor, entity, record_id)
-    table = pd.DataFrame(
+    entries_table = pd.DataFrame(
         [
             {
                 "Change": e["id"],
@@ -417,7 +413,7 @@ def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key
             for e in reversed(entries)
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_history")
+    show_table(entries_table, download=f"history-{entity.replace('_', '-')}-{record_id}.csv", key=f"{key}_history")
     if not can(actor, UseCase.RESTORE_RECORD):
         return
     current = history.current_version(store, actor, entity, record_id)

@@ -5,33 +5,72 @@ Pages stay thin: they call services and chart builders and use these helpers to 
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any, NoReturn
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from partners.domain.model import Actor
-from partners.presentation import labels, urls
+from partners.presentation import exports, labels, urls
 from partners.services import lookups, setup
+from partners.services.errors import DatabaseBusyError, StorageError
 from partners.services.setup import Store
 from partners.ui import auth
+from partners.ui.text import plain
 
 #: The single user of local mode (no sign-in configured): may do everything, on this machine only.
 LOCAL_ACTOR = auth.LOCAL_ACTOR
 
+#: What every page says while another program holds the database file (DuckDB: one writing process).
+BUSY = "The database is busy: another program has it open. Try again in a minute."
+BUSY_OPERATOR = (
+    "For whoever runs this app: a `partners` command (an import, a restore, a backup) or a second copy of "
+    "the app is holding the database file. Let it finish, or stop it, then reload this page. The app's "
+    "log names the program that holds the file."
+)
+UNAVAILABLE = "The database cannot be opened, so no page can be shown. Try again later."
+UNAVAILABLE_OPERATOR = (
+    "For whoever runs this app: the app's log says which file it tried and what went wrong."
+)
+
+_log = logging.getLogger(__name__)
+
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
+    # A failed open raises, and st.cache_resource keeps no value for a call that raised: the next page
+    # view tries again, so the app recovers by itself once the other program lets go of the file.
     return setup.open_store(path)
 
 
 def get_store() -> Store:
-    """The process-wide store; each Streamlit session thread gets its own cursor from it."""
-    return _store(setup.default_db_path())
+    """The process-wide store; each Streamlit session thread gets its own cursor from it.
+
+    While the database cannot be opened, the page says so in plain words (no path, no traceback: those go
+    to the log) and stops."""
+    try:
+        return _store(setup.default_db_path())
+    except DatabaseBusyError as exc:
+        _log.warning("Showing the busy-database page: %s (%s)", exc, exc.__cause__)
+        _unavailable(BUSY, BUSY_OPERATOR, ":material/hourglass_top:")
+    except StorageError as exc:
+        _log.error("Showing the database-unavailable page: %s", exc, exc_info=exc)
+        _unavailable(UNAVAILABLE, UNAVAILABLE_OPERATOR, ":material/database_off:")
+
+
+def _unavailable(message: str, operator: str, icon: str) -> NoReturn:
+    st.error(f"**{message}**", icon=icon)
+    st.caption(operator)
+    st.stop()
+    raise AssertionError("st.stop() returned")  # never reached: st.stop raises
 
 
 def current_visitor() -> auth.Visitor:
     """Who is using the app, and how (sign-in, local mode, open access): see ``partners.ui.auth``."""
-    return auth.visitor(get_store())
+    return auth.visitor(get_store)
 
 
 def current_actor() -> Actor:
@@ -57,7 +96,7 @@ def account_sidebar(visitor: auth.Visitor) -> None:
     """Sign-in and sign-out controls, and who the app takes you for."""
     with st.sidebar:
         if visitor.mode is not auth.Mode.SIGN_IN:
-            st.caption(f"{visitor.actor.display} ({visitor.actor.role.label}), no sign-in")
+            st.caption(f"{plain(visitor.actor.display)} ({visitor.actor.role.label}), no sign-in")
             return
         problems = auth.auth_problems()
         if problems:
@@ -73,7 +112,7 @@ def account_sidebar(visitor: auth.Visitor) -> None:
         partners = ", ".join(names.get(i, f"partner {i}") for i in sorted(actor.partners))
         scope = ", ".join(sorted(actor.countries)) or partners
         role = f"{actor.role.label} for {scope}" if scope else actor.role.label
-        st.caption(f"Signed in as **{actor.display}** ({visitor.email}): {role}")
+        st.caption(f"Signed in as **{plain(actor.display)}** ({plain(visitor.email)}): {plain(role)}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             st.logout()
 
@@ -88,34 +127,71 @@ def demo_banner(store: Store, actor: Actor) -> None:
         )
 
 
+def no_builtin_table_export() -> None:
+    """Switch off the "Download as CSV" (and copy) of every table's toolbar, which writes cells raw, so a
+    title such as ``=HYPERLINK(...)`` would reach a spreadsheet as a formula. ``.streamlit/config.toml`` sets
+    ``client.disableDataExport``; this holds even when the app is started without that file (the option
+    reaches the browser with each run, so one rerun applies it)."""
+    if not st.get_option("client.disableDataExport"):
+        st.set_option("client.disableDataExport", True)
+        st.rerun()
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    download: str | None = None,
+    csv: pd.DataFrame | None = None,
+    **options: Any,
+) -> Any:
+    """Every table the app shows goes through here: ``st.dataframe`` (``options`` are its own), without a
+    toolbar download (``no_builtin_table_export``), and with ``download`` (a file name) a "Download CSV"
+    button whose file comes from the one formula-neutralising writer, ``exports.to_csv``, of ``csv`` (what
+    the file should hold, e.g. absolute links) or else of the table shown."""
+    options.setdefault("hide_index", True)
+    options.setdefault("width", "stretch")
+    shown = st.dataframe(frame, **options)
+    if download:
+        st.download_button(
+            "Download CSV",
+            data=exports.to_csv(frame if csv is None else csv),
+            file_name=download,
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"download_{options.get('key') or download}",
+            disabled=frame.empty,
+        )
+    return shown
+
+
 def chart_with_table(chart: alt.TopLevelMixin, table: pd.DataFrame, *, caption: str = "") -> None:
     """Every chart comes with its data as a table (the text alternative)."""
     st.altair_chart(chart, width="stretch")
     with st.expander("Show as a table"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table)
     if caption:
         st.caption(caption)
 
 
 def commitments_table(
-    df: pd.DataFrame, *, key: str, height: int | None = None, select: bool = False
+    df: pd.DataFrame,
+    *,
+    key: str,
+    height: int | None = None,
+    select: bool = False,
+    download: str = "commitments.csv",
 ) -> int | None:
     """The standard commitments table: readable labels, statuses in words, no raw codes, and an "Open"
-    link to each commitment's page. With ``select``, a clicked row's commitment id is returned."""
+    link to each commitment's page, with a "Download CSV" of it (``download``: the file name; its links are
+    absolute, so a cell of the file opens the commitment). With ``select``, a clicked row's commitment id
+    is returned."""
     if df.empty:
         st.info("No commitments match.")
         return None
-    shown = df.drop(columns=[c for c in ("is_demo",) if c in df.columns]).copy()
-    shown.insert(0, "open", shown["id"].map(urls.commitment_url))
-    shown["reported_status"] = shown["reported_status"].map(labels.status_label)
-    shown["verified_status"] = shown["verified_status"].map(labels.optional_status_label)
-    shown["visibility"] = shown["visibility"].map(labels.visibility_short_label)
-    shown["review_state"] = shown["review_state"].map(labels.review_state_label)
-    shown = shown.rename(columns=labels.COMMITMENT_COLUMNS)
-    event = st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
+    event = show_table(
+        _commitment_rows(df, urls.commitment_url),
+        download=download,
+        csv=_commitment_rows(df, urls.absolute_commitment_url).rename(columns={"open": "Link"}),
         key=key,
         height=height or "auto",
         column_config={
@@ -128,3 +204,12 @@ def commitments_table(
         return int(df["id"].iloc[event.selection.rows[0]])
     return None
 
+
+def _commitment_rows(df: pd.DataFrame, link: Callable[[int], str]) -> pd.DataFrame:
+    shown = df.drop(columns=[c for c in ("is_demo",) if c in df.columns]).copy()
+    shown.insert(0, "open", shown["id"].map(link))
+    shown["reported_status"] = shown["reported_status"].map(labels.status_label)
+    shown["verified_status"] = shown["verified_status"].map(labels.optional_status_label)
+    shown["visibility"] = shown["visibility"].map(labels.visibility_short_label)
+    shown["review_state"] = shown["review_state"].map(labels.review_state_label)
+    return shown.rename(columns=labels.COMMITMENT_COLUMNS)

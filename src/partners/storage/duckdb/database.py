@@ -24,6 +24,8 @@ from partners.storage import MEMORY, default_db_path
 from partners.storage.errors import RELOAD, ConcurrentEditError, DatabaseBusyError, DuplicateKeyError, StorageError
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# DuckDB's lock refusal names the holder: "Conflicting lock is held in /usr/bin/python3 (PID 1234)".
+_LOCK_HOLDER = re.compile(r"lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
 
 def _jsonable(value: Any) -> Any:
@@ -71,9 +73,12 @@ class Database:
             self._root = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:  # locked by another process, unreadable, not a database…
             if "lock" in str(exc).lower():
+                held = _LOCK_HOLDER.search(str(exc))
+                holder = f"process {held['pid']}, {held['program']}" if held else ""
                 raise DatabaseBusyError(
-                    f"the database at {self.path} is busy: another program has it open "
-                    "(stop that program, e.g. the app, and try again)"
+                    f"the database at {self.path} is busy: another program has it open"
+                    + (f" ({holder})" if holder else ""),
+                    holder=holder,
                 ) from exc
             raise StorageError(f"cannot open the database at {self.path}: {exc}") from exc
         self._local = threading.local()

@@ -16,22 +16,30 @@ from partners.domain.scope import CommitmentFilter, ViewScope
 
 
 def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
-    """``visible(id)``: the commitments this scope may see; when ``counting`` (headline figures and
-    breakdowns), withdrawn commitments are left out even for the secretariat."""
+    """``visible(id)``: the commitments this scope may see. The one definition of who sees a commitment:
+
+    - the secretariat (``everything``): every live commitment, in any state, embargoed or not;
+    - the contributors of a commitment's own partners: it once submitted, embargoed or withdrawn included;
+    - focal points of one of its countries: it once submitted, unless withdrawn or still under embargo;
+    - members and the public: it once published and its embargo lifted, if shared with them.
+
+    When ``counting`` (headline figures and breakdowns), withdrawn commitments are left out even for the
+    secretariat.
+    """
     sql = """
     visible AS (
         SELECT c.id FROM commitments c
         WHERE c.deleted_at IS NULL AND (NOT $v_counting OR c.review_state <> 'withdrawn') AND (
             $v_all
-            OR (c.review_state = 'published'
-                AND (c.embargo_until IS NULL OR c.embargo_until <= $v_now)
-                AND (c.visibility = 'public' OR ($v_members AND c.visibility = 'members')))
-            OR (c.review_state <> 'draft' AND EXISTS (
-                SELECT 1 FROM commitment_countries cc
-                WHERE cc.commitment_id = c.id AND list_contains($v_countries, cc.country_code)))
             OR (c.review_state <> 'draft' AND EXISTS (
                 SELECT 1 FROM commitment_partners cp
                 WHERE cp.commitment_id = c.id AND list_contains($v_partners, cp.partner_id)))
+            OR ((c.embargo_until IS NULL OR c.embargo_until <= $v_now) AND (
+                (c.review_state = 'published'
+                    AND (c.visibility = 'public' OR ($v_members AND c.visibility = 'members')))
+                OR (c.review_state NOT IN ('draft', 'withdrawn') AND EXISTS (
+                    SELECT 1 FROM commitment_countries cc
+                    WHERE cc.commitment_id = c.id AND list_contains($v_countries, cc.country_code)))))
         )
     )"""
     params = {
@@ -115,7 +123,8 @@ class ReadQueries:
         flt = flt or CommitmentFilter()
         head, params = _with(scope)
         params |= {
-            "text": f"%{flt.text.strip()}%" if flt.text.strip() else None,
+            # Matched as a plain substring, case-insensitively: '%' and '_' are characters, not wildcards.
+            "text": flt.text.strip().lower() or None,
             "countries": list(flt.countries),
             "partner_ids": list(flt.partner_ids),
             "types": list(flt.stakeholder_types),
@@ -145,7 +154,8 @@ class ReadQueries:
         FROM commitments c JOIN visible v ON v.id = c.id
         LEFT JOIN events e ON e.id = c.event_id
         LEFT JOIN latest l ON l.commitment_id = c.id
-        WHERE ($text IS NULL OR c.title ILIKE $text OR c.description ILIKE $text OR c.deliverable ILIKE $text)
+        WHERE ($text IS NULL OR contains(lower(c.title), $text) OR contains(lower(c.description), $text)
+               OR contains(lower(c.deliverable), $text))
           AND (len($countries) = 0 OR EXISTS (SELECT 1 FROM commitment_countries cc
                 WHERE cc.commitment_id = c.id AND list_contains($countries, cc.country_code)))
           AND (len($partner_ids) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp
@@ -160,6 +170,12 @@ class ReadQueries:
         ORDER BY coalesce(e.date, c.start_date) DESC NULLS LAST, c.id DESC{limit}
         """
         return self.query_df(sql, params)
+
+    def is_visible(self, scope: ViewScope, commitment_id: int) -> bool:
+        """Whether this scope may see this commitment (the same rule every list and count applies)."""
+        vis, params = _visible_cte(scope)
+        params["id"] = int(commitment_id)
+        return bool(self.scalar(f"WITH {vis} SELECT EXISTS (SELECT 1 FROM visible WHERE id = $id)", params))
 
     def headline(self, scope: ViewScope) -> dict[str, int]:
         """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
