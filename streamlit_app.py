@@ -15,14 +15,12 @@ from partners.ui.session import (
     get_store,
     no_builtin_table_export,
 )
-from partners.ui.text import plain
 
 st.set_page_config(page_title="Partners: CSEA partnership tracker", page_icon=":material/handshake:", layout="wide")
 
 visitor = current_visitor()
 if visitor.mode is auth.Mode.REFUSED:  # no sign-in, and not this machine's own request nor deliberately open
-    # plain(): the refusal quotes the Host or Origin the request sent, shown as text, never as Markdown.
-    st.error(plain(auth.current_refusal()), icon=":material/block:")
+    st.error(auth.current_refusal(), icon=":material/block:")  # quotes the request's Host as text
     st.stop()
 store = get_store()  # a busy or unreadable database stops here, before any page, with a plain page
 

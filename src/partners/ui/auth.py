@@ -333,7 +333,8 @@ def _app_test() -> bool:
 
 def current_refusal() -> str:
     """What the refused page says, for this page view (call when ``current_mode()`` is ``REFUSED``)."""
-    reason = not_local_because(current_request(), app_test=_app_test())
+    # The reason quotes the Host or Origin the request sent: text from outside, shown as text (plain()).
+    reason = plain(not_local_because(current_request(), app_test=_app_test()))
     return refusal(config.get_option("server.address"), reason, config.get_option("server.port"))
 
 
