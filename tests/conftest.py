@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -105,34 +107,53 @@ def wait_for_http(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"server at {url} did not come up: {last}")
 
 
+@dataclass(frozen=True)
+class RunningApp:
+    url: str  # http://127.0.0.1:PORT
+    port: int
+    pid: int
+
+
+@contextmanager
+def run_app(
+    db: Path, secrets: Path, log: Path, *, port: int | None = None, env: dict | None = None
+) -> Iterator[RunningApp]:
+    """`streamlit run streamlit_app.py` on a loopback port against ``db``, with ``secrets`` as its only secrets
+    file (an empty one: local mode), logging to ``log``; stopped on exit. No STREAMLIT_* or open-access
+    setting of the developer's environment leaks in; ``env`` adds variables."""
+    port = port or free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    environ.pop("PARTNERS_ALLOW_OPEN_ACCESS", None)
+    environ |= {"PARTNERS_DB": str(db), **(env or {})}
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+             "--secrets.files", str(secrets)],
+            cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
+            yield RunningApp(f"http://127.0.0.1:{port}", port, proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def streamlit_server(demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run streamlit_app.py` on a free loopback port against a copy of the demo database."""
-    db = tmp_path_factory.mktemp("server") / "server.duckdb"
-    shutil.copy(demo_db_path, db)
-    port = free_port()
-    env = {**os.environ, "PARTNERS_DB": str(db)}
+    work = tmp_path_factory.mktemp("server")
+    db = Path(shutil.copy(demo_db_path, work / "server.duckdb"))
     # An empty secrets file: the test server runs in local mode whatever a developer keeps in .streamlit/.
-    no_secrets = tmp_path_factory.mktemp("server-secrets") / "secrets.toml"
+    no_secrets = work / "secrets.toml"
     no_secrets.write_text("")
-    log = open(tmp_path_factory.mktemp("server-log") / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-         "--secrets.files", str(no_secrets)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{url}/_stcore/health")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with run_app(db, no_secrets, work / "streamlit.log") as app:
+        yield app.url
 
 
 @pytest.fixture(scope="session")

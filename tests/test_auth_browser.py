@@ -9,12 +9,9 @@ One person's provider sends no ``email_verified`` claim (as Microsoft Entra ID):
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, wait_for_http
+from conftest import free_port, run_app
 from partners.domain.model import (
     SYSTEM,
     CapabilityAssessment,
@@ -123,25 +120,8 @@ def serve_with_sign_in(oidc_provider: str, work: Path, extra_auth: str = "") -> 
         encoding="utf-8",
     )
     log = work / "streamlit.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
-    env |= {"PARTNERS_DB": str(db), "STREAMLIT_LOGGER_LEVEL": "debug"}
-    env.pop("PARTNERS_ALLOW_OPEN_ACCESS", None)
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-             "--secrets.files", str(secrets_file)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
-            yield AuthApp(f"http://localhost:{port}", oidc_provider, client_secret, cookie_secret, log)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with run_app(db, secrets_file, log, port=port, env={"STREAMLIT_LOGGER_LEVEL": "debug"}):
+        yield AuthApp(f"http://localhost:{port}", oidc_provider, client_secret, cookie_secret, log)
     shutil.rmtree(work, ignore_errors=True)  # the secrets file goes with it
 
 

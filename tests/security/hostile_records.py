@@ -3,17 +3,14 @@ public's view: sign-in configured and nobody signed in). Shared by the browser r
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from conftest import ROOT, free_port, wait_for_http
+from conftest import free_port, run_app
 from partners.domain.model import SYSTEM, Actor, Commitment, ProgressUpdate, ReviewState, Role, Visibility
 from partners.services import read, records, workflow
 from partners.storage import open_store
@@ -85,23 +82,5 @@ def serve(db: Path, work: Path, *, public: bool = False) -> Iterator[str]:
         if public else "",
         encoding="utf-8",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
-    env["PARTNERS_DB"] = str(db)
-    env.pop("PARTNERS_ALLOW_OPEN_ACCESS", None)
-    with open(work / f"streamlit-{port}.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-             "--secrets.files", str(secrets)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with run_app(db, secrets, work / f"streamlit-{port}.log", port=port) as app:
+        yield app.url

@@ -28,7 +28,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 from streamlit.testing.v1 import AppTest
 
-from conftest import CHROMIUM, ROOT, free_port, wait_for_http
+from conftest import CHROMIUM, ROOT, run_app
 from partners.storage.duckdb.store import DuckDBStore as Store
 from partners.ui import auth, session
 from snapshots import everything
@@ -146,29 +146,10 @@ class Served:
 @contextmanager
 def serve(db: Path, log: Path) -> Iterator[Served]:
     """`streamlit run streamlit_app.py` in local mode on 127.0.0.1 (as the streamlit_server fixture), on ``db``."""
-    port = free_port()
     no_secrets = log.with_name("empty-secrets.toml")
     no_secrets.write_text("")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
-    env["PARTNERS_DB"] = str(db)
-    env.pop(auth.OPEN_ACCESS_ENV, None)
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-             "--secrets.files", str(no_secrets)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
-            yield Served(f"http://127.0.0.1:{port}", proc.pid)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with run_app(db, no_secrets, log) as app:
+        yield Served(app.url, app.pid)
 
 
 @pytest.fixture(scope="module")
