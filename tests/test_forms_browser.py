@@ -207,6 +207,10 @@ def test_a_progress_update_with_a_bad_link_keeps_every_field(
     expect(page.get_by_label("Evidence links (one web address per line)", exact=True)).to_have_value(links)
     page.get_by_role("button", name="Save progress update").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "progress-form-kept-on-error.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_label("What happened", exact=True)).to_have_value(narrative)
+    page.get_by_role("button", name=re.compile(r"^Edit no\. \d+")).first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "progress-form-kept-on-error-phone.png"))
 
     stop_server()
     after = read_db(db, lambda s: s.query_rows("SELECT count(*) AS n FROM progress_updates")[0]["n"])

@@ -592,13 +592,10 @@ def progress_editor(
     if rows:
         st.markdown("**Edit a progress update**")
     for pid, row in rows.items():
-        c1, c2 = st.columns([4, 1], vertical_alignment="center")
-        c1.write(
-            f"No. {pid}: {row['report_date']:%d %b %Y}, {ProgressStatus(row['status']).label} "
-            f"({ReportSource(row['source']).label.lower()})"
-        )
-        c2.button(
-            "Edit",
+        st.button(
+            f"Edit no. {pid}: {row['report_date']:%d %b %Y}, {ProgressStatus(row['status']).label} "
+            f"({ReportSource(row['source']).label.lower()})",
+            type="tertiary",
             key=f"{key}_pu_edit_{pid}",
             icon=":material/edit:",
             on_click=lambda pid=pid: st.session_state.__setitem__(editing_key, pid),
