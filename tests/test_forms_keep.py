@@ -190,3 +190,24 @@ def test_an_assessment_is_edited_in_place(app: AppTest) -> None:
     assert query("SELECT note, version FROM capability_assessments WHERE id = ?", [aid]) == [
         ("Re-assessed after the national review", version + 1)
     ]
+
+
+def test_likely_duplicates_show_under_the_title_and_saving_needs_the_tick(app: AppTest) -> None:
+    (cid, title, partner, country), = query(
+        "SELECT c.id, c.title, min(p.partner_id), min(k.country_code) FROM commitments c "
+        "JOIN commitment_partners p ON p.commitment_id = c.id "
+        "JOIN commitment_countries k ON k.commitment_id = c.id "
+        "WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn' GROUP BY c.id, c.title ORDER BY c.id LIMIT 1"
+    )
+    app.switch_page("src/partners/pages/log_commitment.py").run()
+    widget(app.text_input, "Title").input(title)
+    widget(app.multiselect, "Partners").select(int(partner))
+    widget(app.multiselect, "Countries").select(country)
+    app.run()
+    assert not app.exception, app.exception
+    assert any("looks like a commitment already logged" in w.value for w in app.warning)
+    assert any(f"Looks like commitment {cid}" in c.value for c in app.caption)
+    save = widget(app.button, "Save commitment")
+    assert save.disabled
+    widget(app.checkbox, "None of these is the same pledge: save anyway").check().run()
+    assert not widget(app.button, "Save commitment").disabled
