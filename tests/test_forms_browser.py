@@ -1,5 +1,6 @@
 """In a real browser: an officer logs a joint commitment through the form, sees SMART hints change while
-filling it in, saves, and finds it on the Commitments page and on each of its countries' pages.
+filling it in, saves, and finds it on the Commitments page and on each of its countries' pages; a refused
+budget says "Not saved" and stores nothing; a progress update with a bad link keeps every field.
 
 Runs its own `streamlit run` on a private copy of the demo database, so the commitment it logs never shows
 up in other tests.
@@ -87,13 +88,6 @@ def row_with(page: Page, text: str) -> Locator:
     return page.locator('[role="gridcell"]', has_text=re.compile(f"^{re.escape(text)}$"))
 
 
-def type_date(page: Page, label: str, day: date) -> None:
-    """Type a date into a date field's year, month and day segments."""
-    page.get_by_label(label, exact=True).locator('[role="spinbutton"]').first.click()
-    page.keyboard.type(day.strftime("%Y%m%d"))
-    page.keyboard.press("Tab")
-
-
 def type_into(page: Page, label: str, text: str) -> None:
     field = page.get_by_label(label, exact=True)
     field.fill(text)
@@ -121,7 +115,7 @@ def test_officer_logs_a_joint_commitment_sees_smart_hints_and_finds_it_everywher
     choose(page, "Countries", "Uganda")
     type_into(page, "Indicator", "Reports received through the portal")
     type_into(page, "Unit", "reports")
-    type_date(page, "Start date", date.today())  # the newest first: it heads the lists below
+    type_into(page, "Start date", f"{date.today():%d/%m/%Y}")  # the newest first: it heads the lists below
     expect(hint).to_have_count(0, timeout=TIMEOUT)  # the hint went away as the unit was typed
     expect(page.get_by_text("No deadline: by when will it be done?")).to_be_visible()
     expect(page.get_by_text("2 of 5")).to_be_visible()
@@ -164,3 +158,60 @@ def test_officer_logs_a_joint_commitment_sees_smart_hints_and_finds_it_everywher
         {"partner_id": ids[lead], "role": "co"},
     ]
     assert (stored["review_state"], stored["start_date"]) == ("draft", date.today())
+
+
+def test_a_refused_budget_says_not_saved_keeps_the_form_and_stores_nothing(
+    server: tuple[str, Path, Callable[[], None]], page: Page, artifacts: Path
+) -> None:
+    url, db, stop_server = server
+    partner = read_db(db, lambda s: s.partners()).name.iloc[0]
+    title = "Fund a national reporting hotline for three years"
+    page.goto(f"{url}/log-commitment", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Log a commitment").wait_for(timeout=TIMEOUT)
+    type_into(page, "Title", title)
+    choose(page, "Partners", partner)
+    choose(page, "Countries", "Kenya")
+    type_into(page, "Budget", "-250000")
+    type_into(page, "Currency", "USD")
+    page.get_by_role("button", name="Save commitment").click()
+    refusal = page.get_by_text("Not saved:")
+    expect(refusal).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("the budget cannot be negative")).to_be_visible()
+    expect(page.get_by_label("Budget", exact=True)).to_have_value("-250000")  # what was typed stays
+    expect(page.get_by_label("Title", exact=True)).to_have_value(title)
+    page.screenshot(path=str(artifacts / "log-commitment-refused-budget.png"), full_page=True)
+
+    stop_server()
+    stored = read_db(db, lambda s: s.query_rows("SELECT id FROM commitments WHERE title = ?", [title]))
+    assert stored == []
+
+
+def test_a_progress_update_with_a_bad_link_keeps_every_field(
+    server: tuple[str, Path, Callable[[], None]], page: Page, artifacts: Path
+) -> None:
+    url, db, stop_server = server
+    cid = read_db(db, lambda s: s.query_rows("SELECT min(id) AS id FROM commitments")[0]["id"])
+    before = read_db(db, lambda s: s.query_rows("SELECT count(*) AS n FROM progress_updates")[0]["n"])
+    page.goto(f"{url}/commitment?id={cid}", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Save progress update").wait_for(timeout=TIMEOUT)
+    narrative = "Trained 40 investigators in victim identification"
+    links = "https://example.org/report\nnot a link"
+    page.get_by_label("What happened", exact=True).fill(narrative)
+    page.get_by_label("Indicator value", exact=True).fill("40")
+    page.get_by_label("Evidence links (one web address per line)", exact=True).fill(links)
+    page.get_by_role("button", name="Save progress update").click()
+    expect(page.get_by_text("Not saved:")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("'not a link' is not a web address", exact=False)).to_be_visible()
+    expect(page.get_by_label("What happened", exact=True)).to_have_value(narrative)
+    expect(page.get_by_label("Indicator value", exact=True)).to_have_value("40")
+    expect(page.get_by_label("Evidence links (one web address per line)", exact=True)).to_have_value(links)
+    page.get_by_role("button", name="Save progress update").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "progress-form-kept-on-error.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_label("What happened", exact=True)).to_have_value(narrative)
+    page.get_by_role("button", name=re.compile(r"^Edit no\. \d+")).first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "progress-form-kept-on-error-phone.png"))
+
+    stop_server()
+    after = read_db(db, lambda s: s.query_rows("SELECT count(*) AS n FROM progress_updates")[0]["n"])
+    assert after == before

@@ -140,9 +140,22 @@ def test_same_title_same_partner_is_the_top_suggestion_with_reasons() -> None:
             candidate(3, "Launch a public awareness campaign", (7,), ("KEN",)),
         ],
     )
-    assert [d.commitment_id for d in found] == [1, 2]
+    assert [d.commitment_id for d in found] == [1]  # 2 shares neither partner nor country
     assert found[0].reasons == ("similar title (100%)", "same partner", "same country")
-    assert found[0].score > found[1].score
+
+
+def test_a_similar_title_alone_is_never_a_duplicate_suggestion() -> None:
+    title = "Train 200 investigators in victim identification"
+    cands = [
+        candidate(1, title, (9,), ("UGA",)),  # the very same title, nothing in common
+        candidate(2, title, (), ()),
+        candidate(3, "Train 150 investigators in victim identification", (7,), ("UGA",)),  # same partner
+        candidate(4, "Train 150 investigators in victim identification", (9,), ("KEN",)),  # same country
+    ]
+    found = smart.likely_duplicates(title, [7], ["KEN"], cands)
+    assert sorted(d.commitment_id for d in found) == [3, 4]
+    assert all({"same partner", "same country"} & set(d.reasons) for d in found)
+    assert smart.likely_duplicates(title, [], [], cands) == []
 
 
 def test_a_loosely_similar_title_is_suggested_only_with_a_shared_partner_or_country() -> None:

@@ -198,6 +198,15 @@ def _currency(value: str) -> str:
 Currency = Annotated[str, AfterValidator(_currency)]
 
 
+def _plausible_date(day: date) -> date:
+    _keep(rules.implausible_date(day))
+    return day
+
+
+#: A date a record carries (a deadline, a report date, ...): within ``rules.implausible_date``'s years.
+RecordDate = Annotated[date, AfterValidator(_plausible_date)]
+
+
 class DomainModel(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", frozen=False)
 
@@ -295,7 +304,7 @@ class Partner(DomainModel):
     stakeholder_type: StakeholderType
     tags: list[StakeholderType] = Field(default_factory=list, description="secondary types for hybrids")
     hq_country: CountryCode | None = None
-    member_since: date | None = None
+    member_since: RecordDate | None = None
     website: str | None = None
     is_demo: bool = False
 
@@ -318,7 +327,7 @@ class Event(DomainModel):
     id: int | None = None
     name: ShortText
     kind: EventKind
-    date: date
+    date: RecordDate
     location: str = ""
     country: CountryCode | None = None
     is_demo: bool = False
@@ -349,8 +358,8 @@ class Commitment(DomainModel):
     unit: str = ""
     baseline: Decimal | None = None
     target_value: Decimal | None = None
-    start_date: date | None = None
-    deadline: date | None = None
+    start_date: RecordDate | None = None
+    deadline: RecordDate | None = None
     budget: Decimal | None = None
     currency: Currency | None = None
     event_id: int | None = None
@@ -393,7 +402,7 @@ class Commitment(DomainModel):
 class ProgressUpdate(DomainModel):
     id: int | None = None
     commitment_id: int
-    report_date: date
+    report_date: RecordDate
     status: ProgressStatus
     indicator_value: Decimal | None = None
     narrative: str = ""
@@ -421,7 +430,7 @@ class CapabilityAssessment(DomainModel):
     id: int | None = None
     country: CountryCode
     capability: str = Field(description="MNR item key, e.g. MNR-2016:4")
-    assessed_on: date
+    assessed_on: RecordDate
     phase: int = Field(ge=1, le=4, description="maturity phase 1 (building) to 4 (maturity)")
     source: ReportSource = ReportSource.SELF_REPORTED
     note: str = ""

@@ -52,6 +52,20 @@ def deadline_before_start(start: date | None, deadline: date | None) -> Broken |
     return None
 
 
+#: The years a record's dates may fall in: anything else (9999, 0202) is a slip of the keyboard.
+EARLIEST_YEAR, LATEST_YEAR = 1950, 2100
+
+
+def implausible_date(day: date | None) -> Broken | None:
+    """A date of a commitment, progress report, assessment, partner or event lies between 1950 and 2100."""
+    if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        return Broken(
+            f"the year {day.year} is not a year this record can have",
+            f"write a date between {EARLIEST_YEAR} and {LATEST_YEAR}",
+        )
+    return None
+
+
 def negative_budget(budget: Decimal | None) -> Broken | None:
     """A budget is never negative."""
     if budget is not None and budget < 0:

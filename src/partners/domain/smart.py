@@ -193,7 +193,8 @@ def likely_duplicates(
     exclude_id: int | None = None,
     limit: int = 5,
 ) -> list[DuplicateSuggestion]:
-    """Existing commitments that look like the one being logged, best first.
+    """Existing commitments that look like the one being logged, best first: a similar title AND at least
+    one partner or country in common (a similar title alone is another pledge, e.g. another country's).
 
     ``candidates`` are mappings with ``id``, ``title``, ``partner_ids`` and ``countries`` (lists).
     """
@@ -204,13 +205,14 @@ def likely_duplicates(
     for c in candidates:
         if exclude_id is not None and int(c["id"]) == exclude_id:
             continue
+        shared_partners = len(partners & set(c.get("partner_ids") or ()))
+        shared_countries = len(codes & set(c.get("countries") or ()))
+        if not (shared_partners or shared_countries):
+            continue
         if title_similarity(title, c["title"]) < MIN_TITLE:
             continue
         score, reasons = duplicate_score(
-            title,
-            c["title"],
-            shared_partners=len(partners & set(c.get("partner_ids") or ())),
-            shared_countries=len(codes & set(c.get("countries") or ())),
+            title, c["title"], shared_partners=shared_partners, shared_countries=shared_countries
         )
         if score >= THRESHOLD:
             found.append(DuplicateSuggestion(int(c["id"]), str(c["title"]), round(score, 3), reasons))

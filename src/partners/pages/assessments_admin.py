@@ -1,4 +1,5 @@
-"""Capability assessments: record a country's MNR maturity phase for a capability; delete and restore."""
+"""Capability assessments: record a country's MNR maturity phase for a capability; edit (versioned, with
+history), delete and restore."""
 
 from datetime import date
 
@@ -34,44 +35,92 @@ country = st.selectbox(
 cap_labels = frameworks.capability_labels(store, actor)  # the current MNR version's capabilities
 phases = lookups.maturity_phases(store, actor).set_index("phase")
 
-forms.show_outcome("assess_outcome")
-with st.form("assessment_form", clear_on_submit=True):
-    capability = st.selectbox("Capability", list(cap_labels), format_func=cap_labels.get)
-    c1, c2 = st.columns(2)
-    assessed_on = c1.date_input(
-        "Assessed on", value=date.today(), max_value=date.today(), format="YYYY-MM-DD"
-    )
-    phase = c2.selectbox(
-        "Maturity phase",
-        list(phases.index),
-        format_func=lambda p: (
-            f"{p}: {phases.loc[p, 'label']}" + ("" if phases.loc[p, "verified"] else " (provisional)")
-        ),
-    )
-    source = st.radio("Basis", list(ReportSource), format_func=lambda s: s.label, horizontal=True)
-    note = st.text_area("Note")
-    may_publish = can(actor, UseCase.PUBLISH_ASSESSMENT, countries=[country])
-    published = st.checkbox("Published (visible to everyone)", disabled=not may_publish)
-    if st.form_submit_button("Save assessment", icon=":material/save:"):
-        try:
-            form = records.validated(
-                CapabilityAssessment,
-                {
-                    "country": country,
-                    "capability": capability,
-                    "assessed_on": assessed_on,
-                    "phase": phase,
-                    "source": source,
-                    "note": note,
-                    "published": published,
-                },
-            )
-            records.record_assessment(store, actor, form)
-        except forms.REFUSALS as exc:
-            forms.show_failure(exc)
+
+def assessment_form(existing: dict | None = None) -> None:
+    """Record an assessment of ``country``, or edit ``existing`` (a stored one). What was typed stays in
+    the fields until the save succeeds; a saved form starts empty (a new round of widget keys)."""
+    init = existing or {}
+    key = f"assess_edit{init['id']}" if existing else "assess_new"
+    rnd = st.session_state.get(f"{key}_round", 0)
+    loaded = forms.loaded_version(f"{key}_version", int(init["version"])) if existing else 0
+    typed = forms.Typed()
+    with st.form(f"{key}_form_{rnd}"):
+        if existing:
+            st.markdown(f"**Edit assessment {init['id']}**")
+        caps = list(cap_labels)
+        if existing and init["capability_key"] not in caps:  # an older MNR version's capability
+            caps.append(init["capability_key"])
+        capability = st.selectbox(
+            "Capability",
+            caps,
+            index=caps.index(init["capability_key"]) if existing else 0,
+            format_func=lambda c: cap_labels.get(c, c),
+            key=f"{key}_{rnd}_capability",
+        )
+        c1, c2 = st.columns(2)
+        assessed_on = typed.date(
+            "Assessed on", value=init.get("assessed_on", date.today()), key=f"{key}_{rnd}_date", where=c1
+        )
+        phase_list = list(phases.index)
+        phase = c2.selectbox(
+            "Maturity phase",
+            phase_list,
+            index=phase_list.index(init["phase"]) if existing and init["phase"] in phase_list else 0,
+            format_func=lambda p: (
+                f"{p}: {phases.loc[p, 'label']}" + ("" if phases.loc[p, "verified"] else " (provisional)")
+            ),
+            key=f"{key}_{rnd}_phase",
+        )
+        bases = list(ReportSource)
+        source = st.radio(
+            "Basis",
+            bases,
+            index=bases.index(ReportSource(init["source"])) if existing else 0,
+            format_func=lambda s: s.label,
+            horizontal=True,
+            key=f"{key}_{rnd}_source",
+        )
+        note = st.text_area("Note", value=init.get("note") or "", key=f"{key}_{rnd}_note")
+        may_publish = can(actor, UseCase.PUBLISH_ASSESSMENT, countries=[country])
+        published = st.checkbox(
+            "Published (visible to everyone)",
+            value=bool(init.get("published", False)),
+            disabled=not may_publish,
+            key=f"{key}_{rnd}_published",
+        )
+        submitted = st.form_submit_button(
+            "Save changes" if existing else "Save assessment", icon=":material/save:"
+        )
+    if not submitted:
+        return
+    data = {
+        "country": init.get("country_code", country),
+        "capability": capability,
+        "assessed_on": assessed_on,
+        "phase": phase,
+        "source": source,
+        "note": note,
+        "published": published,
+        "is_demo": bool(init.get("is_demo", False)),
+    }
+    try:
+        form = forms.build(CapabilityAssessment, data, typed)
+        if existing:
+            records.update_assessment(store, actor, int(init["id"]), form, loaded)
         else:
-            st.session_state["assess_outcome"] = ("ok", f"Assessment saved for {names[country]}.")
-            st.rerun()
+            records.record_assessment(store, actor, form)
+    except forms.REFUSALS as exc:
+        forms.show_failure(exc)  # the form keeps what was typed
+        return
+    forms.forget(f"{key}_version", "assess_editing")
+    st.session_state[f"{key}_round"] = rnd + 1
+    done = f"Assessment {init['id']} saved." if existing else f"Assessment saved for {names[country]}."
+    st.session_state["assess_outcome"] = ("ok", done)
+    st.rerun()
+
+
+forms.show_outcome("assess_outcome")
+assessment_form()
 
 st.subheader(f"Assessments of {names[country]}")
 shown = read.country_profile(store, actor, country)["assessments"]
@@ -100,15 +149,36 @@ else:
     )
     if note := frameworks.version_note(store, actor, shown.capability_key):  # older MNR versions, via the crosswalk
         st.caption(note)
+    choices = {
+        int(r.id): f"No. {r.id}: {r.capability_no} {r.capability}, {r.assessed_on:%d %b %Y}"
+        for r in shown.itertuples()
+    }
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    pick = c1.selectbox(
+        "Assessment (to edit, see its history or delete)",
+        list(choices),
+        format_func=choices.get,
+        key="assess_pick",
+    )
+    stored = records.get_record(store, actor, "capability_assessment", pick)
+    c2.button(
+        "Edit",
+        key="assess_edit_button",
+        icon=":material/edit:",
+        on_click=lambda: st.session_state.__setitem__("assess_editing", pick),
+    )
+    if st.session_state.get("assess_editing") == pick:
+        assessment_form(stored)
+        st.button(
+            "Stop editing",
+            key="assess_stop",
+            icon=":material/close:",
+            on_click=lambda: forms.forget("assess_editing", f"assess_edit{pick}_version"),
+        )
     if can(actor, UseCase.VIEW_HISTORY):
-        choices = {
-            int(r.id): f"No. {r.id}: {r.capability_no} {r.capability}, {r.assessed_on:%d %b %Y}"
-            for r in shown.itertuples()
-        }
-        pick = st.selectbox("History of assessment", list(choices), format_func=choices.get, key="assess_pick")
         forms.show_outcome(f"assess{pick}_outcome")
         forms.history_view(store, actor, "capability_assessment", pick, key=f"assess{pick}")
-        version = int(records.get_record(store, actor, "capability_assessment", pick)["version"])
+        version = int(stored["version"])
         forms.delete_button(
             store,
             actor,

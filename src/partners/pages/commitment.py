@@ -1,12 +1,9 @@
 """One commitment (``?id=N``): details or the edit form next to its progress (self-reported and verified side
 by side), the review workflow, and its history with restore."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
-from partners.domain.model import ProgressStatus, ProgressUpdate
 from partners.domain.permissions import UseCase, can
 from partners.presentation import labels
 from partners.services import history, records, workflow
@@ -118,20 +115,21 @@ with left:
     if editing:
         form_key = f"{key}_edit{edit_round}"
         loaded = forms.loaded_version(f"{form_key}_version", version)
-        data = forms.commitment_fields(store, actor, key=form_key, initial=page.detail, new=False)
+        form = forms.commitment_fields(
+            store, actor, key=form_key, initial=page.detail, new=False, exclude_id=cid
+        )
         with st.expander("SMART check", expanded=True):
-            forms.smart_panel(data)
-        may_save = forms.duplicates_gate(store, actor, data, key=form_key, exclude_id=cid)
+            forms.smart_panel(form.data)
         c1, c2 = st.columns(2)
         if c1.button(
             "Save changes",
             type="primary",
             icon=":material/save:",
-            disabled=not may_save,
+            disabled=not form.may_save,
             key=f"{form_key}_save",
         ):
             try:
-                records.update_commitment(store, actor, cid, forms.build_commitment(data), loaded)
+                records.update_commitment(store, actor, cid, form.build(), loaded)
             except forms.REFUSALS as exc:
                 forms.show_failure(exc)
             else:
@@ -203,42 +201,10 @@ with right:
                 for u in evidenced
             ))
 
-    sources = page.progress_sources
-    if sources:
-        with st.form(f"{key}_progress_form", clear_on_submit=True):
-            st.markdown("**Record a progress update**")
-            c1, c2 = st.columns(2)
-            report_date = c1.date_input(
-                "Report date", value=date.today(), max_value=date.today(), format="YYYY-MM-DD"
-            )
-            status = c2.selectbox("Status", list(ProgressStatus), format_func=lambda s: s.label)
-            source = st.radio("Source", sources, format_func=lambda s: s.label, horizontal=True)
-            value = st.number_input("Indicator value", value=None, step=1.0, placeholder="optional")
-            narrative = st.text_area("What happened")
-            links = st.text_area("Evidence links (one web address per line)")
-            reason = st.text_input(
-                "Reason (when the verified status differs from the partner's self-reported one)"
-            )
-            if st.form_submit_button("Save progress update", icon=":material/add_task:"):
-                try:
-                    update = records.validated(
-                        ProgressUpdate,
-                        {
-                            "commitment_id": cid,
-                            "report_date": report_date,
-                            "status": status,
-                            "indicator_value": None if value is None else str(value),
-                            "narrative": narrative,
-                            "evidence_links": [line.strip() for line in links.splitlines() if line.strip()],
-                            "source": source,
-                        },
-                    )
-                    records.record_progress(store, actor, update, reason=reason)
-                except forms.REFUSALS as exc:
-                    forms.show_failure(exc)
-                else:
-                    st.session_state[outcome_key] = ("ok", "Progress update saved.")
-                    st.rerun()
+    if page.progress_sources:
+        forms.progress_editor(
+            store, actor, cid, updates, page.progress_sources, key=key, outcome_key=outcome_key
+        )
 
     if page.may_delete and not updates.empty:
         with st.expander("Delete or restore progress updates", icon=":material/delete:"):

@@ -1,5 +1,5 @@
 """Log a commitment: who, for which countries, what exactly, which goals; SMART hints while typing and
-likely duplicates before saving."""
+likely duplicates under the title."""
 
 import streamlit as st
 
@@ -29,20 +29,19 @@ key = f"log{form_round}"
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    data = forms.commitment_fields(store, actor, key=key)
+    form = forms.commitment_fields(store, actor, key=key)
 with right:
     st.subheader("SMART check")
-    forms.smart_panel(data)
+    forms.smart_panel(form.data)
 
-may_save = forms.duplicates_gate(store, actor, data, key=key)
 if st.button(
-    "Save commitment", type="primary", icon=":material/save:", disabled=not may_save, key=f"{key}_save"
+    "Save commitment", type="primary", icon=":material/save:", disabled=not form.may_save, key=f"{key}_save"
 ):
     try:
-        new_id = records.log_commitment(store, actor, forms.build_commitment(data))
+        new_id = records.log_commitment(store, actor, form.build())
     except forms.REFUSALS as exc:
         forms.show_failure(exc)
     else:
-        st.session_state["logged_commitment"] = (new_id, data["title"])
+        st.session_state["logged_commitment"] = (new_id, form.data["title"])
         st.session_state["log_form_round"] = form_round + 1
         st.rerun()

@@ -76,7 +76,12 @@ with partners_tab:
             else 0,
             format_func=country_label,
         )
-        since = st.date_input("Alliance member since", value=row.get("member_since"), format="YYYY-MM-DD")
+        typed = forms.Typed()
+        since = typed.date(
+            "Alliance member since",
+            value=row.get("member_since"),
+            key=f"partner_{pick}_since_{st.session_state.get(round_key, 0)}",
+        )
         website = st.text_input("Website", value=row.get("website") or "", placeholder="https://")
         if st.form_submit_button("Save partner" if row else "Add partner", icon=":material/save:"):
             data = {
@@ -91,7 +96,7 @@ with partners_tab:
             if row:
                 save(
                     lambda: records.update_partner(
-                        store, actor, pick, records.validated(Partner, data), loaded
+                        store, actor, pick, forms.build(Partner, data, typed), loaded
                     ),
                     done=f"Partner {pick} saved.",
                     version_key=version_key,
@@ -99,7 +104,7 @@ with partners_tab:
                 )
             else:
                 save(
-                    lambda: records.create_partner(store, actor, records.validated(Partner, data)),
+                    lambda: records.create_partner(store, actor, forms.build(Partner, data, typed)),
                     done="Partner added.",
                     version_key=version_key,
                     round_key=round_key,
@@ -152,7 +157,10 @@ with events_tab:
             index=kinds.index(EventKind(row["kind"])) if row else 0,
             format_func=lambda k: k.label,
         )
-        day = st.date_input("Date", value=row.get("date", date.today()), format="YYYY-MM-DD")
+        typed = forms.Typed()
+        day = typed.date(
+            "Date", value=row.get("date", date.today()), key=f"event_{pick}_date_{st.session_state.get(round_key, 0)}"
+        )
         location = st.text_input("Location", value=row.get("location", ""))
         where = st.selectbox(
             "Country",
@@ -171,14 +179,14 @@ with events_tab:
             }
             if row:
                 save(
-                    lambda: records.update_event(store, actor, pick, records.validated(Event, data), loaded),
+                    lambda: records.update_event(store, actor, pick, forms.build(Event, data, typed), loaded),
                     done=f"Event {pick} saved.",
                     version_key=version_key,
                     round_key=round_key,
                 )
             else:
                 save(
-                    lambda: records.create_event(store, actor, records.validated(Event, data)),
+                    lambda: records.create_event(store, actor, forms.build(Event, data, typed)),
                     done="Event added.",
                     version_key=version_key,
                     round_key=round_key,

@@ -434,26 +434,90 @@ def record_progress(store: Store, actor: Actor, update: ProgressUpdate, reason: 
     with store.transaction():
         c = get_commitment(store, update.commitment_id)
         check_record_progress(store, actor, update, c)
-        verified = update.source is ReportSource.VERIFIED
-        if verified and not reason:
-            claimed = store.status_comparison(update.commitment_id)["self_reported"]
-            differs = rules.verified_status_differs(
-                update.status, ProgressStatus(claimed["status"]) if claimed else None
-            )
-            if differs:
-                raise ValidationFailed([f"Reason: {differs}; say why"])
+        _check_reason(store, update, reason)
         values = progress_columns(update, reason)
         new_id = store.insert_row("progress_update", values)
         audit.record(store, actor, "create", "progress_update", new_id, after=values)
     return new_id
 
 
-def record_assessment(store: Store, actor: Actor, assessment: CapabilityAssessment) -> int:
-    check_record_assessment(actor, assessment)
+def _check_reason(store: Store, update: ProgressUpdate, reason: str) -> None:
+    """A verified status that differs from the partner's latest self-reported one needs a reason."""
+    if update.source is ReportSource.VERIFIED and not reason:
+        claimed = store.status_comparison(update.commitment_id)["self_reported"]
+        differs = rules.verified_status_differs(
+            update.status, ProgressStatus(claimed["status"]) if claimed else None
+        )
+        if differs:
+            raise ValidationFailed([f"Reason: {differs}; say why"])
+
+
+def update_progress(
+    store: Store,
+    actor: Actor,
+    progress_id: int,
+    update: ProgressUpdate,
+    expected_version: int,
+    reason: str = "",
+) -> int:
+    """Save an edited progress update if nobody saved it since ``expected_version``; returns the new
+    version. Recorded in its history as an edit (before and after).
+
+    The same permission as recording one (``check_record_progress``), for the update as it was and as it
+    becomes: turning a verified update into a self-reported one (or back) needs the right to verify. An
+    update stays on its commitment.
+    """
+    reason = reason.strip()
+    with versioned_write(store, "progress_update", progress_id, expected_version):
+        before = _require(store, "progress_update", progress_id)
+        if int(update.commitment_id) != int(before["commitment_id"]):
+            raise ValidationFailed(["Commitment: a progress update stays on the commitment it was reported on"])
+        c = get_commitment(store, int(before["commitment_id"]))
+        check_record_progress(store, actor, update, c)
+        if before["source"] != update.source.value:
+            was = update.model_copy(update={"source": ReportSource(before["source"])})
+            check_record_progress(store, actor, was, c)
+        ensure_version(store, "progress_update", before, expected_version)
+        _check_reason(store, update, reason)
+        values = progress_columns(update, reason) | {"is_demo": bool(before.get("is_demo", False))}
+        return save_record(store, actor, "progress_update", progress_id, values, expected_version)
+
+
+def update_assessment(
+    store: Store,
+    actor: Actor,
+    assessment_id: int,
+    assessment: CapabilityAssessment,
+    expected_version: int,
+) -> int:
+    """Save an edited capability assessment if nobody saved it since ``expected_version``; returns the new
+    version, recorded in its history. The permission is ``check_record_assessment``'s, for the assessment
+    as it was and as it becomes (unpublishing needs the right to publish too)."""
+    with versioned_write(store, "capability_assessment", assessment_id, expected_version):
+        before = _require(store, "capability_assessment", assessment_id)
+        check_record_assessment(actor, assessment)
+        check_record_assessment(
+            actor,
+            assessment.model_copy(
+                update={"country": before["country_code"], "published": bool(before["published"])}
+            ),
+        )
+        ensure_version(store, "capability_assessment", before, expected_version)
+        _check_capability(store, assessment)
+        values = assessment_columns(assessment) | {"is_demo": bool(before.get("is_demo", False))}
+        return save_record(store, actor, "capability_assessment", assessment_id, values, expected_version)
+
+
+def _check_capability(store: Store, assessment: CapabilityAssessment) -> None:
     if not frameworks.is_capability(store, assessment.capability):
         raise ValidationFailed(
             [f"Capability: '{assessment.capability}' is not an MNR capability (e.g. MNR-2016:4)"]
         )
+
+
+def record_assessment(store: Store, actor: Actor, assessment: CapabilityAssessment) -> int:
+    check_record_assessment(actor, assessment)
+    _check_capability(store, assessment)
     values = assessment_columns(assessment)
     with store.transaction():
         new_id = store.insert_row("capability_assessment", values)

@@ -8,23 +8,29 @@ shown literally (``plain``), never as HTML or Markdown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pydantic import BaseModel, ValidationError
 
 from partners.domain import smart
 from partners.domain.model import (
     Actor,
     Commitment,
     PartnerRole,
+    ProgressStatus,
+    ProgressUpdate,
+    ReportSource,
     ReviewState,
     Visibility,
     describe_validation_error,
 )
 from partners.domain.permissions import PermissionDenied, UseCase, can
+from partners.importing.parsing import DATE_HINT, parse_date_text, parse_number
 from partners.services import frameworks, history, lookups, records, workflow
 from partners.services.errors import ConcurrentEditError, NotFound, StorageError, ValidationFailed
 from partners.services.setup import Store
@@ -95,15 +101,87 @@ def forget(*keys: str) -> None:
         st.session_state.pop(key, None)
 
 
+# -- numbers and dates, typed as text ------------------------------------------------------------------
+# Streamlit's number and date widgets refuse some values in the browser (a negative budget below their
+# minimum, a year outside the ten they offer) and hand back the old value or nothing: what was typed would
+# be dropped, or saved as empty, without a word. So every form takes numbers and dates as text, read by the
+# importer's parsers (one definition of what a number and a date are), and judged by the domain model; a
+# value that cannot be read stops the save with "Not saved:", naming the field.
+
+DATE_PLACEHOLDER = "YYYY-MM-DD, e.g. 2027-12-31"
+
+
+def number_text(value: Any) -> str:
+    """A stored number as people write it (40, not 40.0000), for the text field that edits it."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
+def date_text(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return f"{pd.Timestamp(value).date():%Y-%m-%d}"
+
+
+@dataclass
+class Typed:
+    """The numbers and dates of one form, read from what was typed; ``problems`` says what could not be."""
+
+    problems: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # the labels of those fields
+
+    def _refuse(self, label: str, problem: str) -> None:
+        self.problems.append(f"{label}: {problem}")
+        self.failed.append(label)
+
+    def read_number(self, label: str, text: str | None, column: str) -> Decimal | None:
+        if not (text or "").strip():
+            return None
+        got = parse_number(text, column)
+        if isinstance(got, tuple):
+            self._refuse(label, f"{got[0]}: {got[1]}")
+            return None
+        return got
+
+    def read_date(self, label: str, text: str | None) -> date | None:
+        if not (text or "").strip():
+            return None
+        got = parse_date_text(text.strip())
+        if isinstance(got, str):
+            self._refuse(label, f"{got}: {DATE_HINT}")
+            return None
+        return got
+
+    def number(
+        self, label: str, *, value: Any, key: str, column: str, where: Any = st, placeholder: str = "", **kw: Any
+    ) -> Decimal | None:
+        text = where.text_input(label, value=number_text(value), key=key, placeholder=placeholder, **kw)
+        return self.read_number(label, text, column)
+
+    def date(self, label: str, *, value: Any, key: str, where: Any = st, **kw: Any) -> date | None:
+        text = where.text_input(label, value=date_text(value), key=key, placeholder=DATE_PLACEHOLDER, **kw)
+        return self.read_date(label, text)
+
+
+def build(model: type[BaseModel], data: dict[str, Any], typed: Typed | None = None) -> Any:
+    """The form data as a validated model; otherwise ValidationFailed naming every field that is wrong,
+    the numbers and dates that could not be read among them (nothing is saved then)."""
+    typed = typed or Typed()
+    problems = list(typed.problems)
+    try:
+        built = model(**data)
+    except ValidationError as exc:
+        problems += [
+            p for p in describe_validation_error(exc) if not any(p.startswith(f"{f}:") for f in typed.failed)
+        ]
+    if problems:
+        raise ValidationFailed(problems)
+    return built
+
+
 # -- the commitment form ------------------------------------------------------------------------------
-
-
-def _decimal(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def _item_label(row: Any, names: dict[str, str]) -> str:
@@ -130,12 +208,34 @@ def framework_picker(store: Store, actor: Actor, *, key: str, selected: list[str
     return chosen
 
 
+@dataclass
+class CommitmentForm:
+    """What the commitment form holds: plain data for ``Commitment(**data)``, the numbers and dates as read
+    (``typed.problems`` for those that could not be), and whether saving may go ahead as far as likely
+    duplicates go (none, or the officer ticked that this is another pledge)."""
+
+    data: dict[str, Any]
+    typed: Typed
+    may_save: bool
+
+    def build(self) -> Commitment:
+        return build(Commitment, self.data, self.typed)
+
+
 def commitment_fields(
-    store: Store, actor: Actor, *, key: str, initial: dict[str, Any] | None = None, new: bool = True
-) -> dict[str, Any]:
-    """The commitment form as live widgets (hints update as the officer goes). Returns plain form data,
-    ready for ``Commitment(**data)``. ``initial``: a stored commitment (``records.get_commitment``)."""
+    store: Store,
+    actor: Actor,
+    *,
+    key: str,
+    initial: dict[str, Any] | None = None,
+    new: bool = True,
+    exclude_id: int | None = None,
+) -> CommitmentForm:
+    """The commitment form as live widgets (hints update as the officer goes, likely duplicates show under
+    the title). ``initial``: a stored commitment (``records.get_commitment``); ``exclude_id``: the
+    commitment being edited (not its own duplicate)."""
     init = initial or {}
+    typed = Typed()
     partner_names = lookups.partner_names(store, actor)
     country_names = lookups.country_names(store, actor)
     events = lookups.events(store, actor)
@@ -148,6 +248,7 @@ def commitment_fields(
         max_chars=300,
         placeholder="e.g. Train 200 investigators in victim identification by 2027",
     )
+    duplicates_box = st.container()  # filled once the partners and countries are known (below)
     description = st.text_area("Description", value=init.get("description", ""), key=f"{key}_description")
 
     st.markdown("**What exactly (SMART)**")
@@ -166,34 +267,22 @@ def commitment_fields(
     )
     unit = c2.text_input("Unit", value=init.get("unit", ""), key=f"{key}_unit", placeholder="e.g. people")
     c1, c2 = st.columns(2)
-    baseline = c1.number_input(
-        "Baseline",
-        value=_float(init.get("baseline")),
-        key=f"{key}_baseline",
-        step=1.0,
+    baseline = typed.number(
+        "Baseline", value=init.get("baseline"), key=f"{key}_baseline", column="baseline", where=c1,
         placeholder="value today",
-    )
-    target = c2.number_input(
-        "Target value",
-        value=_float(init.get("target_value")),
-        key=f"{key}_target",
-        step=1.0,
+    )  # fmt: skip
+    target = typed.number(
+        "Target value", value=init.get("target_value"), key=f"{key}_target", column="target_value", where=c2,
         placeholder="value to reach",
-    )
+    )  # fmt: skip
     c1, c2 = st.columns(2)
-    start = c1.date_input("Start date", value=init.get("start_date"), key=f"{key}_start", format="YYYY-MM-DD")
-    deadline = c2.date_input(
-        "Deadline", value=init.get("deadline"), key=f"{key}_deadline", format="YYYY-MM-DD"
-    )
+    start = typed.date("Start date", value=init.get("start_date"), key=f"{key}_start", where=c1)
+    deadline = typed.date("Deadline", value=init.get("deadline"), key=f"{key}_deadline", where=c2)
     c1, c2 = st.columns(2)
-    budget = c1.number_input(
-        "Budget",
-        value=_float(init.get("budget")),
-        min_value=0.0,
-        step=1000.0,
-        key=f"{key}_budget",
-        placeholder="optional",
-    )
+    budget = typed.number(
+        "Budget", value=init.get("budget"), key=f"{key}_budget", column="budget", where=c1,
+        placeholder="optional, e.g. 250000",
+    )  # fmt: skip
     currency = c2.text_input(
         "Currency",
         value=init.get("currency") or "",
@@ -272,18 +361,17 @@ def commitment_fields(
     embargo_until = None
     if embargoed:
         c1, c2 = st.columns(2)
-        day = c1.date_input(
-            "Embargo until (date)",
-            value=embargo_at.date() if embargo_at else date.today(),
-            key=f"{key}_embargo_date",
-            format="YYYY-MM-DD",
-        )
+        label = "Embargo until (date)"
+        day = typed.date(label, value=embargo_at or date.today(), key=f"{key}_embargo_date", where=c1)
         at = c2.time_input(
             "Embargo until (time)",
             value=embargo_at.time() if embargo_at else time(9, 0),
             key=f"{key}_embargo_time",
         )
-        embargo_until = datetime.combine(day, at)
+        if day is not None:
+            embargo_until = datetime.combine(day, at)
+        elif label not in typed.failed:
+            typed.problems.append(f"{label}: give the date the embargo ends, or untick the embargo")
 
     review_state = ReviewState(init.get("review_state", ReviewState.DRAFT.value))
     if new:
@@ -300,7 +388,7 @@ def commitment_fields(
             help="Draft until reviewed. A pledge already announced on stage can be saved as published.",
         )
 
-    return {
+    data = {
         "title": title,
         "description": description,
         "partners": [
@@ -313,11 +401,11 @@ def commitment_fields(
         "deliverable": deliverable,
         "indicator": indicator,
         "unit": unit,
-        "baseline": _decimal(baseline),
-        "target_value": _decimal(target),
+        "baseline": baseline,
+        "target_value": target,
         "start_date": start,
         "deadline": deadline,
-        "budget": _decimal(budget),
+        "budget": budget,
         "currency": currency.strip() or None,
         "event_id": event,
         "visibility": visibility.value,
@@ -326,6 +414,9 @@ def commitment_fields(
         "external_ref": init.get("external_ref"),  # not on the form: an import's reference stays
         "is_demo": bool(init.get("is_demo", False)),
     }
+    with duplicates_box:
+        may_save = duplicates_gate(store, actor, data, key=key, exclude_id=exclude_id)
+    return CommitmentForm(data, typed, may_save)
 
 
 def smart_panel(data: dict[str, Any]) -> None:
@@ -375,12 +466,155 @@ def duplicates_gate(
     return st.checkbox("None of these is the same pledge: save anyway", key=f"{key}_not_duplicate")
 
 
-def build_commitment(data: dict[str, Any]) -> Commitment:
-    """The form data as a validated Commitment (ValidationFailed in plain sentences otherwise)."""
+# -- progress updates ---------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _links_text(links: Any) -> str:
+    return "\n".join(str(link) for link in (links if links is not None else []))
+
+
+def progress_form(
+    store: Store,
+    actor: Actor,
+    commitment_id: int,
+    sources: list[ReportSource],
+    *,
+    key: str,
+    outcome_key: str,
+    existing: dict[str, Any] | None = None,
+    forget_on_save: tuple[str, ...] = (),
+) -> None:
+    """Record a progress update on a commitment, or edit ``existing`` (a stored update, with its ``id`` and
+    ``version``). What was typed stays in the fields until the save succeeds: a refused save (a bad link,
+    a date that is not one) says why under the form and keeps every field; only a saved form starts empty."""
+    init = existing or {}
+    round_key = f"{key}_round"
+    rnd = st.session_state.get(round_key, 0)
+    k = f"{key}_{rnd}"
+    loaded = loaded_version(f"{key}_version", int(init["version"])) if existing else 0
+    typed = Typed()
+    with st.form(f"{k}_form", border=True):
+        st.markdown(f"**Edit progress update {init['id']}**" if existing else "**Record a progress update**")
+        c1, c2 = st.columns(2)
+        report_date = typed.date(
+            "Report date", value=init.get("report_date", date.today()), key=f"{k}_date", where=c1
+        )
+        statuses = list(ProgressStatus)
+        status = c2.selectbox(
+            "Status",
+            statuses,
+            index=statuses.index(ProgressStatus(init["status"])) if existing else 0,
+            format_func=lambda s: s.label,
+            key=f"{k}_status",
+        )
+        was = ReportSource(init["source"]) if existing else None
+        source = st.radio(
+            "Source",
+            sources,
+            index=sources.index(was) if was in sources else 0,
+            format_func=lambda s: s.label,
+            horizontal=True,
+            key=f"{k}_source",
+        )
+        value = typed.number(
+            "Indicator value",
+            value=init.get("indicator_value"),
+            key=f"{k}_value",
+            column="indicator_value",
+            placeholder="optional, e.g. 40",
+        )
+        narrative = st.text_area("What happened", value=_text(init.get("narrative")), key=f"{k}_narrative")
+        links = st.text_area(
+            "Evidence links (one web address per line)",
+            value=_links_text(init.get("evidence_links")),
+            key=f"{k}_links",
+        )
+        reason = st.text_input(
+            "Reason (when the verified status differs from the partner's self-reported one)",
+            value=_text(init.get("reason")),
+            key=f"{k}_reason",
+        )
+        submitted = st.form_submit_button(
+            "Save changes" if existing else "Save progress update",
+            icon=":material/save:" if existing else ":material/add_task:",
+        )
+    if not submitted:
+        return
+    data = {
+        "commitment_id": commitment_id,
+        "report_date": report_date,
+        "status": status,
+        "indicator_value": value,
+        "narrative": narrative,
+        "evidence_links": [line.strip() for line in links.splitlines() if line.strip()],
+        "source": source,
+        "is_demo": bool(init.get("is_demo", False)),
+    }
     try:
-        return Commitment(**data)
-    except ValueError as exc:
-        raise ValidationFailed(describe_validation_error(exc)) from exc
+        update = build(ProgressUpdate, data, typed)
+        if existing:
+            records.update_progress(store, actor, int(init["id"]), update, loaded, reason=reason)
+        else:
+            records.record_progress(store, actor, update, reason=reason)
+    except REFUSALS as exc:
+        show_failure(exc)  # the form keeps what was typed
+        return
+    forget(f"{key}_version", *forget_on_save)
+    st.session_state[round_key] = rnd + 1
+    st.session_state[outcome_key] = (
+        "ok", f"Progress update {init['id']} saved." if existing else "Progress update saved."
+    )
+    st.rerun()
+
+
+def progress_editor(
+    store: Store,
+    actor: Actor,
+    commitment_id: int,
+    updates: pd.DataFrame,
+    sources: list[ReportSource],
+    *,
+    key: str,
+    outcome_key: str,
+) -> None:
+    """An "Edit" for each progress update the actor may change (one they may record as that source), and
+    the form: the chosen update's, or a new one's."""
+    editing_key = f"{key}_pu_editing"
+    rows = {
+        int(r.id): r._asdict()
+        for r in updates.itertuples(index=False)
+        if ReportSource(r.source) in sources
+    }
+    if rows:
+        st.markdown("**Edit a progress update**")
+    for pid, row in rows.items():
+        st.button(
+            f"Edit no. {pid}: {row['report_date']:%d %b %Y}, {ProgressStatus(row['status']).label} "
+            f"({ReportSource(row['source']).label.lower()})",
+            type="tertiary",
+            key=f"{key}_pu_edit_{pid}",
+            icon=":material/edit:",
+            on_click=lambda pid=pid: st.session_state.__setitem__(editing_key, pid),
+        )
+    editing = st.session_state.get(editing_key)
+    if editing in rows:
+        progress_form(
+            store, actor, commitment_id, sources,
+            key=f"{key}_pu{editing}", outcome_key=outcome_key, existing=rows[editing],
+            forget_on_save=(editing_key,),
+        )  # fmt: skip
+        st.button(
+            "Stop editing",
+            key=f"{key}_pu_stop",
+            icon=":material/close:",
+            on_click=lambda: forget(editing_key, f"{key}_pu{editing}_version"),
+        )
+        return
+    progress_form(store, actor, commitment_id, sources, key=f"{key}_pu_new", outcome_key=outcome_key)
 
 
 # -- history ------------------------------------------------------------------------------------------
