@@ -123,7 +123,9 @@ def test_the_commitment_page_names_partners_countries_and_links_in_words(store: 
         target_value=Decimal("200.0000"),
         budget=Decimal("1500000.00"),
         currency="USD",
-        event_id=records.create_event(store, EDITOR, Event(name="Abu Dhabi summit", kind="summit", date=date(2015, 11, 17))),
+        event_id=records.create_event(
+            store, EDITOR, Event(name="Abu Dhabi summit", kind="summit", date=date(2015, 11, 17))
+        ),
     )
     page = commitment_page(store, EDITOR, cid)
     assert page.details["partners"] == ["Kenya Ministry of ICT (Lead)", "Uganda Hotline (Co-partner)"]
