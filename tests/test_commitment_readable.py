@@ -31,6 +31,7 @@ from partners.storage.port import Store
         (0, "0"),
         (None, ""),
         (7.0, "7"),
+        (float("nan"), ""),
     ],
 )
 def test_numbers_lose_their_trailing_zeros_and_get_thousands_separators(value: Any, shown: str) -> None:

@@ -97,8 +97,8 @@ forms.show_outcome(outcome_key)
 if last := page.last_review:
     why = f": {forms.plain(last['reason'])}" if last["reason"] else ""
     st.caption(
-        f"Last review step: {last['action'].replace('_', ' ')} by {forms.plain(last['actor'])}, "
-        f"{last['changed_at']:%d %b %Y %H:%M}{why}"
+        f"Last review step: {history.ACTION_LABELS.get(last['action'], last['action']).lower()} by "
+        f"{forms.plain(last['actor'])}, {formatting.moment(last['changed_at'])}{why}"
     )
 if page.moves:
     with st.container(border=True):
@@ -202,10 +202,10 @@ with right:
             pd.DataFrame(
                 {
                     "id": updates.id,
-                    "report_date": updates.report_date,
+                    "report_date": updates.report_date.map(formatting.day),
                     "status": updates.status.map(labels.status_label),
                     "source": updates.source.map(labels.source_label),
-                    "indicator_value": updates.indicator_value,
+                    "indicator_value": updates.indicator_value.map(formatting.number),
                     "narrative": updates.narrative,
                     "evidence_links": updates.evidence_links.map(lambda links: "\n".join(links)),
                     "reason": updates.reason,

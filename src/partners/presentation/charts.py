@@ -147,7 +147,7 @@ def progress_timeline(
         color=alt.Color(
             "Source:N",
             scale=alt.Scale(domain=domain, range=[c for c, _ in _SOURCE_STYLE.values()]),
-            legend=alt.Legend(title=None, orient="bottom"),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=0),
         ),
         shape=alt.Shape("Source:N", scale=alt.Scale(domain=domain, range=[s for _, s in _SOURCE_STYLE.values()])),
         tooltip=[

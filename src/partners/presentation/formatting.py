@@ -10,12 +10,15 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+import pandas as pd
+
 from partners.domain.model import LabelledEnum
 
 
 def number(value: Any) -> str:
-    """A number with thousands separators and no trailing zeros: ``40``, ``1,500,000``, ``2.5``."""
-    if value is None or value == "":
+    """A number with thousands separators and no trailing zeros: ``40``, ``1,500,000``, ``2.5``; nothing
+    for a missing one (None, NaN)."""
+    if _missing(value):
         return ""
     try:
         exact = Decimal(str(value))
@@ -28,6 +31,12 @@ def number(value: Any) -> str:
     return f"{exact.normalize():,f}"
 
 
+def _missing(value: Any) -> bool:
+    if isinstance(value, str):
+        return value == ""
+    return value is None or bool(pd.isna(value)) if not isinstance(value, list | tuple) else False
+
+
 def money(amount: Any, currency: Any = None) -> str:
     """An amount with its currency: ``1,500,000 USD``."""
     shown = number(amount)
@@ -36,7 +45,7 @@ def money(amount: Any, currency: Any = None) -> str:
 
 def day(value: Any) -> str:
     """A date (or the day of a date and time): ``3 Mar 2026``."""
-    if value is None or value == "":
+    if _missing(value):
         return ""
     if isinstance(value, str):
         try:
@@ -48,7 +57,7 @@ def day(value: Any) -> str:
 
 def moment(value: Any) -> str:
     """A date and time to the minute: ``3 Mar 2026 14:05``; midnight shows as the day alone."""
-    if value is None or value == "":
+    if _missing(value):
         return ""
     if isinstance(value, str):
         try:
