@@ -105,6 +105,12 @@ def test_the_commitment_page_reads_as_a_record_and_restore_asks_first(
     expect(page.locator(f"a[href='{EVIDENCE}']")).to_have_count(1)
     page.screenshot(path=str(artifacts / "commitment-1280.png"))
     _whole_page(page, artifacts / "commitment-1280-whole.png", 1280)
+    page.emulate_media(media="print")  # printed: no menu, no buttons, the details and the chart
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.get_by_role("button", name="Submit for review")).to_be_hidden()
+    expect(chart).to_be_visible()
+    _whole_page(page, artifacts / "commitment-print.png", 1280)
+    page.emulate_media(media="screen")
 
     page.get_by_text("History: every change").click()
     edit = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="Edited by")

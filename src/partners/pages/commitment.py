@@ -21,7 +21,8 @@ PRINT_CSS = """<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stBaseButton-primary"],
   [data-testid="stBaseButton-secondary"], [data-testid="stExpander"], [data-testid="stForm"],
-  [data-testid="stDownloadButton"], [data-testid="stCheckbox"], [data-testid="stToggle"] { display: none !important; }
+  [data-testid="stDownloadButton"], [data-testid="stCheckbox"], [data-testid="stToggle"],
+  [data-testid="stTextInput"] { display: none !important; }
   [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
   [data-testid="stMain"] .block-container { max-width: 100% !important; padding: 0 !important; }
 }
