@@ -417,7 +417,12 @@ def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key
             table = changes.change_table(entity, e["changes"])
             if e["action"] == "create":
                 table = table.drop(columns="Before").rename(columns={"After": "Value"})
-            show_table(table, key=f"{key}_change_{e['id']}", height=_table_height(len(table)))
+            show_table(
+                table,
+                key=f"{key}_change_{e['id']}",
+                height=_table_height(len(table)),
+                column_config={"Field": st.column_config.TextColumn(width="small")},
+            )
     if not can(actor, UseCase.RESTORE_RECORD):
         return
     current = history.current_version(store, actor, entity, record_id)
