@@ -529,6 +529,11 @@ CHECKED: dict[str, tuple[UseCase, Action]] = {
     "history.deleted_records": (UseCase.VIEW_HISTORY,
         lambda s, a, w, side: history.deleted_records(s, a, "progress_update", commitment_id=w.submitted[side])),
     "history.change_count": (UseCase.VIEW_HISTORY, lambda s, a, w, side: history.change_count(s, a)),
+    "history.readable_history": (UseCase.VIEW_HISTORY,
+        lambda s, a, w, side: history.readable_history(s, a, "commitment", w.draft[side])),
+    "history.restore_preview": (UseCase.RESTORE_RECORD,
+        lambda s, a, w, side: history.restore_preview(
+            s, a, "commitment", w.draft[side], s.history("commitment", w.draft[side])[0]["id"])),
     "workflow.last_state_change": (UseCase.VIEW_HISTORY,
         lambda s, a, w, side: workflow.last_state_change(s, a, w.submitted[side])),
     "worklist.build_worklist": (UseCase.VIEW_WORKLIST, lambda s, a, w, side: worklist.build_worklist(s, a)),

@@ -383,7 +383,7 @@ def test_the_commitment_page_submits_deletes_restores_and_brings_back_an_earlier
 
     at.button(key=f"c{cid}_move_submit").click().run()
     assert any("now submitted" in s.value for s in at.success)
-    assert any("Review state: **Submitted**" in m.value for m in at.markdown)
+    assert any("Submitted for review" in m.value for m in at.markdown)
 
     at.toggle(key=f"c{cid}_editing_0").set_value(True).run()
     at.text_input(key=f"c{cid}_edit0_title").set_value("A wrong title").run()
@@ -394,6 +394,9 @@ def test_the_commitment_page_submits_deletes_restores_and_brings_back_an_earlier
     created = min(at.selectbox(key=first).options, key=lambda o: int(o.split(":")[0].removeprefix("Change ")))
     at.selectbox(key=first).set_value(int(created.split(":")[0].removeprefix("Change "))).run()
     at.button(key=f"c{cid}_restore").click().run()
+    assert not any("Restored the version" in s.value for s in at.success)  # it asks first
+    assert any("Restore the version after change" in w.value for w in at.warning)
+    at.button(key=f"c{cid}_restore_confirm").click().run()
     assert any("Restored the version" in s.value for s in at.success), [e.value for e in at.error]
     assert any(h.value == plain(title) for h in at.header)
 

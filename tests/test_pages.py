@@ -112,10 +112,12 @@ def test_commitment_page_shows_the_commitment_in_words(app: AppTest) -> None:
     app.run()
     assert not app.exception, app.exception
     assert app.title[0].value == f"Commitment {cid}"
-    facts = next(m.value for m in app.markdown if "Review state:" in m.value)
-    assert "Visibility: **" in facts and "SMART level: **" in facts
-    details = next(d.value for d in app.dataframe if "Field" in d.value.columns)
-    assert {"Partners", "Countries", "Framework links", "Deadline"} <= set(details.Field)
+    facts = next(m.value for m in app.markdown if "SMART level: **" in m.value)
+    assert any(w in facts for w in ("Draft", "Submitted", "Verified", "Published", "Withdrawn")), facts
+    shown = [m.value.replace("\\", "") for m in app.markdown]
+    assert sum(s.startswith(("**Verified:", "**Self-reported:", "**No progress")) for s in shown) == 1, shown
+    labels = {s.strip("*") for s in shown if s.startswith("**") and s.endswith("**")}
+    assert {"Partners", "Countries", "Framework links", "Made at", "Deadline", "Budget"} <= labels
 
 
 def test_partners_page_loads_the_chosen_partner_into_its_form(app: AppTest) -> None:

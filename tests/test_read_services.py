@@ -4,6 +4,7 @@ the commitment page's view model, and the small reads behind the history, import
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from partners.domain.model import (
 )
 from partners.domain.permissions import PermissionDenied
 from partners.presentation import urls
+from partners.presentation.changes import detail_rows
 from partners.services import backup, history, lookups, records, setup
 from partners.services.commitment_page import commitment_page
 from partners.services.errors import NotFound
@@ -117,12 +119,23 @@ def test_the_commitment_page_names_partners_countries_and_links_in_words(store: 
         gov,
         partners=[{"partner_id": gov, "role": "lead"}, {"partner_id": hotline, "role": "co"}],
         countries=["KEN", "UGA"],
+        baseline=Decimal("40"),
+        target_value=Decimal("200.0000"),
+        budget=Decimal("1500000.00"),
+        currency="USD",
+        event_id=records.create_event(
+            store, EDITOR, Event(name="Abu Dhabi summit", kind="summit", date=date(2015, 11, 17))
+        ),
     )
     page = commitment_page(store, EDITOR, cid)
-    assert page.fields["Partners"] == "Kenya Ministry of ICT (lead); Uganda Hotline"
-    assert page.fields["Countries"] == "Kenya; Uganda"
-    assert page.fields["Framework links"] == "WePROTECT Model National Response: 4 Dedicated law enforcement"
-    assert page.fields["Deadline"] == "31 Dec 2027"
+    assert page.details["partners"] == ["Kenya Ministry of ICT (Lead)", "Uganda Hotline (Co-partner)"]
+    assert page.details["countries"] == ["Kenya", "Uganda"]
+    assert page.details["framework_items"] == ["WePROTECT Model National Response: 4 Dedicated law enforcement"]
+    shown = dict(detail_rows(page.details))
+    assert shown["Deadline"] == "31 Dec 2027"
+    assert shown["Budget"] == "1,500,000 USD" and shown["Baseline"] == "40" and shown["Target"] == "200"
+    assert shown["Made at"] == "Abu Dhabi summit, 17 Nov 2015"
+    assert shown["Start date"] == "" and "Currency" not in shown
     assert page.version == 1 and page.editable and page.may_delete and page.may_view_history
     assert page.progress.empty and page.comparison["self_reported"] is None
 

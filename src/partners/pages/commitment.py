@@ -5,12 +5,25 @@ import pandas as pd
 import streamlit as st
 
 from partners.domain.permissions import UseCase, can
-from partners.presentation import labels
+from partners.presentation import changes, charts, formatting, labels, status
 from partners.services import history, records, workflow
 from partners.services.commitment_page import commitment_page
 from partners.services.errors import NotFound
 from partners.ui import forms, text
-from partners.ui.session import current_actor, get_store, show_table
+from partners.ui.session import chart_with_table, current_actor, get_store, show_table
+
+#: How the page prints: no sidebar, header or buttons, no columns squeezed side by side. Static rules (no
+#: user text), so st.html cannot carry anything typed into the page.
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stBaseButton-primary"],
+  [data-testid="stBaseButton-secondary"], [data-testid="stExpander"], [data-testid="stForm"],
+  [data-testid="stDownloadButton"], [data-testid="stCheckbox"], [data-testid="stToggle"],
+  [data-testid="stTextInput"] { display: none !important; }
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
+  [data-testid="stMain"] .block-container { max-width: 100% !important; padding: 0 !important; }
+}
+</style>"""
 
 store, actor = get_store(), current_actor()
 
@@ -65,15 +78,14 @@ except NotFound:
 
 version = page.version
 
+st.html(PRINT_CSS)  # static rules, no user text: print the page without the menu and the buttons
 st.title(f"Commitment {cid}")
 st.header(forms.plain(page.title))
+st.markdown(f"**{text.plain(status.status_line(page.comparison))}**")
 facts = [
-    f"Review state: **{page.review_state.label}**",
-    f"Visibility: **{labels.visibility_short_label(page.visibility)}**",
+    text.plain(status.review_sentence(page.review_state, page.visibility, page.embargo_until)),
     f"SMART level: **{page.smart_level}**",
 ]
-if page.embargo_until is not None:
-    facts.append(f"Embargoed until **{page.embargo_until:%d %b %Y %H:%M}**")
 if page.is_demo:
     facts.append("**Demo record** (fictional)")
 st.markdown(" · ".join(facts))
@@ -83,8 +95,8 @@ forms.show_outcome(outcome_key)
 if last := page.last_review:
     why = f": {forms.plain(last['reason'])}" if last["reason"] else ""
     st.caption(
-        f"Last review step: {last['action'].replace('_', ' ')} by {forms.plain(last['actor'])}, "
-        f"{last['changed_at']:%d %b %Y %H:%M}{why}"
+        f"Last review step: {history.ACTION_LABELS.get(last['action'], last['action']).lower()} by "
+        f"{forms.plain(last['actor'])}, {formatting.moment(last['changed_at'])}{why}"
     )
 if page.moves:
     with st.container(border=True):
@@ -147,12 +159,15 @@ with left:
             st.session_state[f"{key}_edit_round"] = edit_round + 1
             st.rerun()
     else:
-        show_table(
-            pd.DataFrame({"Field": list(page.fields), "Value": list(page.fields.values())}),
-            hide_index=True,
-            width="stretch",
-            key=f"{key}_details",
-        )
+        for label, value in changes.detail_rows(page.details):
+            name, shown = st.columns([1, 3], gap="small")
+            name.markdown(f"**{label}**")
+            if isinstance(value, list) and len(value) > 1:
+                shown.markdown("\n".join(f"- {text.plain(v)}" for v in value))
+            elif value:
+                shown.markdown(text.plain(value[0] if isinstance(value, list) else value))
+            else:
+                shown.markdown(":gray[not given]")
         if page.smart_hints:
             st.caption("SMART: " + " ".join(page.smart_hints))
 
@@ -160,15 +175,6 @@ with left:
 with right:
     st.subheader("Progress")
     both = page.comparison
-    c1, c2 = st.columns(2)
-    for column, side, title in ((c1, "self_reported", "Self-reported"), (c2, "verified", "Verified")):
-        got = both[side]
-        column.metric(
-            f"{title} status",
-            got["label"] if got else "None yet",
-            help=labels.source_label(side),
-        )
-        column.caption(f"as of {got['report_date']:%d %b %Y}" if got else "no report")
     if both["differ"]:
         st.warning(
             f"The verified status differs from the partner's. Reason: {forms.plain(both['reason'])}",
@@ -178,14 +184,27 @@ with right:
     if updates.empty:
         st.info("No progress reported yet.")
     else:
+        values = charts.progress_table(updates)
+        if values.empty:
+            st.caption("No update gives an indicator value yet: the timeline shows once one does.")
+        else:
+            detail = page.detail
+            chart_with_table(
+                charts.progress_timeline(
+                    values, baseline=detail["baseline"], target=detail["target_value"], unit=detail["unit"],
+                    title="Indicator value over time",
+                ),
+                values.assign(Date=values.Date.map(formatting.day), Value=values.Value.map(formatting.number)),
+                caption="Dashed line: the target; dotted line: the baseline.",
+            )
         show_table(
             pd.DataFrame(
                 {
                     "id": updates.id,
-                    "report_date": updates.report_date,
+                    "report_date": updates.report_date.map(formatting.day),
                     "status": updates.status.map(labels.status_label),
                     "source": updates.source.map(labels.source_label),
-                    "indicator_value": updates.indicator_value,
+                    "indicator_value": updates.indicator_value.map(formatting.number),
                     "narrative": updates.narrative,
                     "evidence_links": updates.evidence_links.map(lambda links: "\n".join(links)),
                     "reason": updates.reason,

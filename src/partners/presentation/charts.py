@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from partners import reference
-from partners.domain.model import ProgressStatus
+from partners.domain.model import ProgressStatus, ReportSource
+from partners.presentation.formatting import number
 from partners.presentation.labels import NOT_REPORTED, status_label
 
 #: Okabe-Ito: distinguishable for the common forms of colour-blindness.
@@ -106,3 +108,63 @@ def world_map(df: pd.DataFrame, *, title: str, value: str = "commitments", value
         .project(type="equalEarth")
         .properties(width=width, height=height)
     )
+
+
+#: The two sources of a progress value, each with its own colour and mark shape (not colour alone).
+_SOURCE_STYLE = {
+    ReportSource.SELF_REPORTED.label: (OKABE_ITO[1], "circle"),
+    ReportSource.VERIFIED.label: (OKABE_ITO[0], "diamond"),
+}
+
+
+def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
+    """The indicator values a commitment's progress updates report, oldest first: the timeline's data."""
+    rows = progress[progress["indicator_value"].notna()]
+    return pd.DataFrame(
+        {
+            "Date": pd.to_datetime(rows["report_date"]),
+            "Value": rows["indicator_value"].astype(float),
+            "Source": rows["source"].map(lambda s: ReportSource(s).label),
+            "Status": rows["status"].map(status_label),
+        }
+    ).sort_values("Date", kind="stable").reset_index(drop=True)
+
+
+def progress_timeline(
+    values: pd.DataFrame, *, baseline: Any = None, target: Any = None, unit: str = "", title: str = "Progress"
+) -> alt.LayerChart:
+    """The indicator value over time (``progress_table``), self-reported and verified values apart (colour
+    and shape), against the baseline (dotted) and the target (dashed), each line labelled in words."""
+    axis_title = f"Indicator value ({unit})" if unit else "Indicator value"
+    domain = list(_SOURCE_STYLE)
+    line = alt.Chart(values).mark_line(color="#777777", strokeWidth=1.5).encode(
+        x=alt.X("Date:T", title="Report date"),
+        y=alt.Y("Value:Q", title=axis_title),
+    )
+    points = alt.Chart(values).mark_point(filled=True, size=90, opacity=1).encode(
+        x="Date:T",
+        y="Value:Q",
+        color=alt.Color(
+            "Source:N",
+            scale=alt.Scale(domain=domain, range=[c for c, _ in _SOURCE_STYLE.values()]),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=0),
+        ),
+        shape=alt.Shape("Source:N", scale=alt.Scale(domain=domain, range=[s for _, s in _SOURCE_STYLE.values()])),
+        tooltip=[
+            alt.Tooltip("Date:T", title="Date", format="%d %b %Y"),
+            alt.Tooltip("Value:Q", title="Value", format=",.4~f"),
+            alt.Tooltip("Source:N"),
+            alt.Tooltip("Status:N"),
+        ],
+    )
+    layers: list[alt.Chart] = [line, points]
+    for name, level, dash in (("Target", target, [6, 4]), ("Baseline", baseline, [2, 3])):
+        if level is None:
+            continue
+        ref = pd.DataFrame({"Value": [float(level)], "Line": [f"{name}: {number(level)}"]})
+        rule = alt.Chart(ref).mark_rule(color="#000000", strokeDash=dash, strokeWidth=1.5).encode(y="Value:Q")
+        label = alt.Chart(ref).mark_text(align="left", dx=4, dy=-7, color="#000000").encode(
+            y="Value:Q", x=alt.value(0), text="Line:N"
+        )
+        layers += [rule, label]
+    return alt.layer(*layers, title=title).properties(width="container", height=280)

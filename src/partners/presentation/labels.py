@@ -116,6 +116,74 @@ PROGRESS_COLUMNS: dict[str, str] = {
     "reason": "Reason",
 }
 
+#: The fields of each kind of record as people call them (the commitment page, the history), the table
+#: column names above reused where they name the same thing.
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "commitment": {
+        "title": "Title",
+        "description": "Description",
+        "partners": COMMITMENT_COLUMNS["partners"],
+        "countries": COMMITMENT_COLUMNS["countries"],
+        "is_global": "Global",
+        "framework_items": "Framework links",
+        "deliverable": "Deliverable",
+        "indicator": "Indicator",
+        "unit": "Unit",
+        "baseline": "Baseline",
+        "target_value": "Target",
+        "start_date": "Start date",
+        "deadline": COMMITMENT_COLUMNS["deadline"],
+        "budget": "Budget",
+        "currency": "Currency",
+        "event_id": COMMITMENT_COLUMNS["event"],
+        "visibility": COMMITMENT_COLUMNS["visibility"],
+        "review_state": COMMITMENT_COLUMNS["review_state"],
+        "embargo_until": COMMITMENT_COLUMNS["embargo_until"],
+        "external_ref": "Reference in the import file",
+        "smart_level": COMMITMENT_COLUMNS["smart_level"],
+        "is_demo": "Demo record",
+        "deleted_at": "Deleted on",
+    },
+    "progress_update": {
+        **{k: v for k, v in PROGRESS_COLUMNS.items() if k != "id"},
+        "commitment_id": "Commitment",
+        "is_demo": "Demo record",
+        "deleted_at": "Deleted on",
+    },
+    "capability_assessment": {
+        **{k: v for k, v in ASSESSMENT_COLUMNS.items() if k != "id"},
+        "country": "Country",
+        "capability": ASSESSMENT_COLUMNS["capability"],
+        "is_demo": "Demo record",
+        "deleted_at": "Deleted on",
+    },
+    "partner": {
+        "name": "Name",
+        "stakeholder_type": "Stakeholder type",
+        "tags": "Also",
+        "hq_country": "Headquarters",
+        "member_since": "Member since",
+        "website": "Website",
+        "is_demo": "Demo record",
+        "deleted_at": "Deleted on",
+    },
+    "event": {
+        "name": "Name",
+        "kind": "Kind",
+        "date": "Date",
+        "location": "Location",
+        "country": "Country",
+        "is_demo": "Demo record",
+        "deleted_at": "Deleted on",
+    },
+}
+
+
+def field_label(entity: str, field: str) -> str:
+    """A field of a record in words ("target_value" -> "Target"); an unknown field reads as its name."""
+    return FIELD_LABELS.get(entity, {}).get(field) or field.replace("_", " ").capitalize()
+
+
 #: Column names of the reference tables the About page shows.
 MATURITY_PHASE_COLUMNS: dict[str, str] = {
     "phase": "Phase",

@@ -16,7 +16,7 @@ import pandas as pd
 from partners.domain import smart
 from partners.domain.model import Actor, ReportSource, ReviewState, Visibility
 from partners.domain.permissions import UseCase, can
-from partners.services import lookups, read, workflow
+from partners.services import history, read, workflow
 from partners.storage.port import Store
 
 
@@ -33,7 +33,7 @@ class CommitmentPage:
     smart_level: str  # "4 of 5: nearly SMART"
     embargo_until: datetime | None
     is_demo: bool
-    fields: dict[str, str]  # the details table: field -> value in words
+    details: dict[str, Any]  # field -> value (typed, ids and codes as names), see DETAIL_FIELDS
     smart_hints: list[str]
     last_review: dict[str, Any] | None  # the latest workflow move (for those who may see the history)
     moves: list[workflow.Transition]  # the workflow moves the actor may make now
@@ -45,43 +45,38 @@ class CommitmentPage:
     may_delete: bool
 
 
-def _date(value: Any) -> str:
-    return "" if value is None else f"{value:%d %b %Y}"
+#: The details the page shows, in this order (field names of ``domain.model.Commitment``).
+DETAIL_FIELDS = (
+    "partners",
+    "countries",
+    "event_id",
+    "framework_items",
+    "description",
+    "deliverable",
+    "indicator",
+    "unit",
+    "baseline",
+    "target_value",
+    "start_date",
+    "deadline",
+    "budget",
+    "currency",
+)
 
 
-def _number(value: Any) -> str:
-    return "" if value is None else f"{value:g}"
-
-
-def _fields(store: Store, actor: Actor, detail: dict[str, Any]) -> dict[str, str]:
-    partner_names = lookups.partner_names(store, actor)
-    country_names = lookups.country_names(store, actor)
-    items = lookups.framework_items(store, actor).set_index("key")
-    partners = [
-        f"{partner_names.get(p['partner_id'], p['partner_id'])}" + (" (lead)" if p["role"] == "lead" else "")
-        for p in detail["partners"]
-    ]
-    countries = ["Global"] if detail["is_global"] else [country_names.get(c, c) for c in detail["countries"]]
-    linked = [
-        f"{items.loc[k, 'framework']}: {items.loc[k, 'code']} {items.loc[k, 'name']}" if k in items.index else k
-        for k in detail["framework_items"]
-    ]
-    budget = "" if detail["budget"] is None else f"{detail['budget']:,.2f} {detail['currency'] or ''}".strip()
-    rows = {
-        "Partners": "; ".join(partners),
-        "Countries": "; ".join(countries),
-        "Framework links": "; ".join(linked) or "none",
-        "Description": detail["description"],
-        "Deliverable": detail["deliverable"],
-        "Indicator": detail["indicator"],
-        "Unit": detail["unit"],
-        "Baseline": _number(detail["baseline"]),
-        "Target value": _number(detail["target_value"]),
-        "Start date": _date(detail["start_date"]),
-        "Deadline": _date(detail["deadline"]),
-        "Budget": budget,
-    }
-    return {field: str(value) for field, value in rows.items()}
+def _details(store: Store, actor: Actor, detail: dict[str, Any]) -> dict[str, Any]:
+    """Each detail field's value, typed and named: partners as "name (role)", countries by name ("Global"
+    for a global commitment), the event as its name and date, framework items by code and name; numbers
+    as Decimals and dates as dates (the page writes them as people do)."""
+    names = history.RecordNames(store, actor)
+    values: dict[str, Any] = {}
+    for field in DETAIL_FIELDS:
+        value = history.typed_value("commitment", field, detail.get(field))
+        if field == "countries" and detail["is_global"]:
+            values[field] = ["Global"]
+        else:
+            values[field] = names.resolve(field, value)
+    return values
 
 
 def commitment_page(
@@ -109,7 +104,7 @@ def commitment_page(
         smart_level=smart.level_label(detail["smart_level"]),
         embargo_until=detail["embargo_until"],
         is_demo=bool(detail["is_demo"]),
-        fields=_fields(store, actor, detail),
+        details=_details(store, actor, detail),
         smart_hints=[h.message for h in smart.hints(detail)],
         last_review=workflow.last_state_change(store, actor, commitment_id) if history_allowed else None,
         moves=workflow.available(actor, detail),

@@ -13,10 +13,20 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from partners.domain.model import RECORD_KINDS, Actor, CapabilityAssessment, Commitment, Event, Partner, ProgressUpdate
+from partners.domain.model import (
+    RECORD_KINDS,
+    Actor,
+    CapabilityAssessment,
+    Commitment,
+    CommitmentPartner,
+    Event,
+    Partner,
+    ProgressUpdate,
+)
 from partners.domain.permissions import UseCase, authorize
-from partners.services import audit, records
+from partners.services import audit, lookups, records
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.records import (
     ensure_version,
@@ -68,6 +78,129 @@ def history(store: Store, actor: Actor, entity: str, record_id: int) -> list[dic
         e["what"] = ACTION_LABELS.get(e["action"], e["action"].replace("_", " ").capitalize())
         e["changes"] = changes(e["before"], e["after"])
     return entries
+
+
+#: The model of each kind of record, whose field types say how a stored value reads.
+_MODELS: dict[str, type[BaseModel]] = {
+    "commitment": Commitment,
+    "progress_update": ProgressUpdate,
+    "partner": Partner,
+    "event": Event,
+    "capability_assessment": CapabilityAssessment,
+}
+
+#: Stored column names that differ from the model's field names.
+_STORED_AS = {"country_code": "country", "capability_key": "capability"}
+
+#: Fields a history never lists as a change (the entry's own note, or restore's pointer to its source).
+_NOT_SHOWN = frozenset({"restored_from", "is_demo"})
+
+
+def typed_value(entity: str, field: str, value: Any) -> Any:
+    """A snapshot value (JSON: numbers and dates as text) as the model types it: a Decimal, a date, an
+    enumeration member, a list of partners. Left as it is when the model does not know it."""
+    model = _MODELS.get(entity)
+    info = model.model_fields.get(field) if model else None
+    if info is None or value is None:
+        return value
+    try:
+        return TypeAdapter(info.annotation).validate_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, list | tuple | dict) and not value)
+
+
+class RecordNames:
+    """Ids and codes in records as names: partners (with their role), countries, events (name and date),
+    framework items."""
+
+    def __init__(self, store: Store, actor: Actor) -> None:
+        self.partners = lookups.partner_names(store, actor)
+        self.countries = lookups.country_names(store, actor)
+        self.items = lookups.framework_item_labels(store, actor)
+        found = lookups.events(store, actor)
+        self.events: dict[int, tuple[str, Any]] = {
+            int(i): (str(n), d) for i, n, d in zip(found.id, found.name, found.date, strict=True)
+        }
+
+    def partner(self, p: Any) -> str:
+        if isinstance(p, CommitmentPartner):
+            return f"{self.partners.get(p.partner_id, f'partner {p.partner_id}')} ({p.role.label})"
+        return self.partners.get(p, f"partner {p}") if isinstance(p, int) else str(p)
+
+    def resolve(self, field: str, value: Any) -> Any:
+        if _empty(value):
+            return None
+        if field == "partners":
+            return [self.partner(p) for p in value]
+        if field == "countries":
+            return [self.countries.get(c, c) for c in value]
+        if field in ("country", "hq_country"):
+            return self.countries.get(value, value)
+        if field == "framework_items":
+            return [self.items.get(k, k) for k in value]
+        if field == "capability":
+            return self.items.get(value, value)
+        if field == "event_id":
+            return self.events.get(value, (f"event {value}",))
+        if field == "commitment_id":
+            return f"Commitment {value}"
+        return value
+
+
+def readable_history(store: Store, actor: Actor, entity: str, record_id: int) -> list[dict[str, Any]]:
+    """The history of one record as people read it, newest first: each entry's ``changes`` as
+    (field, before, after) with typed values (numbers, dates, enumerations) and names for ids and codes
+    (partners with their roles, countries, events, framework items). A value that only changed its
+    spelling (``40`` and ``40.0000``, empty and missing) is no change; an edit that changed nothing is
+    left out; ``reason`` is the reason given with the change, when one was.
+    """
+    entries = history(store, actor, entity, record_id)
+    names = RecordNames(store, actor)
+    shown = []
+    for e in entries:
+        readable = _readable(entity, e["changes"], names)
+        if e["action"] == "update" and not readable:
+            continue
+        note = e["after"] or {}
+        # A review move's reason goes with the move (``workflow.transition``); a progress update's own
+        # reason field is a change like the others.
+        reason = note.get("reason_for_change") or ("" if entity == "progress_update" else note.get("reason")) or ""
+        restored = note.get("restored_from") if e["action"] == "restore" else None
+        shown.append({**e, "changes": readable, "reason": str(reason), "restored_from": restored})
+    return list(reversed(shown))
+
+
+def restore_preview(
+    store: Store, actor: Actor, entity: str, record_id: int, audit_entry_id: int
+) -> list[tuple[str, Any, Any]]:
+    """What restoring the version after change ``audit_entry_id`` would change: (field, now, then), read
+    as ``readable_history`` reads its changes (the review state stays, so it is not listed)."""
+    authorize(actor, UseCase.RESTORE_RECORD)
+    _check_entity(entity)
+    entry = next((e for e in store.history(entity, record_id) if e["id"] == audit_entry_id), None)
+    if entry is None or not entry["after"]:
+        raise NotFound(f"change {audit_entry_id} is not a version of this {entity.replace('_', ' ')}")
+    current = record_snapshot(store, entity, record_id)
+    then = {k: v for k, v in entry["after"].items() if k != "review_state"}
+    now = {k: v for k, v in current.items() if k != "review_state"}
+    return _readable(entity, changes(now, then), RecordNames(store, actor))
+
+
+def _readable(entity: str, raw: list[tuple[str, Any, Any]], names: RecordNames) -> list[tuple[str, Any, Any]]:
+    readable = []
+    for stored, old, new in raw:
+        field = _STORED_AS.get(stored, stored)
+        if field in _NOT_SHOWN or (field == "reason" and entity != "progress_update"):
+            continue
+        old, new = typed_value(entity, field, old), typed_value(entity, field, new)
+        if (_empty(old) and _empty(new)) or old == new:
+            continue
+        readable.append((field, names.resolve(field, old), names.resolve(field, new)))
+    return readable
 
 
 def deleted_records(

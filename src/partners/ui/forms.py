@@ -31,6 +31,7 @@ from partners.domain.model import (
 )
 from partners.domain.permissions import PermissionDenied, UseCase, can
 from partners.importing.parsing import DATE_HINT, parse_date_text, parse_number
+from partners.presentation import changes, formatting
 from partners.services import frameworks, history, lookups, records, workflow
 from partners.services.errors import ConcurrentEditError, NotFound, StorageError, ValidationFailed
 from partners.services.setup import Store
@@ -620,58 +621,89 @@ def progress_editor(
 # -- history ------------------------------------------------------------------------------------------
 
 
-def _short(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
 def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key: str) -> None:
-    """The change history of one record, with 'restore this version' for the secretariat."""
+    """The change history of one record as people read it: a list of the changes, then each change with
+    its fields before and after; 'restore this version' for the secretariat, after a confirmation that
+    shows what the restore would change."""
     if not can(actor, UseCase.VIEW_HISTORY):
         return
-    entries = history.history(store, actor, entity, record_id)
-    entries_table = pd.DataFrame(
+    entries = history.readable_history(store, actor, entity, record_id)
+    long_form = pd.DataFrame(
         [
-            {
-                "Change": e["id"],
-                "When": e["changed_at"],
-                "Who": e["actor"],
-                "What": e["what"],
-                "Fields changed": "; ".join(
-                    f"{field}: {_short(old)} → {_short(new)}"
-                    for field, old, new in e["changes"]
-                    if field != "restored_from"
-                ),
-                "Reason": (e["after"] or {}).get("reason", ""),
-            }
-            for e in reversed(entries)
-        ]
+            {"Change": e["id"], "When": formatting.moment(e["changed_at"]), "Who": e["actor"], "What": e["what"],
+             "Reason": e["reason"], "Field": row.Field, "Before": row.Before, "After": row.After}
+            for e in entries
+            for row in changes.change_table(entity, e["changes"]).itertuples()
+        ],
+        columns=["Change", "When", "Who", "What", "Reason", "Field", "Before", "After"],
     )
-    show_table(entries_table, download=f"history-{entity.replace('_', '-')}-{record_id}.csv", key=f"{key}_history")
+    show_table(
+        changes.history_summary(entity, entries),
+        download=f"history-{entity.replace('_', '-')}-{record_id}.csv",
+        csv=long_form,
+        key=f"{key}_history",
+    )
+    for e in entries:
+        st.markdown(f"**{plain(changes.entry_heading(e))}**")
+        if e["reason"]:
+            st.caption(f"Reason: {plain(e['reason'])}")
+        if e["changes"]:
+            table = changes.change_table(entity, e["changes"])
+            if e["action"] == "create":
+                table = table.drop(columns="Before").rename(columns={"After": "Value"})
+            show_table(
+                table,
+                key=f"{key}_change_{e['id']}",
+                height=_table_height(len(table)),
+                column_config={"Field": st.column_config.TextColumn(width="small")},
+            )
     if not can(actor, UseCase.RESTORE_RECORD):
         return
     current = history.current_version(store, actor, entity, record_id)
-    restorable = [e for e in entries if e["action"] != "delete" and e["after"] and e is not entries[-1]]
+    restorable = [e for e in entries[1:] if e["action"] != "delete" and e["after"]]
     if current is None or not restorable:
         return
-    labels = {
-        e["id"]: f"Change {e['id']}: {e['what']} by {e['actor']}, {e['changed_at']:%d %b %Y %H:%M}"
-        for e in reversed(restorable)
-    }
+    choices = {e["id"]: f"Change {e['id']}: {changes.entry_heading(e)}" for e in restorable}
+    st.divider()
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     chosen = c1.selectbox(
-        "Restore the record as it was after", list(labels), format_func=labels.get, key=f"{key}_restore_pick"
+        "Restore the record as it was after", list(choices), format_func=choices.get, key=f"{key}_restore_pick"
     )
-    c2.button(
-        "Restore this version",
-        key=f"{key}_restore",
-        icon=":material/history:",
-        on_click=lambda entry=chosen, version=current: attempt(
-            lambda: history.restore_version(store, actor, entity, record_id, entry, version),
-            done=f"Restored the version after change {entry}.",
-            key=f"{key}_outcome",
-        ),
-    )
+    asked_key = f"{key}_restore_asked"
+    if c2.button("Restore this version", key=f"{key}_restore", icon=":material/history:"):
+        st.session_state[asked_key] = chosen
+    asked = st.session_state.get(asked_key)
+    if asked not in choices:
+        return
+    with st.container(border=True):
+        st.warning(
+            f"Restore the version after change {asked}? These fields go back to what they were then "
+            "(the review state stays); the restore is recorded in the history.",
+            icon=":material/history:",
+        )
+        preview = history.restore_preview(store, actor, entity, record_id, asked)
+        if preview:
+            table = changes.change_table(entity, preview, before="Now", after="After the restore")
+            show_table(table, key=f"{key}_restore_preview", height=_table_height(len(table)))
+        else:
+            st.caption("Nothing would change: the record is as it was then.")
+        b1, b2 = st.columns(2)
+
+        def restore(entry: int = asked, version: int = current) -> None:
+            st.session_state.pop(asked_key, None)
+            attempt(
+                lambda: history.restore_version(store, actor, entity, record_id, entry, version),
+                done=f"Restored the version after change {entry}.",
+                key=f"{key}_outcome",
+            )
+
+        b1.button("Yes, restore this version", type="primary", key=f"{key}_restore_confirm", on_click=restore)
+        b2.button("Cancel", key=f"{key}_restore_cancel", on_click=lambda: st.session_state.pop(asked_key, None))
+
+
+def _table_height(rows: int) -> int:
+    """A table's height that shows all its rows, so no table scrolls inside the page."""
+    return 35 * (rows + 1) + 3
 
 
 def delete_button(
