@@ -120,6 +120,14 @@ class EventKind(LabelledEnum):
     OTHER = "other"
 
 
+class ReminderChannel(LabelledEnum):
+    """How a reminder to a partner went out (the record of reminders sent)."""
+
+    EML = "eml"
+    CSV = "csv"
+    MAILTO = "mailto"
+
+
 class Role(LabelledEnum):
     """Roles of people using the app (authorisation lives in ``partners.domain.permissions``)."""
 
@@ -167,6 +175,9 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (Role.PARTNER_CONTRIBUTOR, "Partner contributor"),
     (Role.MEMBER_VIEWER, "Member viewer"),
     (Role.PUBLIC, "Public (not signed in)"),
+    (ReminderChannel.EML, "E-mail files (.eml)"),
+    (ReminderChannel.CSV, "Mail-merge file (CSV)"),
+    (ReminderChannel.MAILTO, "E-mail link"),
 ]
 _LABELS: dict[tuple[type, str], str] = {(type(member), member.value): text for member, text in _LABEL_LIST}
 
@@ -297,6 +308,8 @@ class Partner(DomainModel):
     hq_country: CountryCode | None = None
     member_since: date | None = None
     website: str | None = None
+    contact_email: str | None = Field(default=None, description="the organisation's address for reminders")
+    contact_email_2: str | None = Field(default=None, description="a second address, copied on reminders")
     is_demo: bool = False
 
     @field_validator("hq_country")
@@ -312,6 +325,16 @@ class Partner(DomainModel):
         if not rules.is_web_address(v):
             raise ValueError("the website must be an address starting with http:// or https://")
         return v
+
+    @field_validator("contact_email", "contact_email_2")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        v = (v or "").strip()
+        if not v:
+            return None
+        if not rules.is_email_address(v):
+            raise ValueError(f"'{v}' is not an e-mail address (write it as name@organisation.org)")
+        return v.lower()
 
 
 class Event(DomainModel):
