@@ -481,13 +481,43 @@ def test_the_worklist_page_shows_counts_a_linked_table_csv_and_a_reminder(app) -
     for kind, count in expected_wl.counts().items():
         assert metrics[kind.label] == f"{count:,}"
     table = app.dataframe[0].value
-    assert len(table) == len(expected_wl.items)
+    assert len(table) == min(50, len(expected_wl.items))  # the first page
+    assert list(table["No."]) == [i.commitment_id for i in expected_wl.items[:50]]
     assert table["Open"].iloc[0] == f"commitment?id={table['No.'].iloc[0]}"
     assert any("Dear colleagues at" in c.value for c in app.code)
+    reminders = app.dataframe[1].value
+    assert len(reminders) == len(expected_wl.reminder_partners())
+    assert reminders["E-mail"].str.startswith("mailto:").all()
+
+
+def test_the_worklist_page_pages_through_the_list_fifty_at_a_time(app) -> None:
+    store = Store.open(os.environ["PARTNERS_DB"])
+    try:
+        expected_wl = worklist.build_worklist(store, SYSTEM)
+    finally:
+        store.db.close()
+    assert len(expected_wl.items) > 100
+    pages = -(-len(expected_wl.items) // 50)
+    next_page = next(b for b in app.button if b.label == "Next page")
+    assert next(b for b in app.button if b.label == "Previous page").disabled
+    next_page.click().run()
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["No."]) == [i.commitment_id for i in expected_wl.items[50:100]]
+    assert any(f"Items **51-100** of **{len(expected_wl.items):,}**" in m.value for m in app.markdown)
+    app.number_input(key="worklist_page").set_value(pages).run()
+    assert list(app.dataframe[0].value["No."]) == [i.commitment_id for i in expected_wl.items[(pages - 1) * 50 :]]
+    assert next(b for b in app.button if b.label == "Next page").disabled
+
+
+def test_the_worklist_page_orders_longest_overdue_first(app) -> None:
+    next(s for s in app.selectbox if s.label == "Order").set_value(worklist.WorkOrder.LONGEST_OVERDUE).run()
+    assert not app.exception, app.exception
+    days = list(app.dataframe[0].value["Days"])
+    assert days == sorted(days, reverse=True) and days[0] > days[-1]
 
 
 def test_the_worklist_page_filters_by_kind(app) -> None:
-    box = next(ms for ms in app.multiselect if ms.label == "Kind")
+    box = next(ms for ms in app.multiselect if ms.label == "Reason")
     box.set_value([WorkKind.DEADLINE_PASSED]).run()
     assert not app.exception, app.exception
     assert set(app.dataframe[0].value["Kind"]) == {WorkKind.DEADLINE_PASSED.label}
