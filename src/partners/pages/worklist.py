@@ -110,16 +110,17 @@ else:
         shown.table(link=urls.commitment_url, items=page.items),  # only the rows of this page
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(page.items), 720),
-        row_height=60,
+        # Rows taller than 4rem let Streamlit wrap long text: "What is due" is read in full, not cut.
+        height=min(38 + 80 * len(page.items), 720),
+        row_height=80,
         key="worklist_table",
         column_config={
             "Open": st.column_config.LinkColumn(
                 "Open", display_text=r"id=(\d+)$", help="Open the commitment", width="small"
             ),
             "No.": None,
-            "Kind": st.column_config.TextColumn(width="medium"),
-            "Commitment": st.column_config.TextColumn(width="large"),
+            "Kind": st.column_config.TextColumn(width="small"),
+            "Commitment": st.column_config.TextColumn(width="medium"),
             "What is due": st.column_config.TextColumn(width="large", help="What is due, in words"),
             "Due or since": st.column_config.DateColumn(format="D MMM YYYY", width="small"),
             "Days": st.column_config.NumberColumn(
