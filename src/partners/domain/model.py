@@ -480,6 +480,10 @@ RECORD_KINDS: tuple[str, ...] = ("partner", "event", "commitment", "progress_upd
 SYSTEM = Actor(identity="system", role=Role.ADMIN, name="System (command line)")
 
 
+#: Fields whose name does not read as words on its own (the others: "deadline" -> "Deadline").
+_FIELD_WORDS = {"contact_email": "Contact e-mail", "contact_email_2": "Second contact e-mail"}
+
+
 def describe_validation_error(exc: Exception) -> list[str]:
     """Turn a pydantic ValidationError into plain sentences: 'Deadline: ...'."""
     from pydantic import ValidationError
@@ -489,7 +493,7 @@ def describe_validation_error(exc: Exception) -> list[str]:
     messages = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
-        field = loc[0].replace("_", " ").capitalize() if loc else ""
+        field = (_FIELD_WORDS.get(loc[0]) or loc[0].replace("_", " ").capitalize()) if loc else ""
         msg = err.get("msg", "")
         msg = msg.removeprefix("Value error, ")
         if err.get("type") == "missing":
