@@ -87,6 +87,7 @@ EXPECTED: dict[UseCase, tuple[str, ...]] = {
     UseCase.DELETE_RECORD:          (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.RESTORE_RECORD:         (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.VIEW_WORKLIST:          (ALL, ALL, ALL, NO , NO , NO , NO),
+    UseCase.RECORD_REMINDERS:       (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.BACKUP_DATABASE:        (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.BACKUP_RESTORE:         (ALL, NO , NO , NO , NO , NO , NO),
     UseCase.MANAGE_SETTINGS:        (ALL, NO , NO , NO , NO , NO , NO),
@@ -323,6 +324,8 @@ ACTIONS: dict[UseCase, Action] = {
     UseCase.DELETE_RECORD: _delete,
     UseCase.RESTORE_RECORD: _restore,
     UseCase.VIEW_WORKLIST: lambda s, a, w, side: worklist.build_worklist(s, a),
+    UseCase.RECORD_REMINDERS: lambda s, a, w, side: worklist.record_reminders(
+        s, a, [worklist.Reminder(w.partner[side], f"Partner {side}", (), "")], "eml"),
     UseCase.BACKUP_DATABASE: lambda s, a, w, side: backup.create_backup(s, a),
     UseCase.BACKUP_RESTORE: lambda s, a, w, side: backup.restore_backup(s, a, w.archive),
     UseCase.MANAGE_SETTINGS: lambda s, a, w, side: settings.set_reporting_cycle(s, a, 6),

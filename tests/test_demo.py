@@ -245,6 +245,17 @@ def test_evidence_links_are_fictional_example_addresses(ds):
     assert {urlparse(w).hostname for w in websites} <= {"example.org", "example.com", "example.net"}
 
 
+def test_partner_contact_addresses_are_fictional_office_addresses_on_a_reserved_domain(ds):
+    first = [p.contact_email for p in ds.partners if p.contact_email]
+    second = [p.contact_email_2 for p in ds.partners if p.contact_email_2]
+    assert 0.7 * len(ds.partners) < len(first) < len(ds.partners)  # most have one; some still have none
+    assert second and all(p.contact_email for p in ds.partners if p.contact_email_2)
+    for address in first + second:
+        local, _, host = address.partition("@")
+        assert local in {"secretariat", "reporting"} and host.endswith(".example.org"), address
+        assert address.isascii()
+
+
 def test_custom_today_keeps_events_and_reports_on_or_before_it():
     today = date(2023, 3, 1)
     early = demo.generate(scale=0.1, today=today)

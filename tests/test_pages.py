@@ -128,3 +128,26 @@ def test_partners_page_loads_the_chosen_partner_into_its_form(app: AppTest) -> N
     assert not app.exception, app.exception
     name = next(t for t in app.text_input if t.label == "Name")
     assert name.value and first.startswith(name.value)
+
+
+def test_partners_page_saves_a_contact_e_mail_and_refuses_one_that_is_not_an_address(app: AppTest) -> None:
+    app.switch_page("src/partners/pages/partners_admin.py").run()
+    next(s for s in app.selectbox if s.label == "Partner").select_index(1).run()
+    pid = int(next(s for s in app.selectbox if s.label == "Partner").value)
+    contact = next(t for t in app.text_input if t.label == "Contact e-mail")
+    contact.input("office at partner")
+    next(b for b in app.button if b.label == "Save partner").click().run()
+    assert any("Not saved" in e.value and "Contact e" in e.value and "office at partner" in e.value
+               for e in app.error), app.error
+    contact = next(t for t in app.text_input if t.label == "Contact e-mail")
+    assert contact.value == "office at partner"  # kept, to be corrected
+    contact.input("Office@Partner.Example.org")
+    next(t for t in app.text_input if t.label == "Second contact e-mail").input("reports@partner.example.org")
+    next(b for b in app.button if b.label == "Save partner").click().run()
+    assert not app.exception, app.exception
+    store = _expected_store()
+    try:
+        [row] = store.query_rows("SELECT contact_email, contact_email_2 FROM partners WHERE id = ?", [pid])
+    finally:
+        store.db.close()
+    assert row == {"contact_email": "office@partner.example.org", "contact_email_2": "reports@partner.example.org"}

@@ -261,3 +261,30 @@ def test_read_only_database_sees_the_schema_and_refuses_writes(tmp_path: Path) -
             ro.cursor().execute("CREATE TABLE x (i INTEGER)")
     finally:
         ro.close()
+
+
+def test_migration_005_adds_contact_addresses_and_reminders_to_an_existing_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partners.storage.duckdb import database
+
+    path = tmp_path / "before-005.duckdb"
+    every = migrations()
+    monkeypatch.setattr(database, "migrations", lambda: [m for m in every if m[0] < 5])
+    old = Database(path)
+    try:
+        old.migrate()
+        assert old.schema_version() == 4
+        old.cursor().execute("INSERT INTO partners (name, stakeholder_type) VALUES ('Older hotline', 'hotline')")
+    finally:
+        old.close()
+    monkeypatch.setattr(database, "migrations", lambda: every)
+    store = Store.open(path)
+    try:
+        assert store.db.schema_version() == len(every) >= 5
+        [row] = store.query_rows("SELECT name, contact_email, contact_email_2 FROM partners")
+        assert row == {"name": "Older hotline", "contact_email": None, "contact_email_2": None}
+        assert store.count("partner_reminders", live_only=False) == 0
+        assert "partner_reminders" in store.data_tables()
+    finally:
+        store.db.close()

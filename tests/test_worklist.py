@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import os
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote
 
 import pandas as pd
 import pytest
@@ -28,7 +33,7 @@ from partners.domain.model import (
 from partners.domain.permissions import PermissionDenied
 from partners.presentation import urls
 from partners.presentation.exports import CSV_ENCODING, to_csv
-from partners.services import settings, worklist
+from partners.services import history, records, settings, worklist
 from partners.services.bulk import Dataset, load_dataset
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.worklist import WorkKind
@@ -476,13 +481,267 @@ def test_the_worklist_page_shows_counts_a_linked_table_csv_and_a_reminder(app) -
     for kind, count in expected_wl.counts().items():
         assert metrics[kind.label] == f"{count:,}"
     table = app.dataframe[0].value
-    assert len(table) == len(expected_wl.items)
+    assert len(table) == min(50, len(expected_wl.items))  # the first page
+    assert list(table["No."]) == [i.commitment_id for i in expected_wl.items[:50]]
     assert table["Open"].iloc[0] == f"commitment?id={table['No.'].iloc[0]}"
     assert any("Dear colleagues at" in c.value for c in app.code)
+    reminders = app.dataframe[1].value
+    assert len(reminders) == len(expected_wl.reminder_partners())
+    assert reminders["E-mail"].str.startswith("mailto:").all()
+
+
+def test_the_worklist_page_pages_through_the_list_fifty_at_a_time(app) -> None:
+    store = Store.open(os.environ["PARTNERS_DB"])
+    try:
+        expected_wl = worklist.build_worklist(store, SYSTEM)
+    finally:
+        store.db.close()
+    assert len(expected_wl.items) > 100
+    pages = -(-len(expected_wl.items) // 50)
+    next_page = next(b for b in app.button if b.label == "Next page")
+    assert next(b for b in app.button if b.label == "Previous page").disabled
+    next_page.click().run()
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["No."]) == [i.commitment_id for i in expected_wl.items[50:100]]
+    assert any(f"Items **51-100** of **{len(expected_wl.items):,}**" in m.value for m in app.markdown)
+    app.number_input(key="worklist_page").set_value(pages).run()
+    assert list(app.dataframe[0].value["No."]) == [i.commitment_id for i in expected_wl.items[(pages - 1) * 50 :]]
+    assert next(b for b in app.button if b.label == "Next page").disabled
+
+
+def test_the_worklist_page_orders_longest_overdue_first(app) -> None:
+    next(s for s in app.selectbox if s.label == "Order").set_value(worklist.WorkOrder.LONGEST_OVERDUE).run()
+    assert not app.exception, app.exception
+    days = list(app.dataframe[0].value["Days"])
+    assert days == sorted(days, reverse=True) and days[0] > days[-1]
 
 
 def test_the_worklist_page_filters_by_kind(app) -> None:
-    box = next(ms for ms in app.multiselect if ms.label == "Kind")
+    box = next(ms for ms in app.multiselect if ms.label == "Reason")
     box.set_value([WorkKind.DEADLINE_PASSED]).run()
     assert not app.exception, app.exception
     assert set(app.dataframe[0].value["Kind"]) == {WorkKind.DEADLINE_PASSED.label}
+
+
+# -- order, filters, pages ----------------------------------------------------------------------------
+
+
+def _item(kind: WorkKind, cid: int, days: int, budget: str | None = None) -> worklist.WorkItem:
+    return worklist.WorkItem(
+        kind=kind, commitment_id=cid, title=f"C{cid}", partners=(), date=TODAY - timedelta(days=days),
+        days=days, detail="", budget=None if budget is None else Decimal(budget),
+    )  # fmt: skip
+
+
+def test_the_officer_orders_by_longest_overdue_highest_budget_or_number() -> None:
+    items = (
+        _item(WorkKind.OVERDUE_REPORT, 3, 10, "500"),
+        _item(WorkKind.DEADLINE_PASSED, 1, 400),
+        _item(WorkKind.MISSING_EVIDENCE, 2, 90, "1500000"),
+        _item(WorkKind.OVERDUE_REPORT, 4, 200, "20"),
+    )
+    wl = worklist.Worklist(items, 12, 30, 14, NOW)
+    order = worklist.WorkOrder
+    assert [i.commitment_id for i in wl.ordered(order.LONGEST_OVERDUE).items] == [1, 4, 2, 3]
+    assert [i.commitment_id for i in wl.ordered(order.HIGHEST_BUDGET).items] == [2, 3, 4, 1]  # no budget last
+    assert [i.commitment_id for i in wl.ordered(order.COMMITMENT).items] == [1, 2, 3, 4]
+    assert [i.commitment_id for i in wl.ordered(order.BY_KIND).items] == [4, 3, 1, 2]  # kind, then oldest
+
+
+def test_an_unknown_order_or_stakeholder_type_is_refused_in_words(scenario) -> None:
+    store, _, _ = scenario
+    with pytest.raises(ValidationFailed) as refused:
+        worklist.build_worklist(store, EDITOR, order="loudest", stakeholder_types=["pirate"], now=NOW)
+    assert any("Order: 'loudest'" in p for p in refused.value.problems)
+    assert any("Stakeholder type: 'pirate'" in p for p in refused.value.problems)
+
+
+def test_the_demo_worklist_filters_by_country_event_and_stakeholder_type(demo_store: Store) -> None:
+    everything = worklist.build_worklist(demo_store, EDITOR)
+    item = next(i for i in everything.items if i.countries and i.event_id is not None)
+    country, event = item.countries[0], item.event_id
+    named = demo_store.query_rows("SELECT commitment_id FROM commitment_countries WHERE country_code = ?", [country])
+    in_country = {r["commitment_id"] for r in named}
+    by_country = worklist.build_worklist(demo_store, EDITOR, countries=[country])
+    assert by_country.items and {i.commitment_id for i in by_country.items} == (
+        {i.commitment_id for i in everything.items} & in_country
+    )
+    at_event = {
+        r["id"] for r in demo_store.query_rows("SELECT id FROM commitments WHERE event_id = ?", [event])
+    }
+    by_event = worklist.build_worklist(demo_store, EDITOR, event_ids=[event])
+    assert by_event.items and {i.commitment_id for i in by_event.items} <= at_event
+    hotlines = worklist.build_worklist(demo_store, EDITOR, stakeholder_types=[StakeholderType.HOTLINE])
+    hotline_ids = {
+        r["id"] for r in demo_store.query_rows("SELECT id FROM partners WHERE stakeholder_type = 'hotline'")
+    }
+    assert hotlines.items and all(any(p.id in hotline_ids for p in i.partners) for i in hotlines.items)
+    assert len(hotlines.items) < len(everything.items)
+
+
+def test_the_demo_worklist_orders_by_budget_as_stored(demo_store: Store) -> None:
+    wl = worklist.build_worklist(demo_store, EDITOR, order="budget")
+    budgets = {r["id"]: r["budget"] for r in demo_store.query_rows("SELECT id, budget FROM commitments")}
+    assert all(i.budget == budgets[i.commitment_id] for i in wl.items)
+    shown = [i.budget for i in wl.items]
+    known = [b for b in shown if b is not None]
+    assert known == sorted(known, reverse=True) and known
+    assert shown[: len(known)] == known  # the items without a budget come last
+
+
+def test_pages_of_fifty_cover_the_worklist_once_and_a_page_out_of_range_is_the_nearest(demo_store: Store) -> None:
+    wl = worklist.build_worklist(demo_store, EDITOR)
+    assert len(wl.items) > 100
+    first = wl.page(1)
+    assert (first.size, first.first, first.last, len(first.items)) == (50, 1, 50, 50)
+    assert first.pages == -(-len(wl.items) // 50)
+    seen = [i for n in range(1, first.pages + 1) for i in wl.page(n).items]
+    assert seen == list(wl.items)
+    assert wl.page(first.pages + 7).number == first.pages and wl.page(0).number == 1
+    assert len(wl.table(items=wl.page(2).items)) == 50
+
+
+# -- partners' contact addresses and reminders -----------------------------------------------------
+
+
+def _give_addresses(store: Store, pmap: dict[int, int]) -> None:
+    addresses = {
+        ALPHA: ("office@alpha.example.org", "reports@alpha.example.org"),
+        BETA: ("=cmd@beta.example.org", None),
+        GAMMA: (None, None),
+    }
+    for local, (first, second) in addresses.items():
+        row = records.get_record(store, ADMIN, "partner", pmap[local])
+        fields = {k: row[k] for k in ("name", "stakeholder_type", "tags")}
+        records.update_partner(
+            store, ADMIN, pmap[local],
+            Partner(**fields, contact_email=first, contact_email_2=second), row["version"],
+        )  # fmt: skip
+
+
+def test_a_partner_contact_address_must_be_an_e_mail_address_and_is_kept_lower_case() -> None:
+    with pytest.raises(ValueError, match="'not an address' is not an e-mail address"):
+        Partner(name="X", stakeholder_type="hotline", contact_email="not an address")
+    with pytest.raises(ValueError, match="is not an e-mail address"):
+        Partner(name="X", stakeholder_type="hotline", contact_email_2="a@b")
+    p = Partner(name="X", stakeholder_type="hotline", contact_email=" Office@X.Example.org ", contact_email_2="")
+    assert (p.contact_email, p.contact_email_2) == ("office@x.example.org", None)
+
+
+def test_contact_addresses_are_stored_with_history(scenario) -> None:
+    store, _, pmap = scenario
+    _give_addresses(store, pmap)
+    row = records.get_record(store, ADMIN, "partner", pmap[ALPHA])
+    assert (row["contact_email"], row["contact_email_2"]) == ("office@alpha.example.org", "reports@alpha.example.org")
+    latest = history.history(store, ADMIN, "partner", pmap[ALPHA])[-1]  # oldest first
+    assert latest["after"]["contact_email"] == "office@alpha.example.org"
+    assert ("contact_email", None, "office@alpha.example.org") in latest["changes"]
+
+
+def test_a_reminder_goes_to_the_contact_address_with_the_second_one_copied(scenario) -> None:
+    store, _, pmap = scenario
+    _give_addresses(store, pmap)
+    found = {r.partner_id: r for r in worklist.reminders(worklist.build_worklist(store, EDITOR, now=NOW))}
+    alpha, gamma = found[pmap[ALPHA]], found[pmap[GAMMA]]
+    assert alpha.to == ("office@alpha.example.org", "reports@alpha.example.org") and gamma.to == ()
+    assert alpha.subject == worklist.REMINDER_SUBJECT
+    assert alpha.body.startswith("Dear colleagues at Alpha Hotline,") and "Subject:" not in alpha.body
+
+    archive = zipfile.ZipFile(io.BytesIO(worklist.eml_archive(list(found.values()), sender=EDITOR.identity)))
+    names = archive.namelist()
+    assert len(names) == 3 and all(n.endswith(".eml") for n in names)
+    message = email.message_from_bytes(
+        archive.read(next(n for n in names if "alpha" in n)), policy=email.policy.default
+    )
+    assert message["To"] == "office@alpha.example.org"
+    assert message["Cc"] == "reports@alpha.example.org"
+    assert message["From"] == EDITOR.identity
+    assert message["Subject"] == worklist.REMINDER_SUBJECT
+    assert message.get_content().replace("\r\n", "\n") == alpha.body
+    to_gamma = email.message_from_bytes(archive.read(next(n for n in names if "gamma" in n)))
+    assert to_gamma["To"] is None  # no address stored: the officer fills it in
+
+
+def test_the_mail_merge_file_holds_address_subject_and_body_with_formulas_neutralised(scenario) -> None:
+    store, _, pmap = scenario
+    _give_addresses(store, pmap)
+    found = worklist.reminders(worklist.build_worklist(store, EDITOR, now=NOW))
+    back = pd.read_csv(
+        io.BytesIO(to_csv(worklist.mail_merge_table(found))), encoding=CSV_ENCODING, dtype=str,
+        keep_default_na=False,
+    )  # fmt: skip
+    assert list(back.columns) == ["Partner", "Partner no.", "To", "Cc", "Subject", "Body", "Commitments"]
+    rows = {r["Partner no."]: r for r in back.to_dict("records")}
+    beta, gamma = rows[str(pmap[BETA])], rows[str(pmap[GAMMA])]
+    assert beta["To"] == "'=cmd@beta.example.org"  # an address starting with "=" is text, not a formula
+    assert gamma["Partner"] == "'=Gamma Civil Society" and gamma["To"] == ""
+    assert rows[str(pmap[ALPHA])]["Cc"] == "reports@alpha.example.org"
+    assert all(r["Subject"] == worklist.REMINDER_SUBJECT for r in rows.values())
+    assert "No. " in beta["Body"] and beta["Body"].startswith("Dear colleagues at Beta Tech")
+
+
+def test_a_mailto_link_carries_subject_and_body_encoded_so_no_text_adds_a_header() -> None:
+    body = "Dear colleagues,\nsee No. 4 & 5?\r\nBcc: spy@evil.example"
+    link = urls.mailto_url(("office@alpha.example.org", "reports@alpha.example.org"), "Progress & plans", body)
+    address, _, query = link.partition("?")
+    assert address == "mailto:office@alpha.example.org"
+    assert "\n" not in link and "\r" not in link and " " not in link
+    parts = dict(p.split("=", 1) for p in query.split("&"))
+    assert set(parts) == {"cc", "subject", "body"}
+    assert unquote(parts["cc"]) == "reports@alpha.example.org"
+    assert unquote(parts["subject"]) == "Progress & plans"
+    assert unquote(parts["body"]).replace("\r\n", "\n") == body.replace("\r\n", "\n")
+
+
+def test_sending_reminders_is_recorded_audited_and_shown_as_the_last_reminder(scenario) -> None:
+    store, _, pmap = scenario
+    wl = worklist.build_worklist(store, EDITOR, now=NOW)
+    found = worklist.reminders(wl, partner_ids=[pmap[ALPHA], pmap[GAMMA]])
+    assert {r.partner_id for r in found} == {pmap[ALPHA], pmap[GAMMA]}
+    sent = datetime(2026, 3, 3, 9, 30)
+    assert worklist.record_reminders(store, EDITOR, found, "eml", now=sent) == 2
+    rows = store.query_rows("SELECT * FROM partner_reminders ORDER BY partner_id")
+    alpha = next(r for r in rows if r["partner_id"] == pmap[ALPHA])
+    assert (alpha["reminded_at"], alpha["reminded_by"], alpha["channel"]) == (sent, EDITOR.display, "eml")
+    assert alpha["commitment_count"] == 2  # the overdue report and the passed deadline
+    audited = store.query_rows("SELECT * FROM audit_log WHERE entity = 'partner_reminder'")
+    assert len(audited) == 2 and {a["actor"] for a in audited} == {EDITOR.identity}
+
+    later = worklist.build_worklist(store, EDITOR, now=NOW)
+    again = {r.partner_id: r for r in worklist.reminders(later)}
+    assert again[pmap[ALPHA]].last_reminder == f"3 Mar 2026 by {EDITOR.display}"
+    assert again[pmap[BETA]].last_reminder == ""
+    table = worklist.reminder_table(list(again.values()))
+    assert set(table["Last reminder"]) == {f"3 Mar 2026 by {EDITOR.display}", ""}
+
+
+def test_partners_reminded_in_the_last_n_days_can_be_left_out(scenario) -> None:
+    store, cmap, pmap = scenario
+    wl = worklist.build_worklist(store, EDITOR, now=NOW)
+    gamma = worklist.reminders(wl, partner_ids=[pmap[GAMMA]])
+    worklist.record_reminders(store, EDITOR, gamma, "mailto", now=NOW - timedelta(days=3))
+    fresh = worklist.build_worklist(store, EDITOR, now=NOW, not_reminded_within_days=7)
+    assert pmap[GAMMA] not in fresh.reminder_partners()
+    assert cmap[NO_EVIDENCE] not in {i.commitment_id for i in fresh.items}  # only Gamma's
+    assert cmap[OVERDUE] in {i.commitment_id for i in fresh.items}
+    older = worklist.build_worklist(store, EDITOR, now=NOW, not_reminded_within_days=2)
+    assert pmap[GAMMA] in older.reminder_partners()
+
+
+@pytest.mark.parametrize("actor", [REVIEWER, *OUTSIDERS], ids=lambda a: a.role.value)
+def test_only_editors_and_admins_record_reminders_and_nothing_is_written_otherwise(scenario, actor) -> None:
+    store, _, _ = scenario
+    found = worklist.reminders(worklist.build_worklist(store, EDITOR, now=NOW))
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied):
+        worklist.record_reminders(store, actor, found, "eml")
+    assert snapshot(store) == before
+
+
+def test_an_unknown_channel_is_refused_and_nothing_is_written(scenario) -> None:
+    store, _, _ = scenario
+    found = worklist.reminders(worklist.build_worklist(store, EDITOR, now=NOW))
+    before = snapshot(store)
+    with pytest.raises(ValidationFailed, match="Channel: 'pigeon'"):
+        worklist.record_reminders(store, ADMIN, found, "pigeon")
+    assert snapshot(store) == before

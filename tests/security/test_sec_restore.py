@@ -255,3 +255,38 @@ def test_the_command_line_refuses_a_tampered_backup_by_table_and_row(made, tmp_p
         assert dump(again) == before
     finally:
         again.close()
+
+
+def _with_contacts_and_a_reminder(store: Store, partner_id: int) -> bytes:
+    from partners.services import worklist
+
+    row = records.get_record(store, EDITOR, "partner", partner_id)
+    fields = {k: row[k] for k in ("name", "stakeholder_type", "tags", "hq_country")}
+    records.update_partner(store, EDITOR, partner_id, Partner(
+        **fields, contact_email="office@hotline.example.org", contact_email_2="reports@hotline.example.org"),
+        row["version"])  # fmt: skip
+    reminder = worklist.Reminder(partner_id, row["name"], (), "")
+    worklist.record_reminders(store, EDITOR, [reminder], "eml")
+    return backup.create_backup(store, ADMIN).data
+
+
+def test_contact_addresses_and_reminders_survive_a_backup_and_restore(made, partners) -> None:
+    store, _ = made
+    data = _with_contacts_and_a_reminder(store, partners[1])
+    kept = {t: dump(store)[t] for t in ("partners", "partner_reminders")}
+    records.create_partner(store, EDITOR, Partner(name="Added after", stakeholder_type="academia"))
+    backup.restore_backup(store, ADMIN, data)
+    assert {t: dump(store)[t] for t in ("partners", "partner_reminders")} == kept
+    assert len(kept["partner_reminders"]) == 1
+
+
+def test_a_bad_contact_address_or_reminder_row_in_a_backup_is_refused(made, partners) -> None:
+    store, _ = made
+    data = _with_contacts_and_a_reminder(store, partners[1])
+    n = _row_of(store, "partners", id=partners[1])
+    assert f"partners, row {n}: contact e-mail: 'not an address' is not an e-mail address" in refused(
+        store, tamper(data, "partners", _set(n, contact_email="not an address")))
+    assert "partner_reminders, row 1: partner_id names partner 999, which is not in the backup" in refused(
+        store, tamper(data, "partner_reminders", _set(1, partner_id=999)))
+    assert "partner_reminders, row 1: channel 'pigeon' is not one of eml, csv, mailto" in refused(
+        store, tamper(data, "partner_reminders", _set(1, channel="pigeon")), by_the_check=True)

@@ -40,6 +40,8 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import unicodedata
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -766,6 +768,15 @@ def _add_partner(
     if rng.random() < 0.6:
         host = "example.com" if stype in (S.TECHNOLOGY_COMPANY, S.FINANCIAL_INDUSTRY) else "example.org"
         website = f"https://{host}/demo/{_slug(name)}"
+    # Fictional organisational addresses on a reserved domain; about one partner in eight has none yet.
+    # (Drawn from the name, not from ``rng``, so that the rest of the demo stays as it was.)
+    emails: list[str | None] = [None, None]
+    draw = zlib.crc32(name.encode("utf-8")) % 100
+    if draw < 88:
+        host = _ascii_slug(name)[:40].strip("-") or f"partner-{len(world.partners) + 1}"
+        emails[0] = f"secretariat@{host}.example.org"
+        if draw < 26:
+            emails[1] = f"reporting@{host}.example.org"
     partner = Partner(
         id=len(world.partners) + 1,
         name=name,
@@ -774,6 +785,8 @@ def _add_partner(
         hq_country=hq,
         member_since=since,
         website=website,
+        contact_email=emails[0],
+        contact_email_2=emails[1],
         is_demo=True,
     )
     world.partners.append(partner)
@@ -812,6 +825,12 @@ def _unique_name(
 
 def _slug(name: str) -> str:
     return "-".join("".join(ch if ch.isalnum() else " " for ch in name.lower()).split())
+
+
+def _ascii_slug(name: str) -> str:
+    """The slug in plain ASCII letters (for the fictional e-mail domains): accents dropped."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in plain.lower()).split())
 
 
 # -- events ----------------------------------------------------------------------------------------

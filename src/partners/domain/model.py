@@ -120,6 +120,14 @@ class EventKind(LabelledEnum):
     OTHER = "other"
 
 
+class ReminderChannel(LabelledEnum):
+    """How a reminder to a partner went out (the record of reminders sent)."""
+
+    EML = "eml"
+    CSV = "csv"
+    MAILTO = "mailto"
+
+
 class Role(LabelledEnum):
     """Roles of people using the app (authorisation lives in ``partners.domain.permissions``)."""
 
@@ -167,6 +175,9 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (Role.PARTNER_CONTRIBUTOR, "Partner contributor"),
     (Role.MEMBER_VIEWER, "Member viewer"),
     (Role.PUBLIC, "Public (not signed in)"),
+    (ReminderChannel.EML, "E-mail files (.eml)"),
+    (ReminderChannel.CSV, "Mail-merge file (CSV)"),
+    (ReminderChannel.MAILTO, "E-mail link"),
 ]
 _LABELS: dict[tuple[type, str], str] = {(type(member), member.value): text for member, text in _LABEL_LIST}
 
@@ -306,6 +317,8 @@ class Partner(DomainModel):
     hq_country: CountryCode | None = None
     member_since: RecordDate | None = None
     website: str | None = None
+    contact_email: str | None = Field(default=None, description="the organisation's address for reminders")
+    contact_email_2: str | None = Field(default=None, description="a second address, copied on reminders")
     is_demo: bool = False
 
     @field_validator("hq_country")
@@ -321,6 +334,16 @@ class Partner(DomainModel):
         if not rules.is_web_address(v):
             raise ValueError("the website must be an address starting with http:// or https://")
         return v
+
+    @field_validator("contact_email", "contact_email_2")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        v = (v or "").strip()
+        if not v:
+            return None
+        if not rules.is_email_address(v):
+            raise ValueError(f"'{v}' is not an e-mail address (write it as name@organisation.org)")
+        return v.lower()
 
 
 class Event(DomainModel):
@@ -466,6 +489,10 @@ RECORD_KINDS: tuple[str, ...] = ("partner", "event", "commitment", "progress_upd
 SYSTEM = Actor(identity="system", role=Role.ADMIN, name="System (command line)")
 
 
+#: Fields whose name does not read as words on its own (the others: "deadline" -> "Deadline").
+_FIELD_WORDS = {"contact_email": "Contact e-mail", "contact_email_2": "Second contact e-mail"}
+
+
 def describe_validation_error(exc: Exception) -> list[str]:
     """Turn a pydantic ValidationError into plain sentences: 'Deadline: ...'."""
     from pydantic import ValidationError
@@ -475,7 +502,7 @@ def describe_validation_error(exc: Exception) -> list[str]:
     messages = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
-        field = loc[0].replace("_", " ").capitalize() if loc else ""
+        field = (_FIELD_WORDS.get(loc[0]) or loc[0].replace("_", " ").capitalize()) if loc else ""
         msg = err.get("msg", "")
         msg = msg.removeprefix("Value error, ")
         if err.get("type") == "missing":

@@ -30,6 +30,7 @@ class UseCase(StrEnum):
     VIEW_HISTORY = "view the change history"
     MANAGE_USERS = "manage users and roles"
     VIEW_WORKLIST = "see the secretariat worklist and reminders"
+    RECORD_REMINDERS = "record reminders sent to partners"
     MANAGE_SETTINGS = "change app settings such as the reporting cycle"
     BACKUP_DATABASE = "download a backup of the whole database"
     BACKUP_RESTORE = "restore the whole database from a backup"
@@ -63,6 +64,7 @@ _SECRETARIAT_EDIT = {
     UseCase.RECORD_ASSESSMENT,
     UseCase.VIEW_HISTORY,
     UseCase.VIEW_WORKLIST,
+    UseCase.RECORD_REMINDERS,
     UseCase.BACKUP_DATABASE,
     UseCase.SUBMIT_COMMITMENT,
     UseCase.VERIFY_COMMITMENT,

@@ -19,6 +19,7 @@ MAX_TITLE_CHARS = 300
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+_EMAIL_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class _Labelled(Protocol):
 def is_web_address(text: str) -> bool:
     """Whether ``text`` is a web address starting with http:// or https:// (websites, evidence links)."""
     return bool(_WEB_ADDRESS.match(text))
+
+
+def is_email_address(text: str) -> bool:
+    """Whether ``text`` has the shape of an e-mail address (user accounts, partners' contact addresses)."""
+    return bool(_EMAIL_ADDRESS.match(text))
 
 
 def deadline_before_start(start: date | None, deadline: date | None) -> Broken | None:

@@ -83,6 +83,18 @@ with partners_tab:
             key=f"partner_{pick}_since_{st.session_state.get(round_key, 0)}",
         )
         website = st.text_input("Website", value=row.get("website") or "", placeholder="https://")
+        e1, e2 = st.columns(2)
+        email = e1.text_input(
+            "Contact e-mail",
+            value=row.get("contact_email") or "",
+            placeholder="secretariat@organisation.org",
+            help="The organisation's address for reminders (a shared office address, not a person's private one).",
+        )
+        email_2 = e2.text_input(
+            "Second contact e-mail",
+            value=row.get("contact_email_2") or "",
+            help="Copied on reminders (optional).",
+        )
         if st.form_submit_button("Save partner" if row else "Add partner", icon=":material/save:"):
             data = {
                 "name": name,
@@ -91,6 +103,8 @@ with partners_tab:
                 "hq_country": hq,
                 "member_since": since,
                 "website": website.strip() or None,
+                "contact_email": email.strip() or None,
+                "contact_email_2": email_2.strip() or None,
                 "is_demo": bool(row.get("is_demo", False)),
             }
             if row:

@@ -8,6 +8,8 @@ app is served on: ``$PARTNERS_BASE_URL``, else ``http://localhost:8501``.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from urllib.parse import quote
 
 #: The environment variable naming the address the app is served on (for links in exports).
 BASE_URL_ENV = "PARTNERS_BASE_URL"
@@ -30,3 +32,15 @@ def commitment_url(commitment_id: int) -> str:
 def absolute_commitment_url(commitment_id: int, base: str | None = None) -> str:
     """The full address of a commitment's page, for exports (``base``: else ``base_url()``)."""
     return f"{(base or base_url()).rstrip('/')}/{commitment_url(commitment_id)}"
+
+
+def mailto_url(to: Sequence[str], subject: str, body: str) -> str:
+    """A ``mailto:`` address that opens a new e-mail to ``to`` (the first address; the others copied) with
+    this subject and body, every part percent-encoded so no text can add a header or end the address."""
+    first, others = (to[0] if to else ""), list(to[1:])
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    query = {"subject": subject, "body": "\r\n".join(lines)}  # mail's line ends (RFC 6068)
+    if others:
+        query = {"cc": ",".join(others), **query}
+    parts = "&".join(f"{key}={quote(value, safe='')}" for key, value in query.items())
+    return f"mailto:{quote(first, safe='@')}?{parts}"

@@ -28,6 +28,7 @@ from partners.domain.model import (
     Partner,
     PartnerRole,
     ProgressUpdate,
+    ReminderChannel,
     Role,
     describe_validation_error,
 )
@@ -135,6 +136,7 @@ def _records(rows: Rows, problems: _Problems) -> None:
         ),
         "commitment_partners": lambda r: _enum(PartnerRole, "role", r.get("role")),
         "users": _account,
+        "partner_reminders": lambda r: _enum(ReminderChannel, "channel", r.get("channel")),
     }
     for name, check in builders.items():
         for n, row in enumerate(rows.get(name, ()), start=1):
@@ -213,6 +215,7 @@ REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
     ("capability_assessments", "capability_key", "framework item", "framework_items", "key"),
     ("users", "countries", "country", "countries", "code"),
     ("users", "partners", "partner", "partners", "id"),
+    ("partner_reminders", "partner_id", "partner", "partners", "id"),
 )
 
 

@@ -10,21 +10,19 @@ module, parameterised like the rest of the storage code.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from partners.domain import rules
 from partners.domain.model import Actor, Role
 from partners.domain.permissions import UseCase, authorize
 from partners.services import audit
 from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import ConcurrentEditError, DuplicateKeyError, StorageError
 from partners.storage.port import Store
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 #: The roles that can be given to someone. The public role is what everyone else has.
 ASSIGNABLE_ROLES: tuple[Role, ...] = tuple(r for r in Role if r is not Role.PUBLIC)
@@ -60,7 +58,7 @@ class UserAccount(BaseModel):
 
 def is_email_address(text: object) -> bool:
     """Whether ``text`` is an e-mail address as accounts store them (trimmed, lower-case)."""
-    return isinstance(text, str) and text == normalise_email(text) and bool(_EMAIL.match(text))
+    return isinstance(text, str) and text == normalise_email(text) and rules.is_email_address(text)
 
 
 def normalise_email(text: str) -> str:
@@ -233,7 +231,7 @@ def _validated(
 ) -> dict[str, Any]:
     problems: list[str] = []
     address = normalise_email(email)
-    if not _EMAIL.match(address):
+    if not rules.is_email_address(address):
         shown = str(email or "").strip() or "(empty)"
         problems.append(f"E-mail: '{shown}' is not an e-mail address (for example amina@interior.go.ke)")
 

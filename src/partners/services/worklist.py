@@ -9,17 +9,35 @@ parameters of the view.
 
 from __future__ import annotations
 
+import io
+import math
 import re
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
 from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 
-from partners.domain.model import CLOSED_STATUSES, Actor, ProgressStatus, ReportSource, ReviewState, Visibility
+from partners.domain import rules
+from partners.domain.model import (
+    CLOSED_STATUSES,
+    Actor,
+    ProgressStatus,
+    ReminderChannel,
+    ReportSource,
+    ReviewState,
+    StakeholderType,
+    Visibility,
+)
 from partners.domain.permissions import UseCase, authorize
+from partners.services import audit
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.read import view_scope
 from partners.services.settings import CYCLE_RANGE, reporting_cycle_months, whole_number
@@ -28,7 +46,30 @@ from partners.storage.port import Store
 DEFAULT_STALE_DAYS = 30
 DEFAULT_EMBARGO_DAYS = 14
 DEFAULT_REPLY_DAYS = 30
+DEFAULT_PAGE_SIZE = 50
 SECRETARIAT_SIGNATURE = "The Alliance secretariat"
+REMINDER_SUBJECT = "Progress reporting on your commitments to the Alliance"
+
+
+class WorkOrder(StrEnum):
+    """How the worklist is ordered (the officer chooses; ``BY_KIND`` is the default)."""
+
+    BY_KIND = "kind"
+    LONGEST_OVERDUE = "overdue"
+    HIGHEST_BUDGET = "budget"
+    COMMITMENT = "commitment"
+
+    @property
+    def label(self) -> str:
+        return _ORDER_LABELS[self]
+
+
+_ORDER_LABELS = {
+    WorkOrder.BY_KIND: "By kind, oldest first",
+    WorkOrder.LONGEST_OVERDUE: "Longest overdue first",
+    WorkOrder.HIGHEST_BUDGET: "Highest budget first",
+    WorkOrder.COMMITMENT: "By commitment number",
+}
 
 
 class WorkKind(StrEnum):
@@ -70,6 +111,45 @@ class PartnerRef:
     id: int
     name: str
     lead: bool
+    stakeholder_type: str = ""
+
+
+@dataclass(frozen=True)
+class PartnerContact:
+    """A partner's contact addresses and the last reminder sent to it."""
+
+    id: int
+    name: str
+    emails: tuple[str, ...]  # the contact e-mail first, then the second one
+    last_reminded_at: datetime | None = None
+    last_reminded_by: str = ""
+
+    @property
+    def last_reminder_text(self) -> str:
+        """ "3 Mar 2026 by X", or "" when the partner was never reminded."""
+        if self.last_reminded_at is None:
+            return ""
+        return f"{_short(self.last_reminded_at.date())} by {self.last_reminded_by}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the worklist: its items, its number (from 1) and how many pages there are."""
+
+    items: tuple[WorkItem, ...]
+    number: int
+    pages: int
+    total: int
+    size: int
+
+    @property
+    def first(self) -> int:
+        """The position (from 1) of the page's first item; 0 on an empty list."""
+        return (self.number - 1) * self.size + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
 
 
 @dataclass(frozen=True)
@@ -82,6 +162,10 @@ class WorkItem:
     days: int  # days since that date (negative: still to come)
     detail: str  # for the secretariat
     ask: str = ""  # for the partner (only kinds a partner can act on)
+    countries: tuple[str, ...] = ()
+    event_id: int | None = None
+    budget: Decimal | None = None
+    currency: str = ""
 
     @property
     def partners_text(self) -> str:
@@ -99,14 +183,70 @@ class Worklist:
     embargo_days: int
     as_of: datetime
 
-    def only(self, kinds: Iterable[WorkKind] = (), partner_ids: Iterable[int] = ()) -> Worklist:
-        """The items of these kinds about commitments of these partners (nothing given: no filter)."""
-        kinds, partner_ids = set(kinds), set(partner_ids)
-        kept = tuple(
-            i for i in self.items
-            if (not kinds or i.kind in kinds) and (not partner_ids or any(i.involves(p) for p in partner_ids))
-        )  # fmt: skip
-        return replace(self, items=kept)
+    contacts: dict[int, PartnerContact] = field(default_factory=dict)
+
+    def only(
+        self,
+        kinds: Iterable[WorkKind] = (),
+        partner_ids: Iterable[int] = (),
+        *,
+        countries: Iterable[str] = (),
+        event_ids: Iterable[int] = (),
+        stakeholder_types: Iterable[StakeholderType | str] = (),
+        not_reminded_within_days: int | None = None,
+    ) -> Worklist:
+        """The items matching every filter given (a filter left empty keeps everything).
+
+        Kinds and events: the item's own. Partners, countries and stakeholder types: any of the item's.
+        ``not_reminded_within_days``: leave out items whose every partner was reminded in the last N days.
+        """
+        kinds, partner_ids, countries = set(kinds), set(partner_ids), set(countries)
+        event_ids, types = set(event_ids), {str(t) for t in stakeholder_types}
+        recent: set[int] = set()
+        if not_reminded_within_days is not None:
+            since = self.as_of - timedelta(days=not_reminded_within_days)
+            recent = {
+                c.id for c in self.contacts.values() if c.last_reminded_at is not None and c.last_reminded_at >= since
+            }
+
+        def kept(i: WorkItem) -> bool:
+            ids = {p.id for p in i.partners}
+            return (
+                (not kinds or i.kind in kinds)
+                and (not partner_ids or bool(ids & partner_ids))
+                and (not countries or bool(countries.intersection(i.countries)))
+                and (not event_ids or i.event_id in event_ids)
+                and (not types or any(p.stakeholder_type in types for p in i.partners))
+                and (not recent or not ids or not ids <= recent)
+            )
+
+        return replace(self, items=tuple(i for i in self.items if kept(i)))
+
+    def ordered(self, order: WorkOrder | str = WorkOrder.BY_KIND) -> Worklist:
+        """The same items in another order (ties: kind, date, commitment number)."""
+        order = WorkOrder(order)
+        kinds = list(WorkKind)
+
+        def base(i: WorkItem) -> tuple[int, date, int]:
+            return (kinds.index(i.kind), i.date, i.commitment_id)
+
+        if order is WorkOrder.LONGEST_OVERDUE:
+            items = sorted(self.items, key=lambda i: (-i.days, *base(i)))
+        elif order is WorkOrder.HIGHEST_BUDGET:
+            items = sorted(self.items, key=lambda i: (i.budget is None, -(i.budget or 0), *base(i)))
+        elif order is WorkOrder.COMMITMENT:
+            items = sorted(self.items, key=lambda i: (i.commitment_id, kinds.index(i.kind)))
+        else:
+            items = sorted(self.items, key=base)
+        return replace(self, items=tuple(items))
+
+    def page(self, number: int, size: int = DEFAULT_PAGE_SIZE) -> Page:
+        """Page ``number`` (from 1; out of range: the nearest page) of ``size`` items."""
+        size = max(1, int(size))
+        pages = max(1, math.ceil(len(self.items) / size))
+        number = min(max(1, int(number)), pages)
+        start = (number - 1) * size
+        return Page(self.items[start : start + size], number, pages, len(self.items), size)
 
     def counts(self) -> dict[WorkKind, int]:
         """Items per kind, every kind listed (zero included)."""
@@ -122,11 +262,14 @@ class Worklist:
         found = {p.id: p.name for i in self.items if i.kind.for_partner for p in i.partners}
         return dict(sorted(found.items(), key=lambda kv: (kv[1].lower(), kv[0])))
 
-    def table(self, *, link: Callable[[int], str] | None = None) -> pd.DataFrame:
+    def table(
+        self, *, link: Callable[[int], str] | None = None, items: Sequence[WorkItem] | None = None
+    ) -> pd.DataFrame:
         """The worklist as a table with readable column names (the CSV export uses this too).
 
         ``link``: a commitment id -> the address of its page (``partners.presentation.urls``: relative on
-        screen, absolute in an export), for an "Open" column first; none without it.
+        screen, absolute in an export), for an "Open" column first; none without it. ``items``: only these
+        (one page), not the whole list.
         """
         rows = [
             {
@@ -139,7 +282,7 @@ class Worklist:
                 "Days": i.days,
                 "Partners": i.partners_text,
             }
-            for i in self.items
+            for i in (self.items if items is None else items)
         ]
         columns = (["Open"] if link else []) + [
             "Kind", "No.", "Commitment", "What is due", "Due or since", "Days", "Partners",
@@ -154,6 +297,18 @@ class Reminder:
     items: tuple[WorkItem, ...]
     text: str
     file_name: str = field(default="reminder.txt")
+    subject: str = REMINDER_SUBJECT
+    body: str = ""
+    to: tuple[str, ...] = ()  # the partner's contact e-mail, then the second one (empty: none stored)
+    last_reminder: str = ""  # "3 Mar 2026 by X"
+
+    @property
+    def commitment_count(self) -> int:
+        return len({i.commitment_id for i in self.items})
+
+    @property
+    def eml_name(self) -> str:
+        return self.file_name.removesuffix(".txt") + ".eml"
 
 
 # -- the worklist ---------------------------------------------------------------------------------
@@ -165,15 +320,20 @@ def build_worklist(
     *,
     kinds: Iterable[WorkKind | str] = (),
     partner_ids: Iterable[int] = (),
+    countries: Iterable[str] = (),
+    event_ids: Iterable[int] = (),
+    stakeholder_types: Iterable[StakeholderType | str] = (),
+    not_reminded_within_days: int | None = None,
+    order: WorkOrder | str = WorkOrder.BY_KIND,
     cycle_months: int | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
     embargo_days: int = DEFAULT_EMBARGO_DAYS,
     now: datetime | None = None,
 ) -> Worklist:
-    """What needs the secretariat's attention, optionally only some kinds or some partners' commitments.
+    """What needs the secretariat's attention, filtered (see ``Worklist.only``) and in the chosen order.
 
-    ``cycle_months`` defaults to the stored setting. Raises ValidationFailed for an unknown kind or a
-    threshold out of range, PermissionDenied for anyone outside the secretariat.
+    ``cycle_months`` defaults to the stored setting. Raises ValidationFailed for an unknown kind, order or
+    stakeholder type or a threshold out of range, PermissionDenied for anyone outside the secretariat.
     """
     authorize(actor, UseCase.VIEW_WORKLIST)
     problems: list[str] = []
@@ -196,6 +356,21 @@ def build_worklist(
         except ValidationFailed as exc:
             problems += exc.problems
     wanted_partners = set(partner_ids)
+    types: set[str] = set()
+    for t in stakeholder_types:
+        try:
+            types.add(StakeholderType(t).value)
+        except ValueError:
+            problems.append(f"Stakeholder type: '{t}' is not one of: {', '.join(x.value for x in StakeholderType)}")
+    try:
+        order = WorkOrder(order)
+    except ValueError:
+        problems.append(f"Order: '{order}' is not one of: {', '.join(o.value for o in WorkOrder)}")
+    if not_reminded_within_days is not None:
+        try:
+            not_reminded_within_days = whole_number("Reminded within (days)", not_reminded_within_days, 1, 3650)
+        except ValidationFailed as exc:
+            problems += exc.problems
     if problems:
         raise ValidationFailed(problems)
     cycle, stale, embargo = values
@@ -209,10 +384,24 @@ def build_worklist(
         closed=tuple(sorted(s.value for s in CLOSED_STATUSES)),
     )
     today = scope.now.date()
-    items = [_item(row, today, cycle) for row in frame.to_dict("records")]
-    order = list(WorkKind)
-    items.sort(key=lambda i: (order.index(i.kind), i.date, i.commitment_id))
-    return Worklist(tuple(items), cycle, stale, embargo, scope.now).only(wanted, wanted_partners)
+    items = tuple(_item(row, today, cycle) for row in frame.to_dict("records"))
+    contacts = {c.id: c for c in (_contact(r) for r in store.partner_contacts().to_dict("records"))}
+    whole = Worklist(items, cycle, stale, embargo, scope.now, contacts)
+    return whole.only(
+        wanted,
+        wanted_partners,
+        countries=countries,
+        event_ids=event_ids,
+        stakeholder_types=types,
+        not_reminded_within_days=not_reminded_within_days,
+    ).ordered(order)
+
+
+def _contact(row: dict[str, Any]) -> PartnerContact:
+    emails = tuple(e for e in (_text(row["contact_email"]), _text(row["contact_email_2"])) if e)
+    at = row["last_reminded_at"]
+    at = None if at is None or pd.isna(at) else (at.to_pydatetime() if hasattr(at, "to_pydatetime") else at)
+    return PartnerContact(int(row["id"]), str(row["name"]), emails, at, _text(row["last_reminded_by"]))
 
 
 def _item(row: dict[str, Any], today: date, cycle: int) -> WorkItem:
@@ -220,11 +409,17 @@ def _item(row: dict[str, Any], today: date, cycle: int) -> WorkItem:
     when = _day(row["due"])
     assert when is not None  # every kind selects rows whose date is set
     partners = tuple(
-        PartnerRef(int(pid), str(name), role == "lead")
-        for pid, name, role in zip(
-            _list(row["partner_ids"]), _list(row["partner_names"]), _list(row["partner_roles"]), strict=True
+        PartnerRef(int(pid), str(name), role == "lead", str(kind))
+        for pid, name, role, kind in zip(
+            _list(row["partner_ids"]),
+            _list(row["partner_names"]),
+            _list(row["partner_roles"]),
+            _list(row["partner_types"]),
+            strict=True,
         )
     )
+    budget = row["budget"]
+    event_id = row["event_id"]
     detail, ask = _words(kind, row, when, today, cycle)
     return WorkItem(
         kind=kind,
@@ -235,6 +430,10 @@ def _item(row: dict[str, Any], today: date, cycle: int) -> WorkItem:
         days=(today - when).days,
         detail=detail,
         ask=ask,
+        countries=tuple(str(c) for c in _list(row["countries"])),
+        event_id=None if event_id is None or pd.isna(event_id) else int(event_id),
+        budget=None if budget is None or pd.isna(budget) else Decimal(str(budget)),
+        currency=_text(row["currency"]),
     )
 
 
@@ -312,7 +511,7 @@ def compose_reminder(
     reply_by = reply_by or worklist.as_of.date() + timedelta(days=DEFAULT_REPLY_DAYS)
     count = len({i.commitment_id for i in mine})
     lines = [
-        "Subject: Progress reporting on your commitments to the Alliance",
+        f"Subject: {REMINDER_SUBJECT}",
         "",
         f"Dear colleagues at {name},",
         "",
@@ -337,19 +536,156 @@ def compose_reminder(
         signature,
     ]
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or f"partner-{partner_id}"
+    contact = worklist.contacts.get(partner_id)
     return Reminder(
         partner_id=partner_id,
         partner_name=name,
         items=mine,
         text="\n".join(lines) + "\n",
         file_name=f"reminder-{slug}-{worklist.as_of:%Y-%m-%d}.txt",
+        body="\n".join(lines[2:]) + "\n",
+        to=contact.emails if contact else (),
+        last_reminder=contact.last_reminder_text if contact else "",
     )
 
 
-def reminders(worklist: Worklist, *, reply_by: date | None = None) -> list[Reminder]:
-    """A reminder for every partner with something due, by partner name."""
-    found = (compose_reminder(worklist, pid, reply_by=reply_by) for pid in worklist.reminder_partners())
+def reminders(
+    worklist: Worklist, *, reply_by: date | None = None, partner_ids: Iterable[int] | None = None
+) -> list[Reminder]:
+    """A reminder for every partner with something due (or only these partners), by partner name."""
+    wanted = None if partner_ids is None else set(partner_ids)
+    found = (
+        compose_reminder(worklist, pid, reply_by=reply_by)
+        for pid in worklist.reminder_partners()
+        if wanted is None or pid in wanted
+    )
     return [r for r in found if r is not None]
+
+
+def reminder_message(reminder: Reminder, *, sender: str = "", at: datetime | None = None) -> EmailMessage:
+    """The reminder as an e-mail ready to open in a mail program: To the contact e-mail, Cc the second one.
+
+    ``sender``: the From address (left out unless it is an e-mail address). The body is plain text.
+    """
+    message = EmailMessage(policy=SMTP)
+    if reminder.to:
+        message["To"] = reminder.to[0]
+    if len(reminder.to) > 1:
+        message["Cc"] = ", ".join(reminder.to[1:])
+    if sender and rules.is_email_address(sender):
+        message["From"] = sender
+    message["Subject"] = reminder.subject
+    if at is not None:
+        message["Date"] = format_datetime(at.astimezone())
+    # An unsent draft: mail programs open it for editing rather than as a received message.
+    message["X-Unsent"] = "1"
+    message.set_content(reminder.body)
+    return message
+
+
+def eml_archive(reminders: Sequence[Reminder], *, sender: str = "", at: datetime | None = None) -> bytes:
+    """One ZIP holding an ``.eml`` file per reminder (file names are made from the partner's name)."""
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for r in reminders:
+            name = r.eml_name
+            if name in used:  # two partners whose names make the same file name
+                name = name.removesuffix(".eml") + f"-{r.partner_id}.eml"
+            used.add(name)
+            archive.writestr(name, reminder_message(r, sender=sender, at=at).as_bytes())
+    return buffer.getvalue()
+
+
+def mail_merge_table(reminders: Sequence[Reminder]) -> pd.DataFrame:
+    """One row per reminder for a mail merge: address, second address, subject and body (export via to_csv)."""
+    columns = ["Partner", "Partner no.", "To", "Cc", "Subject", "Body", "Commitments"]
+    rows = [
+        {
+            "Partner": r.partner_name,
+            "Partner no.": r.partner_id,
+            "To": r.to[0] if r.to else "",
+            "Cc": ", ".join(r.to[1:]),
+            "Subject": r.subject,
+            "Body": r.body,
+            "Commitments": r.commitment_count,
+        }
+        for r in reminders
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def reminder_table(reminders: Sequence[Reminder], *, mailto: Callable[[Reminder], str] | None = None) -> pd.DataFrame:
+    """The partners to remind, one row each: address, what is due, the last reminder and (given ``mailto``,
+    a reminder -> its ``mailto:`` address) an "E-mail" column first."""
+    rows = [
+        {
+            **({"E-mail": mailto(r)} if mailto else {}),
+            "Partner": r.partner_name,
+            "Contact e-mail": ", ".join(r.to),
+            "Commitments": r.commitment_count,
+            "Items": len(r.items),
+            "Last reminder": r.last_reminder,
+        }
+        for r in reminders
+    ]
+    columns = (["E-mail"] if mailto else []) + ["Partner", "Contact e-mail", "Commitments", "Items", "Last reminder"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def record_reminders(
+    store: Store,
+    actor: Actor,
+    reminders: Sequence[Reminder],
+    channel: ReminderChannel | str,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Record that these reminders were sent (or handed over for sending) now, by ``actor``; audited.
+
+    Returns how many were recorded. Raises ValidationFailed for an unknown channel or partner,
+    PermissionDenied for anyone who may not record reminders.
+    """
+    authorize(actor, UseCase.RECORD_REMINDERS)
+    try:
+        channel = ReminderChannel(channel)
+    except ValueError:
+        raise ValidationFailed(
+            [f"Channel: '{channel}' is not one of: {', '.join(c.value for c in ReminderChannel)}"]
+        ) from None
+    if not reminders:
+        return 0
+    ids = [r.partner_id for r in reminders]
+    at = (now or datetime.now()).replace(microsecond=0)
+    with store.transaction():
+        missing = set(ids) - store.existing_keys("partners", "id", ids)
+        if missing:
+            raise ValidationFailed([f"Partner: no partner with id {', '.join(map(str, sorted(missing)))}"])
+        new_ids = store.next_ids("reminder_ids", len(reminders))
+        rows = [
+            {
+                "id": rid,
+                "partner_id": r.partner_id,
+                "reminded_at": at,
+                "reminded_by": actor.display,
+                "channel": channel.value,
+                "commitment_count": r.commitment_count,
+            }
+            for rid, r in zip(new_ids, reminders, strict=True)
+        ]
+        store.bulk_insert("partner_reminders", rows)
+        audit.record_many(
+            store,
+            (
+                audit.audit_entry(
+                    actor, "create", "partner_reminder", row["id"],
+                    after=row | {"reminded_at": at.isoformat(), "partner": r.partner_name},
+                )
+                for row, r in zip(rows, reminders, strict=True)
+            ),
+            at=at,
+        )  # fmt: skip
+    return len(rows)
 
 
 def reminder_for(

@@ -242,6 +242,10 @@ class Store(Protocol):
     def partners(self) -> pd.DataFrame:
         ...
 
+    def partner_contacts(self) -> pd.DataFrame:
+        """Every live partner's contact addresses and the last reminder sent to it (null when none was)."""
+        ...
+
     def events(self) -> pd.DataFrame:
         ...
 

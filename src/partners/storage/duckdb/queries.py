@@ -392,6 +392,10 @@ class ReadQueries:
                    {partners_of.format(what="p.id")} AS partner_ids,
                    {partners_of.format(what="p.name")} AS partner_names,
                    {partners_of.format(what="cp.role")} AS partner_roles,
+                   {partners_of.format(what="p.stakeholder_type")} AS partner_types,
+                   coalesce((SELECT list(cc.country_code ORDER BY cc.country_code) FROM commitment_countries cc
+                             WHERE cc.commitment_id = c.id), []) AS countries,
+                   c.event_id, c.budget, c.currency,
                    CAST(coalesce(l.last_report, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)))
                         + to_months($cycle) AS DATE) AS report_due,
                    c.review_state NOT IN ('draft', 'withdrawn') AS active,
@@ -419,6 +423,20 @@ class ReadQueries:
         ORDER BY kind, due, commitment_id
         """  # noqa: S608 (only constants are formatted in; every value is a parameter)
         return self.query_df(sql, params)
+
+    def partner_contacts(self) -> pd.DataFrame:
+        """Every live partner's contact addresses and the last reminder sent to it (null when none was)."""
+        return self.query_df(
+            """SELECT p.id, p.name, p.stakeholder_type, p.contact_email, p.contact_email_2,
+                      r.reminded_at AS last_reminded_at, r.reminded_by AS last_reminded_by,
+                      r.channel AS last_reminder_channel
+               FROM partners p
+               LEFT JOIN (SELECT partner_id, max(reminded_at) AS reminded_at,
+                                 arg_max(reminded_by, struct_pack(t := reminded_at, i := id)) AS reminded_by,
+                                 arg_max(channel, struct_pack(t := reminded_at, i := id)) AS channel
+                          FROM partner_reminders GROUP BY partner_id) r ON r.partner_id = p.id
+               WHERE p.deleted_at IS NULL ORDER BY p.name, p.id"""
+        )
 
     def duplicate_candidates(self) -> list[dict[str, Any]]:
         """Every live, not withdrawn commitment with its partner ids and country codes (for duplicate checks)."""

@@ -87,7 +87,8 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
 
     def next_ids(self, sequence: str, count: int) -> list[int]:
         """Reserve ``count`` ids from a sequence (for bulk inserts)."""
-        if sequence not in {"partner_ids", "event_ids", "commitment_ids", "progress_ids", "assessment_ids"}:
+        known = {"partner_ids", "event_ids", "commitment_ids", "progress_ids", "assessment_ids", "reminder_ids"}
+        if sequence not in known:
             raise ValueError(f"unknown sequence {sequence}")
         if count <= 0:
             return []

@@ -29,4 +29,5 @@ TABLES: tuple[str, ...] = (
     "audit_log",
     "dataset_meta",
     "users",
+    "partner_reminders",
 )
