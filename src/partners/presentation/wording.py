@@ -11,8 +11,9 @@ import pandas as pd
 
 #: How a date reads on a page and in the date columns of tables (day, short month, year).
 DATE_FORMAT = "%d %b %Y"
-#: The same, for the date pickers and date columns of ``st.dataframe`` (moment.js notation).
+#: The same, for the date columns of ``st.dataframe`` (moment.js notation), and with the time of day.
 DATE_COLUMN_FORMAT = "D MMM YYYY"
+DATETIME_COLUMN_FORMAT = "D MMM YYYY, HH:mm"
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -40,3 +41,17 @@ def date_text(value: Any) -> str:
     if isinstance(value, datetime | pd.Timestamp | date):
         return value.strftime(DATE_FORMAT)
     raise TypeError(f"not a date: {value!r}")
+
+
+def date_columns(frame: pd.DataFrame) -> dict[str, str]:
+    """The columns of ``frame`` holding dates or timestamps, each as ``"date"`` (every value at midnight: a
+    date, whose time means nothing) or ``"datetime"`` (a moment, such as an embargo's end), so a table
+    shows "22 Sep 2022" rather than "2022-09-22 00:00:00"."""
+    kinds: dict[str, str] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if not pd.api.types.is_datetime64_any_dtype(column):
+            continue
+        values = column.dropna()
+        kinds[str(name)] = "date" if (values == values.dt.normalize()).all() else "datetime"
+    return kinds

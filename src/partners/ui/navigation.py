@@ -110,12 +110,20 @@ def menu(visitor: auth.Visitor) -> dict[str, list[st.Page]]:
     """The ``st.navigation`` sections for ``visitor``: every page they may use, in menu order, and, hidden
     from the menu under the same address, an explanation in place of each page they may not use."""
     sections: dict[str, list[st.Page]] = {}
-    hidden: list[st.Page] = []
+    home = PAGES[0]
+    # Streamlit serves the default page at the root only ("/overview" would say "Page not found"), so the
+    # Overview is also registered, hidden, under its own name; the root entry needs another unique name.
+    hidden: list[st.Page] = [
+        st.Page(home.path, title=home.title, icon=home.icon, url_path=home.url_path, visibility="hidden")
+    ]
     for spec in PAGES:
-        if can(visitor.actor, spec.needs):
+        if spec is home:
             sections.setdefault(spec.section, []).append(
-                st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                        default=spec is PAGES[0])
+                st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=f"{spec.url_path}-home", default=True)
+            )
+        elif can(visitor.actor, spec.needs):
+            sections.setdefault(spec.section, []).append(
+                st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path)
             )
         else:
             page: Callable[[], None] = partial(_not_offered, spec, visitor)
