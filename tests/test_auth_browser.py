@@ -41,6 +41,7 @@ pytestmark = pytest.mark.browser
 AMINA = "amina@interior.go.ke"  # country focal point for Kenya
 OLIVER = "oliver@homeoffice.gov.uk"  # country focal point for the United Kingdom
 EVE = "eve@ict.go.ke"  # country focal point for Kenya whose provider sends no email_verified claim
+MIA = "mia@alliance-member.example.org"  # member viewer
 TIMEOUT = 30_000  # ms, for any one thing to appear
 
 
@@ -62,6 +63,7 @@ def oidc_provider() -> Iterator[str]:
         User(sub=AMINA, claims={"email": AMINA, "email_verified": True, "name": "Amina Odhiambo"}),
         User(sub=OLIVER, claims={"email": OLIVER, "email_verified": True, "name": "Oliver Smith"}),
         User(sub=EVE, claims={"email": EVE, "name": "Eve Wanjiru"}),  # no email_verified, as Entra ID
+        User(sub=MIA, claims={"email": MIA, "email_verified": True, "name": "Mia Laine"}),
     ]
     with run_server_in_thread(port=free_port(), user_claims=people) as server:
         yield f"http://localhost:{server.server_port}"
@@ -97,6 +99,7 @@ def _records(path: Path) -> None:
     users.add_user(store, SYSTEM, AMINA, "country_focal_point", countries=["KEN"])
     users.add_user(store, SYSTEM, OLIVER, "country_focal_point", countries=["GBR"])
     users.add_user(store, SYSTEM, EVE, "country_focal_point", countries=["KEN"])
+    users.add_user(store, SYSTEM, MIA, "member_viewer")
     store.db.close()
 
 
@@ -228,7 +231,7 @@ def test_a_focal_point_signs_in_sees_their_countrys_private_records_only_and_sig
         open_country(page, auth_app, "KEN")
         text = shown_text(page)
         assert "Kenya private pledge" in text and "Kenya public pledge" in text
-        assert "1 of these 2 assessments are private" in text
+        assert "1 of 2 assessments is private" in text
         page.screenshot(path=str(artifacts / "signed-in-focal-point.png"), full_page=True)
         pages_seen.append(page.content())
 
@@ -292,6 +295,47 @@ def test_two_people_signed_in_at_once_never_see_each_others_state(auth_app: Auth
     finally:
         kenya.close()
         britain.close()
+
+
+def explanation(page, app: AuthApp, path: str) -> str:
+    """Open ``/path`` and return the main text once the page has a title."""
+    page.goto(f"{app.url}/{path}", wait_until="domcontentloaded")
+    page.locator("h1").first.wait_for(timeout=TIMEOUT)
+    expect_no_spinner(page)
+    if path != "overview":  # the explanation's last line: everything above it is drawn
+        page.get_by_role("link", name="Go to the Overview").wait_for(timeout=TIMEOUT)
+    return shown_text(page)
+
+
+def test_a_page_not_offered_says_whom_it_is_for_and_overview_opens_the_overview(
+    auth_app: AuthApp, browser, artifacts: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        # The public (not signed in): told to sign in, not sent to the Overview in silence.
+        text = explanation(page, auth_app, "users")
+        assert "Users and roles" in text and "This page is for administrators" in text
+        assert "You are not signed in: sign in" in text
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        page.screenshot(path=artifacts / "not-offered-public.png")
+        text = explanation(page, auth_app, "overview")
+        assert page.locator("h1").first.inner_text() == "Overview"
+        assert "Page not found" not in (page.locator("body").text_content() or "")
+
+        # A member viewer: told the worklist is the secretariat's, and what the app takes them for.
+        sign_in(page, auth_app, MIA)
+        text = explanation(page, auth_app, "worklist")
+        assert page.locator("h1").first.inner_text() == "Worklist"
+        assert "This page is for the secretariat (Admin, Secretariat editor or Reviewer)" in text
+        assert "You are signed in as Mia Laine, a member viewer" in text
+        assert "Worklist" not in sidebar(page).inner_text(), "the menu still offers only the visitor's pages"
+        page.screenshot(path=artifacts / "not-offered-member.png")
+        page.get_by_role("link", name="Go to the Overview").click()
+        page.wait_for_url(re.compile(re.escape(auth_app.url) + r"/?(overview)?$"), timeout=TIMEOUT)
+        page.locator("h1").filter(has_text="Overview").wait_for(timeout=TIMEOUT)
+    finally:
+        context.close()
 
 
 def test_without_the_verified_claim_a_person_gets_no_role_unless_the_provider_is_trusted(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlparse
 
 import pytest
@@ -23,6 +24,7 @@ from partners.domain.model import (
 )
 from partners.services.bulk import Dataset
 from partners.services.setup import holds_demo, load_demo, load_reference
+from partners.services.worklist import DEFAULT_STALE_DAYS, build_worklist
 from partners.storage.duckdb.store import DuckDBStore as Store
 
 TODAY = demo.DEFAULT_TODAY
@@ -32,6 +34,7 @@ RECORD_LISTS = ("partners", "events", "commitments", "progress", "assessments")
 def dump(ds: Dataset) -> dict:
     out = {name: [r.model_dump() for r in getattr(ds, name)] for name in RECORD_LISTS}
     out["members"] = ds.members
+    out["commitment_times"] = ds.commitment_times
     return out
 
 
@@ -165,6 +168,62 @@ def test_titles_are_specific_not_one_per_template(ds):
     assert len(set(titles)) > len(demo.TEMPLATES) * 10
     assert any("INTERPOL's ICSE database" in t for t in titles)
     assert all(len(t) <= 300 for t in titles)
+
+
+def _country_names_in(title: str, codes: list[str]) -> set[str]:
+    countries = reference.countries()
+    title = title.replace("Luxembourg Terminology Guidelines", "")  # the guidelines' own name
+    named = set()
+    for code in codes:
+        name = demo.SHORT_NAMES.get(code) or countries[code].name.split(",")[0]
+        if re.search(rf"\b{re.escape(name)}\b", title):
+            named.add(code)
+    return named
+
+
+def test_titles_name_only_the_commitments_own_countries_and_count_them_right(ds):
+    members = sorted(ds.members)
+    counted = 0
+    for c in ds.commitments:
+        assert _country_names_in(c.title, members) <= set(c.countries), (c.id, c.title, c.countries)
+        if m := re.search(r"\b(\d+) countries\b", c.title):
+            counted += 1
+            assert int(m.group(1)) == len(c.countries), (c.id, c.title, c.countries)
+    assert counted > 50, "titles such as 'in 4 countries of Eastern Africa' exist"
+    # A commitment counting the countries it assists or funds counts the countries it names.
+    assisted = [c for c in ds.commitments if c.title.startswith(("Provide technical assistance", "Fund national"))]
+    assert assisted
+    for c in assisted:
+        if c.countries and c.target_value is not None:
+            assert c.target_value == len(c.countries), (c.id, c.title)
+
+
+def test_drafts_and_submitted_records_include_stale_ones_and_no_time_is_after_today(ds):
+    start_of_today = datetime.combine(TODAY, time())
+    assert set(ds.commitment_times) == {c.id for c in ds.commitments}
+    for c in ds.commitments:
+        created, updated = ds.commitment_times[c.id]
+        assert created <= updated <= start_of_today
+        assert created.date() <= c.start_date
+    waiting = [c for c in ds.commitments if c.review_state in (ReviewState.DRAFT, ReviewState.SUBMITTED)]
+    stale_by = start_of_today - timedelta(days=DEFAULT_STALE_DAYS)
+    stale = [c for c in waiting if ds.commitment_times[c.id][1] < stale_by]
+    assert 0.3 * len(waiting) <= len(stale) <= 0.9 * len(waiting), (len(stale), len(waiting))
+
+
+def test_the_loaded_demo_keeps_its_times_so_the_worklist_lists_its_stale_drafts(ds, loaded):
+    store, result = loaded
+    local = {stored: lid for lid, stored in result.id_map["commitment"].items()}
+    rows = store.query_rows("SELECT id, created_at, updated_at FROM commitments")
+    assert {local[r["id"]]: (r["created_at"], r["updated_at"]) for r in rows} == ds.commitment_times
+    now = datetime.combine(TODAY, time())
+    listed = {local[i.commitment_id] for i in build_worklist(store, SYSTEM, kinds=["stale_draft"], now=now).items}
+    expected = {
+        c.id for c in ds.commitments
+        if c.review_state in (ReviewState.DRAFT, ReviewState.SUBMITTED)
+        and ds.commitment_times[c.id][1] < now - timedelta(days=DEFAULT_STALE_DAYS)
+    }
+    assert expected and listed == expected
 
 
 def test_every_framework_key_exists_in_reference(ds):

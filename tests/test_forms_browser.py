@@ -132,7 +132,7 @@ def test_officer_logs_a_joint_commitment_sees_smart_hints_and_finds_it_everywher
     search.wait_for(timeout=TIMEOUT)
     search.fill("joint reporting portal for the Kenyan")
     search.press("Enter")
-    expect(page.get_by_text(re.compile(r"^1 commitments match"))).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile(r"^1 commitment matches"))).to_be_visible(timeout=TIMEOUT)
     expect(row_with(page, TITLE)).to_have_count(1, timeout=TIMEOUT)
     page.screenshot(path=str(artifacts / "log-commitment-in-commitments.png"), full_page=True)
 

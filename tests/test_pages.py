@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -40,8 +41,8 @@ def _metric(at: AppTest, label: str) -> str:
 
 
 def _match_count(at: AppTest) -> int:
-    line = next(m.value for m in at.markdown if "commitments match" in m.value)
-    return int(line.split("**")[1].replace(",", ""))
+    found = (re.match(r"\*\*([\d,]+) commitments?\*\* match", m.value) for m in at.markdown)
+    return int(next(m for m in found if m).group(1).replace(",", ""))
 
 
 def test_overview_shows_headline_numbers_from_the_database(app: AppTest) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from partners.domain.model import SYSTEM
+from partners.presentation.wording import plural
 from partners.storage import Store, default_db_path, open_store
 from partners.storage.errors import DatabaseBusyError, StorageError
 
@@ -164,7 +165,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     rows = made.manifest.rows()
     print(
         f"backup of {store.location} written to {target}: {len(made.data):,} bytes, "
-        f"schema version {made.manifest.schema_version}, {sum(rows.values()):,} rows in {len(rows)} tables"
+        f"schema version {made.manifest.schema_version}, "
+        f"{plural(sum(rows.values()), 'row')} in {plural(len(rows), 'table')}"
     )
     _print_table_rows(rows)
     return 0
@@ -195,7 +197,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     rows = manifest.rows()
     print(
         f"restored {source} into {store.location}: backup made {manifest.created_at} by "
-        f"{manifest.created_by or 'unknown'}, {sum(rows.values()):,} rows in {len(rows)} tables"
+        f"{manifest.created_by or 'unknown'}, {plural(sum(rows.values()), 'row')} in {plural(len(rows), 'table')}"
     )
     _print_table_rows(rows)
     return 0

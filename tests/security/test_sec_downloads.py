@@ -44,7 +44,7 @@ def _open_commitments(page: Page, url: str, search: str) -> None:
     box.wait_for(timeout=TIMEOUT)
     box.fill(search)
     box.press("Enter")
-    expect(page.get_by_text("1 commitments match")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("1 commitment matches")).to_be_visible(timeout=TIMEOUT)
 
 
 @pytest.mark.browser

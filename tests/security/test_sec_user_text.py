@@ -67,7 +67,7 @@ def test_links_in_titles_stay_text_in_the_commitments_list(local_app: str, page:
     box.wait_for(timeout=TIMEOUT)
     box.fill("Bare https")
     box.press("Enter")
-    expect(page.get_by_text("1 commitments match")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("1 commitment matches")).to_be_visible(timeout=TIMEOUT)
     assert page.locator(EVIL).count() == 0
 
 

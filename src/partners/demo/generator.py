@@ -20,7 +20,10 @@ Shape of the data at ``scale=1`` (``scale`` multiplies the counts marked *):
   20 national action plans; none after ``today``.
 * commitments: about 1,500*, each made at an event (or by letter, without event) after its date.
   Titles come from templates tied to the MNR capabilities they serve, filled in with the countries,
-  products and numbers of the commitment. About a third are joint (2-4 partners, exactly one lead),
+  products and numbers of the commitment; a title names only the commitment's own countries (a count
+  of countries is the number it names). Each is logged on the day it starts and changed later; of the
+  drafts and submitted records, more than half have been left untouched for over the worklist's 30 days
+  (``Dataset.commitment_times``). About a third are joint (2-4 partners, exactly one lead),
   a quarter name several countries, about 8% are global. Each serves 1-3 framework items (MNR
   capabilities, plus Global Alliance targets and goals, Voluntary Principles, GTA 2019
   recommendations, Abu Dhabi outcomes and commitments). SMART gaps are deliberate: some have no
@@ -68,6 +71,7 @@ from partners.domain.model import (
     Visibility,
 )
 from partners.services.bulk import Dataset
+from partners.services.worklist import DEFAULT_STALE_DAYS
 
 DEMO_LABEL = "Demo data: fictional partners and commitments, for trying the app"
 DEFAULT_SEED = 2026
@@ -383,7 +387,7 @@ TEMPLATES: tuple[Template, ...] = (
     T("Introduce risk-based supervision for {n} people convicted of online child sexual offences {in_where}",
       ("6",), ("GTA-2019-FL:1",), (LE, GOV), "People under supervision", "people", (50, 2000, 50),
       "A supervision programme"),
-    T("Share offender travel notifications with {n} partner countries", ("6", "4"), ("GA-2012:G2.2",),
+    T("Share offender travel notifications with partner countries", ("6", "4"), ("GA-2012:G2.2",),
       (LE, GOV), "Countries receiving notifications", "countries", (3, 20, 1), "Notification agreements"),
     T("Connect the national image database {of_where} to INTERPOL's ICSE database", ("7",),
       ("GA-2012:G1.1", "GTA-2019-FL:11"), (LE, GOV), "Connection milestones completed", "milestones",
@@ -491,10 +495,10 @@ TEMPLATES: tuple[Template, ...] = (
     T("Translate the Terminology Guidelines into {n} languages", ("21",), (), (INTL, CSO, REG),
       "Languages available", "languages", (2, 12, 1), "Published translations"),
     # Cross-cutting and international support
-    T("Provide technical assistance on the Model National Response to {n} countries", ("1", "2"),
+    T("Provide technical assistance on the Model National Response {in_where}", ("1", "2"),
       ("GTA-2019-FL:6", "AD-2015:C3"), (INTL, REG, GOV), "Countries assisted", "countries", (3, 25, 1),
       "Country assistance plans", cross_border=True),
-    T("Fund national response programmes in {n} countries", ("1",), ("AD-2015:C3", "AD-2015:O2"),
+    T("Fund national response programmes {in_where}", ("1",), ("AD-2015:C3", "AD-2015:O2"),
       (INTL, GOV, FIN), "Countries funded", "countries", (3, 20, 1), "Grant agreements",
       cross_border=True),
     T("Host a regional training academy on online CSEA investigations for {n} officers", ("4",),
@@ -520,6 +524,8 @@ JOINT_SHARE = 0.35
 BUDGET_SHARE = 0.4
 EMBARGO_SHARE = 0.015
 VISIBILITY_MIX = ((Visibility.PUBLIC, 72), (Visibility.MEMBERS, 18), (Visibility.PRIVATE, 10))
+#: Of the drafts and submitted records, the share left untouched for longer than the worklist's 30 days.
+STALE_SHARE = 0.6
 REVIEW_MIX = (
     (ReviewState.PUBLISHED, 68),
     (ReviewState.VERIFIED, 12),
@@ -641,6 +647,7 @@ def generate(seed: int = DEFAULT_SEED, scale: float = 1.0, today: date | None = 
         progress=_progress(world, commitments),
         assessments=_assessments(world),
         members=dict(world.members),
+        commitment_times=_times(world, commitments),
     )
 
 
@@ -1000,6 +1007,9 @@ def _commitment(world: _World, rng: random.Random, cid: int, event: Event | None
     countries = _countries_for(world, rng, lead, template, event)
     partners = _joint_partners(world, rng, lead, countries, transnational)
     baseline, target = _targets(rng, template)
+    if _counts_named_countries(template) and countries:
+        # "Countries assisted" in a commitment that names its countries: those are the ones counted.
+        baseline, target = Decimal(0), Decimal(len(countries))
     country = world.name(countries[0], article=True) if countries else ""
     title = template.title.format(
         n=_number(target),
@@ -1062,6 +1072,32 @@ def _commitment(world: _World, rng: random.Random, cid: int, event: Event | None
         is_demo=True,
     )
     return commitment.model_copy(update={"smart_level": smart.level(commitment)})
+
+
+def _counts_named_countries(template: Template) -> bool:
+    """Whether the template's indicator counts the very countries its title names ("... in 4 countries")."""
+    return template.unit == "countries" and "{in_where}" in template.title
+
+
+def _times(world: _World, commitments: list[Commitment]) -> dict[int, tuple[datetime, datetime]]:
+    """When each commitment was logged (the day it started, in office hours) and last changed: drafts and
+    submitted records untouched for longer than the worklist's stale-draft limit among them, and the others
+    changed at some point after they were logged; nothing after the start of ``today``."""
+    rng = world.rng("timestamps")
+    end = datetime.combine(world.today, time(0, 0))  # the start of ``today``: never after the load time
+    stale_by = end - timedelta(days=DEFAULT_STALE_DAYS + 1)
+    out = {}
+    for c in commitments:
+        assert c.id is not None and c.start_date is not None
+        created = min(end, datetime.combine(c.start_date, time(rng.randint(8, 17), rng.randint(0, 59))))
+        if c.review_state in (ReviewState.DRAFT, ReviewState.SUBMITTED) and rng.random() < STALE_SHARE:
+            updated = min(max(created, stale_by), created + timedelta(days=rng.randint(0, 60)))
+        elif c.review_state in (ReviewState.DRAFT, ReviewState.SUBMITTED):
+            updated = max(created, end - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 8)))
+        else:
+            updated = min(end, created + timedelta(days=rng.randint(0, 365), hours=rng.randint(0, 8)))
+        out[c.id] = (created, updated)
+    return out
 
 
 def _made_at(event: Event | None) -> str:

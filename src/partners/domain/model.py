@@ -73,7 +73,7 @@ class StakeholderType(LabelledEnum):
 class ProgressStatus(LabelledEnum):
     """The one status scale for the whole app (after OGP completion and CGI's stalled/unsuccessful).
 
-    "Not reported" is not a status: it is derived from the absence of a recent update.
+    "No update yet" (``not_reported``) is not a status: it is derived from the absence of any update.
     """
 
     NOT_STARTED = "not_started"

@@ -112,6 +112,10 @@ PERMISSIONS: dict[Role, dict[UseCase, Scope]] = {
 }
 
 
+#: The roles that make up the secretariat.
+SECRETARIAT_ROLES = (Role.ADMIN, Role.SECRETARIAT_EDITOR, Role.REVIEWER)
+
+
 class PermissionDenied(PermissionError):
     """A refused action, with the reason in plain words."""
 
@@ -170,5 +174,10 @@ def authorize(
     )
 
 
+def roles_allowed(use_case: UseCase) -> list[Role]:
+    """The roles the permission table grants ``use_case`` (in any scope), in the order of ``Role``."""
+    return [role for role in Role if use_case in PERMISSIONS.get(role, {})]
+
+
 def is_secretariat(actor: Actor) -> bool:
-    return actor.role in (Role.ADMIN, Role.SECRETARIAT_EDITOR, Role.REVIEWER)
+    return actor.role in SECRETARIAT_ROLES

@@ -34,7 +34,7 @@ class CommitmentFilter:
     partner_ids: tuple[int, ...] = ()
     stakeholder_types: tuple[str, ...] = ()
     item_keys: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()  # reported status values, or "not_reported"
+    statuses: tuple[str, ...] = ()  # reported status values, or "not_reported" (no update yet)
     event_ids: tuple[int, ...] = ()
     ids: tuple[int, ...] = ()  # these commitments only (e.g. the suggested duplicates)
     limit: int | None = None

@@ -4,6 +4,7 @@ import streamlit as st
 
 from partners import reference
 from partners.presentation import labels
+from partners.presentation.wording import plural
 from partners.services import lookups, setup
 from partners.ui.session import current_actor, get_store, show_table
 
@@ -35,7 +36,7 @@ else:
 st.subheader("Reference frameworks and their sources")
 for fw in lookups.frameworks(store, actor).itertuples():
     status = "" if fw.verified else " (provisional)"
-    st.markdown(f"- **{fw.name}**, version {fw.version}{status}: {fw.items} items. Source: {fw.source_url}")
+    st.markdown(f"- **{fw.name}**, version {fw.version}{status}: {plural(fw.items, 'item')}. Source: {fw.source_url}")
 
 st.subheader("Countries, regions and groupings")
 north = reference.global_north_definition()

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from partners.domain.permissions import PermissionDenied, UseCase, authorize, can
+from partners.presentation.wording import plural
 from partners.services import backup
 from partners.ui.session import current_actor, get_store, show_table
 from partners.ui.text import plain
@@ -100,7 +101,7 @@ if st.button("Restore this backup", type="primary", disabled=not confirmed, icon
     else:
         st.session_state["restore_flash"] = (
             f"Restored the backup of {manifest.created_at.replace('T', ' ')} "
-            f"({sum(manifest.rows().values()):,} rows in {len(manifest.tables)} tables)."
+            f"({plural(sum(manifest.rows().values()), 'row')} in {plural(len(manifest.tables), 'table')})."
         )
         st.session_state["restore_round"] = st.session_state.get("restore_round", 0) + 1
         st.rerun()

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from partners.domain.model import StakeholderType
+from partners.domain.model import ReviewState, StakeholderType
 from partners.domain.scope import CommitmentFilter
 from partners.presentation.charts import STATUS_COLOURS
 from partners.presentation.labels import stakeholder_label, status_label
+from partners.presentation.wording import plural
 from partners.services import lookups, read
 from partners.ui.forms import COMMITMENT_PAGE
 from partners.ui.session import commitments_table, current_actor, get_store
@@ -43,7 +44,16 @@ found = read.find_commitments(
         event_ids=tuple(sel_events),
     ),
 )
-st.write(f"**{len(found):,}** commitments match. Click a row, or its Open link, to open the commitment.")
+st.write(
+    f"**{plural(len(found), 'commitment')}** {'matches' if len(found) == 1 else 'match'}. "
+    "Click a row, or its Open link, to open the commitment."
+)
+withdrawn = int((found["review_state"] == ReviewState.WITHDRAWN.value).sum()) if not found.empty else 0
+if withdrawn:
+    st.caption(
+        f"{plural(withdrawn, 'of them is', 'of them are')} withdrawn: counted here, marked Withdrawn, and "
+        "left out of the Overview's figures."
+    )
 picked = commitments_table(found, key="commitments_table", height=560, select=True)
 if picked is not None:
     st.switch_page(COMMITMENT_PAGE, query_params={"id": str(picked)})

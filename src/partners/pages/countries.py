@@ -3,8 +3,10 @@
 import streamlit as st
 
 from partners.presentation import labels
+from partners.presentation.wording import plural
 from partners.services import lookups, read
 from partners.ui.session import commitments_table, current_actor, get_store, show_table
+from partners.ui.text import plain
 
 store, actor = get_store(), current_actor()
 st.title("Countries")
@@ -25,13 +27,16 @@ st.query_params["country"] = code
 profile = read.country_profile(store, actor, code)
 facts = profile["country"]
 st.header(facts["name"])
-cols = st.columns(4)
-cols[0].metric("Region (UN M49)", facts["region"])
-cols[1].metric("Sub-region", facts["subregion"])
-cols[2].metric("Global North / South", "North" if facts["global_north"] else "South",
-               help="As the Global Threat Assessment 2019 defines it")
-cols[3].metric("Alliance member", f"since {facts['member_since']:%Y}" if facts["member"] and facts["member_since"]
-               else ("yes" if facts["member"] else "no"))
+# The facts as text that wraps (a metric's large value is cut off: "Eastern Af...").
+member = f"since {facts['member_since']:%Y}" if facts["member"] and facts["member_since"] else (
+    "yes" if facts["member"] else "no"
+)
+north = "North" if facts["global_north"] else "South"
+st.markdown(
+    f"Region (UN M49): **{plain(facts['region'])}** · Sub-region: **{plain(facts['subregion'])}** · "
+    f"Global North / South: **{north}** · Alliance member: **{member}**",
+    help="Global North / South as the Global Threat Assessment 2019 defines it",
+)
 
 st.subheader(f"Commitments naming {facts['name']}")
 st.caption("Made by the country itself or by others for it. Global commitments are listed on the Commitments page.")
@@ -44,8 +49,8 @@ if assessments.empty:
 else:
     private = int((~assessments["published"].astype(bool)).sum())
     if private:
-        st.caption(f"{private} of these {len(assessments)} assessments are private: only the country and the "
-                   "secretariat see them until the country publishes them.")
+        st.caption(f"{private:,} of {plural(len(assessments), 'assessment')} {'is' if private == 1 else 'are'} "
+                   "private: only the country and the secretariat see them until the country publishes them.")
     shown = assessments.assign(
         source=assessments["source"].map(labels.assessment_basis_label),
         published=assessments["published"].map(labels.published_label),

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from partners.presentation.wording import plural
 from partners.services import lookups, read
 from partners.ui.session import commitments_table, current_actor, get_store
 
@@ -28,7 +29,7 @@ for row in items.itertuples():
 
 def show(item, depth: int) -> None:
     flag = "" if item.verified else " · *provisional*"
-    heading = f"**{item.code}** {item.name} · {item.commitments:,} commitments{flag}"
+    heading = f"**{item.code}** {item.name} · {plural(item.commitments, 'commitment')}{flag}"
     with st.expander(heading, expanded=False):
         if item.summary:
             st.write(item.summary)
@@ -44,6 +45,6 @@ for top in children.get(None, []):
     if top.summary:
         st.caption(top.summary)
     if top.commitments:
-        st.write(f"{top.commitments:,} commitments linked directly.")
+        st.write(f"{plural(top.commitments, 'commitment')} linked directly.")
     for child in children.get(top.key, []):
         show(child, 1)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from partners.presentation import charts, labels
+from partners.presentation.labels import WITHDRAWN_LEFT_OUT
 from partners.services import read
 from partners.ui.session import chart_with_table, current_actor, get_store
 
@@ -17,6 +18,7 @@ top[0].metric("Commitments", f"{figures['commitments']:,}", help=definitions["co
 top[1].metric("Partners", f"{figures['partners']:,}", help=definitions["partners"])
 top[2].metric("Countries named", f"{figures['countries']:,}", help=definitions["countries"])
 top[3].metric("Member countries", f"{figures['member_countries']:,}", help=definitions["member_countries"])
+st.caption(WITHDRAWN_LEFT_OUT)
 
 st.subheader("Reporting and verification")
 st.caption("Unverified and non-reporting commitments are counted apart from verified ones.")

@@ -17,6 +17,9 @@ from partners.domain.model import ProgressStatus, ReportSource
 from partners.presentation.formatting import number
 from partners.presentation.labels import NOT_REPORTED, status_label
 
+#: Category labels are never cut ("Technology com..."): no pixel limit on them.
+FULL_LABELS = alt.Axis(labelLimit=0)
+
 #: Okabe-Ito: distinguishable for the common forms of colour-blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
@@ -38,7 +41,7 @@ def bar(df: pd.DataFrame, category: str, value: str, *, title: str, category_tit
         alt.Chart(df, title=title)
         .mark_bar(color=colour)
         .encode(
-            y=alt.Y(f"{category}:N", sort="-x", title=category_title),
+            y=alt.Y(f"{category}:N", sort="-x", title=category_title, axis=FULL_LABELS),
             x=alt.X(f"{value}:Q", title=value_title),
             tooltip=[alt.Tooltip(f"{category}:N", title=category_title), alt.Tooltip(f"{value}:Q", title=value_title)],
         )
@@ -54,7 +57,7 @@ def status_bar(df: pd.DataFrame, *, title: str) -> alt.Chart:
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("status:N", sort=order, title="Latest reported status"),
+            y=alt.Y("status:N", sort=order, title="Latest reported status", axis=FULL_LABELS),
             x=alt.X("commitments:Q", title="Commitments"),
             color=alt.Color(
                 "status:N",

@@ -10,9 +10,17 @@ from typing import Any
 
 from partners.domain.model import ProgressStatus, ReportSource, ReviewState, StakeholderType, Visibility
 
-#: "Not reported" is not a status: it is derived from the absence of a recent update.
+#: "No update yet" is not a status: a commitment with no progress update at all. (Not the "not reporting"
+#: figure and column, which mean no update within the reporting cycle.)
 NOT_REPORTED = "not_reported"
-NOT_REPORTED_LABEL = "Not reported"
+NOT_REPORTED_LABEL = "No update yet"
+
+
+#: Why the Overview's total and the Commitments page's count can differ, said beside both numbers.
+WITHDRAWN_LEFT_OUT = (
+    "Withdrawn commitments are left out of every figure and chart here. The Commitments page also lists "
+    "them, marked Withdrawn, to those who may see them (the secretariat and the partners who made them)."
+)
 
 
 def status_label(value: str) -> str:

@@ -36,6 +36,9 @@ class Dataset:
     progress: list[ProgressUpdate] = field(default_factory=list)
     assessments: list[CapabilityAssessment] = field(default_factory=list)
     members: dict[str, Any] = field(default_factory=dict)  # country code -> member_since (date)
+    #: local commitment id -> (created_at, updated_at), for records made before they are loaded (the demo's
+    #: history); a commitment not listed is stamped with the load time.
+    commitment_times: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
 
     def size(self) -> int:
         return sum(
@@ -175,6 +178,9 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
         for c in ds.commitments:
             for key in frameworks.unknown_item_keys(store, c.framework_items):
                 problems.append(f"Commitment '{c.title}': unknown framework item {key}")
+        for local, (created, updated) in ds.commitment_times.items():
+            if not created <= updated <= now:
+                problems.append(f"Commitment {local}: its times must run created <= last changed <= now")
         if problems:
             raise ValidationFailed(problems[:50])
         pmap = _remap([p.id for p in ds.partners], store.next_ids("partner_ids", len(ds.partners)), "partner")
@@ -207,7 +213,8 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
             if c.event_id is not None:
                 row["event_id"] = emap.get(c.event_id, c.event_id)
             links = [{"partner_id": partner_id(p.partner_id), "role": p.role.value} for p in c.partners]
-            commitment_rows.append(row | {"created_at": now, "updated_at": now})
+            created, updated = ds.commitment_times.get(c.id, (now, now))  # type: ignore[arg-type]
+            commitment_rows.append(row | {"created_at": created, "updated_at": updated})
             cp_rows += [{"commitment_id": cid, **link} for link in links]
             cc_rows += [{"commitment_id": cid, "country_code": k} for k in c.countries]
             ci_rows += [{"commitment_id": cid, "item_key": k} for k in c.framework_items]

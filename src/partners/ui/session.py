@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from partners.domain.model import Actor
-from partners.presentation import exports, labels, urls
+from partners.presentation import exports, labels, urls, wording
 from partners.services import lookups, setup
 from partners.services.errors import DatabaseBusyError, StorageError
 from partners.services.setup import Store
@@ -150,6 +150,7 @@ def show_table(
     the file should hold, e.g. absolute links) or else of the table shown."""
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
+    options["column_config"] = {**_date_column_config(frame), **(options.get("column_config") or {})}
     shown = st.dataframe(frame, **options)
     if download:
         st.download_button(
@@ -162,6 +163,15 @@ def show_table(
             disabled=frame.empty,
         )
     return shown
+
+
+def _date_column_config(frame: pd.DataFrame) -> dict[str, Any]:
+    """Dates as dates ("22 Sep 2022"), moments with their time: never "2022-09-22 00:00:00"."""
+    return {
+        name: st.column_config.DateColumn(format=wording.DATE_COLUMN_FORMAT) if kind == "date"
+        else st.column_config.DatetimeColumn(format=wording.DATETIME_COLUMN_FORMAT)
+        for name, kind in wording.date_columns(frame).items()
+    }
 
 
 def chart_with_table(chart: alt.TopLevelMixin, table: pd.DataFrame, *, caption: str = "") -> None:
