@@ -9,7 +9,8 @@ import pytest
 
 from partners.domain.model import Actor, Role
 from partners.domain.permissions import UseCase, roles_allowed
-from partners.presentation.wording import date_columns, date_text, join_words, plural
+from partners.presentation.formatting import day
+from partners.presentation.wording import date_columns, join_words, plural
 from partners.ui import auth
 from partners.ui.navigation import PAGES, not_offered_message
 
@@ -39,12 +40,12 @@ def test_words_are_listed_as_a_sentence_lists_them() -> None:
     [date(2022, 9, 22), datetime(2022, 9, 22), pd.Timestamp("2022-09-22 00:00:00"), "2022-09-22"],
 )
 def test_a_date_reads_as_a_date_never_with_a_midnight_time(value: object) -> None:
-    assert date_text(value) == "22 Sep 2022"
+    assert day(value) == "22 Sep 2022"
 
 
 @pytest.mark.parametrize("missing", [None, pd.NaT, float("nan")])
 def test_no_date_is_written_as_nothing(missing: object) -> None:
-    assert date_text(missing) == ""
+    assert day(missing) == ""
 
 
 def test_table_columns_of_midnight_timestamps_are_dates_and_of_moments_are_datetimes() -> None:

@@ -1,17 +1,14 @@
 """How counts, lists and dates are written on every page: "1 commitment", "3 commitments"; "A, B or C";
-"22 Sep 2022" (never "2022-09-22 00:00:00")."""
+"22 Sep 2022" in tables (never "2022-09-22 00:00:00"; dates in text: ``formatting.day``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any
 
 import pandas as pd
 
-#: How a date reads on a page and in the date columns of tables (day, short month, year).
-DATE_FORMAT = "%d %b %Y"
-#: The same, for the date columns of ``st.dataframe`` (moment.js notation), and with the time of day.
+#: How a date reads in the date columns of ``st.dataframe`` (moment.js notation), as ``formatting.day`` writes
+#: it on a page ("22 Sep 2022"), and with the time of day as ``formatting.moment`` does.
 DATE_COLUMN_FORMAT = "D MMM YYYY"
 DATETIME_COLUMN_FORMAT = "D MMM YYYY, HH:mm"
 
@@ -30,17 +27,6 @@ def join_words(words: Sequence[str], *, last: str = "and") -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
-def date_text(value: Any) -> str:
-    """A date (or a timestamp whose time means nothing) as people write it, "22 Sep 2022"; "" for none."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, str):
-        value = pd.Timestamp(value)
-    if isinstance(value, datetime | pd.Timestamp | date):
-        return value.strftime(DATE_FORMAT)
-    raise TypeError(f"not a date: {value!r}")
 
 
 def date_columns(frame: pd.DataFrame) -> dict[str, str]:
