@@ -141,7 +141,7 @@ def progress_timeline(
     axis_title = f"Indicator value ({unit})" if unit else "Indicator value"
     domain = list(_SOURCE_STYLE)
     line = alt.Chart(values).mark_line(color="#777777", strokeWidth=1.5).encode(
-        x=alt.X("Date:T", title="Report date"),
+        x=alt.X("Date:T", title="Report date", axis=alt.Axis(format="%b %Y", labelAngle=0)),
         y=alt.Y("Value:Q", title=axis_title),
     )
     points = alt.Chart(values).mark_point(filled=True, size=90, opacity=1).encode(
@@ -150,7 +150,7 @@ def progress_timeline(
         color=alt.Color(
             "Source:N",
             scale=alt.Scale(domain=domain, range=[c for c, _ in _SOURCE_STYLE.values()]),
-            legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=0),
+            legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=0),
         ),
         shape=alt.Shape("Source:N", scale=alt.Scale(domain=domain, range=[s for _, s in _SOURCE_STYLE.values()])),
         tooltip=[
