@@ -35,7 +35,8 @@ from partners.domain.permissions import UseCase, authorize
 from partners.importing import columns, parsing
 from partners.importing.checks import Plan, Validator
 from partners.importing.columns import SheetKind
-from partners.importing.reading import FileError, Sheet, check_size, read
+from partners.importing.mapping import MapFileError, parse_overrides, unused_headers
+from partners.importing.reading import FileError, Overrides, Sheet, check_size, read
 from partners.importing.report import ImportReport, Problem, RowStatus
 from partners.services import audit, frameworks, records, setup
 from partners.services.bulk import Dataset, load_dataset
@@ -66,32 +67,54 @@ def check_file_size(store: Store, actor: Actor, file_name: str, size: int) -> Im
     return None
 
 
-def preview_import(store: Store, actor: Actor, data: bytes, file_name: str) -> ImportReport:
+def preview_import(
+    store: Store, actor: Actor, data: bytes, file_name: str, overrides: Overrides | None = None
+) -> ImportReport:
     """Read and validate a file without changing anything: the per-row report for the preview."""
-    return run_import(store, actor, data, file_name, dry_run=True)
+    return run_import(store, actor, data, file_name, dry_run=True, overrides=overrides)
 
 
 def run_import(
-    store: Store, actor: Actor, data: bytes, file_name: str, *, dry_run: bool = False
+    store: Store,
+    actor: Actor,
+    data: bytes,
+    file_name: str,
+    *,
+    dry_run: bool = False,
+    overrides: Overrides | None = None,
 ) -> ImportReport:
     """Import commitments and progress updates from an XLSX or CSV file, all or nothing.
 
-    Validates every row first; when any row (or the file) has a problem, or with ``dry_run``, nothing is
-    written and the report says why. Otherwise new commitments, updated commitments, new progress
-    updates, their audit entries and an audit entry for the import itself are written in one transaction.
+    The headers are matched to our columns (``importing.mapping``: name, synonym, similarity), except
+    where ``overrides`` say which header is which column (:func:`overrides_from_choices`,
+    :func:`read_column_map`); the report carries the mapping. Validates every row first; when any row
+    (or the file) has a problem, or with ``dry_run``, nothing is written and the report says why.
+    Otherwise new commitments, updated commitments, new progress updates, their audit entries and an
+    audit entry for the import itself are written in one transaction.
     Raises PermissionDenied when the actor may not log commitments.
     """
     authorize(actor, UseCase.LOG_COMMITMENT)
     name = PurePath(file_name).name or "upload"
     report = ImportReport(file_name=name, sha256=hashlib.sha256(data).hexdigest())
     try:
-        sheets, warnings = read(data, file_name)
+        sheets, warnings = read(data, file_name, overrides)
     except FileError as exc:
         report.file_problems.append(exc.problem)
         return report
     report.warnings += warnings
+    report.mappings = [s.mapping for s in sheets]
+    report.file_problems += [
+        Problem(s.where, None, "", p.message, p.hint) for s in sheets for p in s.mapping.problems
+    ]
+    report.file_problems += [
+        Problem("Column map", None, "", message, "check the spelling of the header in the column map")
+        for message in unused_headers(overrides, report.mappings)
+    ]
+    if report.file_problems:
+        return report  # the columns are not settled: checking rows would report every row
     if dry_run:
         _validator(store, actor, sheets, report).run()
+        _note_months(report)
         return report
     try:
         with store.transaction():
@@ -100,13 +123,85 @@ def run_import(
             if not report.ok or report.to_write == 0:
                 return report
             _write(store, actor, plan)
+            _note_written(store, report)
     except ValidationFailed as exc:  # a service refused a row the checks above let through
         report.file_problems.append(
             Problem("File", None, "", "; ".join(exc.problems), "correct the rows concerned and import again")
         )
         return report
     report.committed = True
+    _note_months(report)
     return report
+
+
+def _note_months(report: ImportReport) -> None:
+    months = [n for n in report.notes if "of that month)" in n]
+    if months:
+        report.warnings.append(
+            f"{len(months):,} date{'s' if len(months) != 1 else ''} written as a month without a day "
+            f"{'were' if len(months) != 1 else 'was'} read as the end of that month (deadline) or its first "
+            f"day (start_date), e.g. {months[0]}: see the Notes column"
+        )
+
+
+def _note_written(store: Store, report: ImportReport) -> None:
+    """The stored id and review state of every commitment the import created or updated."""
+    rows = [
+        r
+        for r in report.rows
+        if r.kind is SheetKind.COMMITMENTS and r.status in (RowStatus.NEW, RowStatus.UPDATE)
+    ]
+    stored = store.commitments_by_external_ref([r.external_ref for r in rows])
+    for r in rows:
+        found = stored.get(r.external_ref)
+        if found is not None:
+            r.commitment_id, r.review_state = int(found["id"]), str(found["review_state"])
+
+
+def imported_ids(store: Store, actor: Actor, file_name: str, sha256: str) -> list[int]:
+    """The commitments an import created or updated (its audit entry, found by file name and checksum),
+    for the Commitments page's view of exactly that import. Empty when there is no such import."""
+    authorize(actor, UseCase.LOG_COMMITMENT)
+    if len(sha256) < 8:
+        return []
+    for entry in reversed(store.history("import", file_name)):
+        after = entry.get("after") or {}
+        if str(after.get("sha256", "")).startswith(sha256.lower()):
+            return [int(i) for i in after.get("commitment_ids", [])]
+    return []
+
+
+def overrides_from_choices(kind: SheetKind, choices: dict[str, str | None]) -> dict[str, str | None]:
+    """The officer's choice on the preview (their header -> our column, None: not read) as an override
+    naming every column of the kind. ValidationFailed when two headers are given the same column."""
+    taken: dict[str, str] = {}
+    for header, column in choices.items():
+        if column is None:
+            continue
+        if column in taken:
+            raise ValidationFailed(
+                [f"'{taken[column]}' and '{header}' are both set to {column}: choose one of them for it"]
+            )
+        taken[column] = header
+    return {c.name: taken.get(c.name) for c in columns.SHEETS[kind].columns}
+
+
+def read_column_map(text: str) -> Overrides:
+    """A column map file (YAML: ``our_column: "Their header"``, one line per column, optionally under a
+    ``Commitments:`` or ``Progress updates:`` section). ValidationFailed saying what is wrong."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise ValidationFailed([f"the column map is not valid YAML{line}: write one line per column, "
+                                'e.g. partners: "Partner(s)"']) from exc
+    try:
+        return parse_overrides(data)
+    except MapFileError as exc:
+        raise ValidationFailed([str(exc)]) from exc
 
 
 def new_commitments(store: Store, actor: Actor, data: bytes, file_name: str) -> list[Commitment]:
@@ -160,6 +255,8 @@ def _write(store: Store, actor: Actor, plan: Plan) -> None:
             "unchanged": report.count(RowStatus.UNCHANGED, SheetKind.COMMITMENTS),
             "progress_new": report.count(RowStatus.NEW, SheetKind.PROGRESS),
             "progress_unchanged": report.count(RowStatus.UNCHANGED, SheetKind.PROGRESS),
+            # the Commitments page shows exactly these (imported_ids)
+            "commitment_ids": sorted({*id_map.values(), *(u[1] for u in plan.updates)}),
         },
     )
 
