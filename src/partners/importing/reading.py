@@ -280,7 +280,8 @@ def _read_xlsx(data: bytes, deadline: _Deadline, overrides: Overrides | None) ->
             warnings += _ignored_warnings(found, f"sheet '{ws.title}'")
             if header_row > 1:
                 warnings.append(
-                    f"sheet '{ws.title}': rows 1-{header_row - 1} above the column names were not read"
+                    f"sheet '{ws.title}': {_above(header_row, 'row')} above the column names "
+                    f"{'was' if header_row == 2 else 'were'} not read (a title, most likely)"
                 )
             rows = []
             for number, row in enumerate(
@@ -394,7 +395,9 @@ def _read_csv(data: bytes, deadline: _Deadline, overrides: Overrides | None) -> 
     header_row, kind, width = found.header_row, found.kind, found.width
     warnings += _ignored_warnings(found, SHEETS[kind].title)
     if header_row > 1:
-        warnings.append(f"lines 1-{header_row - 1} above the column names were not read")
+        warnings.append(
+            f"{_above(header_row, 'line')} above the column names {'was' if header_row == 2 else 'were'} not read"
+        )
     rows: list[tuple[int, list[Any]]] = []
     name = SHEETS[kind].title
     fields = max(width, len(records_[header_row - 1]))  # Excel pads every line to the same count
@@ -435,6 +438,10 @@ def _delimiter(lines: list[str]) -> str:
         if hits > score:
             best, score = candidate, hits
     return best
+
+
+def _above(header_row: int, word: str) -> str:
+    return f"{word} 1" if header_row == 2 else f"{word}s 1-{header_row - 1}"
 
 
 #: A header row names at least this many of our columns (a title row above it names one at most).

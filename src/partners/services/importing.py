@@ -28,7 +28,10 @@ templates, ``parsing`` reads cell values, ``checks`` validates rows against the 
 from __future__ import annotations
 
 import hashlib
+import json
+from datetime import datetime
 from pathlib import PurePath
+from typing import Any
 
 from partners.domain.model import Actor, Commitment
 from partners.domain.permissions import UseCase, authorize
@@ -40,7 +43,7 @@ from partners.importing.reading import FileError, Overrides, Sheet, check_size, 
 from partners.importing.report import ImportReport, Problem, RowStatus
 from partners.services import audit, frameworks, records, setup
 from partners.services.bulk import Dataset, load_dataset
-from partners.services.errors import ValidationFailed
+from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.port import Store
 
 
@@ -265,3 +268,85 @@ def template_xlsx(store: Store, actor: Actor) -> bytes:
     """The import template, its *Framework items* sheet listing the current version of each framework."""
     authorize(actor, UseCase.LOG_COMMITMENT)
     return columns.template_xlsx(frameworks.picker_items(store, actor).itertuples())
+
+
+# -- saved column mappings ------------------------------------------------------------------------------
+
+#: The dataset fact holding the saved column mappings (JSON: name -> mapping), in the database so that
+#: every officer of a multi-user server sees the same ones.
+MAPPINGS_META_KEY = "import_column_mappings"
+MAX_MAPPING_NAME = 80
+MAX_SAVED_MAPPINGS = 200
+
+
+def _load_mappings(store: Store) -> dict[str, dict[str, Any]]:
+    raw = store.meta(MAPPINGS_META_KEY)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def saved_mappings(store: Store, actor: Actor) -> dict[str, dict[str, Any]]:
+    """The saved column mappings by name, each with ``columns`` (sheet kind -> our column -> their header),
+    ``signature`` (the headers of the file it was made for), ``saved_by`` and ``saved_at``."""
+    authorize(actor, UseCase.LOG_COMMITMENT)
+    return dict(sorted(_load_mappings(store).items(), key=lambda kv: kv[0].casefold()))
+
+
+def save_mapping(store: Store, actor: Actor, name: str, report: ImportReport) -> str:
+    """Save the mapping a preview used (every sheet's) under ``name``, replacing one of that name. Audited.
+    Returns the name as saved; ValidationFailed for an empty or overlong name, or a report without one."""
+    authorize(actor, UseCase.LOG_COMMITMENT)
+    clean = " ".join(str(name or "").split())
+    if not clean:
+        raise ValidationFailed(["Name of the mapping: give it a name, e.g. 'Rapporteurs' workbook 2025'"])
+    if len(clean) > MAX_MAPPING_NAME:
+        raise ValidationFailed([f"Name of the mapping: at most {MAX_MAPPING_NAME} characters"])
+    if not report.mappings:
+        raise ValidationFailed(["There is no column mapping to save: upload a file first"])
+    entry = {
+        "columns": {m.kind.value: m.as_override() for m in report.mappings},
+        "signature": sorted({k for m in report.mappings for k in m.signature()}),
+        "saved_by": actor.display,
+        "saved_at": datetime.now().isoformat(timespec="seconds"),
+    }
+    with store.transaction():
+        saved = _load_mappings(store)
+        if clean not in saved and len(saved) >= MAX_SAVED_MAPPINGS:
+            raise ValidationFailed([f"At most {MAX_SAVED_MAPPINGS} mappings can be saved: delete one first"])
+        before = saved.get(clean)
+        saved[clean] = entry
+        store.set_meta(MAPPINGS_META_KEY, json.dumps(saved, sort_keys=True))
+        audit.record(store, actor, "update" if before else "create", "setting",
+                     f"{MAPPINGS_META_KEY}:{clean}", before, entry)
+    return clean
+
+
+def delete_mapping(store: Store, actor: Actor, name: str) -> None:
+    """Delete a saved column mapping (audited); NotFound when there is none of that name."""
+    authorize(actor, UseCase.LOG_COMMITMENT)
+    with store.transaction():
+        saved = _load_mappings(store)
+        if name not in saved:
+            raise NotFound(f"there is no saved column mapping called '{name}'")
+        before = saved.pop(name)
+        store.set_meta(MAPPINGS_META_KEY, json.dumps(saved, sort_keys=True))
+        audit.record(store, actor, "delete", "setting", f"{MAPPINGS_META_KEY}:{name}", before, None)
+
+
+def mapping_overrides(entry: dict[str, Any]) -> Overrides:
+    """A saved mapping as the overrides :func:`run_import` takes."""
+    out: Overrides = {}
+    for kind in SheetKind:
+        columns_ = (entry.get("columns") or {}).get(kind.value)
+        if isinstance(columns_, dict):
+            out[kind] = {str(c): (str(h) if h else None) for c, h in columns_.items()}
+    return out
+
+
+def fitting_mappings(saved: dict[str, dict[str, Any]], report: ImportReport) -> list[str]:
+    """Names of the saved mappings made for a file of this shape (the same headers)."""
+    shape = sorted({k for m in report.mappings for k in m.signature()})
+    return [name for name, entry in saved.items() if entry.get("signature") == shape]
