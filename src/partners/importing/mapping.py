@@ -229,10 +229,16 @@ def match(
     for column, claimants in claims.items():
         claimants.sort(key=lambda c: (-c[1], -c[2], c[0]))
         first = claimants[0]
-        rivals = [c for c in claimants[1:] if (c[1], c[2]) == (first[1], first[2])]
+        # Two headers naming one column by name or synonym ("Partner" and "Partners") clash whatever their
+        # tier; by similarity, only equally close ones do (a closer one, or a named one, wins: said).
+        definite = _TIER[HowMatched.SYNONYM]
+        rivals = [
+            c for c in claimants[1:]
+            if (c[1] >= definite and first[1] >= definite) or (c[1], c[2]) == (first[1], first[2])
+        ]
         texts = dict(cells)
         if rivals:
-            involved = [first, *rivals]
+            involved = sorted([first, *rivals])
             same_text = len({header_key(texts[c[0]]) for c in involved}) == 1
             letters = [column_letter(c[0]) for c in involved]
             if same_text and first[1] == _TIER[HowMatched.NAME]:
@@ -246,7 +252,7 @@ def match(
                 shown = " and ".join(f"'{texts[c[0]]}' ({column_letter(c[0])})" for c in involved)
                 problems.append(
                     Problem(
-                        f"the headers {shown} all match {column}",
+                        f"the headers {shown} {'both' if len(involved) == 2 else 'all'} match {column}",
                         f"choose which one is {column} in the column mapping (or name it in the --columns "
                         "file), or rename the other",
                     )
@@ -254,7 +260,9 @@ def match(
             ambiguous.add(column)
             for c in involved:
                 headers[c[0]] = Header(c[0], texts[c[0]], None, f"ambiguous: several headers match {column}")
-            for c in claimants[len(involved):]:
+            for c in claimants:
+                if c in involved:
+                    continue
                 headers[c[0]] = Header(c[0], texts[c[0]], None, f"{column} is matched by a closer header")
             continue
         headers[first[0]] = Header(first[0], texts[first[0]], column, _HOW_OF_TIER[first[1]], first[2])
