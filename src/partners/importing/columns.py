@@ -295,15 +295,22 @@ def column_letter(index: int) -> str:
 
 _GENERAL_RULES = (
     "One commitment per row on the 'Commitments' sheet; one progress update per row on the 'Progress "
-    "updates' sheet. Row 1 holds the column names: keep them as they are.",
+    "updates' sheet. Row 1 holds the column names (a title row above them is fine).",
+    "A workbook of your own may name its columns its own way ('Ref', 'Partner(s)', 'Country / countries', "
+    "'Commitment', 'Budget (USD)', 'MNR capabilities', 'Event'): known synonyms and similar names are "
+    "matched to these columns, the preview shows how and lets you change it, and columns that match none "
+    "are listed as not read.",
     "external_ref is your stable reference. Importing the same file again changes nothing; a row whose "
     "content changed updates its commitment (every change is kept in its history).",
     f"Several partners, countries, framework items or evidence links go in one cell, separated by "
-    f"'{LIST_SEPARATOR}'.",
+    f"'{LIST_SEPARATOR}' (or by '{ALT_LIST_SEPARATOR}' in a cell without '{LIST_SEPARATOR}'; a partner's name "
+    "holding a comma is recognised whole). Framework items may be numbers alone (16, #8) under a header "
+    "naming the framework (MNR capabilities), or short forms such as MNR 4.",
     "Partners and summits must already be in the app (names are matched ignoring case and accents). "
     "Countries may be names in common variants or ISO codes; write 'global' for a global commitment.",
-    "Dates: 2025-03-31 or 31/03/2025 (day first: 03/04/2025 is 3 April 2025), or date cells; the year in "
-    "full (31/12/99 is refused).",
+    "Dates: 2025-03-31, 31/03/2025 or 31.03.2025 (day first: 03/04/2025 is 3 April 2025), or date cells; "
+    "the year in full (31/12/99 is refused). A deadline written as a month (June 2027) is the end of that "
+    "month, a start date the first day; the preview says so.",
     "Numbers: digits with a dot for decimals, no currency signs or units. Formulas are not accepted: "
     "paste values. Text may not start with +, -, @ or a tab (a spreadsheet would read it as a formula); "
     "numbers such as -5 may.",

@@ -73,14 +73,14 @@ if done := st.session_state.pop("import_done", None):
     written = done["rows"]
     if written:
         st.subheader("Imported commitments")
-        show_table(
-            pd.DataFrame(written, columns=["open", "Reference", "Title", "Done", "Review state"]),
-            key="import_done_rows",
-            column_config={
-                "open": st.column_config.LinkColumn("Open", display_text="Open", help="The commitment's page"),
-            },
-            height=min(400, 38 + 35 * len(written)),
-        )
+        with st.container(key="import_done_rows"):
+            show_table(
+                pd.DataFrame(written, columns=["open", "Reference", "Title", "Done", "Review state"]),
+                column_config={
+                    "open": st.column_config.LinkColumn("Open", display_text="Open", help="The commitment's page"),
+                },
+                height=min(400, 38 + 35 * len(written)),
+            )
         st.page_link(
             COMMITMENTS_PAGE,
             label=f"Show exactly these {len(written):,} commitments on the Commitments page",
@@ -286,7 +286,6 @@ if clicked:
                 if r.commitment_id is not None
             ],
         }
-        st.session_state.pop("import_columns", None)
         st.rerun()
     st.session_state["import_preview"] = (state, result)
     st.rerun()
