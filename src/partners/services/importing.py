@@ -15,14 +15,17 @@ Matching is tolerant where spreadsheets are messy:
 * partners and summits by name, ignoring case and accents, with "did you mean" suggestions;
 * framework items by key (``MNR-2016:4``), short form (``MNR 4``) or name (``Dedicated law enforcement``);
 * dates in common formats, read day first (``03/04/2025`` is 3 April 2025);
-* several partners, countries, framework items or evidence links in one cell, separated by ``;``.
+* several partners, countries, framework items or evidence links in one cell, separated by ``;`` (or ``,``);
+* a workbook's own column names, by synonym or similarity (``partners.importing.mapping``), shown with the
+  report and overridden by the officer's choice or a ``--columns`` map.
 
 The ``external_ref`` column is the stable key: re-importing the same file changes nothing, a row whose
 content changed updates its commitment (versioned and audited like an edit in the app).
 
 The jobs are split: ``partners.importing.reading`` reads the file, ``columns`` defines the columns and
-templates, ``parsing`` reads cell values, ``checks`` validates rows against the domain rules and
-``report`` holds the outcome. This use case authorises, and writes through the record services.
+templates, ``mapping`` matches headers to columns, ``parsing`` reads cell values, ``checks`` validates rows
+against the domain rules and ``report`` holds the outcome. This use case authorises, and writes through the
+record services.
 """
 
 from __future__ import annotations
