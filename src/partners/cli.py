@@ -220,6 +220,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"refused: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    overrides = None
+    if args.columns:
+        from partners.services.errors import ValidationFailed
+
+        try:
+            overrides = importing.read_column_map(Path(args.columns).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"refused: cannot read the column map {args.columns}: {getattr(exc, 'strerror', None) or exc}",
+                  file=sys.stderr)
+            return 2
+        except ValidationFailed as exc:
+            print(f"refused: the column map {args.columns}: {'; '.join(exc.problems)}. Nothing was imported.",
+                  file=sys.stderr)
+            return 2
     store = _open(args)
     report = importing.check_file_size(store, SYSTEM, source.name, size)
     if report is None:
@@ -228,7 +242,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"refused: cannot read {source}: {exc.strerror or exc}", file=sys.stderr)
             return 2
-        report = importing.run_import(store, SYSTEM, data, source.name, dry_run=args.dry_run)
+        report = importing.run_import(
+            store, SYSTEM, data, source.name, dry_run=args.dry_run, overrides=overrides
+        )
     for line in report.lines():
         print(line)
     if not report.ok:
@@ -309,6 +325,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the spreadsheet (the template is on the app's import page)")
     p.add_argument("--dry-run", action="store_true",
                    help="check every row and print the report; change nothing")
+    p.add_argument("--columns", metavar="MAP.yaml",
+                   help='which header of the file is which of our columns, one line per column: '
+                        'partners: "Partner(s)" (an empty value: none of the headers is that column). '
+                        "The report prints the mapping used")
     p.set_defaults(func=cmd_import)
     return parser
 

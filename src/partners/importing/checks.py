@@ -37,7 +37,9 @@ from partners.importing.parsing import (
     Names,
     match_country,
     match_item,
+    month_end,
     parse_date_text,
+    parse_month_text,
     parse_number,
     split_list,
 )
@@ -140,6 +142,14 @@ class _Row:
             return None
         parsed = parse_date_text(str(value).strip())
         if isinstance(parsed, str):
+            month = parse_month_text(str(value)) if column in _MONTH_MEANS else None
+            if month is not None:
+                day = month_end(*month) if _MONTH_MEANS[column] == "end" else date(*month, 1)
+                self.report.notes.append(
+                    f"{column} '{str(value).strip()}' read as {day:%d %b %Y} (the "
+                    f"{_MONTH_MEANS[column]} of that month)"
+                )
+                return day
             self.problem(column, parsed, DATE_HINT)
             return None
         return parsed
@@ -167,6 +177,11 @@ class _Row:
         self.problem(column, f"'{text}' is not a {column.replace('_', ' ')} the app knows", hint)
         return default
 
+
+#: Columns where a month without a day ("June 2027") is accepted, and which day of it it means.
+_MONTH_MEANS = {"deadline": "end", "start_date": "start"}
+#: A framework item written as its number alone: "16", "#8".
+_BARE_ITEM = re.compile(r"^#?\s*(\d+(?:\.\d+)*)$")
 
 _PREFIX_NAMES = {"\t": "a tab", "\r": "a line break (carriage return)"}
 
@@ -382,6 +397,8 @@ class Validator:
                 row.broken("currency", code)
             else:
                 currency = code
+        elif row.sheet.mapping.header_currency and budget is not None and "currency" not in row.sheet.columns:
+            currency = row.sheet.mapping.header_currency  # "Budget (USD)": said with the mapping
         elif "currency" not in row.failed:
             row.broken("currency", rules.budget_without_currency(budget, None))
         event_id = None
@@ -477,7 +494,7 @@ class Validator:
         ids: list[int] = []
         marks: list[bool] = []
         seen: dict[int, str] = {}
-        for token in split_list(text):
+        for token in split_list(text, self._one_partner):
             mark = ROLE_MARK.search(token)
             name = token[: mark.start()].strip() if mark else token
             found = self.partners.match(
@@ -502,11 +519,16 @@ class Validator:
             row.problem("partners", "no partner given", "name at least one partner")
         return out
 
+    def _one_partner(self, text: str) -> bool:
+        """Whether a whole cell names one stored partner (a name may hold a comma)."""
+        mark = ROLE_MARK.search(text)
+        return fold(text[: mark.start()] if mark else text).strip() in self.partners.by_key
+
     def _countries(self, row: _Row) -> tuple[list[str], bool]:
         text = row.required(
             "countries", "list the countries separated by ';' (e.g. Kenya; UK), or write global"
         )
-        tokens = split_list(text)
+        tokens = split_list(text, lambda t: not isinstance(match_country(t), tuple))
         is_global = any(fold(t) in GLOBAL_WORDS for t in tokens)
         if is_global and len(tokens) > 1:
             row.problem(
@@ -528,7 +550,11 @@ class Validator:
 
     def _items(self, row: _Row) -> list[str]:
         keys: list[str] = []
-        for token in split_list(row.text("framework_items")):
+        family = row.sheet.mapping.item_family
+        for token in split_list(row.text("framework_items"), lambda t: isinstance(match_item(t, self.items), str)):
+            bare = _BARE_ITEM.match(token)
+            if bare and family:
+                token = f"{family} {bare.group(1)}"  # "MNR capabilities: 16" is MNR 16
             found = match_item(token, self.items)
             if isinstance(found, tuple):
                 row.problem("framework_items", *found)
@@ -553,7 +579,10 @@ class Validator:
                 "write one of: " + ", ".join(s.label for s in ProgressStatus),
             )
         value = row.as_number("indicator_value")
-        links = split_list(row.text("evidence_links"))
+        links = split_list(
+            row.text("evidence_links"),
+            lambda t: rules.is_web_address(t) and not re.search(r",\s*https?://", t, re.IGNORECASE),
+        )
         for link in links:
             if not rules.is_web_address(link):
                 row.problem(

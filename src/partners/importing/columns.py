@@ -46,6 +46,8 @@ MAX_READ_SECONDS = 60
 HEADER_SEARCH_ROWS = 10
 #: Separates several partners, countries, framework items or evidence links in one cell.
 LIST_SEPARATOR = ";"
+#: Also accepted between items, in a cell without ';' (a name holding a comma is matched whole first).
+ALT_LIST_SEPARATOR = ","
 #: Longest external reference accepted.
 MAX_REF_CHARS = 100
 #: Words meaning "not for particular countries" in the countries column.
@@ -69,7 +71,10 @@ class Column:
     help: str
     example: str = ""
     required: bool = False
-    aliases: tuple[str, ...] = ()
+    #: Other headers meaning this column, as people write them ("Partner(s)", "Budget (USD)"): matched
+    #: ignoring case, accents and punctuation (``header_key``); anything else close to the name or a
+    #: synonym is matched by similarity (``importing.mapping``).
+    synonyms: tuple[str, ...] = ()
 
 
 COMMITMENT_COLUMNS: tuple[Column, ...] = (
@@ -80,15 +85,24 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
         "commitment instead of adding a second one.",
         "NBO-2025-001",
         required=True,
-        aliases=("ref", "reference", "external_reference", "ext_ref"),
+        synonyms=("Ref", "Reference", "External reference", "Ext ref", "Ref no", "Reference number", "ID",
+                  "Commitment ID", "Pledge ID", "Pledge ref", "Commitment ref"),
     ),
     Column(
         "title",
         "Short title of the commitment (up to 300 characters).",
         "Open a national hotline for reports of online child sexual abuse material",
         required=True,
+        synonyms=("Commitment", "Pledge", "Commitment title", "Pledge title", "Title of the commitment",
+                  "Short title", "Name of the commitment"),
     ),
-    Column("description", "What the commitment is about, in a few sentences.", ""),
+    Column(
+        "description",
+        "What the commitment is about, in a few sentences.",
+        "",
+        synonyms=("Details", "Summary", "Commitment text", "Full text", "Description of the commitment",
+                  "Pledge text"),
+    ),
     Column(
         "partners",
         "The partners making the commitment, with their names as recorded in the app, "
@@ -96,7 +110,9 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
         "Add missing partners in the app first.",
         "Ministry of Interior of Kenya (lead); Childline Kenya",
         required=True,
-        aliases=("partner",),
+        synonyms=("Partner", "Partner(s)", "Partner organisation(s)", "Organisation", "Organisation(s)",
+                  "Organization", "Organization(s)", "Organisations", "Stakeholder(s)", "Committed by",
+                  "Pledged by", "Made by"),
     ),
     Column(
         "countries",
@@ -104,7 +120,8 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
         "Türkiye; CIV), or 'global'.",
         "Kenya; Uganda",
         required=True,
-        aliases=("country",),
+        synonyms=("Country", "Country / countries", "Country(ies)", "Countries covered", "Country of "
+                  "implementation", "Countries of implementation", "Location", "Geography"),
     ),
     Column(
         "framework_items",
@@ -112,34 +129,70 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
         "MNR-2016:4, short forms such as 'MNR 4', or names such as 'Dedicated law enforcement' "
         "(see the 'Framework items' sheet).",
         "MNR-2016:12; MNR 4",
-        aliases=("framework_item", "items", "capabilities"),
+        synonyms=("Framework item", "Framework items", "Items", "Capabilities", "Capability",
+                  "MNR capabilities", "MNR capability", "MNR capabilities addressed", "MNR items", "MNR"),
     ),
-    Column("deliverable", "What will exist when it is done.", "A hotline answering reports 24/7"),
-    Column("indicator", "What shows progress.", "Reports assessed per year"),
-    Column("unit", "What the numbers count.", "reports"),
-    Column("baseline", "The value today (a number).", "0"),
-    Column("target_value", "The value to reach (a number).", "5000", aliases=("target",)),
+    Column(
+        "deliverable",
+        "What will exist when it is done.",
+        "A hotline answering reports 24/7",
+        synonyms=("Deliverables", "Output", "Outputs", "Expected output", "Expected result"),
+    ),
+    Column(
+        "indicator",
+        "What shows progress.",
+        "Reports assessed per year",
+        synonyms=("KPI", "Indicator of progress", "Measure", "Progress indicator"),
+    ),
+    Column("unit", "What the numbers count.", "reports", synonyms=("Units", "Unit of measure")),
+    Column("baseline", "The value today (a number).", "0", synonyms=("Baseline value", "Starting value")),
+    Column(
+        "target_value",
+        "The value to reach (a number).",
+        "5000",
+        synonyms=("Target", "Target value", "Goal"),
+    ),
     Column(
         "start_date",
-        "When work starts (2025-03-31 or 31/03/2025, day first).",
+        "When work starts (2025-03-31, 31/03/2025 or 31.03.2025, day first; a month such as 'March 2025' "
+        "means its first day).",
         "2025-01-01",
-        aliases=("start",),
+        synonyms=("Start", "Start date", "Starts", "Begins", "From"),
     ),
     Column(
         "deadline",
-        "By when it will be done (2026-12-31 or 31/12/2026, day first).",
+        "By when it will be done (2026-12-31, 31/12/2026 or 31.12.2026, day first; a month such as "
+        "'June 2027' means the end of that month).",
         "2026-12-31",
-        aliases=("end_date", "due_date"),
+        synonyms=("End date", "Due date", "Due", "Due by", "End", "Completion date", "Target date", "By when",
+                  "Timeline", "Timeframe"),
     ),
-    Column("budget", "Money committed (a number, without currency signs).", "250000"),
-    Column("currency", "Three-letter code of the budget's currency (USD, EUR, GBP, KES...).", "USD"),
+    Column(
+        "budget",
+        "Money committed (a number, without currency signs). A header naming a currency, such as "
+        "'Budget (USD)', gives the currency of rows without a currency column.",
+        "250000",
+        synonyms=("Budget (USD)", "Budget (EUR)", "Amount", "Funding", "Funding amount", "Cost",
+                  "Financial commitment", "Budget amount"),
+    ),
+    Column(
+        "currency",
+        "Three-letter code of the budget's currency (USD, EUR, GBP, KES...).",
+        "USD",
+        synonyms=("Currency code", "Ccy"),
+    ),
     Column(
         "event",
         "Where it was made: the name of a summit or plan already in the app (optional).",
         "",
-        aliases=("summit", "made_at", "event_name"),
+        synonyms=("Event", "Summit", "Made at", "Event name", "Meeting", "Conference", "Where made"),
     ),
-    Column("visibility", "Private, Members or Public (empty means Private).", "Private"),
+    Column(
+        "visibility",
+        "Private, Members or Public (empty means Private).",
+        "Private",
+        synonyms=("Publish", "Sharing", "Access"),
+    ),
 )
 
 PROGRESS_COLUMNS: tuple[Column, ...] = (
@@ -148,38 +201,54 @@ PROGRESS_COLUMNS: tuple[Column, ...] = (
         "The external_ref of the commitment the update is about (in this file or already in the app).",
         "NBO-2025-001",
         required=True,
-        aliases=("ref", "reference", "external_reference", "ext_ref", "commitment_ref"),
+        synonyms=("Ref", "Reference", "External reference", "Ext ref", "Commitment ref", "Commitment ID",
+                  "Pledge ref", "Pledge ID"),
     ),
     Column(
         "report_date",
         "The date of the report (2025-06-30 or 30/06/2025, day first).",
         "2025-06-30",
         required=True,
-        aliases=("date", "reported_on"),
+        synonyms=("Date", "Report date", "Reported on", "Date of report", "As of"),
     ),
     Column(
-        "status", "One of: " + ", ".join(s.label for s in ProgressStatus) + ".", "On track", required=True
+        "status",
+        "One of: " + ", ".join(s.label for s in ProgressStatus) + ".",
+        "On track",
+        required=True,
+        synonyms=("Progress status", "Status of progress", "Progress"),
     ),
     Column(
-        "indicator_value", "The indicator's value at the report date (a number).", "1200", aliases=("value",)
+        "indicator_value",
+        "The indicator's value at the report date (a number).",
+        "1200",
+        synonyms=("Value", "Current value", "Achieved", "Indicator value (current)"),
     ),
-    Column("narrative", "What happened, in a few sentences.", "The hotline opened in May."),
+    Column(
+        "narrative",
+        "What happened, in a few sentences.",
+        "The hotline opened in May.",
+        synonyms=("Update", "Progress narrative", "Comments", "Progress update"),
+    ),
     Column(
         "evidence_links",
         "Web addresses of the evidence, separated by ';'.",
         "https://example.org/annual-report-2025",
-        aliases=("evidence", "links"),
+        synonyms=("Evidence", "Links", "Evidence link", "Evidence link(s)", "Evidence links", "Sources",
+                  "URL", "URLs"),
     ),
     Column(
         "source",
         "Self-reported (by the partner) or Verified (by the secretariat); empty means Self-reported.",
         "Self-reported",
+        synonyms=("Reported by", "Source of report"),
     ),
     Column(
         "reason",
         "Only for a verified status that differs from the partner's latest self-reported "
         "status: why they differ.",
         "",
+        synonyms=("Reason for difference", "Why"),
     ),
 )
 
@@ -226,15 +295,22 @@ def column_letter(index: int) -> str:
 
 _GENERAL_RULES = (
     "One commitment per row on the 'Commitments' sheet; one progress update per row on the 'Progress "
-    "updates' sheet. Row 1 holds the column names: keep them as they are.",
+    "updates' sheet. Row 1 holds the column names (a title row above them is fine).",
+    "A workbook of your own may name its columns its own way ('Ref', 'Partner(s)', 'Country / countries', "
+    "'Commitment', 'Budget (USD)', 'MNR capabilities', 'Event'): known synonyms and similar names are "
+    "matched to these columns, the preview shows how and lets you change it, and columns that match none "
+    "are listed as not read.",
     "external_ref is your stable reference. Importing the same file again changes nothing; a row whose "
     "content changed updates its commitment (every change is kept in its history).",
     f"Several partners, countries, framework items or evidence links go in one cell, separated by "
-    f"'{LIST_SEPARATOR}'.",
+    f"'{LIST_SEPARATOR}' (or by '{ALT_LIST_SEPARATOR}' in a cell without '{LIST_SEPARATOR}'; a partner's name "
+    "holding a comma is recognised whole). Framework items may be numbers alone (16, #8) under a header "
+    "naming the framework (MNR capabilities), or short forms such as MNR 4.",
     "Partners and summits must already be in the app (names are matched ignoring case and accents). "
     "Countries may be names in common variants or ISO codes; write 'global' for a global commitment.",
-    "Dates: 2025-03-31 or 31/03/2025 (day first: 03/04/2025 is 3 April 2025), or date cells; the year in "
-    "full (31/12/99 is refused).",
+    "Dates: 2025-03-31, 31/03/2025 or 31.03.2025 (day first: 03/04/2025 is 3 April 2025), or date cells; "
+    "the year in full (31/12/99 is refused). A deadline written as a month (June 2027) is the end of that "
+    "month, a start date the first day; the preview says so.",
     "Numbers: digits with a dot for decimals, no currency signs or units. Formulas are not accepted: "
     "paste values. Text may not start with +, -, @ or a tab (a spreadsheet would read it as a formula); "
     "numbers such as -5 may.",

@@ -5,17 +5,18 @@ Each parser returns the value, or ``(what is wrong, how to fix it)``.
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from partners import reference
 from partners.domain.text import fold
-from partners.importing.columns import LIST_SEPARATOR
+from partners.importing.columns import ALT_LIST_SEPARATOR, LIST_SEPARATOR
 
 
 def _suggest(needle: str, names: dict[str, str], n: int = 3) -> list[str]:
@@ -29,8 +30,41 @@ def did_you_mean(options: list[str]) -> str:
     return "did you mean " + " or ".join(f"'{o}'" for o in options) + "? "
 
 
-def split_list(text: str) -> list[str]:
-    return [t.strip() for t in text.split(LIST_SEPARATOR) if t.strip()]
+def split_list(text: str, whole: Callable[[str], bool] | None = None) -> list[str]:
+    """The items of a list cell: separated by ';', else by ',' (a cell with no ';' that ``whole`` accepts
+    as one item, such as the partner 'Ministry of Justice, Kenya', stays one item)."""
+    if LIST_SEPARATOR in text:
+        parts = text.split(LIST_SEPARATOR)
+    elif ALT_LIST_SEPARATOR in text and not (whole and whole(text.strip())):
+        parts = text.split(ALT_LIST_SEPARATOR)
+    else:
+        parts = [text]
+    return [t.strip() for t in parts if t.strip()]
+
+
+_MONTHS = {
+    fold(datetime(2000, m, 1).strftime(fmt)): m for m in range(1, 13) for fmt in ("%B", "%b")
+} | {"sept": 9}
+_MONTH_YEAR = re.compile(r"^([a-z]+)\.?,?\s+(\d{4})$")
+_NUMERIC_MONTH = re.compile(r"^(?:(\d{1,2})[/.\-](\d{4})|(\d{4})[/.\-](\d{1,2}))$")
+
+
+def parse_month_text(text: str) -> tuple[int, int] | None:
+    """(year, month) of a month written without a day ('June 2027', 'Jun. 2027', '06/2027', '2027-06')."""
+    raw = " ".join(fold(text).split())
+    m = _MONTH_YEAR.match(raw)
+    if m and m.group(1) in _MONTHS:
+        return int(m.group(2)), _MONTHS[m.group(1)]
+    m = _NUMERIC_MONTH.match(raw)
+    if m:
+        month, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if 1 <= int(month) <= 12:
+            return int(year), int(month)
+    return None
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 ROLE_MARK = re.compile(r"\s*[(\[]\s*(lead|co|co[- ]?partner|partner)\s*[)\]]\s*$", re.IGNORECASE)
@@ -169,6 +203,7 @@ def item_index(items: Iterable[Any], *, family_of: dict[str, str], current: Iter
                 add(f"{prefix} {item.code} {item.name}", item.key, item.key)
             add(f"{family}{item.code}", item.key, item.key)
             add(item.name, item.key, f"{item.name} ({item.key})")
+            add(item.code, item.key, item.key)  # a bare number ("16", "#8"): the current version's item
             add(f"{family} {item.name}", item.key, item.key)
     return {k: tuple(sorted(v)) for k, v in index.items()}, shown
 

@@ -26,10 +26,16 @@ from partners.importing.columns import (
     REFERENCE_SHEETS,
     SHEETS,
     SheetKind,
-    SheetSpec,
-    column_letter,
-    header_key,
 )
+from partners.importing.mapping import (
+    Override,
+    SheetMapping,
+    match,
+    missing_required,
+    override_for,
+    score_row,
+)
+from partners.importing.mapping import Problem as MappingProblem
 from partners.importing.parsing import is_number_text
 from partners.importing.report import Problem
 
@@ -60,8 +66,18 @@ class CellError(str):
 class Sheet:
     name: str
     kind: SheetKind
-    columns: dict[str, int]  # column name -> position
+    mapping: SheetMapping  # which header is which of our columns
     rows: list[tuple[int, list[Any]]]  # (row number as Excel shows it, cells)
+
+    @property
+    def columns(self) -> dict[str, int]:
+        """Our column name -> position of its cell in each row."""
+        return self.mapping.columns
+
+    @property
+    def where(self) -> str:
+        """How problems name the sheet: "Sheet 'Pledges'", or the kind's title for a CSV file."""
+        return f"Sheet '{self.name}'" if self.mapping.sheet != "CSV" else SHEETS[self.kind].title
 
 
 class FileError(Exception):
@@ -81,15 +97,23 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read(data: bytes, file_name: str) -> tuple[list[Sheet], list[str]]:
-    """The data sheets of a file, or FileError saying in words why the file cannot be read."""
+#: Overrides of the column mapping per sheet kind (None: for every sheet), see ``mapping.parse_overrides``.
+Overrides = dict[SheetKind | None, Override]
+
+
+def read(
+    data: bytes, file_name: str, overrides: Overrides | None = None
+) -> tuple[list[Sheet], list[str]]:
+    """The data sheets of a file, or FileError saying in words why the file cannot be read. Each sheet
+    carries its column mapping; its problems (a required column missing, an ambiguous header) are for the
+    caller to report, with the mapping, so that the officer can correct it."""
     if not data:
         raise FileError("the file is empty", "choose the spreadsheet again; it has no content")
     check_size(len(data))
     deadline = _Deadline()
     suffix = PurePath(file_name).suffix.lower()
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, deadline)
+        return _read_xlsx(data, deadline, overrides)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileError(
             "this is an old Excel 97-2003 workbook (.xls) or a password-protected one, which cannot be read",
@@ -101,7 +125,7 @@ def read(data: bytes, file_name: str) -> tuple[list[Sheet], list[str]]:
         )
     if suffix not in (".csv", ".txt", ".tsv", ""):
         raise FileError(f"'{suffix}' files cannot be imported", "upload an .xlsx workbook or a .csv file")
-    return _read_csv(data, deadline)
+    return _read_csv(data, deadline, overrides)
 
 
 def check_size(size: int) -> None:
@@ -212,7 +236,7 @@ def _shared_strings_part(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def _read_xlsx(data: bytes, deadline: _Deadline) -> tuple[list[Sheet], list[str]]:
+def _read_xlsx(data: bytes, deadline: _Deadline, overrides: Overrides | None) -> tuple[list[Sheet], list[str]]:
     import openpyxl
 
     unreadable = FileError(
@@ -246,17 +270,18 @@ def _read_xlsx(data: bytes, deadline: _Deadline) -> tuple[list[Sheet], list[str]
                 [_cell_value(c) for c in row]
                 for row in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS)
             ]
-            found = _find_header(ws.title, top)
+            found = _find_header(ws.title, top, overrides)
             if found is None:
                 first = next((r for r in top if any(not is_blank(v) for v in r)), None)
                 if first is not None:
                     unread.append((ws.title, first))
                 continue
-            header_row, kind, columns, width, ignored = found
-            warnings += ignored
+            header_row, kind, width = found.header_row, found.kind, found.width
+            warnings += _ignored_warnings(found, f"sheet '{ws.title}'")
             if header_row > 1:
                 warnings.append(
-                    f"sheet '{ws.title}': rows 1-{header_row - 1} above the column names were not read"
+                    f"sheet '{ws.title}': {_above(header_row, 'row')} above the column names "
+                    f"{'was' if header_row == 2 else 'were'} not read (a title, most likely)"
                 )
             rows = []
             for number, row in enumerate(
@@ -273,7 +298,7 @@ def _read_xlsx(data: bytes, deadline: _Deadline) -> tuple[list[Sheet], list[str]
                         "split it into several files and import them one after the other",
                     )
                 rows.append((number, values))
-            sheets.append(Sheet(ws.title, kind, columns, rows))
+            sheets.append(Sheet(ws.title, kind, found, rows))
     except FileError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet part: say so instead of a traceback
@@ -348,7 +373,7 @@ def _refuse_mixed_encoding(data: bytes) -> None:
     )
 
 
-def _read_csv(data: bytes, deadline: _Deadline) -> tuple[list[Sheet], list[str]]:
+def _read_csv(data: bytes, deadline: _Deadline, overrides: Overrides | None) -> tuple[list[Sheet], list[str]]:
     text, warnings = _decode(data)
     # The csv module refuses cells over 128 KB as "malformed"; the file size bounds a cell anyway, and a
     # long cell is then refused with its row and column (columns.MAX_CELL_CHARS).
@@ -362,15 +387,17 @@ def _read_csv(data: bytes, deadline: _Deadline) -> tuple[list[Sheet], list[str]]
         records_ = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
         raise FileError(f"the CSV file is malformed ({exc})", SAVE_AS_HINT) from exc
-    found = _find_header("CSV", records_[:HEADER_SEARCH_ROWS])
+    found = _find_header("CSV", records_[:HEADER_SEARCH_ROWS], overrides)
     if found is None:
         first = next((r for r in records_ if any(not is_blank(v) for v in r)), [])
         _check_found([], [("CSV", first)], names_file=True)
         raise AssertionError("unreachable")  # pragma: no cover
-    header_row, kind, columns, width, ignored = found
-    warnings += ignored
+    header_row, kind, width = found.header_row, found.kind, found.width
+    warnings += _ignored_warnings(found, SHEETS[kind].title)
     if header_row > 1:
-        warnings.append(f"lines 1-{header_row - 1} above the column names were not read")
+        warnings.append(
+            f"{_above(header_row, 'line')} above the column names {'was' if header_row == 2 else 'were'} not read"
+        )
     rows: list[tuple[int, list[Any]]] = []
     name = SHEETS[kind].title
     fields = max(width, len(records_[header_row - 1]))  # Excel pads every line to the same count
@@ -389,7 +416,7 @@ def _read_csv(data: bytes, deadline: _Deadline) -> tuple[list[Sheet], list[str]]
             # An unquoted separator inside a cell shifts every cell after it: refuse the row.
             cells.append(TooManyCells(len(values), width))
         rows.append((number, cells))
-    sheet = Sheet(name, kind, columns, rows)
+    sheet = Sheet(name, kind, found, rows)
     _check_found([sheet], [], names_file=True)
     return [sheet], warnings
 
@@ -402,83 +429,75 @@ class TooManyCells:
 
 def _delimiter(lines: list[str]) -> str:
     """The separator that splits the header into the most known column names (',' ';' or tab)."""
-    known = {header_key(c.name) for spec in SHEETS.values() for c in spec.columns}
     best, score = ",", -1
     for candidate in (",", ";", "\t"):
-        split = (next(csv.reader([line], delimiter=candidate), []) for line in lines)
-        hits = max((sum(1 for cell in cells if header_key(cell) in known) for cells in split), default=0)
+        split = [next(csv.reader([line], delimiter=candidate), []) for line in lines]
+        hits = max(
+            (score_row(cells, kind) for cells in split if len(cells) > 1 for kind in SHEETS), default=0
+        )
         if hits > score:
             best, score = candidate, hits
     return best
 
 
-def _aliases(spec: SheetSpec) -> dict[str, str]:
-    out = {}
-    for col in spec.columns:
-        out[header_key(col.name)] = col.name
-        for alias in col.aliases:
-            out[header_key(alias)] = col.name
-    return out
+def _above(header_row: int, word: str) -> str:
+    return f"{word} 1" if header_row == 2 else f"{word}s 1-{header_row - 1}"
 
 
-_Header = tuple[int, SheetKind, dict[str, int], int, list[str]]
+#: A header row names at least this many of our columns (a title row above it names one at most).
+MIN_HEADER_MATCHES = 2
 
 
-def _find_header(sheet: str, top: list[list[Any]]) -> _Header | None:
-    """Row number, kind, column positions, width and warnings of the header (the first row naming
-    external_ref). Columns the template does not have are left out, with a warning."""
+def _find_header(sheet: str, top: list[list[Any]], overrides: Overrides | None = None) -> SheetMapping | None:
+    """The mapping of the header row: among the first rows, the one naming most of our columns (by name,
+    synonym or similarity, or as the overrides say), at least :data:`MIN_HEADER_MATCHES`; the first of
+    equals. The kind is the sheet's name's ("Progress updates"), else the kind whose columns the header
+    names more of."""
+    name = fold(sheet)
+    if name in SHEETS[SheetKind.PROGRESS].names:
+        kinds = [SheetKind.PROGRESS]
+    elif name in SHEETS[SheetKind.COMMITMENTS].names:
+        kinds = [SheetKind.COMMITMENTS]
+    else:
+        kinds = [SheetKind.COMMITMENTS, SheetKind.PROGRESS]
+    best: tuple[int, int, SheetKind] | None = None  # (score, row number, kind)
     for number, row in enumerate(top, start=1):
-        keys = [header_key(v) if isinstance(v, str) else "" for v in row]
-        if "external_ref" not in keys and not ({"ref", "reference", "external_reference"} & set(keys)):
-            continue
-        name = fold(sheet)
-        progress_names = SHEETS[SheetKind.PROGRESS].names
-        if name in progress_names or (
-            name not in SHEETS[SheetKind.COMMITMENTS].names and {"report_date", "status"} <= set(keys)
-        ):
-            kind = SheetKind.PROGRESS
-        else:
-            kind = SheetKind.COMMITMENTS
-        spec = SHEETS[kind]
-        aliases = _aliases(spec)
-        columns: dict[str, int] = {}
-        ignored: list[str] = []
-        width = max((i + 1 for i, v in enumerate(row) if not is_blank(v)), default=0)
-        where = spec.title if sheet == "CSV" else f"sheet '{sheet}'"
-        for index, value in enumerate(row[:width]):
-            if is_blank(value):
-                continue
-            column = aliases.get(header_key(value)) if isinstance(value, str) else None
-            if column is None:
-                ignored.append(
-                    f"{where}: column {column_letter(index)} ('{value}') is not a template column "
-                    "and was not read"
-                )
-                continue
-            if column in columns:
-                raise _HeaderProblem(
-                    where,
-                    f"the column '{column}' appears twice (columns {column_letter(columns[column])} "
-                    f"and {column_letter(index)})",
-                    "keep one of the two columns",
-                )
-            columns[column] = index
-        missing = [c.name for c in spec.columns if c.required and c.name not in columns]
-        if missing:
-            raise _HeaderProblem(
-                where,
-                f"the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                f"{'are' if len(missing) > 1 else 'is'} missing",
-                f"add {'them' if len(missing) > 1 else 'it'} to the row of column names (row {number}); "
-                "the template has every column",
+        for kind in kinds:
+            score = score_row(row, kind, override_for(overrides, kind, row))
+            if score >= MIN_HEADER_MATCHES and (best is None or score > best[0]):
+                best = (score, number, kind)
+    if best is None:
+        return None
+    _, number, kind = best
+    row = top[number - 1]
+    mapping = match(sheet, kind, number, row, override_for(overrides, kind, row))
+    missing = missing_required(mapping)
+    if missing:
+        many = len(missing) > 1
+        mapping.problems.append(
+            MappingProblem(
+                f"the column{'s' if many else ''} {', '.join(missing)} {'are' if many else 'is'} missing",
+                f"add {'them' if many else 'it'} to the row of column names (row {number}), or choose which "
+                f"of the file's columns {'they are' if many else 'it is'} in the column mapping; the template "
+                "has every column",
             )
-        return number, kind, columns, width, ignored
-    return None
+        )
+    return mapping
 
 
-class _HeaderProblem(FileError):
-    def __init__(self, where: str, message: str, hint: str) -> None:
-        super().__init__(message, hint, sheet=where[0].upper() + where[1:])
+def _ignored_warnings(mapping: SheetMapping, where: str) -> list[str]:
+    """Headers not read, each said (never silently); ambiguous ones are problems, said there."""
+    out = []
+    for h in mapping.ignored:
+        if h.how.startswith("ambiguous"):
+            continue
+        if h.how == "no column of ours":
+            out.append(
+                f"{where}: column {h.letter} ('{h.text}') is not a template column and was not read"
+            )
+        else:
+            out.append(f"{where}: column {h.letter} ('{h.text}') was not read: {h.how}")
+    return out
 
 
 def _check_found(sheets: list[Sheet], unread: list[tuple[str, list[Any]]], *, names_file: bool) -> None:
@@ -498,7 +517,7 @@ def _check_found(sheets: list[Sheet], unread: list[tuple[str, list[Any]]], *, na
             "put the column names in row 1 of a sheet called 'Commitments' (or start from the template) "
             "and one commitment per row below",
         )
-    if not any(s.rows for s in sheets):
+    if not any(s.rows for s in sheets) and not any(s.mapping.problems for s in sheets):
         names = ", ".join(f"'{s.name}'" for s in sheets)
         raise FileError(
             "the file has column names but no rows below them"

@@ -9,6 +9,7 @@ import pandas as pd
 
 from partners.domain.model import LabelledEnum
 from partners.importing.columns import SHEETS, SheetKind
+from partners.importing.mapping import SheetMapping
 
 
 class RowStatus(LabelledEnum):
@@ -48,6 +49,11 @@ class RowReport:
     summary: str = ""
     changes: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    #: How a value was read when the file did not say it exactly ("deadline 'June 2027' read as 30 Jun 2027").
+    notes: list[str] = field(default_factory=list)
+    #: The stored commitment's id once imported (new and updated rows), and its review state.
+    commitment_id: int | None = None
+    review_state: str = ""
 
 
 #: How each row status reads in counts ("3 new, 2 with errors").
@@ -69,6 +75,8 @@ class ImportReport:
     file_problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     committed: bool = False
+    #: Which header of each sheet is which of our columns (shown on the preview, printed by the CLI).
+    mappings: list[SheetMapping] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:
@@ -118,10 +126,11 @@ class ImportReport:
                         if r.problems
                         else ("changes " + ", ".join(r.changes) if r.changes else "")
                     ),
+                    "Notes": "; ".join(r.notes),
                 }
                 for r in self.rows
             ],
-            columns=["Sheet", "Row", "Reference", "Status", "What", "Changes or problems"],
+            columns=["Sheet", "Row", "Reference", "Status", "What", "Changes or problems", "Notes"],
         )
 
     def problems_frame(self) -> pd.DataFrame:
@@ -140,9 +149,43 @@ class ImportReport:
             columns=["Sheet", "Row", "Column", "What is wrong", "How to fix"],
         )
 
+    @property
+    def notes(self) -> list[str]:
+        """Every row's notes, with where they are."""
+        return [f"{r.sheet} row {r.row}: {n}" for r in self.rows for n in r.notes]
+
+    def mapping_frame(self) -> pd.DataFrame:
+        """One line per header of the file: the sheet, the header, our column it is read as, and why."""
+        return pd.DataFrame(
+            [
+                {
+                    "Sheet": m.sheet if m.sheet != "CSV" else SHEETS[m.kind].title,
+                    "Column": h.letter,
+                    "Their header": h.text,
+                    "Read as": h.column or "(not read)",
+                    "Why": h.why(),
+                }
+                for m in self.mappings
+                for h in m.headers
+            ],
+            columns=["Sheet", "Column", "Their header", "Read as", "Why"],
+        )
+
+    def mapping_lines(self) -> list[str]:
+        """The mapping as plain text: "Partner(s) -> partners (a known synonym)", one header a line."""
+        out = []
+        for m in self.mappings:
+            where = SHEETS[m.kind].title if m.sheet == "CSV" else f"sheet '{m.sheet}'"
+            out.append(f"columns of {where} (header in row {m.header_row}):")
+            out += [f"    {h.describe()}" for h in m.headers]
+            if m.header_currency:
+                out.append(f"    budget currency {m.header_currency}, from the header, where a row gives none")
+        return out
+
     def lines(self) -> list[str]:
         """The per-row report as plain text (the command line prints it)."""
         out = [f"file: {self.file_name} (sha256 {self.sha256[:16]})"]
+        out += self.mapping_lines()
         out += [f"warning: {w}" for w in self.warnings]
         out += [f"problem: {p}" for p in self.file_problems]
         for r in self.rows:
@@ -150,6 +193,7 @@ class ImportReport:
             if r.changes:
                 text += f" ({', '.join(r.changes)})"
             out.append(text)
+            out += [f"    note: {n}" for n in r.notes]
             out += [f"    {p.column or 'row'}: {p.message}. How to fix: {p.hint}" for p in r.problems]
         out.append(f"summary: {self.summary()}")
         return out

@@ -3,13 +3,15 @@
 import streamlit as st
 
 from partners.domain.model import ReviewState, StakeholderType
+from partners.domain.permissions import UseCase, can
 from partners.domain.scope import CommitmentFilter
 from partners.presentation.charts import STATUS_COLOURS
 from partners.presentation.labels import stakeholder_label, status_label
 from partners.presentation.wording import plural
-from partners.services import lookups, read
+from partners.services import importing, lookups, read
 from partners.ui.forms import COMMITMENT_PAGE
 from partners.ui.session import commitments_table, current_actor, get_store
+from partners.ui.text import plain
 
 store, actor = get_store(), current_actor()
 st.title("Commitments")
@@ -44,6 +46,19 @@ found = read.find_commitments(
         event_ids=tuple(sel_events),
     ),
 )
+# ?import=FILE&sha=CHECKSUM (the link after an import): exactly the commitments that import created or updated.
+imported = st.query_params.get("import")
+if imported and can(actor, UseCase.LOG_COMMITMENT):
+    ids = importing.imported_ids(store, actor, imported, st.query_params.get("sha", ""))
+    found = found[found["id"].isin(ids)]
+    st.info(
+        f"Showing only the commitments created or updated by the import of {plain(imported)} that match the "
+        "filters above.",
+        icon=":material/filter_list:",
+    )
+    if st.button("Show all commitments", icon=":material/filter_list_off:"):
+        st.query_params.clear()
+        st.rerun()
 st.write(
     f"**{plural(len(found), 'commitment')}** {'matches' if len(found) == 1 else 'match'}. "
     "Click a row, or its Open link, to open the commitment."
