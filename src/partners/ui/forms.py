@@ -354,10 +354,14 @@ def commitment_fields(
     )
     embargo_at = init.get("embargo_until")
     embargoed = st.checkbox(
-        "Embargo: keep it out of every public view and export until a date and time",
+        "Embargo: hide it until a date and time",
         value=embargo_at is not None,
         key=f"{key}_embargo",
-        help="For pledges to be announced on stage.",
+        help=(
+            "For pledges to be announced on stage. Until then only the secretariat and the contributors of "
+            "its own partners see it: not the public, members or the countries' focal points, in no view, "
+            "figure or export."
+        ),
     )
     embargo_until = None
     if embargoed:
