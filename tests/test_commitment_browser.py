@@ -8,10 +8,7 @@ progress updates first.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from actors import EDITOR
-from conftest import ROOT, free_port, wait_for_http
+from conftest import run_app
 from partners.domain.model import Commitment, ProgressUpdate
 from partners.services import records
 from partners.storage import open_store
@@ -62,28 +59,10 @@ def prepared(demo_db_path: Path, tmp_path: Path) -> tuple[Path, int]:
 @pytest.fixture
 def server(prepared: tuple[Path, int], tmp_path: Path) -> Iterator[str]:
     db, _ = prepared
-    port = free_port()
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("")  # local mode, whatever a developer keeps in .streamlit/
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")} | {"PARTNERS_DB": str(db)}
-    env.pop("PARTNERS_ALLOW_OPEN_ACCESS", None)
-    with (tmp_path / "streamlit.log").open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-             "--secrets.files", str(secrets)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with run_app(db, secrets, tmp_path / "streamlit.log") as app:
+        yield app.url
 
 
 def test_the_commitment_page_reads_as_a_record_and_restore_asks_first(
