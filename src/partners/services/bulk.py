@@ -4,7 +4,8 @@ then write all rows and their audit entries in one transaction, or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -74,9 +75,10 @@ def _remap(local_ids: Sequence[int | None], reserved: list[int], what: str) -> d
 
 
 def _check_references(
-    store: Store, ds: Dataset, pmap: dict[int, int], emap: dict[int, int], cmap: dict[int, int]
+    store: Store, ds: Dataset, pmap: dict[int, int], emap: dict[int, int], cmap: dict[int, int],
+    is_capability: Callable[[str], bool],
 ) -> None:
-    """References either point inside the dataset or at stored records (the schema has no foreign keys)."""
+    """References either point inside the load or at stored records (the schema has no foreign keys)."""
     problems = []
     wanted = {
         ("partners", "id", "partner"): {p.partner_id for c in ds.commitments for p in c.partners} - set(pmap),
@@ -87,16 +89,12 @@ def _check_references(
         missing = ids - store.existing_keys(table, column, ids)
         if missing:
             problems.append(f"no {what} with id {', '.join(map(str, sorted(missing)[:10]))}")
-    known_countries = store.existing_keys(
-        "countries", "code",
-        {k for c in ds.commitments for k in c.countries} | {a.country for a in ds.assessments} | set(ds.members),
-    )
-    unknown = ({k for c in ds.commitments for k in c.countries} | {a.country for a in ds.assessments}
-               | set(ds.members)) - known_countries
+    named = {k for c in ds.commitments for k in c.countries} | {a.country for a in ds.assessments} | set(ds.members)
+    unknown = named - store.existing_keys("countries", "code", named)
     if unknown:
         problems.append(f"countries not loaded in this database: {', '.join(sorted(unknown))}")
     for a in ds.assessments:
-        if not frameworks.is_capability(store, a.capability):
+        if not is_capability(a.capability):
             problems.append(f"'{a.capability}' is not an MNR capability")
             break
     if problems:
@@ -107,10 +105,11 @@ def _check_references(
 SHOWN_REFUSALS = 10
 
 
-def check_rows(store: Store, actor: Actor, ds: Dataset) -> None:
+def check_rows(store: Store, actor: Actor, ds: Dataset, *, earlier_partners: AbstractSet[int] = frozenset()) -> None:
     """Check every row with the permission check of its one-record service (``records.check_*``), for its
     own countries, partners and review or publishing state, before anything is written.
 
+    ``earlier_partners``: the local ids of partners an earlier part of the same load brought (``load_parts``).
     Raises PermissionDenied naming the first refused rows (kind, position in the dataset, what it is and
     why); the load is then refused as a whole.
     """
@@ -130,7 +129,7 @@ def check_rows(store: Store, actor: Actor, ds: Dataset) -> None:
     for n, c in enumerate(ds.commitments, start=1):
         check(f"commitment {n} ({c.title})", records.check_log_commitment, actor, c)
     local_commitments = {c.id: c for c in ds.commitments}
-    local_partners = {p.id for p in ds.partners}
+    local_partners = {p.id for p in ds.partners} | set(earlier_partners)
     for n, u in enumerate(ds.progress, start=1):
         local = local_commitments.get(u.commitment_id)
         if local is not None:  # logged in this load: its stored partners give the scope
@@ -166,30 +165,90 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
     Every row is authorised as its one-record service would authorise it (``check_rows``) before anything
     is written; one refused row refuses the whole load.
     """
-    now = datetime.now()
-    audits: list[AuditEntry] = []
+    return load_parts(store, actor, [ds], action=action)
 
-    def audit(entity: str, rid: int, row: dict[str, Any]) -> None:
-        audits.append(audit_entry(actor, action, entity, rid, after=row))
 
+def load_parts(store: Store, actor: Actor, parts: Iterable[Dataset], *, action: str = "create") -> LoadResult:
+    """Write datasets given one after another (a generator's chunks) in one transaction, as one load.
+
+    A part may refer, by their local ids, to the partners, events and commitments of an earlier part;
+    its progress updates come in the same part as their commitments. Each part is checked as
+    ``load_dataset`` checks a dataset, then written; only one part is held in memory at a time, and a
+    refused or invalid part undoes the whole load (nothing of the earlier parts stays).
+    """
+    loader = _Loader(store, actor, action)
     with store.transaction():
-        check_rows(store, actor, ds)  # inside the transaction: what was checked is what gets written
+        for part in parts:
+            loader.load(part)
+    return loader.result()
+
+
+class _Loader:
+    """The state a load carries from one part to the next: the id maps and what was written."""
+
+    def __init__(self, store: Store, actor: Actor, action: str) -> None:
+        self.store, self.actor, self.action = store, actor, action
+        self.now = datetime.now()
+        self.pmap: dict[int, int] = {}
+        self.emap: dict[int, int] = {}
+        self.cmap: dict[int, int] = {}
+        self.counts = dict.fromkeys(("partners", "events", "commitments", "progress", "assessments", "members"), 0)
+        self.capabilities: dict[str, bool] = {}
+
+    def result(self) -> LoadResult:
+        return LoadResult(
+            **self.counts, id_map={"partner": self.pmap, "event": self.emap, "commitment": self.cmap}
+        )
+
+    def _check(self, ds: Dataset) -> None:
+        store = self.store
+        check_rows(store, self.actor, ds, earlier_partners=set(self.pmap))
         problems = []
+        item_keys = {k for c in ds.commitments for k in c.framework_items}
+        unknown = set(frameworks.unknown_item_keys(store, item_keys))
         for c in ds.commitments:
-            for key in frameworks.unknown_item_keys(store, c.framework_items):
-                problems.append(f"Commitment '{c.title}': unknown framework item {key}")
+            for key in dict.fromkeys(c.framework_items):
+                if key in unknown:
+                    problems.append(f"Commitment '{c.title}': unknown framework item {key}")
+        now = self.now
         for local, (created, updated) in ds.commitment_times.items():
             if not created <= updated <= now:
                 problems.append(f"Commitment {local}: its times must run created <= last changed <= now")
+        earlier = {u.commitment_id for u in ds.progress} & set(self.cmap)
+        if earlier:
+            problems.append(
+                "progress updates must come in the same part of a load as their commitment "
+                f"(commitment {', '.join(map(str, sorted(earlier)[:10]))})"
+            )
         if problems:
             raise ValidationFailed(problems[:50])
+
+    def _is_capability(self, key: str) -> bool:
+        if key not in self.capabilities:
+            self.capabilities[key] = frameworks.is_capability(self.store, key)
+        return self.capabilities[key]
+
+    def load(self, ds: Dataset) -> None:
+        """Check one part, then write its rows and their audit entries (inside the load's transaction)."""
+        store, actor, now = self.store, self.actor, self.now
+        self._check(ds)  # inside the transaction: what was checked is what gets written
         pmap = _remap([p.id for p in ds.partners], store.next_ids("partner_ids", len(ds.partners)), "partner")
         emap = _remap([e.id for e in ds.events], store.next_ids("event_ids", len(ds.events)), "event")
         cmap = _remap(
             [c.id for c in ds.commitments], store.next_ids("commitment_ids", len(ds.commitments)), "commitment"
         )
+        for mine, earlier, what in ((pmap, self.pmap, "partner"), (emap, self.emap, "event"),
+                                    (cmap, self.cmap, "commitment")):  # fmt: skip
+            if mine.keys() & earlier.keys():
+                raise ValidationFailed([f"two {what}s share the same local id"])
+            earlier.update(mine)
+        pmap, emap, cmap = self.pmap, self.emap, self.cmap
+        _check_references(store, ds, pmap, emap, cmap, self._is_capability)
 
-        _check_references(store, ds, pmap, emap, cmap)
+        audits: list[AuditEntry] = []
+
+        def audit(entity: str, rid: int, row: dict[str, Any]) -> None:
+            audits.append(audit_entry(actor, self.action, entity, rid, after=row))
 
         def partner_id(local: int) -> int:
             # A dataset may also refer to partners already stored (ids not among its own).
@@ -253,12 +312,10 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
             audits.append(audit_entry(actor, "update", "country", code, after={"member": True}))
         record_many(store, audits, at=now)
 
-    return LoadResult(
-        partners=len(partner_rows),
-        events=len(event_rows),
-        commitments=len(commitment_rows),
-        progress=len(progress_rows),
-        assessments=len(assessment_rows),
-        members=len(ds.members),
-        id_map={"partner": pmap, "event": emap, "commitment": cmap},
-    )
+        counts = self.counts
+        counts["partners"] += len(partner_rows)
+        counts["events"] += len(event_rows)
+        counts["commitments"] += len(commitment_rows)
+        counts["progress"] += len(progress_rows)
+        counts["assessments"] += len(assessment_rows)
+        counts["members"] += len(ds.members)

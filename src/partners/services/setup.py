@@ -6,6 +6,7 @@ from ``partners.storage``), so nothing above the services imports the storage la
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from partners import reference
 from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, authorize
 from partners.services import audit
-from partners.services.bulk import Dataset, LoadResult, load_dataset
+from partners.services.bulk import Dataset, LoadResult, load_parts
 from partners.storage import default_db_path, open_store
 from partners.storage.port import Store
 
@@ -114,8 +115,11 @@ class DemoRefused(RuntimeError):
     pass
 
 
-def load_demo(store: Store, actor: Actor, dataset: Dataset, *, description: str) -> LoadResult:
-    """Load a generated demo dataset. Refused where real records exist: demo data is never mixed in."""
+def load_demo(
+    store: Store, actor: Actor, dataset: Dataset | Iterable[Dataset], *, description: str
+) -> LoadResult:
+    """Load a generated demo dataset, whole or in parts (``demo.generator.generate_parts``: one part in memory
+    at a time). Refused where real records exist: demo data is never mixed in."""
     authorize(actor, UseCase.MANAGE_DEMO)
     if holds_real_records(store):
         raise DemoRefused(
@@ -124,7 +128,7 @@ def load_demo(store: Store, actor: Actor, dataset: Dataset, *, description: str)
         )
     with store.transaction():
         remove_demo(store, actor)
-        result = load_dataset(store, actor, dataset)
+        result = load_parts(store, actor, [dataset] if isinstance(dataset, Dataset) else dataset)
         store.set_meta(DEMO_META_KEY, f"{description}; generated {datetime.now():%Y-%m-%d %H:%M}")
     return result
 
