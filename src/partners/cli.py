@@ -51,7 +51,8 @@ def cmd_demo(args: argparse.Namespace, store: Store | None = None) -> int:
     seed = getattr(args, "seed", demo.DEFAULT_SEED)
     scale = getattr(args, "scale", 1.0)
     # Dated to today, so that "overdue" and "since the last summit" read as they would in real use.
-    dataset = demo.generate(seed=seed, scale=scale, today=date.today())
+    # In parts: generated and written a part at a time, so a large scale never sits in memory at once.
+    dataset = demo.generate_parts(seed=seed, scale=scale, today=date.today())
     try:
         result = setup.load_demo(store, SYSTEM, dataset, description=demo.describe(seed, scale))
     except setup.DemoRefused as exc:

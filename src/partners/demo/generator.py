@@ -1,8 +1,10 @@
 """Demo data: a fictional alliance to try the app with, generated deterministically.
 
 ``generate(seed, scale, today)`` returns a :class:`~partners.services.bulk.Dataset` (load it with
-``services.setup.load_demo``). The same seed, scale and ``today`` always give the same data: only
-``random.Random`` instances seeded from ``seed`` are used, never the global generator or the clock.
+``services.setup.load_demo``); ``generate_parts`` gives the same data in parts, so that a large scale is
+generated and loaded a part at a time rather than held in memory at once. The same seed, scale and
+``today`` always give the same data: only ``random.Random`` instances seeded from ``seed`` are used,
+never the global generator or the clock.
 Every record has ``is_demo=True``. Partners, commitments, events and countries' membership dates are
 invented; countries, frameworks and capability keys come from :mod:`partners.reference`.
 
@@ -40,12 +42,13 @@ Shape of the data at ``scale=1`` (``scale`` multiplies the counts marked *):
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import random
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -614,6 +617,13 @@ class _World:
     products: dict[int, str] = field(default_factory=dict)  # partner id -> "Brightlane's messaging app"
     by_country: dict[str, list[Partner]] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    mnr_keys: dict[str, str] = field(default_factory=dict)  # template capability number -> current key
+
+    def mnr_key(self, code: str) -> str:
+        """``_current_mnr_key``, looked up once per generation."""
+        if code not in self.mnr_keys:
+            self.mnr_keys[code] = _current_mnr_key(code)
+        return self.mnr_keys[code]
 
     def rng(self, stage: str) -> random.Random:
         """An independent stream per stage, so that changing one stage leaves the others as they were."""
@@ -624,14 +634,40 @@ class _World:
         return f"the {name}" if article and code in NAMES_WITH_THE else name
 
 
+#: Commitments per part of ``generate_parts``: with their progress updates, about 9,000 records in memory.
+PART_SIZE = 4_000
+
+
 def generate(seed: int = DEFAULT_SEED, scale: float = 1.0, today: date | None = None) -> Dataset:
     """A fictional alliance (see the module docstring for its shape), the same for the same arguments.
 
     ``scale`` multiplies the counts (0.1 gives a small dataset for fast tests, 50 a large one for
     benchmarks); ``today`` is the date the data is "as of" (nothing is reported after it).
     """
+    whole = Dataset()
+    for part in generate_parts(seed, scale, today):
+        whole.partners += part.partners
+        whole.events += part.events
+        whole.commitments += part.commitments
+        whole.progress += part.progress
+        whole.assessments += part.assessments
+        whole.members |= part.members
+        whole.commitment_times |= part.commitment_times
+    return whole
+
+
+def generate_parts(
+    seed: int = DEFAULT_SEED, scale: float = 1.0, today: date | None = None, *, part_size: int = PART_SIZE
+) -> Iterator[Dataset]:
+    """The data of ``generate``, in parts to load one after another (``services.setup.load_demo``), so that a
+    large scale never sits in memory at once: the partners and events; then the commitments, ``part_size`` at
+    a time, each with its progress updates and times; then the capability assessments and the members.
+    The parts together are exactly ``generate``'s dataset, whatever ``part_size`` (each stage draws from its
+    own random stream, in the same order)."""
     if scale <= 0:
         raise ValueError("scale must be positive")
+    if part_size < 1:
+        raise ValueError("part_size must be positive")
     world = _World(seed, scale, today or DEFAULT_TODAY, reference.countries())
     world.members = _members(world)
     world.member_codes = sorted(world.members)
@@ -639,16 +675,20 @@ def generate(seed: int = DEFAULT_SEED, scale: float = 1.0, today: date | None = 
         world.members_by_region.setdefault(world.countries[code].region, []).append(code)
     _partners(world)
     world.events = _events(world)
+    return _parts(world, part_size)
+
+
+def _parts(world: _World, part_size: int) -> Iterator[Dataset]:
+    yield Dataset(partners=world.partners, events=world.events)
     commitments = _commitments(world)
-    return Dataset(
-        partners=world.partners,
-        events=world.events,
-        commitments=commitments,
-        progress=_progress(world, commitments),
-        assessments=_assessments(world),
-        members=dict(world.members),
-        commitment_times=_times(world, commitments),
-    )
+    progress, times = world.rng("progress"), world.rng("timestamps")
+    while part := list(itertools.islice(commitments, part_size)):
+        yield Dataset(
+            commitments=part,
+            progress=_progress(world, progress, part),
+            commitment_times=_times(world, times, part),
+        )
+    yield Dataset(assessments=_assessments(world), members=dict(world.members))
 
 
 def describe(seed: int = DEFAULT_SEED, scale: float = 1.0) -> str:
@@ -664,8 +704,28 @@ def _scaled(base: float, scale: float, minimum: int = 1) -> int:
 
 
 def _pick(rng: random.Random, weighted: Sequence[tuple[object, float]]):
-    values, weights = zip(*weighted, strict=True)
-    return rng.choices(values, weights)[0]
+    return _Weights.of(weighted).pick(rng)
+
+
+class _Weights(NamedTuple):
+    """A weighted draw prepared once (the draws made for every commitment and update): the same value
+    ``_pick`` draws from the same random state, without summing the weights each time."""
+
+    values: Sequence[object]
+    cum: list[float]
+
+    @classmethod
+    def of(cls, weighted: Sequence[tuple[object, float]]) -> _Weights:
+        values, weights = zip(*weighted, strict=True)
+        return cls(values, list(itertools.accumulate(weights)))
+
+    def pick(self, rng: random.Random):
+        return _choice(rng, self.values, self.cum)
+
+
+def _choice(rng: random.Random, values: Sequence, cum: list[float]):
+    """``rng.choices(values, cum_weights=cum)[0]``, step for step (the same draw), without its checks and list."""
+    return values[bisect.bisect(cum, rng.random() * (cum[-1] + 0.0), 0, len(values) - 1)]
 
 
 def _weighted_sample(rng: random.Random, items: Sequence[str], weights: Sequence[float], k: int) -> list[str]:
@@ -907,10 +967,11 @@ class _Draw:
         return cls(partners, cum)
 
     def pick(self, rng: random.Random) -> Partner:
-        return rng.choices(self.partners, cum_weights=self.cum)[0]
+        return _choice(rng, self.partners, self.cum)
 
 
-def _commitments(world: _World) -> list[Commitment]:
+def _commitments(world: _World) -> Iterator[Commitment]:
+    """The commitments one by one (from the ``commitments`` stream)."""
     rng = world.rng("commitments")
     templates: dict[StakeholderType, list[Template]] = {}
     for t in TEMPLATES:
@@ -922,16 +983,14 @@ def _commitments(world: _World) -> list[Commitment]:
     transnational = [p for p in world.partners if p.stakeholder_type not in NATIONAL_TYPES]
     events, weights = zip(*_event_weights(world), strict=True)
     cum_weights = list(itertools.accumulate(weights))
-    out = []
     for cid in range(1, _scaled(BASE_COMMITMENTS, world.scale) + 1):
-        event = rng.choices(events, cum_weights=cum_weights)[0]
+        event = _choice(rng, events, cum_weights)
         if event is not None and event.kind is EventKind.NATIONAL_PLAN and event.country in national:
             lead = national[event.country].pick(rng)
         else:
             lead = everyone.pick(rng)
         template = rng.choice(templates[lead.stakeholder_type])
-        out.append(_commitment(world, rng, cid, event, lead, template, transnational))
-    return out
+        yield _commitment(world, rng, cid, event, lead, template, transnational)
 
 
 def _countries_for(world: _World, rng: random.Random, lead: Partner, template: Template,
@@ -1036,8 +1095,8 @@ def _commitment(world: _World, rng: random.Random, cid: int, event: Event | None
     if rng.random() < BUDGET_SHARE:
         budget = Decimal(_round_to(math.exp(rng.uniform(math.log(20_000), math.log(5_000_000))), 5_000))
         currency = _currency(world, rng, lead)
-    visibility = _pick(rng, VISIBILITY_MIX)
-    review = _pick(rng, REVIEW_MIX)
+    visibility = _VISIBILITY.pick(rng)
+    review = _REVIEW.pick(rng)
     embargo = None
     if rng.random() < EMBARGO_SHARE:
         embargo = datetime.combine(world.today + timedelta(days=rng.randint(7, 120)), time(9, 0))
@@ -1047,14 +1106,14 @@ def _commitment(world: _World, rng: random.Random, cid: int, event: Event | None
     if len(partners) > 1:
         others = [world.partners[p.partner_id - 1].name for p in partners[1:]]
         description += f" Joint commitment with {_and(others)}."
-    commitment = Commitment(
+    fields = dict(
         id=cid,
         title=title[:300],
         description=description,
         partners=partners,
         countries=countries,
         is_global=not countries,
-        framework_items=_framework_items(rng, template),
+        framework_items=_framework_items(world, rng, template),
         deliverable=template.deliverable,
         indicator=indicator,
         unit=unit,
@@ -1071,7 +1130,8 @@ def _commitment(world: _World, rng: random.Random, cid: int, event: Event | None
         external_ref=f"DEMO-{cid:06d}",
         is_demo=True,
     )
-    return commitment.model_copy(update={"smart_level": smart.level(commitment)})
+    # The level of the values as given (the generator's own, already clean: validation keeps them).
+    return Commitment(**fields, smart_level=smart.level(fields))
 
 
 def _counts_named_countries(template: Template) -> bool:
@@ -1079,11 +1139,11 @@ def _counts_named_countries(template: Template) -> bool:
     return template.unit == "countries" and "{in_where}" in template.title
 
 
-def _times(world: _World, commitments: list[Commitment]) -> dict[int, tuple[datetime, datetime]]:
+def _times(world: _World, rng: random.Random, commitments: list[Commitment]) -> dict[int, tuple[datetime, datetime]]:
     """When each commitment was logged (the day it started, in office hours) and last changed: drafts and
     submitted records untouched for longer than the worklist's stale-draft limit among them, and the others
-    changed at some point after they were logged; nothing after the start of ``today``."""
-    rng = world.rng("timestamps")
+    changed at some point after they were logged; nothing after the start of ``today``. ``rng``: the
+    ``timestamps`` stream."""
     end = datetime.combine(world.today, time(0, 0))  # the start of ``today``: never after the load time
     stale_by = end - timedelta(days=DEFAULT_STALE_DAYS + 1)
     out = {}
@@ -1112,12 +1172,18 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+_VISIBILITY = _Weights.of(VISIBILITY_MIX)
+_REVIEW = _Weights.of(REVIEW_MIX)
+_CO_PARTNERS = _Weights.of(((1, 60), (2, 30), (3, 10)))  # how many co-partners a joint commitment has
+_CURRENCIES = _Weights.of((("USD", 80), ("EUR", 12), ("GBP", 8)))
+
+
 def _joint_partners(world: _World, rng: random.Random, lead: Partner, countries: list[str],
                     transnational: list[Partner]) -> list[CommitmentPartner]:
     """The lead, and for about a third of commitments 1-3 co-partners (national or transnational)."""
     chosen = [lead.id]  # type: ignore[list-item]
     if rng.random() < JOINT_SHARE:
-        extra = _pick(rng, ((1, 60), (2, 30), (3, 10)))
+        extra = _CO_PARTNERS.pick(rng)
         local = [p for code in countries for p in world.by_country.get(code, ())]
         for _ in range(extra * 4):
             if len(chosen) > extra:
@@ -1146,11 +1212,11 @@ def _current_mnr_key(code: str) -> str:
     return reference.mnr_capabilities()[0].key
 
 
-def _framework_items(rng: random.Random, template: Template) -> list[str]:
+def _framework_items(world: _World, rng: random.Random, template: Template) -> list[str]:
     """1-3 item keys: the template's first MNR capability, sometimes a second, often a GA/VP/GTA item."""
-    keys = [_current_mnr_key(template.mnr[0])]
+    keys = [world.mnr_key(template.mnr[0])]
     if len(template.mnr) > 1 and rng.random() < 0.5:
-        second = _current_mnr_key(template.mnr[1])
+        second = world.mnr_key(template.mnr[1])
         if second not in keys:
             keys.append(second)
     if template.extra and rng.random() < 0.7:
@@ -1164,7 +1230,7 @@ def _currency(world: _World, rng: random.Random, lead: Partner) -> str:
         return "GBP"
     if hq and world.countries[hq].region == "Europe" and rng.random() < 0.8:
         return "EUR"
-    return _pick(rng, (("USD", 80), ("EUR", 12), ("GBP", 8)))
+    return _CURRENCIES.pick(rng)
 
 
 # -- progress --------------------------------------------------------------------------------------
@@ -1185,6 +1251,10 @@ _NEXT: dict[ProgressStatus, tuple[tuple[ProgressStatus, float], ...]] = {
 }
 
 
+_NEXT_WEIGHTS = {status: _Weights.of(weighted) for status, weighted in _NEXT.items()}
+_UPDATE_COUNTS = _Weights.of(UPDATE_COUNT_WEIGHTS)
+
+
 def _next_status(rng: random.Random, current: ProgressStatus, elapsed: float) -> ProgressStatus:
     """One step of the status path; ``elapsed`` is the share of the commitment's time used (may be > 1)."""
     if current is ProgressStatus.ON_TRACK:
@@ -1197,14 +1267,14 @@ def _next_status(rng: random.Random, current: ProgressStatus, elapsed: float) ->
         if roll < p_complete + 0.2:
             return ProgressStatus.STALLED
         return ProgressStatus.ON_TRACK
-    nxt = _pick(rng, _NEXT[current])
+    nxt = _NEXT_WEIGHTS[current].pick(rng)
     if nxt is ProgressStatus.COMPLETE and elapsed < 0.7:
         return ProgressStatus.ON_TRACK
     return nxt
 
 
-def _progress(world: _World, commitments: list[Commitment]) -> list[ProgressUpdate]:
-    rng = world.rng("progress")
+def _progress(world: _World, rng: random.Random, commitments: list[Commitment]) -> list[ProgressUpdate]:
+    """The progress updates of these commitments (``rng``: the ``progress`` stream)."""
     out: list[ProgressUpdate] = []
     for c in commitments:
         if c.review_state is ReviewState.DRAFT or rng.random() < NO_UPDATE_SHARE:
@@ -1225,7 +1295,7 @@ def _history(world: _World, rng: random.Random, c: Commitment) -> list[ProgressU
     span = (last - first).days
     if span < 0:
         return []
-    count = min(_pick(rng, UPDATE_COUNT_WEIGHTS), span // 60 + 1)
+    count = min(_UPDATE_COUNTS.pick(rng), span // 60 + 1)
     days = [*sorted(rng.sample(range(span), count - 1)), span] if span else [0]
     horizon = ((c.deadline or c.start_date + timedelta(days=3 * 365)) - c.start_date).days or 1
     status = ProgressStatus.NOT_STARTED
