@@ -44,8 +44,20 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _json_default(value: Any) -> Any:
+    """What ``json`` cannot write itself, as ``_jsonable`` writes it (the encoder calls this only for those)."""
+    if isinstance(value, Enum | datetime | date | Decimal | set | frozenset):
+        return _jsonable(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def to_json(value: Any) -> str | None:
-    return None if value is None else json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=True)
+    """The JSON text of a value (audit entries, reference extras): keys sorted, dates in ISO form, decimals
+    as text, enumerations as their values, sets sorted. Tuples keep their order (the records hold none).
+    The encoder walks the value in C and asks ``_json_default`` only about the few values it cannot write."""
+    if value is None:
+        return None
+    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
 
 
 def migrations() -> list[tuple[int, str, str]]:
