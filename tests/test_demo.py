@@ -23,6 +23,7 @@ from partners.domain.model import (
     Visibility,
 )
 from partners.services.bulk import Dataset
+from partners.services.errors import ValidationFailed
 from partners.services.setup import holds_demo, load_demo, load_reference
 from partners.services.worklist import DEFAULT_STALE_DAYS, build_worklist
 from partners.storage.duckdb.store import DuckDBStore as Store
@@ -440,3 +441,90 @@ def test_loading_again_replaces_the_previous_demo_data(small):
     members = {r["code"] for r in store.query_rows("SELECT code FROM countries WHERE member")}
     assert members == set(other.members)
     assert "seed 5" in store.meta("demo_generated")
+
+
+# -- in parts: the same data, one part in memory at a time -------------------------------------
+
+
+def merged(parts) -> Dataset:
+    whole = Dataset()
+    for part in parts:
+        for name in RECORD_LISTS:
+            getattr(whole, name).extend(getattr(part, name))
+        whole.members |= part.members
+        whole.commitment_times |= part.commitment_times
+    return whole
+
+
+@pytest.mark.parametrize("part_size", [1, 37, 100_000])
+def test_the_parts_together_are_the_generated_dataset_whatever_their_size(small, part_size):
+    parts = list(demo.generate_parts(scale=0.1, part_size=part_size))
+    assert dump(merged(parts)) == dump(small)
+    commitment_parts = [p for p in parts if p.commitments]
+    assert max(len(p.commitments) for p in commitment_parts) == min(part_size, len(small.commitments))
+    for part in commitment_parts:  # each part carries its commitments' progress and times, nothing else
+        ids = {c.id for c in part.commitments}
+        assert {u.commitment_id for u in part.progress} <= ids
+        assert set(part.commitment_times) == ids
+
+
+#: What a load stamps with its own time; everything else is the data.
+LOAD_TIME = {"created_at", "updated_at", "changed_at"}
+
+
+def table_rows(store: Store, table: str) -> list[dict]:
+    """The table's rows without the load's time stamps, in a stable order."""
+    rows = store.dump_table(table)
+    rows = rows.drop_columns([c for c in rows.column_names if c in LOAD_TIME]).to_pylist()
+    return sorted(rows, key=repr)
+
+
+def test_the_demo_loaded_in_parts_is_the_demo_loaded_whole(small):
+    whole, in_parts = Store.memory(), Store.memory()
+    for store in (whole, in_parts):
+        load_reference(store, SYSTEM)
+    load_demo(whole, SYSTEM, small, description="whole")
+    result = load_demo(in_parts, SYSTEM, demo.generate_parts(scale=0.1, part_size=40), description="in parts")
+    assert result.commitments == len(small.commitments) and result.progress == len(small.progress)
+    for table in ("partners", "events", "commitments", "commitment_partners", "commitment_countries",
+                  "commitment_items", "progress_updates", "capability_assessments", "countries"):  # fmt: skip
+        assert table_rows(in_parts, table) == table_rows(whole, table), table
+    # One audit row per record, as for a whole load (in the order the parts came).
+    def audit(store: Store) -> list[tuple]:  # the entries without their ids (given in the order of the parts)
+        return sorted(repr({k: v for k, v in r.items() if k != "id"}) for r in table_rows(store, "audit_log"))
+
+    assert audit(in_parts) == audit(whole)
+    assert holds_demo(in_parts) and "generated" in in_parts.meta("demo_generated")
+
+
+def test_a_demo_load_that_fails_part_way_leaves_no_demo_data(small):
+    store = Store.memory()
+    load_reference(store, SYSTEM)
+    load_demo(store, SYSTEM, small, description="the previous demo")
+    parts = list(demo.generate_parts(scale=0.1, part_size=40))
+    broken = parts[3].commitments[0].model_copy(update={"framework_items": ["MNR-2016:404"]})
+    parts[3].commitments[0] = broken  # the first parts are written before this one is checked
+    with pytest.raises(ValidationFailed, match="unknown framework item MNR-2016:404"):
+        load_demo(store, SYSTEM, iter(parts), description="broken")
+    for table in ("partners", "events", "commitments", "commitment_partners", "progress_updates",
+                  "capability_assessments"):  # fmt: skip
+        assert store.count(table) == 0, table
+    assert store.scalar("SELECT count(*) FROM countries WHERE member") == 0
+    assert not holds_demo(store)
+
+
+def test_a_demo_load_is_flagged_as_demo_before_its_first_record_is_written(small):
+    store = Store.memory()
+    load_reference(store, SYSTEM)
+    seen = []
+
+    def parts():
+        for part in demo.generate_parts(scale=0.1, part_size=60):
+            seen.append((holds_demo(store), store.count("commitments")))
+            yield part
+
+    load_demo(store, SYSTEM, parts(), description="flagged")
+    assert seen[0] == (True, 0)
+    assert all(flagged for flagged, _ in seen)
+    assert [n for _, n in seen][1:] == sorted(n for _, n in seen[1:])  # each part written before the next
+    assert "generated" in store.meta("demo_generated")

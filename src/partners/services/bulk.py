@@ -4,6 +4,7 @@ then write all rows and their audit entries in one transaction, or nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import types
 import typing
@@ -194,18 +195,25 @@ def load_dataset(store: Store, actor: Actor, ds: Dataset, *, action: str = "crea
     return load_parts(store, actor, [ds], action=action)
 
 
-def load_parts(store: Store, actor: Actor, parts: Iterable[Dataset], *, action: str = "create") -> LoadResult:
-    """Write datasets given one after another (a generator's chunks) in one transaction, as one load.
+def load_parts(
+    store: Store, actor: Actor, parts: Iterable[Dataset], *, action: str = "create", atomic: bool = True
+) -> LoadResult:
+    """Write datasets given one after another (a generator's parts) as one load.
 
     A part may refer, by their local ids, to the partners, events and commitments of an earlier part;
     its progress updates come in the same part as their commitments. Each part is checked as
-    ``load_dataset`` checks a dataset, then written; only one part is held in memory at a time, and a
-    refused or invalid part undoes the whole load (nothing of the earlier parts stays).
+    ``load_dataset`` checks a dataset, then written; only one part is held in memory at a time.
+
+    ``atomic``: all parts in one transaction, so a refused or invalid part undoes the whole load. Otherwise
+    each part commits on its own (the database then holds one part's pending writes at a time, not the
+    whole load's), and a failure leaves the earlier parts written: for a caller that can undo them as a
+    whole (the demo data: ``setup.load_demo``).
     """
     loader = _Loader(store, actor, action)
-    with store.transaction():
+    with store.transaction() if atomic else contextlib.nullcontext():
         for part in parts:
-            loader.load(part)
+            with store.transaction():
+                loader.load(part)
     return loader.result()
 
 

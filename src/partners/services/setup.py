@@ -6,6 +6,7 @@ from ``partners.storage``), so nothing above the services imports the storage la
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from partners.domain.permissions import UseCase, authorize
 from partners.services import audit
 from partners.services.bulk import Dataset, LoadResult, load_parts
 from partners.storage import default_db_path, open_store
+from partners.storage.errors import StorageError
 from partners.storage.port import Store
 
 __all__ = [
@@ -118,8 +120,14 @@ class DemoRefused(RuntimeError):
 def load_demo(
     store: Store, actor: Actor, dataset: Dataset | Iterable[Dataset], *, description: str
 ) -> LoadResult:
-    """Load a generated demo dataset, whole or in parts (``demo.generator.generate_parts``: one part in memory
-    at a time). Refused where real records exist: demo data is never mixed in."""
+    """Replace the demo data with a generated dataset, whole or in parts (``demo.generator.generate_parts``).
+    Refused where real records exist: demo data is never mixed in.
+
+    Each part is written in its own transaction, so that a large scale never weighs on memory at once. The
+    store is flagged as holding demo data before the first part, so every page says so even of a load
+    still under way or interrupted; a load that fails removes what it wrote, and an interrupted one is
+    replaced by the next ``load_demo``.
+    """
     authorize(actor, UseCase.MANAGE_DEMO)
     if holds_real_records(store):
         raise DemoRefused(
@@ -128,8 +136,14 @@ def load_demo(
         )
     with store.transaction():
         remove_demo(store, actor)
-        result = load_parts(store, actor, [dataset] if isinstance(dataset, Dataset) else dataset)
-        store.set_meta(DEMO_META_KEY, f"{description}; generated {datetime.now():%Y-%m-%d %H:%M}")
+        store.set_meta(DEMO_META_KEY, f"{description}; loading, not complete yet")
+    try:
+        result = load_parts(store, actor, [dataset] if isinstance(dataset, Dataset) else dataset, atomic=False)
+    except BaseException:
+        with contextlib.suppress(StorageError):  # if even that fails, the flag stays for the next load
+            remove_demo(store, actor)
+        raise
+    store.set_meta(DEMO_META_KEY, f"{description}; generated {datetime.now():%Y-%m-%d %H:%M}")
     return result
 
 

@@ -44,8 +44,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+#: How ``_jsonable`` writes the commonest values ``json`` cannot write itself, by their exact type.
+_JSON_WRITERS: dict[type, Any] = {date: date.isoformat, datetime: datetime.isoformat, Decimal: str}
+
+
 def _json_default(value: Any) -> Any:
     """What ``json`` cannot write itself, as ``_jsonable`` writes it (the encoder calls this only for those)."""
+    writer = _JSON_WRITERS.get(type(value))
+    if writer is not None:
+        return writer(value)
     if isinstance(value, Enum | datetime | date | Decimal | set | frozenset):
         return _jsonable(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
