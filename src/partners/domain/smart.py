@@ -9,8 +9,10 @@ Methodology (the same the demo generator uses, so logged, imported and demo comm
   change the level: a vague title with no number to reach, a deadline already past, a target equal to
   the baseline, no deliverable, no framework link.
 * **Likely duplicates**: the title similarity (the overlap of meaningful words, averaged with a
-  character-level ``difflib`` ratio) plus a bonus for a shared partner and for a shared country. A summit
-  often produces the same pledge twice (announced on stage, then sent by letter).
+  character-level similarity, the normalised Indel similarity of ``rapidfuzz``) plus a bonus for a shared
+  partner and for a shared country. A summit often produces the same pledge twice (announced on stage,
+  then sent by letter). Only commitments with a partner or country in common are compared (the store
+  narrows them), so checking a title costs the same whatever the size of the database.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from difflib import SequenceMatcher
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from rapidfuzz import fuzz, process
 
 from partners.domain.text import fold
 
@@ -140,24 +144,34 @@ def _plain(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in _plain(text).split() if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
+class _Title(NamedTuple):
+    """What the similarity compares of a title: its meaningful words, and its text without filler words."""
+
+    words: frozenset[str]
+    meaningful: str
 
 
-def _meaningful(text: str) -> str:
-    return " ".join(w for w in _plain(text).split() if w not in _STOPWORDS)
+@lru_cache(maxsize=20_000)  # about 15 MB at most: the titles of recent suggestions
+def _title(text: str) -> _Title:
+    """A title's words, prepared once per distinct title (the stored titles are compared again and again)."""
+    plain = [w for w in _plain(text).split() if w not in _STOPWORDS]
+    return _Title(frozenset(w for w in plain if len(w) > 2 or w.isdigit()), " ".join(plain))
+
+
+def _similarity(a: _Title, b: _Title, ratio: float) -> float:
+    if not a.words or not b.words:
+        return 0.0
+    overlap = len(a.words & b.words) / len(a.words | b.words)
+    return max(overlap, (overlap + ratio) / 2)
 
 
 def title_similarity(a: str, b: str) -> float:
     """0-1: how alike two titles are, from the overlap of their meaningful words (word order and filler
-    words do not matter), averaged with a character-level ``difflib`` ratio (typos and plurals still
-    match). Unrelated titles score about 0.2, the same pledge reworded 0.6 or more."""
-    wa, wb = _words(a), _words(b)
-    if not wa or not wb:
-        return 0.0
-    overlap = len(wa & wb) / len(wa | wb)
-    ratio = SequenceMatcher(None, _meaningful(a), _meaningful(b)).ratio()
-    return max(overlap, (overlap + ratio) / 2)
+    words do not matter), averaged with a character-level similarity (``rapidfuzz``'s normalised Indel
+    similarity: typos and plurals still match). Unrelated titles score about 0.2, the same pledge reworded
+    0.6 or more."""
+    ta, tb = _title(a), _title(b)
+    return _similarity(ta, tb, fuzz.ratio(ta.meaningful, tb.meaningful) / 100)
 
 
 @dataclass(frozen=True)
@@ -172,7 +186,10 @@ def duplicate_score(
     title: str, other_title: str, *, shared_partners: int = 0, shared_countries: int = 0
 ) -> tuple[float, tuple[str, ...]]:
     """How likely two commitments are the same pledge (0-1.25), with the reasons in words."""
-    similarity = title_similarity(title, other_title)
+    return _scored(title_similarity(title, other_title), shared_partners, shared_countries)
+
+
+def _scored(similarity: float, shared_partners: int, shared_countries: int) -> tuple[float, tuple[str, ...]]:
     reasons = [f"similar title ({similarity:.0%})"]
     score = similarity
     if shared_partners:
@@ -196,24 +213,32 @@ def likely_duplicates(
     """Existing commitments that look like the one being logged, best first: a similar title AND at least
     one partner or country in common (a similar title alone is another pledge, e.g. another country's).
 
-    ``candidates`` are mappings with ``id``, ``title``, ``partner_ids`` and ``countries`` (lists).
+    ``candidates`` are mappings with ``id``, ``title``, ``partner_ids`` and ``countries`` (lists); the store
+    gives only those sharing a partner or country (``Store.duplicate_candidates``), any others are skipped.
     """
     if len(_plain(title)) < 4:
         return []
     partners, codes = set(partner_ids), set(countries)
-    found = []
+    shared = []
     for c in candidates:
         if exclude_id is not None and int(c["id"]) == exclude_id:
             continue
         shared_partners = len(partners & set(c.get("partner_ids") or ()))
         shared_countries = len(codes & set(c.get("countries") or ()))
-        if not (shared_partners or shared_countries):
+        if shared_partners or shared_countries:
+            shared.append((c, shared_partners, shared_countries))
+    if not shared:
+        return []
+    typed = _title(title)
+    titles = [_title(str(c["title"])) for c, _, _ in shared]
+    # Every character-level similarity at once, in rapidfuzz's compiled loop.
+    ratios = process.cdist([typed.meaningful], [t.meaningful for t in titles], scorer=fuzz.ratio)[0]
+    found = []
+    for (c, shared_partners, shared_countries), other, ratio in zip(shared, titles, ratios, strict=True):
+        similarity = _similarity(typed, other, float(ratio) / 100)
+        if similarity < MIN_TITLE:
             continue
-        if title_similarity(title, c["title"]) < MIN_TITLE:
-            continue
-        score, reasons = duplicate_score(
-            title, c["title"], shared_partners=shared_partners, shared_countries=shared_countries
-        )
+        score, reasons = _scored(similarity, shared_partners, shared_countries)
         if score >= THRESHOLD:
             found.append(DuplicateSuggestion(int(c["id"]), str(c["title"]), round(score, 3), reasons))
     found.sort(key=lambda d: (-d.score, d.commitment_id))

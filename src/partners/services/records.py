@@ -30,7 +30,7 @@ from partners.domain.permissions import PermissionDenied, UseCase, authorize
 from partners.domain.workflow import use_cases_to_reach
 from partners.services import audit, frameworks
 from partners.services.errors import NotFound, ValidationFailed
-from partners.services.visibility import may_see
+from partners.services.visibility import may_see, view_scope
 from partners.storage.errors import ConcurrentEditError
 from partners.storage.port import Store
 
@@ -417,11 +417,14 @@ def find_duplicates(
     *,
     exclude_id: int | None = None,
 ) -> list[smart.DuplicateSuggestion]:
-    """Commitments already stored that look like this one (similar title, same partner or country)."""
+    """Commitments already stored that look like this one: a similar title and the same partner or country
+    (``smart.likely_duplicates``), among those the actor may see (a suggestion shows its title and links to
+    it). Until the form names a partner or a country, nothing can be a duplicate, so nothing is looked up."""
     authorize(actor, UseCase.LOG_COMMITMENT if exclude_id is None else UseCase.EDIT_COMMITMENT)
-    return smart.likely_duplicates(
-        title, partner_ids, countries, store.duplicate_candidates(), exclude_id=exclude_id
-    )
+    if not (partner_ids or countries):
+        return []
+    candidates = store.duplicate_candidates(view_scope(actor), partner_ids, countries, exclude_id=exclude_id)
+    return smart.likely_duplicates(title, partner_ids, countries, candidates, exclude_id=exclude_id)
 
 
 # -- progress and assessments --------------------------------------------------------------------

@@ -284,8 +284,11 @@ class Store(Protocol):
 
 
     # -- Reads for one commitment and for imports --------------------------------------------------
-    def duplicate_candidates(self) -> list[dict[str, Any]]:
-        """Every live, not withdrawn commitment with its partner ids and country codes (for duplicate checks)."""
+    def duplicate_candidates(
+        self, scope: ViewScope, partner_ids: list[int], countries: list[str], *, exclude_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The live, not withdrawn commitments the scope may see that share a partner or a country with the
+        given ones, but ``exclude_id``: ``id``, ``title``, and the shared ``partner_ids`` and ``countries``."""
         ...
 
     def progress_updates(self, commitment_id: int, *, deleted: bool = False) -> pd.DataFrame:

@@ -438,18 +438,41 @@ class ReadQueries:
                WHERE p.deleted_at IS NULL ORDER BY p.name, p.id"""
         )
 
-    def duplicate_candidates(self) -> list[dict[str, Any]]:
-        """Every live, not withdrawn commitment with its partner ids and country codes (for duplicate checks)."""
-        return self.query_rows(
-            """SELECT c.id, c.title,
-                   coalesce((SELECT list(cp.partner_id ORDER BY cp.partner_id) FROM commitment_partners cp
-                              WHERE cp.commitment_id = c.id), []) AS partner_ids,
-                   coalesce((SELECT list(cc.country_code ORDER BY cc.country_code) FROM commitment_countries cc
-                              WHERE cc.commitment_id = c.id), []) AS countries
-               FROM commitments c
-               WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn'
-               ORDER BY c.id"""
+    def duplicate_candidates(
+        self, scope: ViewScope, partner_ids: list[int], countries: list[str], *, exclude_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The live, not withdrawn commitments this scope may see that share a partner or a country with
+        the given ones (all a duplicate needs), but ``exclude_id``: ``id``, ``title``, and the shared
+        ``partner_ids`` and ``countries`` (lists). Narrowed through the link tables, so the cost follows
+        how many commitments the partners and countries have, not the size of the database."""
+        vis, params = _visible_cte(scope)
+        sql = f"""
+        WITH {vis},
+        shared_partners AS (
+            SELECT commitment_id, list(partner_id ORDER BY partner_id) AS partner_ids FROM commitment_partners
+            WHERE partner_id IN (SELECT unnest($partner_ids)) GROUP BY commitment_id
+        ),
+        shared_countries AS (
+            SELECT commitment_id, list(country_code ORDER BY country_code) AS countries FROM commitment_countries
+            WHERE country_code IN (SELECT unnest($countries)) GROUP BY commitment_id
+        ),
+        near AS (
+            SELECT coalesce(p.commitment_id, k.commitment_id) AS id,
+                   coalesce(p.partner_ids, []) AS partner_ids, coalesce(k.countries, []) AS countries
+            FROM shared_partners p FULL JOIN shared_countries k ON k.commitment_id = p.commitment_id
         )
+        SELECT c.id, c.title, n.partner_ids, n.countries
+        FROM near n JOIN commitments c ON c.id = n.id
+        WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn' AND c.id IS DISTINCT FROM $exclude_id
+          AND c.id IN (SELECT id FROM visible)
+        ORDER BY c.id
+        """
+        params |= {
+            "partner_ids": sorted(set(partner_ids)),
+            "countries": sorted(set(countries)),
+            "exclude_id": exclude_id,
+        }
+        return self.query_rows(sql, params)
 
     def progress_updates(self, commitment_id: int, *, deleted: bool = False) -> pd.DataFrame:
         """A commitment's progress updates, newest first (``deleted``: the soft-deleted ones instead)."""
