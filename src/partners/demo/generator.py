@@ -634,8 +634,9 @@ class _World:
         return f"the {name}" if article and code in NAMES_WITH_THE else name
 
 
-#: Commitments per part of ``generate_parts``: with their progress updates, about 9,000 records in memory.
-PART_SIZE = 4_000
+#: Commitments per part of ``generate_parts``: with their progress updates, about 4,500 records, and what the
+#: database holds for them before they commit, are in memory at a time.
+PART_SIZE = 2_000
 
 
 def generate(seed: int = DEFAULT_SEED, scale: float = 1.0, today: date | None = None) -> Dataset:

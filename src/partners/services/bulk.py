@@ -85,7 +85,9 @@ def _row(model: BaseModel, exclude: set[str]) -> dict[str, Any]:
     """The model's fields as column values (enumerations as their values), without ``exclude``. The fields
     read are flat values and lists of them (nested models are among ``exclude``), so they need no dump:
     read as they are (a model keeps its field values in ``__dict__``), a bulk load's hot path."""
-    row = {k: v for k, v in model.__dict__.items() if k not in exclude}
+    row = dict(model.__dict__)
+    for name in exclude:
+        del row[name]
     for name in _enum_fields(type(model)):
         value = row.get(name)
         if value is not None:

@@ -6,6 +6,7 @@ All SQL is parameterised; table and column names come only from this package's c
 from __future__ import annotations
 
 import json
+import operator
 import os
 import threading
 from collections.abc import Iterable, Sequence
@@ -108,9 +109,16 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             if not rows:
                 return 0
             # Straight to Arrow, column by column (no DataFrame in between: faster, and integers with
-            # nulls stay integers).
-            names = list(dict.fromkeys(k for row in rows for k in row))
-            arrow = pa.table({k: pa.array([row.get(k) for row in rows]) for k in names})
+            # nulls stay integers). Rows with the same keys (the usual case) are transposed in one go.
+            first = rows[0].keys()
+            if all(row.keys() == first for row in rows):
+                names = list(first)
+                values = zip(*map(operator.itemgetter(*names), rows), strict=True) if len(names) > 1 else (
+                    [row[names[0]] for row in rows],)  # fmt: skip
+            else:
+                names = list(dict.fromkeys(k for row in rows for k in row))
+                values = ([row.get(k) for row in rows] for k in names)
+            arrow = pa.table(dict(zip(names, map(pa.array, map(list, values)), strict=True)))
         columns = arrow.column_names
         name = f"_bulk_{table}_{threading.get_ident()}"
         cur = self.cur
