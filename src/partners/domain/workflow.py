@@ -58,13 +58,20 @@ def find_transition(source: ReviewState | str, target: ReviewState | str) -> Tra
 def use_cases_to_reach(state: ReviewState | str) -> list[UseCase]:
     """The use cases along the shortest path from draft to ``state`` (logging a commitment in that state
     needs all of them)."""
-    state = ReviewState(state)
-    paths: dict[ReviewState, list[UseCase]] = {D: []}
+    return list(_PATHS[ReviewState(state)])
+
+
+def _shortest_paths() -> dict[ReviewState, tuple[UseCase, ...]]:
+    paths: dict[ReviewState, tuple[UseCase, ...]] = {D: ()}
     todo = deque([D])
     while todo:
         here = todo.popleft()
         for t in TRANSITIONS:
             if t.source is here and t.target not in paths:
-                paths[t.target] = [*paths[here], t.use_case]
+                paths[t.target] = (*paths[here], t.use_case)
                 todo.append(t.target)
-    return paths[state]
+    return paths
+
+
+#: The shortest path to each state, found once (``TRANSITIONS`` is fixed; bulk loads ask for every row).
+_PATHS = _shortest_paths()

@@ -145,41 +145,46 @@ def check_rows(store: Store, actor: Actor, ds: Dataset, *, earlier_partners: Abs
     refused: list[str] = []
     who = f"{actor.display} ({actor.role.label}) "
 
-    def check(where: str, check_one: Any, *args: Any) -> None:
+    def check(where: tuple[str, ...], check_one: Any, *args: Any) -> None:
         try:
             check_one(*args)
-        except PermissionDenied as exc:
-            refused.append(f"{where}: {str(exc).removeprefix(who)}")
+        except PermissionDenied as exc:  # ``where``: a format and its values, worded only for a refused row
+            refused.append(f"{where[0].format(*where[1:])}: {str(exc).removeprefix(who)}")
 
     for n, p in enumerate(ds.partners, start=1):
-        check(f"partner {n} ({p.name})", records.check_create_partner, actor, p)
+        check(("partner {} ({})", n, p.name), records.check_create_partner, actor, p)
     for n, e in enumerate(ds.events, start=1):
-        check(f"event {n} ({e.name})", records.check_create_event, actor, e)
+        check(("event {} ({})", n, e.name), records.check_create_event, actor, e)
     for n, c in enumerate(ds.commitments, start=1):
-        check(f"commitment {n} ({c.title})", records.check_log_commitment, actor, c)
+        check(("commitment {} ({})", n, c.title), records.check_log_commitment, actor, c)
     local_commitments = {c.id: c for c in ds.commitments}
     local_partners = {p.id for p in ds.partners} | set(earlier_partners)
+    targets: dict[int, dict[str, Any] | None] = {}  # commitment id -> what its updates are checked against
     for n, u in enumerate(ds.progress, start=1):
-        local = local_commitments.get(u.commitment_id)
-        if local is not None:  # logged in this load: its stored partners give the scope
-            target: dict[str, Any] = {
-                "id": None,
-                "countries": local.countries,
-                "partners": [{"partner_id": p.partner_id} for p in local.partners
-                             if p.partner_id not in local_partners],
-            }
-        else:
-            try:
-                target = records.get_commitment(store, u.commitment_id)
-            except NotFound:
-                continue  # the reference check refuses it
-        where = f"progress update {n} (commitment {u.commitment_id}, {u.report_date:%Y-%m-%d})"
+        if u.commitment_id not in targets:
+            local = local_commitments.get(u.commitment_id)
+            if local is not None:  # logged in this load: its stored partners give the scope
+                targets[u.commitment_id] = {
+                    "id": None,
+                    "countries": local.countries,
+                    "partners": [{"partner_id": p.partner_id} for p in local.partners
+                                 if p.partner_id not in local_partners],
+                }
+            else:
+                try:
+                    targets[u.commitment_id] = records.get_commitment(store, u.commitment_id)
+                except NotFound:
+                    targets[u.commitment_id] = None  # the reference check refuses it
+        target = targets[u.commitment_id]
+        if target is None:
+            continue
+        where = ("progress update {} (commitment {}, {:%Y-%m-%d})", n, u.commitment_id, u.report_date)
         check(where, records.check_record_progress, store, actor, u, target)
     for n, a in enumerate(ds.assessments, start=1):
-        where = f"assessment {n} ({a.country}, {a.capability}{', published' if a.published else ''})"
+        where = ("assessment {} ({}, {}{})", n, a.country, a.capability, ", published" if a.published else "")
         check(where, records.check_record_assessment, actor, a)
     if ds.members:
-        check(f"membership of {', '.join(sorted(ds.members)[:5])}", authorize, actor, UseCase.MANAGE_REFERENCE)
+        check(("membership of {}", ", ".join(sorted(ds.members)[:5])), authorize, actor, UseCase.MANAGE_REFERENCE)
     if refused:
         more = len(refused) - SHOWN_REFUSALS
         shown = "; ".join(refused[:SHOWN_REFUSALS]) + (f"; and {more} more" if more > 0 else "")
@@ -343,8 +348,8 @@ class _Loader:
         store.bulk_insert("commitment_items", ci_rows)
         store.bulk_insert("progress_updates", progress_rows)
         store.bulk_insert("capability_assessments", assessment_rows)
-        for code, since in ds.members.items():
-            store.set_membership(code, since)
+        store.set_memberships(ds.members)
+        for code in ds.members:
             audits.append(audit_entry(actor, "update", "country", code, after={"member": True}))
         record_many(store, audits, at=now)
 

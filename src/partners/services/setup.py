@@ -143,7 +143,8 @@ def load_demo(
         with contextlib.suppress(StorageError):  # if even that fails, the flag stays for the next load
             remove_demo(store, actor)
         raise
-    store.set_meta(DEMO_META_KEY, f"{description}; generated {datetime.now():%Y-%m-%d %H:%M}")
+    with store.transaction():
+        store.set_meta(DEMO_META_KEY, f"{description}; generated {datetime.now():%Y-%m-%d %H:%M}")
     return result
 
 

@@ -8,7 +8,7 @@ raises the errors in ``partners.storage.errors`` (a conflict, a duplicate key, a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol
@@ -85,6 +85,10 @@ class Store(Protocol):
         ...
 
     def set_membership(self, code: str, since: Any) -> None:
+        ...
+
+    def set_memberships(self, members: Mapping[str, Any]) -> None:
+        """Make each country a member since its date (code -> member since), in one statement."""
         ...
 
 

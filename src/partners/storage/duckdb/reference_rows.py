@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
@@ -97,3 +98,14 @@ class ReferenceRows:
 
     def set_membership(self, code: str, since: Any) -> None:
         self.cur.execute("UPDATE countries SET member = true, member_since = ? WHERE code = ?", [since, code])
+
+    def set_memberships(self, members: Mapping[str, Any]) -> None:
+        """``set_membership`` for many countries (code -> member since) in one statement."""
+        if not members:
+            return
+        codes = list(members)
+        self.cur.execute(
+            "UPDATE countries SET member = true, member_since = m.since"
+            " FROM (SELECT unnest($codes) AS code, unnest($since)::DATE AS since) m WHERE countries.code = m.code",
+            {"codes": codes, "since": [members[c] for c in codes]},
+        )
