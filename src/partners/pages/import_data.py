@@ -33,7 +33,8 @@ if not can(actor, UseCase.LOG_COMMITMENT):
     st.error("Importing is for the secretariat: your role may not log commitments.", icon=":material/block:")
     st.stop()
 st.caption(
-    "Take in the pledges of a summit, or progress updates, from an Excel workbook (.xlsx) or a CSV file. "
+    "Take in the pledges of a summit (with the new partners and summits they name), or progress updates, from "
+    "an Excel workbook (.xlsx) or a CSV file. "
     "Upload it to see every row's status and any problems (row, column, what is wrong, how to fix it). "
     "Nothing is imported while a row has a problem; then everything is imported at once. Importing the "
     "same file again changes nothing: the external_ref column says which commitment a row is."
