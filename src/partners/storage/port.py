@@ -319,3 +319,10 @@ class Store(Protocol):
     def progress_of_commitments(self, commitment_ids: list[int]) -> list[dict[str, Any]]:
         """The live progress updates of these commitments (to tell a re-imported update from a new one)."""
         ...
+
+    # -- Peer context for the country scorecard ----------------------------------------------------
+    def published_member_assessments(self) -> pd.DataFrame:
+        """Every published, live capability assessment of an Alliance member country (id, country_code,
+        region, global_north, capability_key, assessed_on, phase, source): the input of the peer bands,
+        which only ever show aggregates of it. Needs no scope: private assessments are never read."""
+        ...
