@@ -55,7 +55,7 @@ class CommitmentFacts:
     """What the scoring needs to know of one commitment (a row of ``Store.commitments``)."""
 
     review_state: str
-    reported_status: str | None  # the latest status of any source; None or "not_reported": no update
+    reported_status: str | None  # the latest status of any source; None: no update yet
     verified_status: str | None  # the latest status the secretariat verified
     not_reporting: bool  # open, and no update within the reporting cycle (``HEADLINE_DEFINITIONS``)
     embargo_until: datetime | None = None
@@ -66,7 +66,7 @@ class CommitmentFacts:
 
         def text(key: str) -> str | None:
             value = row.get(key)
-            return value if isinstance(value, str) and value else None
+            return value if isinstance(value, str) and value not in ("", "not_reported") else None
 
         embargo = row.get("embargo_until")
         return cls(
