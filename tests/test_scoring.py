@@ -16,6 +16,7 @@ from partners.domain.scope import REPORTING_CYCLE_MONTHS
 from partners.domain.scoring import Assessment, CommitmentFacts
 from partners.services import records, scorecard
 from partners.storage import Store
+from test_framework_versions import CAPABILITIES_2099, data_dir, versioned  # noqa: F401 - fixtures
 
 NOW = datetime(2026, 6, 1, 12, 0)
 
@@ -242,3 +243,27 @@ def test_the_services_maturity_is_the_latest_phase_per_capability_for_what_the_v
     assert own.domains["latest"][pg] == scoring.DomainPhase(pg, 2.5, 2, 3)  # (3 + 2) / 2, 2 of 3 assessed
     assert public.domains["latest"][pg].phase == 1.5
     assert len(own.capabilities) == 21 and own.framework_id == "MNR-2016"
+
+
+def test_figures_are_rounded_to_one_decimal_with_halves_up_as_documented() -> None:
+    assert [scoring.one_decimal(v) for v in (1.25, 2.75, 3.75, 2.666, 0.05)] == [1.3, 2.8, 3.8, 2.7, 0.1]
+    assert "1.25 becomes 1.3" in scorecard.methodology_text()
+
+
+def test_older_rounds_are_shown_on_a_newer_mnr_through_the_crosswalk(versioned: Store) -> None:  # noqa: F811
+    """With the fictional MNR-2099 loaded (2016's 2 and 3 merged into its 2, 4 split, 21 retired)."""
+    day = date(2019, 5, 1)
+    for key, phase in (("MNR-2016:2", 4), ("MNR-2016:3", 2), ("MNR-2016:4", 3), ("MNR-2016:21", 1)):
+        records.record_assessment(versioned, EDITOR, CapabilityAssessment(
+            country="KEN", capability=key, assessed_on=day, phase=phase))
+    result = scorecard.maturity(versioned, FOCAL_KEN, "KEN")
+    assert result.framework_id == "MNR-2099"
+    assert list(result.capabilities) == CAPABILITIES_2099
+    merged = result.capabilities["MNR-2099:2"].self_assessed
+    assert (merged.phase, merged.kind, merged.through_crosswalk) == (2, CrosswalkKind.MERGED, True)
+    assert [result.capabilities[k].latest.phase for k in ("MNR-2099:3", "MNR-2099:4")] == [3, 3]
+    assert result.capabilities["MNR-2099:1"].latest is None
+    assert [u.key for u in result.unmapped] == ["MNR-2016:21"]
+    cj = result.domains["latest"]["MNR-2099:CJ"]
+    assert (cj.phase, cj.assessed, cj.capabilities) == (3.0, 2, 3)  # 3 and 3; the new capability 5 unassessed
+    assert result.domains["latest"]["MNR-2099:PG"] == scoring.DomainPhase("MNR-2099:PG", 2.0, 1, 2)

@@ -22,6 +22,7 @@ import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from partners.domain.frameworks import CrosswalkKind
 from partners.domain.frameworks import Mapping as CrosswalkMapping
@@ -294,9 +295,15 @@ class DomainPhase:
     capabilities: int  # capabilities the domain has
 
 
+def one_decimal(value: float) -> float:
+    """``value`` rounded to one decimal, halves away from zero as people round (1.25 -> 1.3), not to the
+    even digit as Python's ``round`` does."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def mean_phase(phases: Sequence[int]) -> float | None:
-    """The mean of some phases, rounded to one decimal (None for none)."""
-    return round(statistics.fmean(phases), 1) if phases else None
+    """The mean of some phases, to one decimal (:func:`one_decimal`; None for none)."""
+    return one_decimal(statistics.fmean(phases)) if phases else None
 
 
 def domain_phases(
@@ -343,8 +350,8 @@ class PeerBand:
 
 def peer_band(values: Iterable[float]) -> PeerBand:
     """The median and the quartiles (inclusive method: the quartiles lie between the smallest and largest
-    value, as in a spreadsheet's QUARTILE.INC) of the peer countries' domain phases, each rounded to one
-    decimal; suppressed with the reason when fewer than :data:`MIN_PEER_COUNTRIES` countries give one."""
+    value, as in a spreadsheet's QUARTILE.INC) of the peer countries' domain phases, each to one decimal
+    (:func:`one_decimal`); suppressed with the reason when fewer than :data:`MIN_PEER_COUNTRIES` countries give one."""
     data = [float(v) for v in values]
     if len(data) < MIN_PEER_COUNTRIES:
         return PeerBand(
@@ -355,4 +362,4 @@ def peer_band(values: Iterable[float]) -> PeerBand:
             ),
         )
     q1, median, q3 = statistics.quantiles(data, n=4, method="inclusive")
-    return PeerBand(len(data), round(median, 1), round(q1, 1), round(q3, 1))
+    return PeerBand(len(data), one_decimal(median), one_decimal(q1), one_decimal(q3))
