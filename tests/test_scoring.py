@@ -3,6 +3,7 @@ included, and the methodology text that explains them (``docs/methodology.md``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, datetime
 
@@ -267,3 +268,38 @@ def test_older_rounds_are_shown_on_a_newer_mnr_through_the_crosswalk(versioned: 
     cj = result.domains["latest"]["MNR-2099:CJ"]
     assert (cj.phase, cj.assessed, cj.capabilities) == (3.0, 2, 3)  # 3 and 3; the new capability 5 unassessed
     assert result.domains["latest"]["MNR-2099:PG"] == scoring.DomainPhase("MNR-2099:PG", 2.0, 1, 2)
+
+
+def test_domains_over_rounds_keep_a_capability_not_reassessed_at_its_earlier_phase() -> None:
+    first, second = date(2019, 5, 1), date(2022, 5, 1)
+    rows = [a("MNR-2016:1", first, 1), a("MNR-2016:2", first, 2), a("MNR-2016:4", first, 1),
+            a("MNR-2016:1", second, 3), a("MNR-2016:3", second, 4)]
+    rounds = scoring.phases_by_round(rows, CAPS, {}, DOMAINS)
+    assert [day for day, _ in rounds] == [first, second]
+    assert rounds[0][1]["PG"] == scoring.DomainPhase("PG", 1.5, 2, 3)  # (1 + 2) / 2
+    assert rounds[1][1]["PG"] == scoring.DomainPhase("PG", 3.0, 3, 3)  # (3 + 2 + 4) / 3: 2 kept from 2019
+    assert rounds[1][1]["CJ"].phase == 1.0
+    assert scoring.phases_by_round([], CAPS, {}, DOMAINS) == []
+
+
+def test_the_scorecard_definitions_say_what_each_figure_counts(store: Store) -> None:
+    words = scorecard.figure_definitions(store, PUBLIC)
+    figures = {f.name for f in dataclasses.fields(scoring.CommitmentFigures)}
+    assert figures <= set(words)
+    assert "12 months" in words["not_reporting"] and "not scored" in words["not_reporting"]
+
+
+def test_a_capabilitys_history_holds_the_rounds_the_viewer_may_see_newest_first(store: Store) -> None:
+    for day, phase, published in ((date(2019, 5, 1), 1, True), (date(2022, 5, 1), 2, True),
+                                  (date(2025, 5, 1), 3, False)):
+        records.record_assessment(store, EDITOR, CapabilityAssessment(
+            country="KEN", capability="MNR-2016:4", assessed_on=day, phase=phase, published=published))
+    records.record_assessment(store, EDITOR, CapabilityAssessment(
+        country="KEN", capability="MNR-2016:5", assessed_on=date(2025, 5, 1), phase=4, published=True))
+    own = scorecard.capability_history(store, FOCAL_KEN, "KEN", "MNR-2016:4")
+    assert list(own.phase) == [3, 2, 1] and set(own.crosswalk_note) == {""}
+    assert list(scorecard.capability_history(store, PUBLIC, "KEN", "MNR-2016:4").phase) == [2, 1]
+    rounds = scorecard.maturity_over_rounds(store, PUBLIC, "KEN")
+    cj = next(d for d in rounds[0][1] if d.endswith(":CJ"))
+    # 2025 for the public: capability 4 still at its published 2022 phase (2), capability 5 at 4
+    assert [(day.year, domains[cj].phase) for day, domains in rounds] == [(2019, 1.0), (2022, 2.0), (2025, 3.0)]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from partners.domain.figures import HEADLINE_DEFINITIONS
 from partners.domain.frameworks import CrosswalkKind
 from partners.domain.frameworks import Mapping as CrosswalkMapping
 from partners.domain.model import ProgressStatus, ReportSource, ReviewState
@@ -44,6 +45,19 @@ STATUS_WEIGHTS: dict[ProgressStatus, float] = {
 
 #: The review states whose commitments never count toward a figure.
 EXCLUDED_STATES = frozenset({ReviewState.WITHDRAWN})
+
+#: What each scorecard figure counts, in the words shown beside it ({months}: the reporting cycle).
+#: "Not reporting" is the headline figures' definition (``HEADLINE_DEFINITIONS``), one for both.
+SCORECARD_DEFINITIONS: dict[str, str] = {
+    "counted": "Commitments naming this country, not counting withdrawn ones or ones under embargo",
+    "left_out": "Withdrawn commitments and commitments under embargo: they count toward no figure",
+    "verified": "Reporting commitments whose latest status was verified by the secretariat, scored on it",
+    "self_reported": "Reporting commitments with a status from the partner, not yet verified, scored on it",
+    "not_reporting": HEADLINE_DEFINITIONS["not_reporting"] + "; shown apart and not scored",
+    "progress_score": "The average of the commitments' status weights, from 0 (nothing delivered) to 1 (delivered)",
+    "domain_phase": "The average of the latest maturity phases of the domain's assessed capabilities (1 to 4)",
+    "peer_band": "Median and middle half of the member countries' published phases; not shown under 3 countries",
+}
 
 
 def status_weight(status: ProgressStatus | str) -> float:
@@ -321,6 +335,24 @@ def domain_phases(
     for domain, keys in members.items():
         found = [r.phase for r in (pick(phases[k]) if k in phases else None for k in keys) if r is not None]
         out[domain] = DomainPhase(domain, mean_phase(found), len(found), len(keys))
+    return out
+
+
+def phases_by_round(
+    assessments: Sequence[Assessment],
+    capability_keys: Sequence[str],
+    mappings: Mapping[str, CrosswalkMapping | None],
+    domain_of: Mapping[str, str],
+    reading: str = "latest",
+) -> list[tuple[date, dict[str, DomainPhase]]]:
+    """How each domain stood after each assessment round, oldest first: a round is a day on which
+    assessments were made, and the domains after it are computed (:func:`latest_phases`,
+    :func:`domain_phases`) from every assessment made up to that day, so a capability not re-assessed in a
+    round keeps its earlier phase."""
+    out = []
+    for day in sorted({a.assessed_on for a in assessments}):
+        phases, _ = latest_phases([a for a in assessments if a.assessed_on <= day], capability_keys, mappings)
+        out.append((day, domain_phases(phases, domain_of, reading)))
     return out
 
 

@@ -11,15 +11,19 @@ assessments only, whoever asks, and hold aggregates only: no country's value, no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from partners.domain import scoring
+from partners.domain.frameworks import Mapping as CrosswalkMapping
 from partners.domain.model import Actor
-from partners.domain.scope import CommitmentFilter
+from partners.domain.permissions import UseCase, authorize
+from partners.domain.scope import CommitmentFilter, ViewScope
 from partners.domain.scoring import (
     Assessment,
     CapabilityPhase,
@@ -32,6 +36,7 @@ from partners.domain.scoring import (
 from partners.reference import MNR_FAMILY
 from partners.services import frameworks
 from partners.services.errors import NotFound
+from partners.services.settings import reporting_cycle_months
 from partners.services.visibility import view_scope
 from partners.storage.port import Store
 
@@ -72,8 +77,8 @@ def current_mnr(store: Store) -> MnrShape:
     return MnrShape(current.id, tuple(caps.key), domain_of, {d: str(names.get(d, d)) for d in domains})
 
 
-def _assessments(rows: pd.DataFrame) -> list[Assessment]:
-    return [Assessment.from_row(r) for r in rows.to_dict("records")]
+def _assessments(rows: Iterable[dict[str, Any]]) -> list[Assessment]:
+    return [Assessment.from_row(r) for r in rows]
 
 
 # -- one country's maturity ----------------------------------------------------------------------------
@@ -106,9 +111,12 @@ def maturity(store: Store, actor: Actor, code: str, *, now: datetime | None = No
     country's focal points). Older versions' rounds are shown through the crosswalk."""
     scope = view_scope(actor, now, store)
     _country(store, code)
+    return _maturity(store, scope, code, current_mnr(store))
+
+
+def _maturity(store: Store, scope: ViewScope, code: str, shape: MnrShape) -> Maturity:
     rows = store.assessments(scope, code)
-    shape = current_mnr(store)
-    recorded = _assessments(rows)
+    recorded = _assessments(rows.to_dict("records"))
     mappings = frameworks.map_to_current(store, {a.capability_key for a in recorded})
     phases, unmapped = scoring.latest_phases(recorded, shape.capability_keys, mappings)
     return Maturity(
@@ -121,6 +129,48 @@ def maturity(store: Store, actor: Actor, code: str, *, now: datetime | None = No
         includes_private=bool(len(rows)) and not bool(rows.published.all()),
         assessments=len(rows),
     )
+
+
+def maturity_over_rounds(
+    store: Store, actor: Actor, code: str, *, reading: str = "latest", now: datetime | None = None
+) -> list[tuple[date, dict[str, DomainPhase]]]:
+    """How each MNR domain of one country stood after each of its assessment rounds, oldest first
+    (``scoring.phases_by_round``), from the assessments ``actor`` may see."""
+    scope = view_scope(actor, now, store)
+    _country(store, code)
+    shape = current_mnr(store)
+    recorded = _assessments(store.assessments(scope, code).to_dict("records"))
+    mappings = frameworks.map_to_current(store, {a.capability_key for a in recorded})
+    return scoring.phases_by_round(recorded, shape.capability_keys, mappings, shape.domain_of, reading)
+
+
+def capability_history(
+    store: Store, actor: Actor, code: str, capability_key: str, *, now: datetime | None = None
+) -> pd.DataFrame:
+    """Every assessment of one country that lands on a current MNR capability (made against it, or against
+    an older version and mapped through the crosswalk), newest first, as ``actor`` may see them: the columns
+    of ``Store.assessments`` plus ``crosswalk_note`` ("" when made against the current version)."""
+    scope = view_scope(actor, now, store)
+    _country(store, code)
+    rows = store.assessments(scope, code)
+    mappings = frameworks.map_to_current(store, set(rows.capability_key))
+    lands = [_lands_on(mappings.get(key), key, capability_key) for key in rows.capability_key]
+    out = rows[lands].copy()
+    notes = {key: frameworks.crosswalk_note(store, mappings.get(key)) for key in set(out.capability_key)}
+    out["crosswalk_note"] = [notes[key] for key in out.capability_key]
+    return out.sort_values(["assessed_on", "id"], ascending=False).reset_index(drop=True)
+
+
+def _lands_on(mapping: CrosswalkMapping | None, key: str, target: str) -> bool:
+    return key == target if mapping is None else target in mapping.targets
+
+
+def figure_definitions(store: Store, actor: Actor) -> dict[str, str]:
+    """What each scorecard figure counts, in words (``scoring.SCORECARD_DEFINITIONS``), with the current
+    reporting cycle filled in."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    months = reporting_cycle_months(store)
+    return {key: text.format(months=months) for key, text in scoring.SCORECARD_DEFINITIONS.items()}
 
 
 # -- one country's commitments -------------------------------------------------------------------------
@@ -193,15 +243,16 @@ def _in_group(group: PeerGroup, facts: dict, region: str, north: bool) -> bool:
 def _published_domain_phases(store: Store, shape: MnrShape) -> list[tuple[dict, dict[str, DomainPhase]]]:
     """Per member country with published assessments: its region and North flag, and its domain phases
     (the "latest" reading) from those published assessments alone."""
-    rows = store.published_member_assessments()
-    if rows.empty:
+    by_country: dict[str, list[dict[str, Any]]] = {}
+    for row in store.published_member_assessments():
+        by_country.setdefault(row["country_code"], []).append(row)
+    if not by_country:
         return []
-    mappings = frameworks.map_to_current(store, set(rows.capability_key))
+    mappings = frameworks.map_to_current(store, {r["capability_key"] for rows in by_country.values() for r in rows})
     out = []
-    for _, country_rows in rows.groupby("country_code", sort=False):
-        phases, _ = scoring.latest_phases(_assessments(country_rows), shape.capability_keys, mappings)
-        first = country_rows.iloc[0]
-        facts = {"region": first["region"], "global_north": bool(first["global_north"])}
+    for rows in by_country.values():
+        phases, _ = scoring.latest_phases(_assessments(rows), shape.capability_keys, mappings)
+        facts = {"region": rows[0]["region"], "global_north": bool(rows[0]["global_north"])}
         out.append((facts, scoring.domain_phases(phases, shape.domain_of, "latest")))
     return out
 
@@ -211,9 +262,10 @@ def peer_context(store: Store, actor: Actor, code: str, *, now: datetime | None 
     median and interquartile band of each of its peer groups (:func:`peer_groups`), computed from the
     published assessments of member countries only, whoever asks. A band over fewer than
     ``scoring.MIN_PEER_COUNTRIES`` countries is suppressed, saying so."""
-    own = maturity(store, actor, code, now=now)
+    scope = view_scope(actor, now, store)
     country = _country(store, code)
     shape = current_mnr(store)
+    own = _maturity(store, scope, code, shape)
     groups = peer_groups(country)
     region, north = str(country.get("region") or ""), bool(country.get("global_north"))
     published = _published_domain_phases(store, shape)

@@ -321,7 +321,7 @@ class Store(Protocol):
         ...
 
     # -- Peer context for the country scorecard ----------------------------------------------------
-    def published_member_assessments(self) -> pd.DataFrame:
+    def published_member_assessments(self) -> list[dict[str, Any]]:
         """Every published, live capability assessment of an Alliance member country (id, country_code,
         region, global_north, capability_key, assessed_on, phase, source): the input of the peer bands,
         which only ever show aggregates of it. Needs no scope: private assessments are never read."""

@@ -541,11 +541,11 @@ class ReadQueries:
 
     # -- Peer context for the country scorecard ----------------------------------------------------
 
-    def published_member_assessments(self) -> pd.DataFrame:
+    def published_member_assessments(self) -> list[dict[str, Any]]:
         """Every published, live capability assessment of an Alliance member country, with the country's
         UN region and Global North flag: the only input of the scorecard's peer bands (never shown row by
         row). Private assessments are not read at all, whoever asks."""
-        return self.query_df(
+        return self.query_rows(
             """SELECT a.id, a.country_code, k.region, k.global_north, a.capability_key, a.assessed_on,
                       a.phase, a.source
                FROM capability_assessments a JOIN countries k ON k.code = a.country_code
