@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from actors import ADMIN, EDITOR, FOCAL_KEN, FOCAL_UGA, MEMBER, PUBLIC
+from actors import ADMIN, EDITOR, FOCAL_KEN, FOCAL_UGA, MEMBER, PUBLIC, contributor
 from partners import reference
 from partners.domain.model import Actor, CapabilityAssessment, Role
 from partners.domain.scoring import PeerBand
@@ -95,11 +95,18 @@ def test_unpublished_assessments_never_count_in_a_band_whoever_asks(peers: Store
     assert {b for b in bands(after, "region")} == {PeerBand(6, 2.5, 2.0, 3.8)}  # 1, 2, 2, 3, 4, 4
 
 
+def test_a_published_round_of_a_country_that_is_not_a_member_stays_out_of_every_band(peers: Store) -> None:
+    load_dataset(peers, ADMIN, Dataset(assessments=assessments("NGA", 4, published=True)))  # Africa, no member
+    context = scorecard.peer_context(peers, PUBLIC, "UGA")
+    assert {b for b in bands(context, "region")} == {PeerBand(5, 2.0, 2.0, 3.0)}
+    assert {b.countries for b in bands(context, "members")} == {8}
+
+
 def test_the_country_sees_its_own_private_round_and_nobody_else_does(peers: Store) -> None:
     for actor in (FOCAL_KEN, EDITOR):
         context = scorecard.peer_context(peers, actor, "KEN")
         assert context.includes_private and all(d.country.phase == 4.0 for d in context.domains)
-    for actor in (PUBLIC, MEMBER, FOCAL_UGA, FOCAL_GBR):
+    for actor in (PUBLIC, MEMBER, FOCAL_UGA, FOCAL_GBR, contributor(1)):
         context = scorecard.peer_context(peers, actor, "KEN")
         assert not context.includes_private
         assert all(d.country.phase == 2.0 for d in context.domains)  # the published round only
