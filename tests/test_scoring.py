@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from actors import EDITOR, FOCAL_KEN, PUBLIC
+from actors import EDITOR, FOCAL_KEN, PUBLIC, REVIEWER
 from partners.domain import scoring
 from partners.domain.frameworks import Crosswalk, CrosswalkKind, CrosswalkRow, map_key
-from partners.domain.model import CapabilityAssessment, ProgressStatus, ReportSource
-from partners.domain.scope import REPORTING_CYCLE_MONTHS
+from partners.domain.model import CapabilityAssessment, Commitment, ProgressStatus, ProgressUpdate, ReportSource
+from partners.domain.scope import REPORTING_CYCLE_MONTHS, CommitmentFilter
 from partners.domain.scoring import Assessment, CommitmentFacts
-from partners.services import records, scorecard
+from partners.services import records, scorecard, workflow
 from partners.storage import Store
 from test_framework_versions import CAPABILITIES_2099, data_dir, versioned  # noqa: F401 - fixtures
 
@@ -303,3 +303,52 @@ def test_a_capabilitys_history_holds_the_rounds_the_viewer_may_see_newest_first(
     cj = next(d for d in rounds[0][1] if d.endswith(":CJ"))
     # 2025 for the public: capability 4 still at its published 2022 phase (2), capability 5 at 4
     assert [(day.year, domains[cj].phase) for day, domains in rounds] == [(2019, 1.0), (2022, 2.0), (2025, 3.0)]
+
+
+def test_a_countrys_commitment_figures_come_from_its_records_as_the_viewer_may_see_them(
+    store: Store, partners: tuple[int, int]
+) -> None:
+    lead = partners[0]
+
+    def log(title: str, **changes: object) -> int:
+        return records.log_commitment(store, EDITOR, Commitment(
+            title=title, partners=[{"partner_id": lead, "role": "lead"}], countries=["KEN"],
+            visibility="public", review_state="published", **changes))
+
+    def report(cid: int, status: str, source: str = "self_reported") -> None:
+        records.record_progress(store, EDITOR if source == "self_reported" else REVIEWER, ProgressUpdate(
+            commitment_id=cid, report_date=date.today() - timedelta(days=10), status=status, source=source),
+            reason="seen the evidence" if source == "verified" else "")
+
+    report(log("Open a hotline"), "complete")
+    verified = log("Train prosecutors")
+    report(verified, "on_track")
+    report(verified, "stalled", "verified")
+    log("Publish a national plan")  # no update: not reporting
+    withdrawn = log("Fund a helpline")
+    report(withdrawn, "complete")
+    workflow.transition(store, EDITOR, withdrawn, "withdrawn", store.get_row("commitment", withdrawn)["version"],
+                        reason="the partner left")
+    report(log("Block known material", embargo_until=datetime.now() + timedelta(days=30)), "complete")
+
+    secretariat = scorecard.commitment_figures(store, EDITOR, "KEN")
+    assert (secretariat.counted, secretariat.left_out, secretariat.not_reporting) == (3, 2, 1)
+    assert secretariat.verified == scoring.ProgressScore(1, 0.25, 0)
+    assert secretariat.self_reported == scoring.ProgressScore(1, 1.0, 1)
+    public = scorecard.commitment_figures(store, PUBLIC, "KEN")  # it sees neither the withdrawn nor the embargoed
+    assert (public.counted, public.left_out, public.not_reporting) == (3, 0, 1)
+    assert (public.verified, public.self_reported) == (secretariat.verified, secretariat.self_reported)
+
+
+def test_the_scorecards_own_commitment_query_gives_the_figures_the_commitment_list_gives(demo_store: Store) -> None:
+    from partners.services import read
+    from partners.services.visibility import view_scope
+
+    codes = list(demo_store.published_member_assessments()[i]["country_code"] for i in (0, -1))
+    for actor in (EDITOR, PUBLIC, FOCAL_KEN):
+        for code in [*codes, "KEN"]:
+            listed = read.find_commitments(demo_store, actor, CommitmentFilter(countries=(code,)))
+            now = view_scope(actor).now
+            expected = scoring.commitment_figures([CommitmentFacts.from_row(r) for r in listed.to_dict("records")], now)
+            assert scorecard.commitment_figures(demo_store, actor, code, now=now) == expected
+            assert expected.counted + expected.left_out == len(listed)

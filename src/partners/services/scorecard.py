@@ -23,7 +23,7 @@ from partners.domain import scoring
 from partners.domain.frameworks import Mapping as CrosswalkMapping
 from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, authorize
-from partners.domain.scope import CommitmentFilter, ViewScope
+from partners.domain.scope import ViewScope
 from partners.domain.scoring import (
     Assessment,
     CapabilityPhase,
@@ -181,8 +181,7 @@ def commitment_figures(store: Store, actor: Actor, code: str, *, now: datetime |
     withdrawn and embargoed left out, verified and self-reported scored apart, non-reporting counted apart)."""
     scope = view_scope(actor, now, store)
     _country(store, code)
-    rows = store.commitments(scope, CommitmentFilter(countries=(code,)))
-    facts = [CommitmentFacts.from_row(r) for r in rows.to_dict("records")]
+    facts = [CommitmentFacts.from_row(r) for r in store.country_commitment_status(scope, code)]
     return scoring.commitment_figures(facts, scope.now)
 
 

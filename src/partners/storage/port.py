@@ -326,3 +326,9 @@ class Store(Protocol):
         region, global_north, capability_key, assessed_on, phase, source): the input of the peer bands,
         which only ever show aggregates of it. Needs no scope: private assessments are never read."""
         ...
+
+    def country_commitment_status(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:
+        """The commitments naming ``country`` that the scope may see, with only what the scorecard's
+        figures need: id, review_state, embargo_until, reported_status, verified_status, not_reporting
+        (each as in ``commitments``; reported_status null when there is no update yet)."""
+        ...
