@@ -265,7 +265,10 @@ def latest_phases(
         same_day = [(a, m) for a, m in found if a.assessed_on == day]
         via = [m for _, m in same_day if m is not None and m.through_crosswalk]
         kinds = {m.kind for m in via if m.kind is not None}
-        kind = CrosswalkKind.MERGED if len(same_day) > 1 else (kinds.pop() if len(kinds) == 1 else CrosswalkKind.SAME)
+        if CrosswalkKind.MERGED in kinds or len(kinds) != 1:
+            kind = CrosswalkKind.MERGED if CrosswalkKind.MERGED in kinds else CrosswalkKind.SAME
+        else:
+            kind = kinds.pop()
         readings[(target, source)] = PhaseReading(
             phase=min(a.phase for a, _ in same_day),
             assessed_on=day,
