@@ -105,6 +105,22 @@ def _country(store: Store, code: str) -> dict:
     return facts
 
 
+def country_facts(store: Store, actor: Actor, code: str) -> dict:
+    """The scorecard's header facts of one country (name, region, sub-region, Global North, membership);
+    ``NotFound`` for a code that is no country. Reference data: the same for every viewer."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    return _country(store, code)
+
+
+def capabilities(store: Store, actor: Actor) -> pd.DataFrame:
+    """The current MNR version's capabilities in the framework's order: key, code, name, domain."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    current = frameworks.current_framework(store, MNR_FAMILY)
+    if current is None:
+        return pd.DataFrame(columns=["key", "code", "name", "domain"])
+    return frameworks.capabilities(store, current.id)
+
+
 def maturity(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> Maturity:
     """The latest phase of each current MNR capability and each domain's phase for one country, from the
     assessments ``actor`` may see (published ones; unpublished ones too for the secretariat and the
@@ -153,6 +169,8 @@ def capability_history(
     scope = view_scope(actor, now, store)
     _country(store, code)
     rows = store.assessments(scope, code)
+    if rows.empty:  # no assessment the viewer may see (an empty result need not carry its columns)
+        return rows.assign(crosswalk_note=pd.Series(dtype=str))
     mappings = frameworks.map_to_current(store, set(rows.capability_key))
     lands = [_lands_on(mappings.get(key), key, capability_key) for key in rows.capability_key]
     out = rows[lands].copy()
