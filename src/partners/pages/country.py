@@ -50,10 +50,11 @@ st.caption("The latest phase of each of the 21 capabilities, from 1 (building) t
            "phases are filled, self-assessed ones outlined, capabilities not assessed empty, with a grey outline.")
 st.altair_chart(charts.maturity_key(), width="stretch")
 domains = list(dict.fromkeys(cells["Domain"]))
-columns = st.columns(2)  # side by side on a wide screen, stacked on a phone
-for index, domain in enumerate(domains):
-    with columns[index % 2]:
-        st.altair_chart(charts.maturity_heatmap(cells[cells["Domain"] == domain], title=domain), width="stretch")
+for pair in range(0, len(domains), 2):  # two side by side on a wide screen, stacked in order on a phone
+    for column, domain in zip(st.columns(2), domains[pair : pair + 2], strict=False):
+        with column:
+            st.altair_chart(charts.maturity_heatmap(cells[cells["Domain"] == domain], title=domain),
+                            width="stretch")
 with st.expander("Show as a table"):
     show_table(cells, download=f"maturity-{code}.csv")
 if maturity.unmapped:
@@ -86,8 +87,9 @@ if rounds.empty:
     st.caption("No assessment round that you may see.")
 else:
     chart_with_table(
-        charts.maturity_over_rounds(rounds),
+        charts.maturity_over_rounds(rounds, title=""),
         rounds,
+        height=380,
         caption=f"Each domain's phase after each of {rounds['Round'].nunique()} assessment rounds; a capability "
                 f"not re-assessed in a round keeps its earlier phase. {definitions['domain_phase']}.",
     )
@@ -102,7 +104,7 @@ if peers.empty or not peers["Shown"].any():
     st.info("No peer group has enough published assessments to be shown.")
 else:
     chart_with_table(
-        charts.peer_context(peers),
+        charts.peer_context(peers, title=""),
         peers.drop(columns=["Shown"]),
         caption="The black diamond is this country's phase; each bar is a peer group's middle half, its tick "
                 "the median.",

@@ -189,7 +189,7 @@ NOT_ASSESSED_COLOUR = "#bdbdbd"
 VERIFIED_BASIS = ASSESSMENT_BASIS[ReportSource.VERIFIED]
 BASIS_STYLE: dict[str, tuple[float, str]] = {
     VERIFIED_BASIS: (1.0, "filled"),
-    ASSESSMENT_BASIS[ReportSource.SELF_REPORTED]: (0.15, "outlined"),
+    ASSESSMENT_BASIS[ReportSource.SELF_REPORTED]: (0.0, "outlined"),
     NOT_ASSESSED: (0.0, "grey outline, empty"),
 }
 
@@ -251,7 +251,6 @@ def maturity_key() -> alt.LayerChart:
 
 def _cells(data: pd.DataFrame, tooltip: list, title: str) -> alt.LayerChart:
     names = phase_names()
-    basis = list(BASIS_STYLE)
     y = alt.Y("Label:N", sort=list(data["Label"]), title=None,
               axis=alt.Axis(ticks=False, domain=False, labelFontSize=12, labelLimit=190))
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
@@ -261,8 +260,10 @@ def _cells(data: pd.DataFrame, tooltip: list, title: str) -> alt.LayerChart:
         x2=alt.value("width"),
         fill=alt.Fill("Maturity:N", scale=colour, legend=None),
         stroke=alt.Stroke("Maturity:N", scale=colour, legend=None),
-        fillOpacity=alt.FillOpacity(
-            "Basis:N", scale=alt.Scale(domain=basis, range=[s[0] for s in BASIS_STYLE.values()]), legend=None
+        # one condition per basis (a discrete opacity scale would interpolate between them)
+        fillOpacity=alt.condition(
+            f"datum.Basis == '{VERIFIED_BASIS}'", alt.value(BASIS_STYLE[VERIFIED_BASIS][0]),
+            alt.value(BASIS_STYLE[ASSESSMENT_BASIS[ReportSource.SELF_REPORTED]][0]),
         ),
     )
     dark = f"datum.Basis == '{VERIFIED_BASIS}' && datum.Phase >= 3"
