@@ -127,3 +127,31 @@ def test_an_unknown_country_code_says_so(db: tuple[str, str]) -> None:
     assert not at.exception, at.exception
     assert any("no country with the code XXX" in e.value for e in at.error)
     assert not at.get("vega_lite_chart")
+
+
+def test_a_country_without_assessments_shows_every_capability_as_not_assessed(db: tuple[str, str]) -> None:
+    path, _ = db
+    store = open_store(path)
+    try:
+        code = store.scalar("SELECT code FROM countries WHERE code NOT IN"
+                            " (SELECT country_code FROM capability_assessments) ORDER BY member DESC, code LIMIT 1")
+        domains = set(scorecard.current_mnr(store).domain_names.values())
+    finally:
+        store.close()
+    at = scorecard_page(code, None)
+    assert not at.exception, at.exception
+    assert heatmap_cells(at, domains) == 21
+    assert any("No capability assessment that you may see" in i.value for i in at.info)
+    table = next(df.value for df in at.dataframe if "Basis" in df.value.columns)
+    assert set(table["Basis"]) == {"Not assessed"}
+
+
+def test_the_countries_page_links_to_the_chosen_countrys_scorecard(db: tuple[str, str]) -> None:
+    _, code = db
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90).run()
+    at.switch_page("src/partners/pages/countries.py").run()
+    next(s for s in at.selectbox if s.label == "Country").set_value(code).run()
+    assert not at.exception, at.exception
+    links = [link.proto for link in at.get("page_link")]
+    assert any(link.label == "Open the scorecard" and link.page == "country" and link.query_string == f"code={code}"
+               for link in links), links

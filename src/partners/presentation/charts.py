@@ -390,5 +390,5 @@ def commitment_figures_table(figures: Any, definitions: Mapping[str, str]) -> pd
         ("Left out", figures.left_out, None, "", definitions["left_out"]),
     ]
     out = pd.DataFrame(rows, columns=["Figure", "Commitments", "Complete", "Progress score", "What it counts"])
-    out["Complete"] = out["Complete"].astype("Int64")
+    out["Complete"] = ["" if n is None else f"{n:,}" for n in out["Complete"]]
     return out
