@@ -155,3 +155,12 @@ def test_the_countries_page_links_to_the_chosen_countrys_scorecard(db: tuple[str
     links = [link.proto for link in at.get("page_link")]
     assert any(link.label == "Open the scorecard" and link.page == "country" and link.query_string == f"code={code}"
                for link in links), links
+
+
+def test_every_scorecard_chart_has_a_one_sentence_description(db: tuple[str, str]) -> None:
+    _, code = db
+    at = scorecard_page(code, EDITOR)
+    specs = [spec for spec, _ in charts(at)]
+    assert len(specs) >= 9  # the key, six domains, the rounds and the peer context
+    assert all(spec.get("description", "").endswith(".") and spec["description"].count(". ") == 0
+               for spec in specs), [s.get("description") for s in specs]

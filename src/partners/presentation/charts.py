@@ -234,7 +234,10 @@ def maturity_heatmap(cells: pd.DataFrame, *, title: str = "") -> alt.LayerChart:
     data = cells.assign(Label=[f"{n}. {c}" for n, c in zip(cells["No."], cells["Capability"], strict=True)])
     tooltip = [alt.Tooltip(f"{c}:N") for c in ("Capability", "Maturity", "Basis")]
     tooltip.append(alt.Tooltip("Assessed on:T", format="%d %b %Y"))
-    return _cells(data, tooltip, title)
+    assessed = int(cells["Phase"].notna().sum())
+    description = (f"MNR maturity{f' of {title}' if title else ''}: {assessed} of {len(cells)} capabilities "
+                   "assessed, each cell naming its latest phase, verified cells filled, self-assessed outlined.")
+    return _cells(data, tooltip, title).properties(description=description)
 
 
 def maturity_key() -> alt.LayerChart:
@@ -246,7 +249,9 @@ def maturity_key() -> alt.LayerChart:
         for basis, style in BASIS_STYLE.items()
     ]
     data = pd.DataFrame(rows, columns=["Label", "Maturity", "Basis", "Phase"])
-    return _cells(data, [alt.Tooltip("Label:N", title="Key")], "Key")
+    return _cells(data, [alt.Tooltip("Label:N", title="Key")], "Key").properties(
+        description="Key to the maturity cells: verified is filled, self-assessed outlined, not assessed empty."
+    )
 
 
 def _cells(data: pd.DataFrame, tooltip: list, title: str) -> alt.LayerChart:
@@ -315,7 +320,11 @@ def maturity_over_rounds(table: pd.DataFrame, *, title: str = "Maturity over rou
         tooltip=[alt.Tooltip("Round:T", format="%d %b %Y"), alt.Tooltip("Domain:N"), alt.Tooltip("Phase:Q"),
                  alt.Tooltip("Capabilities assessed:N")],
     )
-    return alt.layer(line, points, title=title).properties(width="container", height=260)
+    return alt.layer(line, points, title=title).properties(
+        width="container", height=260,
+        description=f"Each of {len(domains)} MNR domains' phase, 1 to 4, after each of "
+                    f"{table['Round'].nunique()} assessment rounds.",
+    )
 
 
 def peer_table(context: Any) -> pd.DataFrame:
@@ -370,7 +379,11 @@ def peer_context(table: pd.DataFrame, *, title: str = "Peer context") -> alt.Lay
         y=y, x="This country:Q",
         tooltip=[alt.Tooltip("Domain:N"), alt.Tooltip("This country:Q", title="This country's phase")],
     )
-    return alt.layer(band, median, country, title=title).properties(width="container", height=alt.Step(16))
+    return alt.layer(band, median, country, title=title).properties(
+        width="container", height=alt.Step(16),
+        description="The country's phase per MNR domain beside the median and middle half of each peer group "
+                    "with enough published assessments; no country is ranked.",
+    )
 
 
 def commitment_figures_table(figures: Any, definitions: Mapping[str, str]) -> pd.DataFrame:
