@@ -164,3 +164,21 @@ def test_every_scorecard_chart_has_a_one_sentence_description(db: tuple[str, str
     assert len(specs) >= 9  # the key, six domains, the rounds and the peer context
     assert all(spec.get("description", "").endswith(".") and spec["description"].count(". ") == 0
                for spec in specs), [s.get("description") for s in specs]
+
+
+@pytest.mark.parametrize("who", [None, EDITOR], ids=["public", "secretariat"])
+def test_the_commitment_figures_are_the_services_for_the_viewer(db: tuple[str, str], who: str | None) -> None:
+    path, code = db
+    at = scorecard_page(code, who)
+    store = open_store(path)
+    try:
+        viewer = auth.actor_from_user(store, who, email_verified=True) if who else auth.ANONYMOUS
+        expected = scorecard.commitment_figures(store, viewer, code)
+    finally:
+        store.close()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Verified"] == f"{expected.verified.commitments:,}"
+    assert metrics["Self-reported"] == f"{expected.self_reported.commitments:,}"
+    assert metrics["Not reporting"] == f"{expected.not_reporting:,}"
+    table = next(df.value for df in at.dataframe if "What it counts" in df.value.columns)
+    assert list(table["Figure"]) == ["Counted", "Verified", "Self-reported", "Not reporting", "Left out"]

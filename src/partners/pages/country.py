@@ -128,18 +128,13 @@ more[0].metric("Not reporting", f"{figures.not_reporting:,}", help=definitions["
 more[1].metric("Left out", f"{figures.left_out:,}", help=definitions["left_out"])
 
 
-def _score(score: float | None) -> str:
-    return "none scored" if score is None else f"{score:.2f}"
-
-
 show_table(
     charts.commitment_figures_table(figures, definitions),
     key="scorecard_commitments",
     download=f"commitment-figures-{code}.csv",
 )
 st.caption(f"Progress score: {definitions['progress_score']}. Verified and self-reported scores are never "
-           f"added together; verified {_score(figures.verified.score)}, self-reported "
-           f"{_score(figures.self_reported.score)}.")
+           "added together; commitments not reporting are not scored.")
 
 with st.expander("How is this calculated?"):
     st.markdown(scorecard.methodology_text())  # our own file, not user text
