@@ -26,7 +26,7 @@ HEADER = [c.name for c in columns.COMMITMENT_COLUMNS]
 PROGRESS_HEADER = [c.name for c in columns.PROGRESS_COLUMNS]
 DATE_HINT = "write the date as 2025-03-31 (year-month-day) or 31/03/2025 (day/month/year)"
 FORMULA_HINT = "paste the value: copy the cell, then Paste Special > Values"
-PARTNER_HINT = "Correct the name, or add the partner in the app first and import again"
+PARTNER_HINT = "Correct the name, or add the partner to the workbook's 'Partners' sheet (or in the app)"
 
 PARTNERS = {
     "Ministry of Interior of Kenya": StakeholderType.GOVERNMENT,
@@ -550,7 +550,7 @@ def test_numbers_currencies_and_choices_are_checked_with_a_hint(db: Store) -> No
             9,
             "event",
             "summit or plan 'Nairobi Sumit 2025' is not in the database",
-            "did you mean 'Nairobi Summit 2025'? Add the summit or plan in the app first, "
+            "did you mean 'Nairobi Summit 2025'? Add it to the workbook's 'Events' sheet (or in the app), "
             "or leave the cell empty",
         ),
     ]
@@ -915,11 +915,16 @@ def test_formula_and_error_cells_are_refused_not_read(db: Store) -> None:
 
 def test_the_xlsx_template_holds_both_sheets_instructions_and_framework_items(db: Store) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(db, SYSTEM)))
-    assert wb.sheetnames == ["Commitments", "Progress updates", "Instructions", "Framework items"]
+    assert wb.sheetnames == [
+        "Commitments", "Progress updates", "Partners", "Events", "Instructions", "Framework items"
+    ]
     assert [c.value for c in wb["Commitments"][1]] == HEADER
     assert [c.value for c in wb["Progress updates"][1]] == PROGRESS_HEADER
+    assert [c.value for c in wb["Partners"][1]] == [c.name for c in columns.PARTNER_COLUMNS]
+    assert [c.value for c in wb["Events"][1]] == [c.name for c in columns.EVENT_COLUMNS]
     described = {(r[0], r[1]) for r in wb["Instructions"].iter_rows(values_only=True) if r[1]}
     assert {("Commitments", c) for c in HEADER} <= described
+    assert {("Partners", c.name) for c in columns.PARTNER_COLUMNS} <= described
     keys = [r[0] for r in wb["Framework items"].iter_rows(min_row=2, values_only=True)]
     assert "MNR-2016:4" in keys and "GA-2012:T1" in keys
 
@@ -933,7 +938,8 @@ def test_the_csv_templates_are_the_column_names_in_utf8_with_bom() -> None:
 def test_the_empty_template_says_there_is_nothing_in_it(db: Store) -> None:
     report = importing.preview_import(db, SYSTEM, importing.template_xlsx(db, SYSTEM), "template.xlsx")
     assert [p.message for p in report.problems] == [
-        "the sheets 'Commitments', 'Progress updates' have column names but no rows below them"
+        "the sheets 'Commitments', 'Progress updates', 'Partners', 'Events' have column names but no rows "
+        "below them"
     ]
 
 
@@ -1049,7 +1055,8 @@ def test_a_sheet_without_column_names_beside_a_good_one_is_named_in_a_warning(db
     report = importing.preview_import(db, SYSTEM, out.getvalue(), "w.xlsx")
     assert report.ok
     assert report.warnings == [
-        "sheet 'Notes' was not read: none of its first rows names the columns (external_ref, ...)"
+        "sheet 'Notes' was not read: none of its first rows names the columns (external_ref, ...; a sheet "
+        "of new partners or events is read when it is called 'Partners' or 'Events')"
     ]
 
 

@@ -81,7 +81,7 @@ def test_officer_uploads_the_template_with_two_bad_rows_and_sees_the_row_errors(
             "6",
             "partners",
             "partner 'Nobody We Know Ltd' is not in the database",
-            "Correct the name, or add the partner in the app first and import again",
+            "Correct the name, or add the partner to the workbook's 'Partners' sheet (or in the app)",
         ],
     ]
 

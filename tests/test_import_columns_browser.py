@@ -14,6 +14,8 @@ from partners.storage.duckdb.store import DuckDBStore as Store
 
 pytestmark = pytest.mark.browser
 
+NEW_PARTNER = "Safe Online Kenya (mapping test)"
+
 
 def _foreign_workbook(demo_db_path: Path) -> bytes:
     store = Store.open(demo_db_path, migrate=False)
@@ -26,7 +28,10 @@ def _foreign_workbook(demo_db_path: Path) -> bytes:
     ws.append(["Ref", "Who", "Country / countries", "Commitment", "MNR capabilities", "Deadline for completion",
                "Notes"])
     ws.append(["MAP-1", names[0], "Kenya, Uganda", "Train investigators (MAP-1)", "16, #8", "31.12.2027", "x"])
-    ws.append(["MAP-2", names[1], "Kenya", "Open a hotline (MAP-2)", "MNR 4", "June 2027", ""])
+    ws.append(["MAP-2", f"{names[1]}; {NEW_PARTNER}", "Kenya", "Open a hotline (MAP-2)", "MNR 4", "June 2027", ""])
+    ws = wb.create_sheet("Partners")  # a partner the app does not have yet, added by the same import
+    ws.append(["Organisation", "Type", "HQ country", "E-mail"])
+    ws.append([NEW_PARTNER, "NGO", "Kenya", "hello@mapping-test.example.org"])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -68,18 +73,22 @@ def test_a_foreign_workbook_is_mapped_by_the_officer_then_imported(
     page.get_by_role("option", name="partners", exact=True).click()
     page.get_by_role("button", name="Check again with this mapping").click()
 
-    button = page.get_by_role("button", name="Import 2 rows")
+    button = page.get_by_role("button", name="Import 3 rows")
     button.wait_for(timeout=60_000)
     assert button.is_enabled()
     rows = _cells(page.locator(".st-key-import_rows"))
-    assert [r[2] for r in rows] == ["MAP-1", "MAP-2"]
-    assert "read as 30 Jun 2027 (the end of that month)" in rows[1][-1]
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ("Partners", "", "New"), ("Pledges", "MAP-1", "New"), ("Pledges", "MAP-2", "New")
+    ]
+    assert "read as 30 Jun 2027 (the end of that month)" in rows[2][-1]
     page.screenshot(path=str(artifacts / "import-mapping-chosen.png"), full_page=True)
     button.click()
 
     page.get_by_text("Imported commitments").wait_for(timeout=60_000)
     done = _cells(page.locator(".st-key-import_done_rows"))
     assert [(r[1], r[3], r[4]) for r in done] == [("MAP-1", "created", "Draft"), ("MAP-2", "created", "Draft")]
+    added = _cells(page.locator(".st-key-import_done_added"))
+    assert [(r[0], r[1]) for r in added] == [("Partner", NEW_PARTNER)]
     page.screenshot(path=str(artifacts / "import-mapping-done.png"), full_page=True)
     page.get_by_role("link", name="Show exactly these 2 commitments on the Commitments page").click()
     page.get_by_text("2 commitments match").wait_for(timeout=60_000)

@@ -19,17 +19,21 @@ from partners.domain.model import (
     Actor,
     Commitment,
     CommitmentPartner,
+    Event,
+    EventKind,
     LabelledEnum,
+    Partner,
     PartnerRole,
     ProgressStatus,
     ProgressUpdate,
     ReportSource,
     ReviewState,
+    StakeholderType,
     Visibility,
 )
 from partners.domain.permissions import UseCase, can
 from partners.domain.text import fold
-from partners.importing.columns import GLOBAL_WORDS, MAX_REF_CHARS, SheetKind
+from partners.importing.columns import GLOBAL_WORDS, MAX_REF_CHARS, STAKEHOLDER_WORDS, SheetKind
 from partners.importing.parsing import (
     DATE_HINT,
     ROLE_MARK,
@@ -164,11 +168,18 @@ class _Row:
             return None
         return parsed
 
-    def choice(self, column: str, enum: type[LabelledEnum], default: LabelledEnum, hint: str) -> Any:
-        """A value of ``enum`` by its value or label, any case ('Self reported', 'on-track' too)."""
+    def choice(
+        self, column: str, enum: type[LabelledEnum], default: LabelledEnum, hint: str,
+        aliases: dict[str, str] | None = None,
+    ) -> Any:
+        """A value of ``enum`` by its value or label, any case ('Self reported', 'on-track' too), or by one of
+        the ``aliases`` (folded word -> value: 'NGO' is civil society)."""
         text = self.text(column)
         if not text:
             return default
+        alias = (aliases or {}).get(re.sub(r"[\s\-_]+", " ", fold(text)).strip())
+        if alias is not None:
+            return enum(alias)
         for attempt in (text, re.sub(r"[\s\-]+", "_", text.strip())):
             try:
                 return enum.parse(attempt)
@@ -216,6 +227,10 @@ class Plan:
     new: list[Commitment] = field(default_factory=list)
     updates: list[tuple[RowReport, int, int, Commitment]] = field(default_factory=list)  # id, version
     progress: list[tuple[RowReport, ProgressUpdate, str, str]] = field(default_factory=list)  # reason, ref
+    #: New partners and events from the file's Partners and Events sheets, with negative local ids that
+    #: the commitments refer to (``bulk.load_dataset`` gives them stored ids).
+    partners: list[Partner] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 _SOURCE_WORDS = {ReportSource.SELF_REPORTED: "self-reported", ReportSource.VERIFIED: "verified"}
@@ -304,7 +319,12 @@ class Validator:
         self.events = Names(
             (int(i), n, f"{n}") for i, n in zip(events["id"].tolist(), events["name"].tolist(), strict=True)
         )
-        refs = {ref_of(cells[s.columns["external_ref"]]) for s in sheets for _, cells in s.rows}
+        refs = {
+            ref_of(cells[s.columns["external_ref"]])
+            for s in sheets
+            if "external_ref" in s.columns
+            for _, cells in s.rows
+        }
         stored = store.commitments_by_external_ref(sorted(r for r in refs if r))
         live_ids = [c["id"] for c in stored.values() if c["deleted_at"] is None]
         progress: dict[int, list[dict[str, Any]]] = {}
@@ -317,6 +337,11 @@ class Validator:
         self.in_file: dict[str, tuple[RowReport, int | None]] = {}
         self.commitment_refs: dict[str, int] = {}  # external_ref -> first row using it
         self.progress_keys: dict[tuple[str, date, str], int] = {}  # (ref, date, source) -> first row
+        # folded name -> (sheet, row) of a Partners or Events row that has errors: rows naming it say so
+        self.broken_names: dict[SheetKind, dict[str, tuple[str, int]]] = {
+            SheetKind.PARTNERS: {}, SheetKind.EVENTS: {}
+        }
+        self.sheet_names: dict[SheetKind, dict[str, int]] = {SheetKind.PARTNERS: {}, SheetKind.EVENTS: {}}
 
     def run(self) -> Plan:
         if self.demo:
@@ -325,9 +350,15 @@ class Validator:
                 "this database holds demo data: imported records are flagged as demo data too and go when "
                 "the demo data is removed. Import real records into a database without demo data"
             )
-        for kind in (SheetKind.COMMITMENTS, SheetKind.PROGRESS):
+        checks = {
+            # partners and events first: the commitments that name them are checked against them
+            SheetKind.PARTNERS: self._partner,
+            SheetKind.EVENTS: self._event,
+            SheetKind.COMMITMENTS: self._commitment,
+            SheetKind.PROGRESS: self._progress,
+        }
+        for kind, check in checks.items():
             for sheet in (s for s in self.sheets if s.kind is kind):
-                check = self._commitment if kind is SheetKind.COMMITMENTS else self._progress
                 for number, cells in sheet.rows:
                     report = RowReport(sheet.name, kind, number, "")
                     self.report.rows.append(report)
@@ -403,10 +434,10 @@ class Validator:
             row.broken("currency", rules.budget_without_currency(budget, None))
         event_id = None
         if row.text("event"):
-            found = self.events.match(
+            found = self._broken_reference(SheetKind.EVENTS, row.text("event")) or self.events.match(
                 row.text("event"),
                 "summit or plan",
-                "Add the summit or plan in the app first, or leave the cell empty",
+                "Add it to the workbook's 'Events' sheet (or in the app), or leave the cell empty",
             )
             if isinstance(found, tuple):
                 row.problem("event", *found)
@@ -497,8 +528,10 @@ class Validator:
         for token in split_list(text, self._one_partner):
             mark = ROLE_MARK.search(token)
             name = token[: mark.start()].strip() if mark else token
-            found = self.partners.match(
-                name, "partner", "Correct the name, or add the partner in the app first and import again"
+            found = self._broken_reference(SheetKind.PARTNERS, name) or self.partners.match(
+                name,
+                "partner",
+                "Correct the name, or add the partner to the workbook's 'Partners' sheet (or in the app)",
             )
             if isinstance(found, tuple):
                 row.problem("partners", *found)
@@ -518,6 +551,17 @@ class Validator:
         elif text and "partners" not in row.failed and not row.report.problems:
             row.problem("partners", "no partner given", "name at least one partner")
         return out
+
+    def _broken_reference(self, kind: SheetKind, name: str) -> tuple[str, str] | None:
+        """The problem of a row naming a partner or event whose own row in this file has errors."""
+        where = self.broken_names[kind].get(fold(name))
+        if where is None:
+            return None
+        what = "partner" if kind is SheetKind.PARTNERS else "summit or plan"
+        return (
+            f"the {what} '{name}' ({where[0]} row {where[1]}) has errors, so this row cannot be imported",
+            "fix that row first",
+        )
 
     def _one_partner(self, text: str) -> bool:
         """Whether a whole cell names one stored partner (a name may hold a comma)."""
@@ -561,6 +605,160 @@ class Validator:
             elif found not in keys:
                 keys.append(found)
         return keys
+
+    # -- new partners and events ----------------------------------------------------------------
+    def _named(self, row: _Row, kind: SheetKind, names: Names, what: str) -> tuple[str, int | None]:
+        """The row's name, and the stored id when a record of that name is in the app already (the row is
+        then unchanged: an import adds partners and events, it does not edit them)."""
+        name = row.required("name", f"give the {what} its name, as the commitments write it")
+        row.report.summary = name
+        if not name or "name" in row.failed:
+            return name, None
+        if len(name) > rules.MAX_TITLE_CHARS:
+            row.problem(
+                "name",
+                f"the name is {len(name)} characters long; the limit is {rules.MAX_TITLE_CHARS}",
+                "shorten it",
+            )
+            return name, None
+        first = self.sheet_names[kind].get(fold(name))
+        if first is not None:
+            row.problem(
+                "name",
+                f"'{name}' is already on row {first} of this sheet",
+                "list each one once: delete one of the two rows",
+            )
+            return name, None
+        self.sheet_names[kind][fold(name)] = row.number
+        stored = names.by_key.get(fold(name))
+        if stored:
+            row.report.status = RowStatus.UNCHANGED
+            row.report.notes.append(
+                f"'{stored[0][1]}' is already in the app (id {stored[0][0]}): not added again, and its record "
+                "there is kept as it is (change it on the Partners and events page)"
+            )
+            return name, stored[0][0]
+        close = names.similar(name)
+        if close:
+            row.report.notes.append(
+                f"a new {what}, although the app has "
+                + " and ".join(f"'{c}'" for c in close)
+                + ": if it is the same, write that name here and in the commitments instead"
+            )
+        return name, None
+
+    def _country_cell(self, row: _Row, column: str) -> str | None:
+        text = row.text(column)
+        if not text:
+            return None
+        found = match_country(text)
+        if isinstance(found, tuple):
+            row.problem(column, *found)
+            return None
+        return found
+
+    def _record_failed(self, row: _Row, kind: SheetKind, name: str) -> None:
+        """Remember a partner or event row with errors, so that rows naming it say where the error is (not
+        for a second row of a name: the first one stands)."""
+        if name and self.sheet_names[kind].get(fold(name), row.number) == row.number:
+            self.broken_names[kind].setdefault(fold(name), (row.sheet.name, row.number))
+
+    def _partner(self, row: _Row) -> None:
+        name, stored = self._named(row, SheetKind.PARTNERS, self.partners, "partner")
+        kinds = ", ".join(t.label for t in StakeholderType)
+        required = row.required("stakeholder_type", f"write one of: {kinds}")
+        kind = row.choice(
+            "stakeholder_type", StakeholderType, StakeholderType.GOVERNMENT, f"write one of: {kinds}",
+            aliases=STAKEHOLDER_WORDS,
+        )
+        hq = self._country_cell(row, "hq_country")
+        website = row.text("website")
+        if website and not rules.is_web_address(website):
+            row.problem(
+                "website",
+                f"'{website}' is not a web address",
+                "write the full address, starting with https:// (e.g. https://example.org)",
+            )
+        emails = {}
+        for column in ("contact_email", "contact_email_2"):
+            emails[column] = row.text(column)
+            if emails[column] and not rules.is_email_address(emails[column]):
+                row.problem(
+                    column,
+                    f"'{emails[column]}' is not an e-mail address",
+                    "write one address, as name@organisation.org (a second one goes in contact_email_2)",
+                )
+        if stored is not None:
+            return
+        if row.report.status is RowStatus.ERROR or not required:
+            self._record_failed(row, SheetKind.PARTNERS, name)
+            return
+        try:
+            partner = Partner(
+                id=-(len(self.plan.partners) + 1),
+                name=name,
+                stakeholder_type=kind,
+                hq_country=hq,
+                website=website or None,
+                contact_email=emails["contact_email"] or None,
+                contact_email_2=emails["contact_email_2"] or None,
+                is_demo=self.demo,
+            )
+        except ValidationError as exc:
+            _model_problems(row, exc)
+            self._record_failed(row, SheetKind.PARTNERS, name)
+            return
+        if not can(self.actor, UseCase.MANAGE_PARTNERS):
+            row.problem(
+                "name",
+                f"'{name}' is not in the app, and you may not add partners",
+                "ask the secretariat to add the partner, then import again without this row",
+            )
+            self._record_failed(row, SheetKind.PARTNERS, name)
+            return
+        row.report.status = RowStatus.NEW
+        self.plan.partners.append(partner)
+        self.partners.add(partner.id, name)  # type: ignore[arg-type]
+
+    def _event(self, row: _Row) -> None:
+        name, stored = self._named(row, SheetKind.EVENTS, self.events, "summit or plan")
+        kinds = ", ".join(k.label for k in EventKind)
+        required = row.required("kind", f"write one of: {kinds}")
+        kind = row.choice("kind", EventKind, EventKind.OTHER, f"write one of: {kinds}")
+        day = row.as_date("date")
+        if day is None and "date" not in row.failed and not row.text("date"):
+            row.problem("date", "date is empty", DATE_HINT)
+        country = self._country_cell(row, "country")
+        if stored is not None:
+            return
+        if row.report.status is RowStatus.ERROR or not required or day is None:
+            self._record_failed(row, SheetKind.EVENTS, name)
+            return
+        try:
+            event = Event(
+                id=-(len(self.plan.events) + 1),
+                name=name,
+                kind=kind,
+                date=day,
+                location=row.text("location"),
+                country=country,
+                is_demo=self.demo,
+            )
+        except ValidationError as exc:
+            _model_problems(row, exc)
+            self._record_failed(row, SheetKind.EVENTS, name)
+            return
+        if not can(self.actor, UseCase.MANAGE_EVENTS):
+            row.problem(
+                "name",
+                f"'{name}' is not in the app, and you may not add summits or plans",
+                "ask the secretariat to add it, then import again without this row",
+            )
+            self._record_failed(row, SheetKind.EVENTS, name)
+            return
+        row.report.status = RowStatus.NEW
+        self.plan.events.append(event)
+        self.events.add(event.id, name)  # type: ignore[arg-type]
 
     # -- progress updates --------------------------------------------------------------------------
     def _progress(self, row: _Row) -> None:

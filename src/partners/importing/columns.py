@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from partners.domain.model import LabelledEnum, ProgressStatus
+from partners.domain.model import EventKind, LabelledEnum, ProgressStatus, StakeholderType
 from partners.domain.text import fold
 
 # --------------------------------------------------------------------------------------------------
@@ -61,6 +61,8 @@ class SheetKind(LabelledEnum):
 
     COMMITMENTS = "commitments"
     PROGRESS = "progress"
+    PARTNERS = "partners"  # new partners named by the commitments of the same file
+    EVENTS = "events"  # new summits and plans named by the commitments of the same file
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
         "partners",
         "The partners making the commitment, with their names as recorded in the app, "
         "separated by ';'. Mark the lead partner with '(lead)'; without a mark the first one leads. "
-        "Add missing partners in the app first.",
+        "A partner not yet in the app goes on the workbook's 'Partners' sheet.",
         "Ministry of Interior of Kenya (lead); Childline Kenya",
         required=True,
         synonyms=("Partner", "Partner(s)", "Partner organisation(s)", "Organisation", "Organisation(s)",
@@ -183,7 +185,8 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "event",
-        "Where it was made: the name of a summit or plan already in the app (optional).",
+        "Where it was made: the name of a summit or plan in the app or on the workbook's 'Events' sheet "
+        "(optional).",
         "",
         synonyms=("Event", "Summit", "Made at", "Event name", "Meeting", "Conference", "Where made"),
     ),
@@ -253,6 +256,110 @@ PROGRESS_COLUMNS: tuple[Column, ...] = (
 )
 
 
+#: Other words for a stakeholder type, as partners' own lists write them (folded, spaces between words).
+STAKEHOLDER_WORDS: dict[str, str] = {
+    "ngo": StakeholderType.CIVIL_SOCIETY.value,
+    "cso": StakeholderType.CIVIL_SOCIETY.value,
+    "civil society organisation": StakeholderType.CIVIL_SOCIETY.value,
+    "civil society organization": StakeholderType.CIVIL_SOCIETY.value,
+    "non governmental organisation": StakeholderType.CIVIL_SOCIETY.value,
+    "non governmental organization": StakeholderType.CIVIL_SOCIETY.value,
+    "tech company": StakeholderType.TECHNOLOGY_COMPANY.value,
+    "technology": StakeholderType.TECHNOLOGY_COMPANY.value,
+    "technology industry": StakeholderType.TECHNOLOGY_COMPANY.value,
+    "police": StakeholderType.LAW_ENFORCEMENT.value,
+    "law enforcement agency": StakeholderType.LAW_ENFORCEMENT.value,
+    "ministry": StakeholderType.GOVERNMENT.value,
+    "international organization": StakeholderType.INTERNATIONAL_ORGANISATION.value,
+    "igo": StakeholderType.INTERNATIONAL_ORGANISATION.value,
+    "regional organization": StakeholderType.REGIONAL_ORGANISATION.value,
+    "university": StakeholderType.ACADEMIA.value,
+    "academic": StakeholderType.ACADEMIA.value,
+    "research": StakeholderType.ACADEMIA.value,
+}
+
+PARTNER_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "name",
+        "The partner's name as the commitments write it (up to 300 characters), unique: a name already "
+        "in the app is not added again.",
+        "Childline Kenya",
+        required=True,
+        synonyms=("Partner", "Partner name", "Name of partner", "Organisation", "Organisation name",
+                  "Organization", "Organization name", "Name of organisation", "Name"),
+    ),
+    Column(
+        "stakeholder_type",
+        "One of: " + ", ".join(t.label for t in StakeholderType) + " (NGO, tech company, police and "
+        "university are understood too).",
+        StakeholderType.CIVIL_SOCIETY.label,
+        required=True,
+        synonyms=("Type", "Stakeholder type", "Partner type", "Type of organisation", "Type of organization",
+                  "Sector", "Category", "Stakeholder group", "Pillar"),
+    ),
+    Column(
+        "hq_country",
+        "Where its headquarters are: a country name or ISO code (optional).",
+        "Kenya",
+        synonyms=("Headquarters country", "HQ country", "Headquarters", "HQ", "Country", "Based in",
+                  "Country of headquarters"),
+    ),
+    Column(
+        "website",
+        "Its web address, starting with https:// (optional).",
+        "https://childlinekenya.co.ke",
+        synonyms=("Web site", "Web", "URL", "Homepage", "Web address"),
+    ),
+    Column(
+        "contact_email",
+        "The address reminders go to (optional).",
+        "info@childlinekenya.co.ke",
+        synonyms=("Contact e-mail", "Contact email", "E-mail", "Email", "E-mail address", "Email address",
+                  "Focal point e-mail", "Focal point email", "Contact"),
+    ),
+    Column(
+        "contact_email_2",
+        "A second address, copied on reminders (optional).",
+        "",
+        synonyms=("Second e-mail", "Second email", "Other e-mail", "Other email", "Cc", "Contact e-mail 2",
+                  "Alternative e-mail", "E-mail 2", "Email 2"),
+    ),
+)
+
+EVENT_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "name",
+        "The summit's or plan's name as the commitments' event column writes it, unique: a name already "
+        "in the app is not added again.",
+        "Global Summit 2026",
+        required=True,
+        synonyms=("Event", "Event name", "Name of event", "Summit", "Summit name", "Meeting", "Title", "Name"),
+    ),
+    Column(
+        "kind",
+        "One of: " + ", ".join(k.label for k in EventKind) + ".",
+        EventKind.SUMMIT.label,
+        required=True,
+        synonyms=("Type", "Event type", "Kind of event", "Type of event", "Category"),
+    ),
+    Column(
+        "date",
+        "When it took place (2026-06-30 or 30/06/2026, day first).",
+        "2026-06-30",
+        required=True,
+        synonyms=("Event date", "Date of event", "Held on", "When", "Start date"),
+    ),
+    Column("location", "Where it took place: a city or venue (optional).", "Nairobi",
+           synonyms=("City", "Venue", "Place", "Held in")),
+    Column(
+        "country",
+        "The host country: a name or ISO code (optional).",
+        "Kenya",
+        synonyms=("Host country", "Country of event"),
+    ),
+)
+
+
 @dataclass(frozen=True)
 class SheetSpec:
     kind: SheetKind
@@ -271,7 +378,22 @@ SHEETS: dict[SheetKind, SheetSpec] = {
         PROGRESS_COLUMNS,
         frozenset({"progress updates", "progress update", "progress", "progress_updates"}),
     ),
+    SheetKind.PARTNERS: SheetSpec(
+        SheetKind.PARTNERS,
+        "Partners",
+        PARTNER_COLUMNS,
+        frozenset({"partners", "partner", "new partners", "organisations", "organizations"}),
+    ),
+    SheetKind.EVENTS: SheetSpec(
+        SheetKind.EVENTS,
+        "Events",
+        EVENT_COLUMNS,
+        frozenset({"events", "event", "new events", "summits", "summits and plans"}),
+    ),
 }
+#: Sheets of rows that commitments refer to: read only from a sheet of that name (or a CSV file of them),
+#: so that a workbook's list of contacts is never taken for new partners.
+NAMED_ONLY = frozenset({SheetKind.PARTNERS, SheetKind.EVENTS})
 #: Sheets of the template that explain rather than hold data: never read as data.
 REFERENCE_SHEETS = frozenset({"instructions", "framework items", "help", "read me", "readme"})
 
@@ -295,7 +417,9 @@ def column_letter(index: int) -> str:
 
 _GENERAL_RULES = (
     "One commitment per row on the 'Commitments' sheet; one progress update per row on the 'Progress "
-    "updates' sheet. Row 1 holds the column names (a title row above them is fine).",
+    "updates' sheet; new partners and new summits or plans, one per row, on the 'Partners' and 'Events' "
+    "sheets (leave them empty when there are none). Row 1 holds the column names (a title row above them "
+    "is fine).",
     "A workbook of your own may name its columns its own way ('Ref', 'Partner(s)', 'Country / countries', "
     "'Commitment', 'Budget (USD)', 'MNR capabilities', 'Event'): known synonyms and similar names are "
     "matched to these columns, the preview shows how and lets you change it, and columns that match none "
@@ -306,8 +430,10 @@ _GENERAL_RULES = (
     f"'{LIST_SEPARATOR}' (or by '{ALT_LIST_SEPARATOR}' in a cell without '{LIST_SEPARATOR}'; a partner's name "
     "holding a comma is recognised whole). Framework items may be numbers alone (16, #8) under a header "
     "naming the framework (MNR capabilities), or short forms such as MNR 4.",
-    "Partners and summits must already be in the app (names are matched ignoring case and accents). "
-    "Countries may be names in common variants or ISO codes; write 'global' for a global commitment.",
+    "Partners and summits named in a row must be in the app or on this workbook's 'Partners' or 'Events' "
+    "sheet, which add them in the same import (names are matched ignoring case and accents; a name already "
+    "in the app is not added again). Countries may be names in common variants or ISO codes; write "
+    "'global' for a global commitment.",
     "Dates: 2025-03-31, 31/03/2025 or 31.03.2025 (day first: 03/04/2025 is 3 April 2025), or date cells; "
     "the year in full (31/12/99 is refused). A deadline written as a month (June 2027) is the end of that "
     "month, a start date the first day; the preview says so.",
@@ -385,7 +511,7 @@ def template_file_name(kind: SheetKind | None = None) -> str:
     """The download name of a template: the workbook, or the CSV of one kind."""
     if kind is None:
         return "partners-import-template.xlsx"
-    return f"partners-import-{'commitments' if kind is SheetKind.COMMITMENTS else 'progress-updates'}.csv"
+    return f"partners-import-{header_key(SHEETS[kind].title).replace('_', '-')}.csv"
 
 
 def columns_table() -> pd.DataFrame:

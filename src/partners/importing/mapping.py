@@ -324,8 +324,8 @@ def _kind_of_section(name: str) -> SheetKind | None:
 
 def parse_overrides(data: Any) -> dict[SheetKind | None, dict[str, str | None]]:
     """A parsed column map (YAML's ``our_column: "Their header"``, one line per column; or the same under a
-    ``Commitments:`` / ``Progress updates:`` section) -> overrides per sheet kind (None: every sheet).
-    Raises MapFileError naming the first thing wrong."""
+    ``Commitments:`` / ``Progress updates:`` / ``Partners:`` / ``Events:`` section) -> overrides per sheet
+    kind (None: every sheet). Raises MapFileError naming the first thing wrong."""
     import difflib
 
     if data is None:
@@ -359,7 +359,8 @@ def parse_overrides(data: Any) -> dict[SheetKind | None, dict[str, str | None]]:
         kind = _kind_of_section(str(name))
         if kind is None:
             raise MapFileError(
-                f"'{name}' is neither one of our columns nor a sheet (Commitments, Progress updates)"
+                f"'{name}' is neither one of our columns nor a sheet "
+                f"({', '.join(spec.title for spec in SHEETS.values())})"
             )
         entries(kind, values)
     if flat:

@@ -262,6 +262,18 @@ class Names:
         self.display = {k: v[0][1] for k, v in self.by_key.items()}
         self._cache: dict[str, int | tuple[str, str]] = {}
 
+    def add(self, rid: int, name: str) -> None:
+        """Add a record of the same file (a new partner on its Partners sheet, say) under its name."""
+        key = fold(name)
+        self.by_key.setdefault(key, []).append((rid, name))
+        self.display.setdefault(key, name)
+        self._cache.clear()
+
+    def similar(self, text: str) -> list[str]:
+        """Names close to ``text`` but not equal to it (a new partner that may be a stored one misspelt)."""
+        key = fold(text)
+        return [n for n in _suggest(key, self.display) if fold(n) != key]
+
     def match(self, text: str, what: str, add_hint: str) -> int | tuple[str, str]:
         key = fold(text)
         if key not in self._cache:

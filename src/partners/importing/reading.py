@@ -23,6 +23,7 @@ from partners.importing.columns import (
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
     MB,
+    NAMED_ONLY,
     REFERENCE_SHEETS,
     SHEETS,
     SheetKind,
@@ -307,7 +308,8 @@ def _read_xlsx(data: bytes, deadline: _Deadline, overrides: Overrides | None) ->
         wb.close()
     _check_found(sheets, unread, names_file=False)
     warnings += [
-        f"sheet '{name}' was not read: none of its first rows names the columns (external_ref, ...)"
+        f"sheet '{name}' was not read: none of its first rows names the columns (external_ref, ...; "
+        "a sheet of new partners or events is read when it is called 'Partners' or 'Events')"
         for name, _ in unread
     ]
     return sheets, warnings
@@ -454,12 +456,13 @@ def _find_header(sheet: str, top: list[list[Any]], overrides: Overrides | None =
     equals. The kind is the sheet's name's ("Progress updates"), else the kind whose columns the header
     names more of."""
     name = fold(sheet)
-    if name in SHEETS[SheetKind.PROGRESS].names:
-        kinds = [SheetKind.PROGRESS]
-    elif name in SHEETS[SheetKind.COMMITMENTS].names:
-        kinds = [SheetKind.COMMITMENTS]
-    else:
-        kinds = [SheetKind.COMMITMENTS, SheetKind.PROGRESS]
+    named = [kind for kind, spec in SHEETS.items() if name in spec.names]
+    if named:
+        kinds = named
+    elif sheet == "CSV":  # a file of one kind, whichever its header names most of
+        kinds = list(SHEETS)
+    else:  # partners and events only from a sheet of that name: a list of contacts is no list of partners
+        kinds = [kind for kind in SHEETS if kind not in NAMED_ONLY]
     best: tuple[int, int, SheetKind] | None = None  # (score, row number, kind)
     for number, row in enumerate(top, start=1):
         for kind in kinds:
@@ -479,7 +482,9 @@ def _find_header(sheet: str, top: list[list[Any]], overrides: Overrides | None =
                 f"the column{'s' if many else ''} {', '.join(missing)} {'are' if many else 'is'} missing",
                 f"add {'them' if many else 'it'} to the row of column names (row {number}), or choose which "
                 f"of the file's columns {'they are' if many else 'it is'} in the column mapping; the template "
-                "has every column",
+                "has every column"
+                + (f" (a sheet called '{sheet}' is read as new {SHEETS[kind].title.lower()}: rename it if it "
+                   "lists something else)" if kind in NAMED_ONLY and sheet != "CSV" else ""),
             )
         )
     return mapping

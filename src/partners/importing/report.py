@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from partners.domain.model import LabelledEnum
-from partners.importing.columns import SHEETS, SheetKind
+from partners.importing.columns import NAMED_ONLY, SHEETS, SheetKind
 from partners.importing.mapping import SheetMapping
 
 
@@ -53,6 +53,8 @@ class RowReport:
     notes: list[str] = field(default_factory=list)
     #: The stored commitment's id once imported (new and updated rows), and its review state.
     commitment_id: int | None = None
+    #: The stored id of a new partner or event once imported.
+    record_id: int | None = None
     review_state: str = ""
 
 
@@ -189,7 +191,8 @@ class ImportReport:
         out += [f"warning: {w}" for w in self.warnings]
         out += [f"problem: {p}" for p in self.file_problems]
         for r in self.rows:
-            text = f"{r.sheet} row {r.row}: {r.external_ref or '(no reference)'}: {r.status.label.lower()}"
+            named = r.summary if r.kind in NAMED_ONLY else ""  # a partner or event: its name
+            text = f"{r.sheet} row {r.row}: {r.external_ref or named or '(no reference)'}: {r.status.label.lower()}"
             if r.changes:
                 text += f" ({', '.join(r.changes)})"
             out.append(text)

@@ -5,6 +5,7 @@ import streamlit as st
 from partners.presentation import labels
 from partners.presentation.wording import plural
 from partners.services import lookups, read
+from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import commitments_table, current_actor, get_store, show_table
 from partners.ui.text import plain
 
@@ -27,6 +28,8 @@ st.query_params["country"] = code
 profile = read.country_profile(store, actor, code)
 facts = profile["country"]
 st.header(facts["name"])
+st.page_link(PAGES_DIR / "country.py", label="Open the scorecard", icon=":material/monitoring:",
+             query_params={"code": code})
 # The facts as text that wraps (a metric's large value is cut off: "Eastern Af...").
 member = f"since {facts['member_since']:%Y}" if facts["member"] and facts["member_since"] else (
     "yes" if facts["member"] else "no"

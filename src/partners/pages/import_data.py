@@ -24,6 +24,8 @@ def plain(text: str) -> str:
 
 
 COMMITMENTS_PAGE = PAGES_DIR / "commitments.py"
+PARTNERS_PAGE = PAGES_DIR / "partners_admin.py"
+ADDED_KINDS = {SheetKind.PARTNERS: "Partner", SheetKind.EVENTS: "Summit or plan"}
 
 store, actor = get_store(), current_actor()
 st.title("Import a spreadsheet")
@@ -31,7 +33,8 @@ if not can(actor, UseCase.LOG_COMMITMENT):
     st.error("Importing is for the secretariat: your role may not log commitments.", icon=":material/block:")
     st.stop()
 st.caption(
-    "Take in the pledges of a summit, or progress updates, from an Excel workbook (.xlsx) or a CSV file. "
+    "Take in the pledges of a summit (with the new partners and summits they name), or progress updates, from "
+    "an Excel workbook (.xlsx) or a CSV file. "
     "Upload it to see every row's status and any problems (row, column, what is wrong, how to fix it). "
     "Nothing is imported while a row has a problem; then everything is imported at once. Importing the "
     "same file again changes nothing: the external_ref column says which commitment a row is."
@@ -40,32 +43,27 @@ st.caption(
 with st.expander("Templates and columns", icon=":material/download:"):
     st.write(
         f"Several partners, countries or framework items go in one cell, separated by "
-        f"'{columns.LIST_SEPARATOR}'. Mark the lead partner with '(lead)'. Partners and summits must "
-        f"already be in the app. Limits: {columns.MAX_FILE_BYTES // (1024 * 1024)} MB and "
+        f"'{columns.LIST_SEPARATOR}'. Mark the lead partner with '(lead)'. A partner or summit that is not "
+        "in the app yet goes on the workbook's 'Partners' or 'Events' sheet: it is added in the same "
+        f"import. Limits: {columns.MAX_FILE_BYTES // (1024 * 1024)} MB and "
         f"{columns.MAX_ROWS:,} rows per file."
     )
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(
+    st.download_button(
         "Excel template (.xlsx)",
         importing.template_xlsx(store, actor),
         file_name=columns.template_file_name(),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:",
     )
-    c2.download_button(
-        "CSV template: commitments",
-        columns.template_csv(SheetKind.COMMITMENTS),
-        file_name=columns.template_file_name(SheetKind.COMMITMENTS),
-        mime="text/csv",
-        icon=":material/csv:",
-    )
-    c3.download_button(
-        "CSV template: progress updates",
-        columns.template_csv(SheetKind.PROGRESS),
-        file_name=columns.template_file_name(SheetKind.PROGRESS),
-        mime="text/csv",
-        icon=":material/csv:",
-    )
+    for column, (kind, spec) in zip(st.columns(len(columns.SHEETS)), columns.SHEETS.items(), strict=True):
+        column.download_button(
+            f"CSV template: {spec.title.lower()}",
+            columns.template_csv(kind),
+            file_name=columns.template_file_name(kind),
+            mime="text/csv",
+            icon=":material/csv:",
+            key=f"import_template_{kind.value}",
+        )
     show_table(columns.columns_table(), hide_index=True, width="stretch")
 
 if done := st.session_state.pop("import_done", None):
@@ -87,13 +85,20 @@ if done := st.session_state.pop("import_done", None):
             icon=":material/filter_list:",
             query_params={"import": done["file"], "sha": done["sha"]},
         )
+    if added := done.get("added"):
+        st.subheader("Added partners, summits and plans")
+        with st.container(key="import_done_added"):
+            show_table(pd.DataFrame(added, columns=["Kind", "Name", "Id"]), hide_index=True,
+                       height=min(400, 38 + 35 * len(added)))
+        st.page_link(PARTNERS_PAGE, label="Open the Partners and events page", icon=":material/groups:")
 
 uploaded = st.file_uploader(
     "Spreadsheet to import",
     type=["xlsx", "csv"],
     key="import_file",
     max_upload_size=columns.MAX_FILE_BYTES // (1024 * 1024),
-    help="An .xlsx workbook with a 'Commitments' and/or a 'Progress updates' sheet, or a CSV file "
+    help="An .xlsx workbook with a 'Commitments' and/or a 'Progress updates' sheet (and 'Partners' and "
+    "'Events' sheets for new ones), or a CSV file "
     "of one kind. Its own column names are matched to ours; the preview shows how, and lets you change it.",
 )
 if uploaded is None:
@@ -284,6 +289,11 @@ if clicked:
                 ]
                 for r in result.rows
                 if r.commitment_id is not None
+            ],
+            "added": [
+                [ADDED_KINDS[r.kind], r.summary, r.record_id]
+                for r in result.rows
+                if r.kind in ADDED_KINDS and r.record_id is not None
             ],
         }
         st.rerun()

@@ -6,6 +6,8 @@ Colours come from the Okabe-Ito palette and sequential 'blues', both readable wi
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -14,8 +16,9 @@ import pandas as pd
 
 from partners import reference
 from partners.domain.model import ProgressStatus, ReportSource
+from partners.domain.scoring import CapabilityPhase
 from partners.presentation.formatting import number
-from partners.presentation.labels import NOT_REPORTED, status_label
+from partners.presentation.labels import ASSESSMENT_BASIS, NOT_REPORTED, status_label
 
 #: Category labels are never cut ("Technology com..."): no pixel limit on them.
 FULL_LABELS = alt.Axis(labelLimit=0)
@@ -171,3 +174,234 @@ def progress_timeline(
         )
         layers += [rule, label]
     return alt.layer(*layers, title=title).properties(width="container", height=280)
+
+
+# -- the country scorecard ----------------------------------------------------------------------------
+
+#: The four MNR phases on a sequential blue scale (ColorBrewer "Blues": ordered, readable with
+#: colour-blindness), and light grey for a capability not assessed.
+PHASE_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+NOT_ASSESSED = "Not assessed"
+NOT_ASSESSED_COLOUR = "#bdbdbd"
+
+#: How a cell is drawn for its basis: filled (verified), outlined on a faint tint (self-assessed), a dashed
+#: grey outline (not assessed). Shape, not colour alone, tells them apart; the legend says so.
+VERIFIED_BASIS = ASSESSMENT_BASIS[ReportSource.VERIFIED]
+BASIS_STYLE: dict[str, tuple[float, str]] = {
+    VERIFIED_BASIS: (1.0, "filled"),
+    ASSESSMENT_BASIS[ReportSource.SELF_REPORTED]: (0.0, "outlined"),
+    NOT_ASSESSED: (0.0, "grey outline, empty"),
+}
+
+#: Column names of the heatmap's data (its table alternative shows them as they are).
+CELL_COLUMNS = ["Domain", "No.", "Capability", "Phase", "Maturity", "Basis", "Assessed on", "Note"]
+
+
+def phase_names() -> list[str]:
+    """The phases' labels with their number ("1 Building"), phase 1 first: the heatmap's colour domain."""
+    return [f"{p.phase} {p.label}" for p in reference.maturity_phases()]
+
+
+def maturity_cells(capabilities: pd.DataFrame, phases: Mapping[str, CapabilityPhase]) -> pd.DataFrame:
+    """One row per current MNR capability (``capabilities``: key, code, name, domain, in the framework's
+    order) with its latest phase (``phases``: ``scoring.latest_phases``): the heatmap's data and its table.
+    A capability shown through the crosswalk says so in its note."""
+    names = phase_names()
+    rows = []
+    for cap in capabilities.itertuples(index=False):
+        found = phases.get(cap.key)
+        reading = found.latest if found is not None else None
+        if reading is None:
+            phase, label, basis, day, note = None, NOT_ASSESSED, NOT_ASSESSED, None, ""
+        else:
+            phase, label = reading.phase, names[reading.phase - 1]
+            basis = ASSESSMENT_BASIS[reading.source]
+            day = reading.assessed_on
+            note = (f"Assessed on an older MNR version ({', '.join(reading.recorded_keys)}), shown through the "
+                    f"crosswalk ({reading.kind.value})" if reading.through_crosswalk else "")
+        rows.append([cap.domain, str(cap.code), cap.name, phase, label, basis, day, note])
+    out = pd.DataFrame(rows, columns=CELL_COLUMNS)
+    out["Phase"] = out["Phase"].astype("Int64")
+    out["Assessed on"] = pd.to_datetime(out["Assessed on"]).astype("datetime64[ns]")
+    return out
+
+
+def maturity_heatmap(cells: pd.DataFrame, *, title: str = "") -> alt.LayerChart:
+    """The MNR maturity of one domain's capabilities (rows of ``maturity_cells``): one cell per capability
+    with its phase in words, the colour ordered by phase, verified cells filled and self-assessed ones
+    outlined, unassessed ones dashed and empty (:data:`BASIS_STYLE`). One narrow chart per domain, so the
+    page can stack them on a phone."""
+    data = cells.assign(Label=[f"{n}. {c}" for n, c in zip(cells["No."], cells["Capability"], strict=True)])
+    tooltip = [alt.Tooltip(f"{c}:N") for c in ("Capability", "Maturity", "Basis")]
+    tooltip.append(alt.Tooltip("Assessed on:T", format="%d %b %Y"))
+    assessed = int(cells["Phase"].notna().sum())
+    description = (f"MNR maturity{f' of {title}' if title else ''}: {assessed} of {len(cells)} capabilities "
+                   "assessed, each cell naming its latest phase, verified cells filled, self-assessed outlined.")
+    return _cells(data, tooltip, title).properties(description=description)
+
+
+def maturity_key() -> alt.LayerChart:
+    """The heatmap's key, drawn with its own marks: a verified cell (filled), a self-assessed one
+    (outlined) and a capability not assessed (dashed, empty)."""
+    sample = phase_names()[2]
+    rows = [
+        (f"{basis}: {style[1]}", NOT_ASSESSED if basis == NOT_ASSESSED else sample, basis, 3)
+        for basis, style in BASIS_STYLE.items()
+    ]
+    data = pd.DataFrame(rows, columns=["Label", "Maturity", "Basis", "Phase"])
+    return _cells(data, [alt.Tooltip("Label:N", title="Key")], "Key").properties(
+        description="Key to the maturity cells: verified is filled, self-assessed outlined, not assessed empty."
+    )
+
+
+def _cells(data: pd.DataFrame, tooltip: list, title: str) -> alt.LayerChart:
+    names = phase_names()
+    y = alt.Y("Label:N", sort=list(data["Label"]), title=None,
+              axis=alt.Axis(ticks=False, domain=False, labelFontSize=12, labelLimit=190))
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    colour = alt.Scale(domain=[*names, NOT_ASSESSED], range=[*PHASE_COLOURS, NOT_ASSESSED_COLOUR])
+    cell = base.mark_rect(strokeWidth=3, cornerRadius=2, height=24).encode(
+        x=alt.value(2),
+        x2=alt.value("width"),
+        fill=alt.Fill("Maturity:N", scale=colour, legend=None),
+        stroke=alt.Stroke("Maturity:N", scale=colour, legend=None),
+        # one condition per basis (a discrete opacity scale would interpolate between them)
+        fillOpacity=alt.condition(
+            f"datum.Basis == '{VERIFIED_BASIS}'", alt.value(BASIS_STYLE[VERIFIED_BASIS][0]),
+            alt.value(BASIS_STYLE[ASSESSMENT_BASIS[ReportSource.SELF_REPORTED]][0]),
+        ),
+    )
+    dark = f"datum.Basis == '{VERIFIED_BASIS}' && datum.Phase >= 3"
+    text = base.mark_text(align="left", fontSize=12).encode(
+        x=alt.value(10),
+        text="Maturity:N",
+        color=alt.condition(dark, alt.value("white"), alt.value("black")),
+    )
+    heading = alt.Title(title, anchor="start", fontSize=13) if title else alt.Undefined
+    return alt.layer(cell, text, title=heading).properties(width="container", height=alt.Step(30))
+
+
+def _phase_label_expr(names: Sequence[str]) -> str:
+    """A Vega expression naming the phase of an axis value (1 -> "1 Building")."""
+    return "".join(f"datum.value == {i} ? {json.dumps(n)} : " for i, n in enumerate(names, 1)) + "''"
+
+
+def rounds_table(rounds: Sequence[tuple[date, Mapping[str, Any]]], domain_names: Mapping[str, str]) -> pd.DataFrame:
+    """Each domain's phase after each assessment round (``scorecard.maturity_over_rounds``), one row per
+    round and domain, oldest first: the "maturity over rounds" chart's data and table."""
+    rows = [
+        (day, domain_names.get(key, key), d.phase, f"{d.assessed} of {d.capabilities}")
+        for day, domains in rounds
+        for key, d in domains.items()
+    ]
+    out = pd.DataFrame(rows, columns=["Round", "Domain", "Phase", "Capabilities assessed"])
+    out["Round"] = pd.to_datetime(out["Round"]).astype("datetime64[ns]")
+    out["Phase"] = out["Phase"].astype(float)
+    return out
+
+
+def maturity_over_rounds(table: pd.DataFrame, *, title: str = "Maturity over rounds") -> alt.LayerChart:
+    """Each domain's phase (1-4) after each round (``rounds_table``): a line and labelled points per
+    domain, colour and shape per domain (Okabe-Ito), the phase axis labelled in words."""
+    domains = list(dict.fromkeys(table["Domain"]))
+    shapes = ["circle", "square", "diamond", "triangle-up", "cross", "triangle-down"]
+    colour = alt.Color("Domain:N", scale=alt.Scale(domain=domains, range=OKABE_ITO[: len(domains)]),
+                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=0, title=None))
+    names = phase_names()
+    axis = alt.Axis(values=[1, 2, 3, 4], labelExpr=_phase_label_expr(names), title="Domain phase")
+    base = alt.Chart(table).encode(
+        x=alt.X("Round:T", title="Assessment round", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4)),
+        y=alt.Y("Phase:Q", scale=alt.Scale(domain=[1, 4]), axis=axis),
+        color=colour,
+    )
+    line = base.mark_line(strokeWidth=2)
+    points = base.mark_point(filled=True, size=70, opacity=1).encode(
+        shape=alt.Shape("Domain:N", scale=alt.Scale(domain=domains, range=shapes[: len(domains)]), legend=None),
+        tooltip=[alt.Tooltip("Round:T", format="%d %b %Y"), alt.Tooltip("Domain:N"), alt.Tooltip("Phase:Q"),
+                 alt.Tooltip("Capabilities assessed:N")],
+    )
+    return alt.layer(line, points, title=title).properties(
+        width="container", height=260,
+        description=f"Each of {len(domains)} MNR domains' phase, 1 to 4, after each of "
+                    f"{table['Round'].nunique()} assessment rounds.",
+    )
+
+
+def peer_table(context: Any) -> pd.DataFrame:
+    """The peer context (``scorecard.PeerContext``) as a table: per domain and peer group, the country's
+    phase, the group's median and middle half, or why the group is not shown. Aggregates only, in the
+    framework's order of domains: never an order of countries."""
+    rows = []
+    for d in context.domains:
+        for group, band in d.bands:
+            rows.append({
+                "Domain": d.domain_name,
+                "Peer group": group.label,
+                "This country": d.country.phase,
+                "Countries": band.countries,
+                "Median": band.median,
+                "Lower quartile": band.lower_quartile,
+                "Upper quartile": band.upper_quartile,
+                "Shown": band.shown,
+                "Note": band.suppressed,
+            })
+    out = pd.DataFrame(rows)
+    if not out.empty:
+        out["Countries"] = out["Countries"].astype("Int64")
+    return out
+
+
+def peer_context(table: pd.DataFrame, *, title: str = "Peer context") -> alt.LayerChart:
+    """The country's phase per domain (black diamond) beside each shown peer group's middle half (a bar)
+    and median (a tick), groups told apart by colour and position (``peer_table``); suppressed groups
+    are left out here and said in words by the page."""
+    shown = table[table["Shown"]]
+    groups = list(dict.fromkeys(shown["Peer group"]))
+    domains = list(dict.fromkeys(table["Domain"]))
+    names = phase_names()
+    x_axis = alt.Axis(values=[1, 2, 3, 4], labelExpr=_phase_label_expr(names), title="Phase", labelAngle=0)
+    y = alt.Y("Domain:N", sort=domains, title=None, axis=alt.Axis(labelLimit=0))
+    colour = alt.Color("Peer group:N", scale=alt.Scale(domain=groups, range=OKABE_ITO[: len(groups)]),
+                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=0, titleLimit=0,
+                                         title="Peer group: middle half, median"))
+    tooltip = [alt.Tooltip(f"{c}:{'N' if c in ('Domain', 'Peer group') else 'Q'}")
+               for c in ("Domain", "Peer group", "Countries", "Median", "Lower quartile", "Upper quartile")]
+    band = alt.Chart(shown).mark_bar(height=6, opacity=0.8).encode(
+        y=y, yOffset=alt.YOffset("Peer group:N", sort=groups), x=alt.X("Lower quartile:Q",
+        scale=alt.Scale(domain=[1, 4]), axis=x_axis), x2="Upper quartile:Q", color=colour, tooltip=tooltip,
+    )
+    median = alt.Chart(shown).mark_tick(thickness=3, size=12, color="black").encode(
+        y=y, yOffset=alt.YOffset("Peer group:N", sort=groups), x="Median:Q", tooltip=tooltip,
+    )
+    own = table.drop_duplicates("Domain")
+    own = own[own["This country"].notna()]
+    country = alt.Chart(own).mark_point(shape="diamond", filled=True, size=110, color="black").encode(
+        y=y, x="This country:Q",
+        tooltip=[alt.Tooltip("Domain:N"), alt.Tooltip("This country:Q", title="This country's phase")],
+    )
+    return alt.layer(band, median, country, title=title).properties(
+        width="container", height=alt.Step(16),
+        description="The country's phase per MNR domain beside the median and middle half of each peer group "
+                    "with enough published assessments; no country is ranked.",
+    )
+
+
+def commitment_figures_table(figures: Any, definitions: Mapping[str, str]) -> pd.DataFrame:
+    """A country's commitment figures (``scoring.CommitmentFigures``) as a table, each with what it counts
+    (``definitions``: ``scorecard.figure_definitions``): verified, self-reported and not reporting apart."""
+
+    def score(value: float | None) -> str:
+        return "" if value is None else f"{value:.2f}"
+
+    rows = [
+        ("Counted", figures.counted, None, "", definitions["counted"]),
+        ("Verified", figures.verified.commitments, figures.verified.complete, score(figures.verified.score),
+         definitions["verified"]),
+        ("Self-reported", figures.self_reported.commitments, figures.self_reported.complete,
+         score(figures.self_reported.score), definitions["self_reported"]),
+        ("Not reporting", figures.not_reporting, None, "", definitions["not_reporting"]),
+        ("Left out", figures.left_out, None, "", definitions["left_out"]),
+    ]
+    out = pd.DataFrame(rows, columns=["Figure", "Commitments", "Complete", "Progress score", "What it counts"])
+    out["Complete"] = ["" if n is None else f"{n:,}" for n in out["Complete"]]
+    return out

@@ -18,6 +18,9 @@ DEFAULT_BASE_URL = "http://localhost:8501"
 #: The url path of the commitment page (``partners.ui.navigation`` registers it under this name).
 COMMITMENT_PATH = "commitment"
 
+#: The url path of a country's scorecard page (``country?code=KEN``).
+SCORECARD_PATH = "country"
+
 
 def base_url() -> str:
     """The address the app is served on, without a trailing slash."""
@@ -32,6 +35,11 @@ def commitment_url(commitment_id: int) -> str:
 def absolute_commitment_url(commitment_id: int, base: str | None = None) -> str:
     """The full address of a commitment's page, for exports (``base``: else ``base_url()``)."""
     return f"{(base or base_url()).rstrip('/')}/{commitment_url(commitment_id)}"
+
+
+def scorecard_url(code: str) -> str:
+    """The relative address of a country's scorecard page."""
+    return f"{SCORECARD_PATH}?code={quote(str(code), safe='')}"
 
 
 def mailto_url(to: Sequence[str], subject: str, body: str) -> str:

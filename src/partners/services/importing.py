@@ -1,4 +1,5 @@
-"""Spreadsheet import: commitments and progress updates from an XLSX workbook or a CSV file.
+"""Spreadsheet import: commitments and progress updates (and the new partners and events they name) from an
+XLSX workbook or a CSV file.
 
 The use case is :func:`run_import` (``dry_run=True`` for the preview): read the file, validate every
 row, then write all of it in one transaction, or nothing. Each row gets a status (new, update,
@@ -12,7 +13,8 @@ Matching is tolerant where spreadsheets are messy:
 
 * countries by name variant or ISO code (``UK``, ``United Kingdom``, ``Türkiye``, ``Turkey``,
   ``Cote d'Ivoire``, ``CIV``) through :func:`partners.reference.match_country`, or ``global``;
-* partners and summits by name, ignoring case and accents, with "did you mean" suggestions;
+* partners and summits by name, ignoring case and accents, with "did you mean" suggestions; those not in
+  the database yet may be on the file's *Partners* and *Events* sheets, written in the same transaction;
 * framework items by key (``MNR-2016:4``), short form (``MNR 4``) or name (``Dedicated law enforcement``);
 * dates in common formats, read day first (``03/04/2025`` is 3 April 2025);
 * several partners, countries, framework items or evidence links in one cell, separated by ``;`` (or ``,``);
@@ -38,6 +40,7 @@ from typing import Any
 
 from partners.domain.model import Actor, Commitment
 from partners.domain.permissions import UseCase, authorize
+from partners.domain.text import fold
 from partners.importing import columns, parsing
 from partners.importing.checks import Plan, Validator
 from partners.importing.columns import SheetKind
@@ -162,6 +165,11 @@ def _note_written(store: Store, report: ImportReport) -> None:
         found = stored.get(r.external_ref)
         if found is not None:
             r.commitment_id, r.review_state = int(found["id"]), str(found["review_state"])
+    for kind, frame in ((SheetKind.PARTNERS, store.partners()), (SheetKind.EVENTS, store.events())):
+        ids = {fold(name): int(rid) for rid, name in zip(frame["id"], frame["name"], strict=True)}
+        for r in report.rows:
+            if r.kind is kind and r.status is RowStatus.NEW:
+                r.record_id = ids.get(fold(r.summary))
 
 
 def imported_ids(store: Store, actor: Actor, file_name: str, sha256: str) -> list[int]:
@@ -228,15 +236,29 @@ def new_commitments(store: Store, actor: Actor, data: bytes, file_name: str) -> 
 def _write(store: Store, actor: Actor, plan: Plan) -> None:
     report = plan.report
     id_map: dict[int, int] = {}
-    if plan.new:
-        result = load_dataset(store, actor, Dataset(commitments=plan.new))
-        id_map = result.id_map["commitment"]
+    partner_ids: dict[int, int] = {}
+    event_ids: dict[int, int] = {}
+    if plan.new or plan.partners or plan.events:
+        # new partners and events first in the same load: the new commitments refer to their local ids
+        result = load_dataset(
+            store, actor, Dataset(partners=plan.partners, events=plan.events, commitments=plan.new)
+        )
+        id_map, partner_ids, event_ids = (result.id_map[k] for k in ("commitment", "partner", "event"))
     for _, commitment_id, version, commitment in plan.updates:
+        stored_ids = {
+            "partners": [
+                p.model_copy(update={"partner_id": partner_ids.get(p.partner_id, p.partner_id)})
+                for p in commitment.partners
+            ],
+            "event_id": event_ids.get(commitment.event_id, commitment.event_id)
+            if commitment.event_id is not None
+            else None,
+        }
         records.update_commitment(
             store,
             actor,
             commitment_id,
-            commitment,
+            commitment.model_copy(update=stored_ids),
             version,
             note={"reason_for_change": f"imported from {report.file_name}"},
         )
@@ -261,6 +283,10 @@ def _write(store: Store, actor: Actor, plan: Plan) -> None:
             "unchanged": report.count(RowStatus.UNCHANGED, SheetKind.COMMITMENTS),
             "progress_new": report.count(RowStatus.NEW, SheetKind.PROGRESS),
             "progress_unchanged": report.count(RowStatus.UNCHANGED, SheetKind.PROGRESS),
+            "partners_new": report.count(RowStatus.NEW, SheetKind.PARTNERS),
+            "events_new": report.count(RowStatus.NEW, SheetKind.EVENTS),
+            "partner_ids": sorted(partner_ids.values()),
+            "event_ids": sorted(event_ids.values()),
             # the Commitments page shows exactly these (imported_ids)
             "commitment_ids": sorted({*id_map.values(), *(u[1] for u in plan.updates)}),
         },

@@ -326,3 +326,16 @@ class Store(Protocol):
     def progress_of_commitments(self, commitment_ids: list[int]) -> list[dict[str, Any]]:
         """The live progress updates of these commitments (to tell a re-imported update from a new one)."""
         ...
+
+    # -- Peer context for the country scorecard ----------------------------------------------------
+    def published_member_assessments(self) -> list[dict[str, Any]]:
+        """Every published, live capability assessment of an Alliance member country (id, country_code,
+        region, global_north, capability_key, assessed_on, phase, source): the input of the peer bands,
+        which only ever show aggregates of it. Needs no scope: private assessments are never read."""
+        ...
+
+    def country_commitment_status(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:
+        """The commitments naming ``country`` that the scope may see, with only what the scorecard's
+        figures need: id, review_state, embargo_until, reported_status, verified_status, not_reporting
+        (each as in ``commitments``; reported_status null when there is no update yet)."""
+        ...

@@ -41,6 +41,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("overview.py", "Overview", ":material/dashboard:", "overview"),
     PageSpec("countries.py", "Countries", ":material/public:", "countries"),
+    PageSpec("country.py", "Country scorecard", ":material/monitoring:", urls.SCORECARD_PATH),
     PageSpec("commitments.py", "Commitments", ":material/handshake:", "commitments"),
     PageSpec("commitment.py", "Commitment details", ":material/description:", urls.COMMITMENT_PATH),
     PageSpec("frameworks.py", "Frameworks", ":material/account_tree:", "frameworks"),

@@ -174,9 +174,12 @@ def _date_column_config(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def chart_with_table(chart: alt.TopLevelMixin, table: pd.DataFrame, *, caption: str = "") -> None:
-    """Every chart comes with its data as a table (the text alternative)."""
-    st.altair_chart(chart, width="stretch")
+def chart_with_table(
+    chart: alt.TopLevelMixin, table: pd.DataFrame, *, caption: str = "", height: int | None = None
+) -> None:
+    """Every chart comes with its data as a table (the text alternative). ``height``: the chart's height in
+    pixels when Streamlit should not size it from the chart's own."""
+    st.altair_chart(chart, width="stretch", height=height or "content")
     with st.expander("Show as a table"):
         show_table(table)
     if caption:

@@ -561,3 +561,46 @@ class ReadQueries:
             " ORDER BY commitment_id, report_date, id",
             [list(commitment_ids)],
         )
+
+    # -- Peer context for the country scorecard ----------------------------------------------------
+
+    def published_member_assessments(self) -> list[dict[str, Any]]:
+        """Every published, live capability assessment of an Alliance member country, with the country's
+        UN region and Global North flag: the only input of the scorecard's peer bands (never shown row by
+        row). Private assessments are not read at all, whoever asks."""
+        return self.query_rows(
+            """SELECT a.id, a.country_code, k.region, k.global_north, a.capability_key, a.assessed_on,
+                      a.phase, a.source
+               FROM capability_assessments a JOIN countries k ON k.code = a.country_code
+               WHERE a.deleted_at IS NULL AND a.published AND k.member
+               ORDER BY a.country_code, a.capability_key, a.assessed_on, a.id"""
+        )
+
+    def country_commitment_status(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:
+        """The visible commitments naming ``country`` with what the scorecard's figures need, and nothing
+        else: id, review_state, embargo_until, reported_status (latest of any source, null: no update),
+        verified_status and not_reporting (as in ``commitments``). Progress is read for these commitments
+        only, so one country's figures do not scan every commitment's history."""
+        vis, params = _visible_cte(scope)
+        params |= {"country": country, "cutoff": _cutoff(scope), "closed": _CLOSED}
+        sql = f"""WITH {vis},
+        mine AS (
+            SELECT DISTINCT v.id FROM visible v
+            JOIN commitment_countries cc ON cc.commitment_id = v.id AND cc.country_code = $country
+        ),
+        latest AS (
+            SELECT commitment_id,
+                   arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
+                   max(report_date) AS last_report,
+                   arg_max(status, struct_pack(d := report_date, i := id))
+                       FILTER (WHERE source = 'verified') AS verified_status
+            FROM progress_updates
+            WHERE deleted_at IS NULL AND commitment_id IN (SELECT id FROM mine)
+            GROUP BY commitment_id
+        )
+        SELECT c.id, c.review_state, c.embargo_until, l.reported_status, l.verified_status,
+               (l.last_report IS NULL OR l.last_report < $cutoff)
+                   AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting
+        FROM commitments c JOIN mine m ON m.id = c.id LEFT JOIN latest l ON l.commitment_id = c.id
+        ORDER BY c.id"""  # noqa: S608 (only the visibility CTE is formatted in; every value is a parameter)
+        return self.query_rows(sql, params)

@@ -1,0 +1,140 @@
+"""A country's scorecard (``country?code=KEN``): MNR maturity, maturity over rounds, peer context and the
+commitment figures, each computed for the viewer by ``services.scorecard``."""
+
+import streamlit as st
+
+from partners.presentation import charts, labels
+from partners.services import lookups, scorecard
+from partners.ui.navigation import PAGES_DIR
+from partners.ui.session import chart_with_table, current_actor, get_store, show_table
+from partners.ui.text import plain
+
+store, actor = get_store(), current_actor()
+code = str(st.query_params.get("code", "")).strip().upper()
+names = lookups.country_names(store, actor)
+if code not in names:
+    st.title("Country scorecard")
+    if code:
+        st.error(f"There is no country with the code {plain(code)}. Choose one on the Countries page.",
+                 icon=":material/search_off:")
+    else:
+        st.info("Choose a country on the Countries page to see its scorecard.")
+    st.page_link(PAGES_DIR / "countries.py", label="Go to Countries", icon=":material/public:")
+    st.stop()
+
+facts = scorecard.country_facts(store, actor, code)
+st.title(f"{facts['name']}: scorecard")
+member = (f"member since {facts['member_since']:%Y}" if facts["member_since"] else "member") if facts["member"] \
+    else "not a member"
+north = "Global North" if facts["global_north"] else "Global South"
+st.markdown(
+    f"**{plain(facts['name'])}** ({code}) · Alliance {member} · {plain(facts['region'])}, "
+    f"{plain(facts['subregion'])} · {north}",
+    help="Region and sub-region: UN M49. Global North / South as the Global Threat Assessment 2019 defines it.",
+)
+
+maturity = scorecard.maturity(store, actor, code)
+definitions = scorecard.figure_definitions(store, actor)
+if maturity.includes_private:
+    st.caption(f"Includes private assessments: only {plain(facts['name'])}'s focal points and the secretariat "
+               "see them until the country publishes them.")
+
+# -- MNR maturity ---------------------------------------------------------------------------------------
+st.header("Model National Response maturity")
+capabilities = scorecard.capabilities(store, actor)
+cells = charts.maturity_cells(capabilities, maturity.capabilities)
+if not maturity.assessments:
+    st.info("No capability assessment that you may see: assessments stay private until the country "
+            "publishes them. Every capability is shown as not assessed.")
+st.caption("The latest phase of each of the 21 capabilities, from 1 (building) to 4 (maturity). Verified "
+           "phases are filled, self-assessed ones outlined, capabilities not assessed empty, with a grey outline.")
+st.altair_chart(charts.maturity_key(), width="stretch")
+domains = list(dict.fromkeys(cells["Domain"]))
+for pair in range(0, len(domains), 2):  # two side by side on a wide screen, stacked in order on a phone
+    for column, domain in zip(st.columns(2), domains[pair : pair + 2], strict=False):
+        with column:
+            st.altair_chart(charts.maturity_heatmap(cells[cells["Domain"] == domain], title=domain),
+                            width="stretch")
+with st.expander("Show as a table"):
+    show_table(cells, download=f"maturity-{code}.csv")
+if maturity.unmapped:
+    st.caption("Assessed but not on the current MNR version, so left out: "
+               + "; ".join(f"{plain(u.key)} ({u.reason})" for u in maturity.unmapped))
+
+# -- one capability's history ---------------------------------------------------------------------------
+choices = list(capabilities.itertuples(index=False))
+picked = st.selectbox(
+    "History of a capability",
+    range(len(choices)),
+    format_func=lambda i: f"{choices[i].code}. {choices[i].name} ({choices[i].domain})",
+    key="scorecard_capability",
+)
+history = scorecard.capability_history(store, actor, code, choices[picked].key)
+if history.empty:
+    st.caption("No assessment of this capability that you may see.")
+else:
+    shown = history.assign(
+        source=history["source"].map(labels.assessment_basis_label),
+        published=history["published"].map(labels.published_label),
+    )[["assessed_on", "phase", "phase_label", "source", "published", "note", "crosswalk_note"]]
+    show_table(shown.rename(columns={**labels.ASSESSMENT_COLUMNS, "published": "Status",
+                                     "crosswalk_note": "Crosswalk"}), key="scorecard_history")
+
+# -- maturity over rounds -------------------------------------------------------------------------------
+st.header("Maturity over rounds")
+rounds = charts.rounds_table(scorecard.maturity_over_rounds(store, actor, code), maturity.domain_names)
+if rounds.empty:
+    st.caption("No assessment round that you may see.")
+else:
+    chart_with_table(
+        charts.maturity_over_rounds(rounds, title=""),
+        rounds,
+        height=380,
+        caption=f"Each domain's phase after each of {rounds['Round'].nunique()} assessment rounds; a capability "
+                f"not re-assessed in a round keeps its earlier phase. {definitions['domain_phase']}.",
+    )
+
+# -- peer context ---------------------------------------------------------------------------------------
+st.header("Peer context")
+context = scorecard.peer_context(store, actor, code)
+peers = charts.peer_table(context)
+st.caption(f"{plain(facts['name'])}'s phase per domain beside its peer groups, from published assessments "
+           f"only. {definitions['peer_band']}. Countries are never ranked.")
+if peers.empty or not peers["Shown"].any():
+    st.info("No peer group has enough published assessments to be shown.")
+else:
+    chart_with_table(
+        charts.peer_context(peers, title=""),
+        peers.drop(columns=["Shown"]),
+        caption="The black diamond is this country's phase; each bar is a peer group's middle half, its tick "
+                "the median.",
+    )
+for group in context.groups:
+    hidden = peers[(peers["Peer group"] == group.label) & ~peers["Shown"]]
+    if len(hidden):
+        which = "every domain" if len(hidden) == len(context.domains) else ", ".join(hidden["Domain"])
+        st.caption(f"{plain(group.label)}: not shown for {plain(which)}, since fewer than 3 countries in the "
+                   "group have published assessments.")
+
+# -- commitments ----------------------------------------------------------------------------------------
+st.header("Commitments for this country")
+figures = scorecard.commitment_figures(store, actor, code)
+row = st.columns(3)
+row[0].metric("Counted", f"{figures.counted:,}", help=definitions["counted"])
+row[1].metric("Verified", f"{figures.verified.commitments:,}", help=definitions["verified"])
+row[2].metric("Self-reported", f"{figures.self_reported.commitments:,}", help=definitions["self_reported"])
+more = st.columns(3)
+more[0].metric("Not reporting", f"{figures.not_reporting:,}", help=definitions["not_reporting"])
+more[1].metric("Left out", f"{figures.left_out:,}", help=definitions["left_out"])
+
+
+show_table(
+    charts.commitment_figures_table(figures, definitions),
+    key="scorecard_commitments",
+    download=f"commitment-figures-{code}.csv",
+)
+st.caption(f"Progress score: {definitions['progress_score']}. Verified and self-reported scores are never "
+           "added together; commitments not reporting are not scored.")
+
+with st.expander("How is this calculated?"):
+    st.markdown(scorecard.methodology_text())  # our own file, not user text

@@ -1,0 +1,300 @@
+"""The country scorecard's figures, for one viewer: MNR maturity, commitment progress and peer context.
+
+The calculations are :mod:`partners.domain.scoring`'s; this module fetches what the viewer may see, turns
+it into the scoring's plain inputs and hands back its results. ``docs/methodology.md`` explains them in
+words (:func:`methodology_text` returns it, for the page's "How is this calculated?" panel and the PDF).
+
+Privacy: a country's own figures come from what ``view_scope`` lets the viewer see (its private
+assessments only for the secretariat and that country's focal points). Peer bands come from published
+assessments only, whoever asks, and hold aggregates only: no country's value, no order of countries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from partners.domain import scoring
+from partners.domain.frameworks import Mapping as CrosswalkMapping
+from partners.domain.model import Actor
+from partners.domain.permissions import UseCase, authorize
+from partners.domain.scope import ViewScope
+from partners.domain.scoring import (
+    Assessment,
+    CapabilityPhase,
+    CommitmentFacts,
+    CommitmentFigures,
+    DomainPhase,
+    PeerBand,
+    Unmapped,
+)
+from partners.reference import MNR_FAMILY
+from partners.services import frameworks
+from partners.services.errors import NotFound
+from partners.services.settings import reporting_cycle_months
+from partners.services.visibility import view_scope
+from partners.storage.port import Store
+
+#: ``docs/methodology.md``: src/partners/services/scorecard.py -> <repository>/docs/methodology.md
+METHODOLOGY_PATH = Path(__file__).resolve().parents[3] / "docs" / "methodology.md"
+
+
+def methodology_text() -> str:
+    """The methodology as written in ``docs/methodology.md`` (Markdown): the one text the page's
+    "How is this calculated?" panel and the PDF's footnote show."""
+    return METHODOLOGY_PATH.read_text(encoding="utf-8")
+
+
+# -- the current MNR -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MnrShape:
+    """The current MNR version's capabilities and domains, in the framework's order."""
+
+    framework_id: str
+    capability_keys: tuple[str, ...]
+    domain_of: dict[str, str]  # capability key -> domain key
+    domain_names: dict[str, str]  # domain key -> name
+
+
+def current_mnr(store: Store) -> MnrShape:
+    """The capabilities and domains of the current MNR version (empty when none is loaded)."""
+    current = frameworks.current_framework(store, MNR_FAMILY)
+    if current is None:
+        return MnrShape("", (), {}, {})
+    caps = frameworks.capabilities(store, current.id)
+    items = store.framework_items()
+    parent = dict(zip(items.key, items.parent_key, strict=True))
+    names = dict(zip(items.key, items.name, strict=True))
+    domain_of = {key: str(parent.get(key) or "") for key in caps.key}
+    domains = dict.fromkeys(domain_of.values())
+    return MnrShape(current.id, tuple(caps.key), domain_of, {d: str(names.get(d, d)) for d in domains})
+
+
+def _assessments(rows: Iterable[dict[str, Any]]) -> list[Assessment]:
+    return [Assessment.from_row(r) for r in rows]
+
+
+# -- one country's maturity ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Maturity:
+    """A country's MNR maturity as the viewer may see it."""
+
+    country_code: str
+    framework_id: str  # the current MNR version everything is shown on
+    capabilities: dict[str, CapabilityPhase]  # current capability key -> latest phases
+    domains: dict[str, dict[str, DomainPhase]]  # reading ("latest", "verified", "self_assessed") -> domain
+    domain_names: dict[str, str]
+    unmapped: list[Unmapped]  # recorded keys with no place on the current version, shown apart
+    includes_private: bool  # whether unpublished assessments went into it (the viewer may see them)
+    assessments: int  # how many recorded assessments the viewer may see
+
+
+def _country(store: Store, code: str) -> dict:
+    facts = store.country(code)
+    if facts is None:
+        raise NotFound(f"there is no country with code {code}")
+    return facts
+
+
+def country_facts(store: Store, actor: Actor, code: str) -> dict:
+    """The scorecard's header facts of one country (name, region, sub-region, Global North, membership);
+    ``NotFound`` for a code that is no country. Reference data: the same for every viewer."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    return _country(store, code)
+
+
+def capabilities(store: Store, actor: Actor) -> pd.DataFrame:
+    """The current MNR version's capabilities in the framework's order: key, code, name, domain."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    current = frameworks.current_framework(store, MNR_FAMILY)
+    if current is None:
+        return pd.DataFrame(columns=["key", "code", "name", "domain"])
+    return frameworks.capabilities(store, current.id)
+
+
+def maturity(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> Maturity:
+    """The latest phase of each current MNR capability and each domain's phase for one country, from the
+    assessments ``actor`` may see (published ones; unpublished ones too for the secretariat and the
+    country's focal points). Older versions' rounds are shown through the crosswalk."""
+    scope = view_scope(actor, now, store)
+    _country(store, code)
+    return _maturity(store, scope, code, current_mnr(store))
+
+
+def _maturity(store: Store, scope: ViewScope, code: str, shape: MnrShape) -> Maturity:
+    rows = store.assessments(scope, code)
+    recorded = _assessments(rows.to_dict("records"))
+    mappings = frameworks.map_to_current(store, {a.capability_key for a in recorded})
+    phases, unmapped = scoring.latest_phases(recorded, shape.capability_keys, mappings)
+    return Maturity(
+        country_code=code,
+        framework_id=shape.framework_id,
+        capabilities=phases,
+        domains={r: scoring.domain_phases(phases, shape.domain_of, r) for r in scoring.READINGS},
+        domain_names=shape.domain_names,
+        unmapped=unmapped,
+        includes_private=bool(len(rows)) and not bool(rows.published.all()),
+        assessments=len(rows),
+    )
+
+
+def maturity_over_rounds(
+    store: Store, actor: Actor, code: str, *, reading: str = "latest", now: datetime | None = None
+) -> list[tuple[date, dict[str, DomainPhase]]]:
+    """How each MNR domain of one country stood after each of its assessment rounds, oldest first
+    (``scoring.phases_by_round``), from the assessments ``actor`` may see."""
+    scope = view_scope(actor, now, store)
+    _country(store, code)
+    shape = current_mnr(store)
+    recorded = _assessments(store.assessments(scope, code).to_dict("records"))
+    mappings = frameworks.map_to_current(store, {a.capability_key for a in recorded})
+    return scoring.phases_by_round(recorded, shape.capability_keys, mappings, shape.domain_of, reading)
+
+
+def capability_history(
+    store: Store, actor: Actor, code: str, capability_key: str, *, now: datetime | None = None
+) -> pd.DataFrame:
+    """Every assessment of one country that lands on a current MNR capability (made against it, or against
+    an older version and mapped through the crosswalk), newest first, as ``actor`` may see them: the columns
+    of ``Store.assessments`` plus ``crosswalk_note`` ("" when made against the current version)."""
+    scope = view_scope(actor, now, store)
+    _country(store, code)
+    rows = store.assessments(scope, code)
+    if rows.empty:  # no assessment the viewer may see (an empty result need not carry its columns)
+        return rows.assign(crosswalk_note=pd.Series(dtype=str))
+    mappings = frameworks.map_to_current(store, set(rows.capability_key))
+    lands = [_lands_on(mappings.get(key), key, capability_key) for key in rows.capability_key]
+    out = rows[lands].copy()
+    notes = {key: frameworks.crosswalk_note(store, mappings.get(key)) for key in set(out.capability_key)}
+    out["crosswalk_note"] = [notes[key] for key in out.capability_key]
+    return out.sort_values(["assessed_on", "id"], ascending=False).reset_index(drop=True)
+
+
+def _lands_on(mapping: CrosswalkMapping | None, key: str, target: str) -> bool:
+    return key == target if mapping is None else target in mapping.targets
+
+
+def figure_definitions(store: Store, actor: Actor) -> dict[str, str]:
+    """What each scorecard figure counts, in words (``scoring.SCORECARD_DEFINITIONS``), with the current
+    reporting cycle filled in."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    months = reporting_cycle_months(store)
+    return {key: text.format(months=months) for key, text in scoring.SCORECARD_DEFINITIONS.items()}
+
+
+# -- one country's commitments -------------------------------------------------------------------------
+
+
+def commitment_figures(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> CommitmentFigures:
+    """The figures of the commitments naming ``code`` that ``actor`` may see (``scoring.commitment_figures``:
+    withdrawn and embargoed left out, verified and self-reported scored apart, non-reporting counted apart)."""
+    scope = view_scope(actor, now, store)
+    _country(store, code)
+    facts = [CommitmentFacts.from_row(r) for r in store.country_commitment_status(scope, code)]
+    return scoring.commitment_figures(facts, scope.now)
+
+
+# -- peer context --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    """A group a country is compared with: ``kind`` is "region", "north_south" or "members"."""
+
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class DomainPeers:
+    """One domain: the country's phase beside each peer group's band (aggregates only)."""
+
+    domain_key: str
+    domain_name: str
+    country: DomainPhase  # from what the viewer may see of the country
+    bands: tuple[tuple[PeerGroup, PeerBand], ...]  # in the order of PeerContext.groups
+
+
+@dataclass(frozen=True)
+class PeerContext:
+    """A country's phase per MNR domain beside its peer groups' median and interquartile band.
+
+    Holds no other country's code or value and no order of countries: only the country's own phases and,
+    per group, how many countries the band is over, its median and quartiles, or why it is suppressed."""
+
+    country_code: str
+    framework_id: str
+    groups: tuple[PeerGroup, ...]
+    domains: tuple[DomainPeers, ...]
+    includes_private: bool  # the country's own phases include unpublished assessments (the bands never do)
+
+
+def peer_groups(country: dict) -> tuple[PeerGroup, ...]:
+    """The groups a country is compared with: its UN region, Global North or South (Global Threat
+    Assessment 2019), and all Alliance members."""
+    north = bool(country.get("global_north"))
+    return (
+        PeerGroup("region", str(country.get("region") or "")),
+        PeerGroup("north_south", "Global North" if north else "Global South"),
+        PeerGroup("members", "All member countries"),
+    )
+
+
+def _in_group(group: PeerGroup, facts: dict, region: str, north: bool) -> bool:
+    if group.kind == "region":
+        return bool(region) and facts["region"] == region
+    if group.kind == "north_south":
+        return bool(facts["global_north"]) == north
+    return True
+
+
+def _published_domain_phases(store: Store, shape: MnrShape) -> list[tuple[dict, dict[str, DomainPhase]]]:
+    """Per member country with published assessments: its region and North flag, and its domain phases
+    (the "latest" reading) from those published assessments alone."""
+    by_country: dict[str, list[dict[str, Any]]] = {}
+    for row in store.published_member_assessments():
+        by_country.setdefault(row["country_code"], []).append(row)
+    if not by_country:
+        return []
+    mappings = frameworks.map_to_current(store, {r["capability_key"] for rows in by_country.values() for r in rows})
+    out = []
+    for rows in by_country.values():
+        phases, _ = scoring.latest_phases(_assessments(rows), shape.capability_keys, mappings)
+        facts = {"region": rows[0]["region"], "global_north": bool(rows[0]["global_north"])}
+        out.append((facts, scoring.domain_phases(phases, shape.domain_of, "latest")))
+    return out
+
+
+def peer_context(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> PeerContext:
+    """The country's phase per MNR domain (as ``actor`` may see it, see :func:`maturity`) beside the
+    median and interquartile band of each of its peer groups (:func:`peer_groups`), computed from the
+    published assessments of member countries only, whoever asks. A band over fewer than
+    ``scoring.MIN_PEER_COUNTRIES`` countries is suppressed, saying so."""
+    scope = view_scope(actor, now, store)
+    country = _country(store, code)
+    shape = current_mnr(store)
+    own = _maturity(store, scope, code, shape)
+    groups = peer_groups(country)
+    region, north = str(country.get("region") or ""), bool(country.get("global_north"))
+    published = _published_domain_phases(store, shape)
+    domains = []
+    for domain_key, name in shape.domain_names.items():
+        bands = []
+        for group in groups:
+            values = [
+                d[domain_key].phase
+                for facts, d in published
+                if _in_group(group, facts, region, north) and d[domain_key].phase is not None
+            ]
+            bands.append((group, scoring.peer_band(v for v in values if v is not None)))
+        domains.append(DomainPeers(domain_key, name, own.domains["latest"][domain_key], tuple(bands)))
+    return PeerContext(code, shape.framework_id, groups, tuple(domains), own.includes_private)
