@@ -138,6 +138,11 @@ class Store(Protocol):
         """Apply the migrations not yet applied; returns their names (re-running is a no-op)."""
         ...
 
+    def data_version(self) -> int | None:
+        """A number that every committed write moves on, seen by every process that opens the data (None: the
+        schema cannot tell yet). Caches of reads are keyed by it; read it before the data it keys."""
+        ...
+
     # -- Whole-database backup and restore ---------------------------------------------------------
     def data_tables(self) -> list[str]:
         """Every table holding data: ``TABLES`` in order, then any table a later migration added that is not (yet)

@@ -53,18 +53,9 @@ def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict
     return sql, params
 
 
+#: Each commitment's latest status (``status.STATUS_OF``), kept current on write in ``commitment_status``.
 _STATUS_CTE = """
-    latest AS (
-        SELECT commitment_id,
-               arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
-               max(report_date) AS last_report,
-               arg_max(status, struct_pack(d := report_date, i := id))
-                   FILTER (WHERE source = 'verified') AS verified_status,
-               max(report_date) FILTER (WHERE source = 'verified') AS last_verified,
-               count(*) AS updates,
-               bool_or(len(evidence_links) > 0) AS has_evidence
-        FROM progress_updates WHERE deleted_at IS NULL GROUP BY commitment_id
-    )"""
+    latest AS (SELECT * FROM commitment_status)"""
 
 
 def _with(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
@@ -374,21 +365,12 @@ class ReadQueries:
                 FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
                 WHERE cp.commitment_id = c.id)"""
         sql = f"""{head},
-        claims AS (
-            SELECT commitment_id,
-                   max(report_date) FILTER (WHERE status = 'complete') AS complete_on,
-                   arg_max(source, struct_pack(d := report_date, i := id)) FILTER (WHERE status = 'complete')
-                       AS complete_source,
-                   coalesce(bool_or(len(evidence_links) > 0) FILTER (WHERE status = 'complete'), false)
-                       AS complete_evidenced
-            FROM progress_updates WHERE deleted_at IS NULL GROUP BY commitment_id
-        ),
         facts AS (
             SELECT c.id AS commitment_id, c.title, c.review_state, c.visibility, c.deadline, c.embargo_until,
                    c.updated_at, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)) AS made_on,
                    e.name AS event, l.reported_status, l.last_report, l.verified_status,
-                   cl.complete_on, cl.complete_source,
-                   coalesce(cl.complete_evidenced, false) AS complete_evidenced,
+                   l.complete_on, l.complete_source,
+                   coalesce(l.complete_evidenced, false) AS complete_evidenced,
                    {partners_of.format(what="p.id")} AS partner_ids,
                    {partners_of.format(what="p.name")} AS partner_names,
                    {partners_of.format(what="cp.role")} AS partner_roles,
@@ -403,7 +385,6 @@ class ReadQueries:
             FROM commitments c JOIN visible v ON v.id = c.id
             LEFT JOIN events e ON e.id = c.event_id
             LEFT JOIN latest l ON l.commitment_id = c.id
-            LEFT JOIN claims cl ON cl.commitment_id = c.id
             WHERE c.review_state <> 'withdrawn'
         )
         SELECT 'overdue_report' AS kind, report_due AS due, * FROM facts
