@@ -43,6 +43,13 @@ def find_commitments(
     return store.commitments(view_scope(actor, now, store), flt)
 
 
+def count_commitments(
+    store: Store, actor: Actor, flt: CommitmentFilter | None = None, *, now: datetime | None = None
+) -> dict[str, int]:
+    """How many commitments the actor may see match the filter (``commitments``), ``withdrawn`` among them."""
+    return store.count_commitments(view_scope(actor, now, store), flt)
+
+
 def commitment_detail(
     store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None
 ) -> dict[str, Any]:

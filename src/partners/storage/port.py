@@ -209,7 +209,13 @@ class Store(Protocol):
 
     # -- Reads for views (every one filtered by a ViewScope where records are private) -------------
     def commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> pd.DataFrame:
-        """One row per visible commitment matching the filter, with partners, countries and status."""
+        """One row per visible commitment matching the filter, with partners, countries and status, newest first
+        (``flt.limit`` rows from ``flt.offset`` on: one page; all of them without a limit)."""
+        ...
+
+    def count_commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> dict[str, int]:
+        """How many visible commitments match the filter, its limit and offset aside: ``commitments``, and
+        ``withdrawn`` among them."""
         ...
 
     def is_visible(self, scope: ViewScope, commitment_id: int) -> bool:

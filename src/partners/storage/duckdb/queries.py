@@ -15,7 +15,9 @@ from partners.domain.model import CLOSED_STATUSES
 from partners.domain.scope import CommitmentFilter, ViewScope
 
 
-def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
+def _visible_cte(
+    scope: ViewScope, *, counting: bool = False, within: str | None = None
+) -> tuple[str, dict[str, Any]]:
     """``visible(id)``: the commitments this scope may see. The one definition of who sees a commitment:
 
     - the secretariat (``everything``): every live commitment, in any state, embargoed or not;
@@ -24,11 +26,13 @@ def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict
     - members and the public: it once published and its embargo lifted, if shared with them.
 
     When ``counting`` (headline figures and breakdowns), withdrawn commitments are left out even for the
-    secretariat.
+    secretariat. ``within``: SQL giving the ids of the only commitments asked about (a country's, a partner's,
+    given ones), so that the rule is applied to those alone, not to every commitment in the database.
     """
-    sql = """
+    narrowed = f" JOIN ({within}) w ON w.id = c.id" if within else ""
+    sql = f"""
     visible AS (
-        SELECT c.id FROM commitments c
+        SELECT c.id FROM commitments c{narrowed}
         WHERE c.deleted_at IS NULL AND (NOT $v_counting OR c.review_state <> 'withdrawn') AND (
             $v_all
             OR (c.review_state <> 'draft' AND EXISTS (
@@ -53,14 +57,13 @@ def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict
     return sql, params
 
 
-#: Each commitment's latest status (``status.STATUS_OF``), kept current on write in ``commitment_status``.
-_STATUS_CTE = """
-    latest AS (SELECT * FROM commitment_status)"""
-
-
-def _with(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
-    vis, params = _visible_cte(scope, counting=counting)
-    return f"WITH {vis},{_STATUS_CTE}", params
+def _with(
+    scope: ViewScope, *, counting: bool = False, within: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """``WITH visible AS (...)``; each commitment's status is the table ``commitment_status`` (kept current on
+    write from ``status.STATUS_OF``), joined as ``l``."""
+    vis, params = _visible_cte(scope, counting=counting, within=within)
+    return f"WITH {vis}", params
 
 
 #: What "closed" means (``CLOSED_STATUSES``), as the SQL parameter ``$closed``.
@@ -110,57 +113,111 @@ class ReadQueries:
         raise NotImplementedError
 
     def commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> pd.DataFrame:
-        """One row per visible commitment matching the filter, with partners, countries and status."""
+        """One row per visible commitment matching the filter, with partners, countries and status, newest
+        first; ``flt.limit`` rows from ``flt.offset`` on (all of them without a limit)."""
         flt = flt or CommitmentFilter()
-        head, params = _with(scope)
-        params |= {
-            # Matched as a plain substring, case-insensitively: '%' and '_' are characters, not wildcards.
-            "text": flt.text.strip().lower() or None,
-            "countries": list(flt.countries),
-            "partner_ids": list(flt.partner_ids),
-            "types": list(flt.stakeholder_types),
-            "items": list(flt.item_keys),
-            "statuses": list(flt.statuses),
-            "events": list(flt.event_ids),
-            "ids": list(flt.ids),
-            "cutoff": _cutoff(scope),
-            "closed": _CLOSED,
-        }
-        limit = f" LIMIT {int(flt.limit)}" if flt.limit else ""
-        sql = f"""{head}
-        SELECT c.id, c.title,
-            (SELECT string_agg(p.name || CASE WHEN cp.role = 'lead' THEN ' (lead)' ELSE '' END, '; '
-                               ORDER BY cp.role = 'lead' DESC, p.name)
-               FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-              WHERE cp.commitment_id = c.id) AS partners,
-            CASE WHEN c.is_global THEN 'Global' ELSE
-                (SELECT string_agg(k.name, '; ' ORDER BY k.name) FROM commitment_countries cc
-                   JOIN countries k ON k.code = cc.country_code WHERE cc.commitment_id = c.id) END AS countries,
+        head, params = self._matching(scope, flt)
+        window = f" LIMIT {int(flt.limit)}" if flt.limit else ""
+        window += f" OFFSET {int(flt.offset)}" if flt.offset else ""
+        params |= {"cutoff": _cutoff(scope), "closed": _CLOSED}
+        # The matching ids are found and ordered first; names, partners and countries are then joined to the
+        # rows asked for only (a page, one country's), never to every commitment in the database.
+        sql = f"""{head},
+        picked AS (SELECT id, made_on FROM matched ORDER BY made_on DESC NULLS LAST, id DESC{window}),
+        partners_of AS (
+            SELECT cp.commitment_id, string_agg(p.name || CASE WHEN cp.role = 'lead' THEN ' (lead)' ELSE '' END, '; '
+                                                ORDER BY cp.role = 'lead' DESC, p.name) AS names
+            FROM picked m JOIN commitment_partners cp ON cp.commitment_id = m.id
+            JOIN partners p ON p.id = cp.partner_id GROUP BY 1
+        ),
+        countries_of AS (
+            SELECT cc.commitment_id, string_agg(k.name, '; ' ORDER BY k.name) AS names
+            FROM picked m JOIN commitment_countries cc ON cc.commitment_id = m.id
+            JOIN countries k ON k.code = cc.country_code GROUP BY 1
+        )
+        SELECT c.id, c.title, po.names AS partners,
+            CASE WHEN c.is_global THEN 'Global' ELSE co.names END AS countries,
             e.name AS event, e.date AS event_date, c.deadline,
             coalesce(l.reported_status, 'not_reported') AS reported_status,
             l.verified_status, l.last_report,
             (l.last_report IS NULL OR l.last_report < $cutoff)
                 AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting,
             c.visibility, c.review_state, c.embargo_until, c.smart_level, c.is_demo
-        FROM commitments c JOIN visible v ON v.id = c.id
+        FROM picked m JOIN commitments c ON c.id = m.id
         LEFT JOIN events e ON e.id = c.event_id
-        LEFT JOIN latest l ON l.commitment_id = c.id
-        WHERE ($text IS NULL OR contains(lower(c.title), $text) OR contains(lower(c.description), $text)
-               OR contains(lower(c.deliverable), $text))
-          AND (len($countries) = 0 OR EXISTS (SELECT 1 FROM commitment_countries cc
-                WHERE cc.commitment_id = c.id AND list_contains($countries, cc.country_code)))
-          AND (len($partner_ids) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp
-                WHERE cp.commitment_id = c.id AND list_contains($partner_ids, cp.partner_id)))
-          AND (len($types) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-                WHERE cp.commitment_id = c.id AND list_contains($types, p.stakeholder_type)))
-          AND (len($items) = 0 OR EXISTS (SELECT 1 FROM commitment_items ci
-                WHERE ci.commitment_id = c.id AND list_contains($items, ci.item_key)))
-          AND (len($statuses) = 0 OR list_contains($statuses, coalesce(l.reported_status, 'not_reported')))
-          AND (len($events) = 0 OR list_contains($events, c.event_id))
-          AND (len($ids) = 0 OR list_contains($ids, c.id))
-        ORDER BY coalesce(e.date, c.start_date) DESC NULLS LAST, c.id DESC{limit}
-        """
+        LEFT JOIN commitment_status l ON l.commitment_id = c.id
+        LEFT JOIN partners_of po ON po.commitment_id = c.id
+        LEFT JOIN countries_of co ON co.commitment_id = c.id
+        ORDER BY m.made_on DESC NULLS LAST, c.id DESC
+        """  # noqa: S608 (only constants and whole numbers are formatted in; every value is a parameter)
         return self.query_df(sql, params)
+
+    def count_commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> dict[str, int]:
+        """How many visible commitments match the filter (``limit`` and ``offset`` aside): ``commitments``,
+        and ``withdrawn`` among them."""
+        head, params = self._matching(scope, flt or CommitmentFilter())
+        row = self.query_rows(
+            f"""{head} SELECT count(*) AS commitments,
+                count(*) FILTER (WHERE review_state = 'withdrawn') AS withdrawn FROM matched""",
+            params,
+        )[0]
+        return {k: int(v or 0) for k, v in row.items()}
+
+    def _matching(self, scope: ViewScope, flt: CommitmentFilter) -> tuple[str, dict[str, Any]]:
+        """``WITH ... matched(id, made_on, review_state)``: the visible commitments the filter keeps.
+
+        The filters held by link tables (countries, partners, framework items) and given ids narrow the
+        commitments first, so one country's list costs what that country holds, not what the database does.
+        """
+        narrowing = [
+            sql
+            for given, sql in (
+                (flt.countries, "SELECT DISTINCT commitment_id AS id FROM commitment_countries"
+                                " WHERE list_contains($countries, country_code)"),
+                (flt.partner_ids, "SELECT DISTINCT commitment_id AS id FROM commitment_partners"
+                                  " WHERE list_contains($partner_ids, partner_id)"),
+                (flt.item_keys, "SELECT DISTINCT commitment_id AS id FROM commitment_items"
+                              " WHERE list_contains($items, item_key)"),
+                (flt.ids, "SELECT DISTINCT unnest($ids) AS id"),
+            )
+            if given
+        ]  # fmt: skip
+        head, params = _with(scope, within=" INTERSECT ".join(narrowing) or None)
+        text = flt.text.strip().lower()
+        params |= {
+            # Matched as a plain substring, case-insensitively: '%' and '_' are characters, not wildcards.
+            **({"text": text} if text else {}),
+            **({"types": list(flt.stakeholder_types)} if flt.stakeholder_types else {}),
+            **({"statuses": list(flt.statuses)} if flt.statuses else {}),
+            **({"events": list(flt.event_ids)} if flt.event_ids else {}),
+            **({"countries": list(flt.countries)} if flt.countries else {}),
+            **({"partner_ids": list(flt.partner_ids)} if flt.partner_ids else {}),
+            **({"items": list(flt.item_keys)} if flt.item_keys else {}),
+            **({"ids": [int(i) for i in flt.ids]} if flt.ids else {}),
+        }
+        # Only the conditions of the filters given are written into the query (constants, never values).
+        conditions = [
+            sql
+            for given, sql in (
+                (text, "(contains(lower(c.title), $text) OR contains(lower(c.description), $text)"
+                       " OR contains(lower(c.deliverable), $text))"),
+                (flt.stakeholder_types, "EXISTS (SELECT 1 FROM commitment_partners cp"
+                                        " JOIN partners p ON p.id = cp.partner_id WHERE cp.commitment_id = c.id"
+                                        " AND list_contains($types, p.stakeholder_type))"),
+                (flt.statuses, "list_contains($statuses, coalesce(l.reported_status, 'not_reported'))"),
+                (flt.event_ids, "list_contains($events, c.event_id)"),
+            )
+            if given
+        ]  # fmt: skip
+        status = " LEFT JOIN commitment_status l ON l.commitment_id = c.id" if flt.statuses else ""
+        sql = f"""{head},
+        matched AS (
+            SELECT c.id, coalesce(e.date, c.start_date) AS made_on, c.review_state
+            FROM commitments c JOIN visible v ON v.id = c.id
+            LEFT JOIN events e ON e.id = c.event_id{status}
+            WHERE {" AND ".join(conditions) or "true"}
+        )"""
+        return sql, params
 
     def is_visible(self, scope: ViewScope, commitment_id: int) -> bool:
         """Whether this scope may see this commitment (the same rule every list and count applies)."""
@@ -177,7 +234,7 @@ class ReadQueries:
             SELECT c.id, c.is_global,
                    l.reported_status, l.verified_status, l.last_report,
                    (SELECT count(*) FROM commitment_partners cp WHERE cp.commitment_id = c.id) AS n_partners
-            FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN latest l ON l.commitment_id = c.id
+            FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN commitment_status l ON l.commitment_id = c.id
         )
         SELECT
             count(*) AS commitments,
@@ -216,7 +273,7 @@ class ReadQueries:
                        count(*) AS commitments
                 FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN events e ON e.id = c.event_id GROUP BY 1""",
             "status": """SELECT coalesce(l.reported_status, 'not_reported') AS key, count(*) AS commitments
-                FROM visible v LEFT JOIN latest l ON l.commitment_id = v.id GROUP BY 1""",
+                FROM visible v LEFT JOIN commitment_status l ON l.commitment_id = v.id GROUP BY 1""",
             "framework": """SELECT f.name AS key, count(DISTINCT ci.commitment_id) AS commitments
                 FROM commitment_items ci JOIN visible v ON v.id = ci.commitment_id
                 JOIN framework_items i ON i.key = ci.item_key JOIN frameworks f ON f.id = i.framework_id
@@ -361,22 +418,29 @@ class ReadQueries:
             "embargo_by": embargo_by,
             "closed": list(closed),
         }
-        partners_of = """(SELECT list({what} ORDER BY cp.role = 'lead' DESC, p.name, p.id)
-                FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-                WHERE cp.commitment_id = c.id)"""
+        # Each commitment's partners once, lead first, then by name (one grouped pass, not a subquery per row).
+        partners_of = "list_transform(pl.partners, lambda x: x.{what})"
         sql = f"""{head},
+        partner_lists AS (
+            SELECT cp.commitment_id, list_sort(list(struct_pack(
+                       not_lead := cp.role <> 'lead', name := p.name, id := p.id, role := cp.role,
+                       stakeholder_type := p.stakeholder_type))) AS partners
+            FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id GROUP BY 1
+        ),
+        country_lists AS (
+            SELECT commitment_id, list_sort(list(country_code)) AS countries FROM commitment_countries GROUP BY 1
+        ),
         facts AS (
             SELECT c.id AS commitment_id, c.title, c.review_state, c.visibility, c.deadline, c.embargo_until,
                    c.updated_at, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)) AS made_on,
                    e.name AS event, l.reported_status, l.last_report, l.verified_status,
                    l.complete_on, l.complete_source,
                    coalesce(l.complete_evidenced, false) AS complete_evidenced,
-                   {partners_of.format(what="p.id")} AS partner_ids,
-                   {partners_of.format(what="p.name")} AS partner_names,
-                   {partners_of.format(what="cp.role")} AS partner_roles,
-                   {partners_of.format(what="p.stakeholder_type")} AS partner_types,
-                   coalesce((SELECT list(cc.country_code ORDER BY cc.country_code) FROM commitment_countries cc
-                             WHERE cc.commitment_id = c.id), []) AS countries,
+                   {partners_of.format(what="id")} AS partner_ids,
+                   {partners_of.format(what="name")} AS partner_names,
+                   {partners_of.format(what="role")} AS partner_roles,
+                   {partners_of.format(what="stakeholder_type")} AS partner_types,
+                   coalesce(cl.countries, []) AS countries,
                    c.event_id, c.budget, c.currency,
                    CAST(coalesce(l.last_report, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)))
                         + to_months($cycle) AS DATE) AS report_due,
@@ -384,7 +448,9 @@ class ReadQueries:
                    list_contains($closed, coalesce(l.reported_status, '')) AS closed
             FROM commitments c JOIN visible v ON v.id = c.id
             LEFT JOIN events e ON e.id = c.event_id
-            LEFT JOIN latest l ON l.commitment_id = c.id
+            LEFT JOIN commitment_status l ON l.commitment_id = c.id
+            LEFT JOIN partner_lists pl ON pl.commitment_id = c.id
+            LEFT JOIN country_lists cl ON cl.commitment_id = c.id
             WHERE c.review_state <> 'withdrawn'
         )
         SELECT 'overdue_report' AS kind, report_due AS due, * FROM facts
