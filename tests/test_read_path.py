@@ -10,14 +10,29 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
-from actors import ADMIN, EDITOR, PUBLIC
+from actors import ADMIN, EDITOR, FOCAL_KEN, FOCAL_UGA, MEMBER, PUBLIC
 from partners.domain.model import SYSTEM, Commitment, Event, Partner, ProgressUpdate
+from partners.domain.permissions import PermissionDenied
 from partners.domain.scope import CommitmentFilter
-from partners.services import backup, history, importing, records, settings, setup, users, workflow, worklist
+from partners.services import (
+    backup,
+    cache,
+    history,
+    importing,
+    read,
+    records,
+    settings,
+    setup,
+    users,
+    workflow,
+    worklist,
+)
 from partners.services.errors import ValidationFailed
 from partners.services.visibility import view_scope
+from partners.services.worklist import WorkKind
 from partners.storage.duckdb import status
 from partners.storage.duckdb.store import DuckDBStore as Store
 from test_import import commitment as import_row
@@ -201,3 +216,173 @@ def test_the_migration_fills_the_stored_status_of_an_older_database(demo_db_path
         assert migrated.data_version() >= 1
     finally:
         migrated.close()
+
+
+# -- the commitments query: filters pushed down, pages, counts ----------------------------------------
+
+VIEWERS = {"secretariat": EDITOR, "public": PUBLIC, "member": MEMBER, "focal point": FOCAL_KEN}
+
+
+def _values(frame: pd.DataFrame) -> list[tuple]:
+    """The rows as values (a column that is null throughout comes back as objects, not typed: same values)."""
+    return [tuple(None if pd.isna(v) is True else v for v in row) for row in frame.itertuples(index=False)]
+
+
+def _everything(store: Store, actor) -> pd.DataFrame:
+    return read.find_commitments(store, actor, CommitmentFilter())
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_a_filtered_list_is_the_whole_list_narrowed_by_the_filter(demo_store: Store, who: str) -> None:
+    """Each filter gives exactly the rows of the unfiltered list that it keeps, computed here independently
+    from the link tables, in the same order."""
+    actor = VIEWERS[who]
+    whole = _everything(demo_store, actor)
+    links = demo_store.query_df("SELECT commitment_id, country_code FROM commitment_countries")
+    partners = demo_store.query_df(
+        "SELECT cp.commitment_id, cp.partner_id, p.stakeholder_type FROM commitment_partners cp"
+        " JOIN partners p ON p.id = cp.partner_id"
+    )
+    items = demo_store.query_df("SELECT commitment_id, item_key FROM commitment_items")
+    partner = int(partners.partner_id.mode()[0])
+    item = str(items.item_key.mode()[0])
+    ids = tuple(int(i) for i in whole.id.iloc[::7][:5]) + (999_999,)
+    cases = {
+        CommitmentFilter(countries=("KEN", "UGA")): set(links[links.country_code.isin(["KEN", "UGA"])].commitment_id),
+        CommitmentFilter(partner_ids=(partner,)): set(partners[partners.partner_id == partner].commitment_id),
+        CommitmentFilter(stakeholder_types=("hotline",)): set(
+            partners[partners.stakeholder_type == "hotline"].commitment_id),
+        CommitmentFilter(item_keys=(item,)): set(items[items.item_key == item].commitment_id),
+        CommitmentFilter(ids=ids): set(ids),
+        CommitmentFilter(statuses=("complete", "not_reported")): set(
+            whole[whole.reported_status.isin(["complete", "not_reported"])].id),
+        CommitmentFilter(countries=("KEN",), item_keys=(item,)): set(
+            links[links.country_code == "KEN"].commitment_id) & set(items[items.item_key == item].commitment_id),
+        CommitmentFilter(text="hotline"): set(whole[whole.title.str.lower().str.contains("hotline")].id) | set(
+            demo_store.query_df("SELECT id FROM commitments WHERE contains(lower(description), 'hotline')"
+                                " OR contains(lower(deliverable), 'hotline')").id),
+    }  # fmt: skip
+    for flt, kept in cases.items():
+        expected = whole[whole.id.isin(kept)].reset_index(drop=True)
+        found = read.find_commitments(demo_store, actor, flt)
+        assert _values(found) == _values(expected), flt
+        counted = read.count_commitments(demo_store, actor, flt)
+        assert counted == {"commitments": len(expected),
+                           "withdrawn": int((expected.review_state == "withdrawn").sum())}, flt  # fmt: skip
+    assert 0 < len(read.find_commitments(demo_store, actor, CommitmentFilter(countries=("KEN",)))) < len(whole)
+
+
+def test_pages_of_the_list_cover_it_once_in_order(demo_store: Store) -> None:
+    whole = _everything(demo_store, EDITOR)
+    size = 37
+    pages = [
+        read.find_commitments(demo_store, EDITOR, CommitmentFilter(limit=size, offset=start))
+        for start in range(0, len(whole), size)
+    ]
+    assert all(len(p) == size for p in pages[:-1]) and 0 < len(pages[-1]) <= size
+    pd.testing.assert_frame_equal(pd.concat(pages, ignore_index=True), whole)
+    assert read.count_commitments(demo_store, EDITOR)["commitments"] == len(whole)
+
+
+def test_the_country_page_list_is_the_countrys_commitments_for_every_viewer(demo_store: Store) -> None:
+    for actor in VIEWERS.values():
+        profile = read.country_profile(demo_store, actor, "KEN")
+        kenyan = set(demo_store.query_df(
+            "SELECT commitment_id FROM commitment_countries WHERE country_code = 'KEN'").commitment_id)
+        whole = _everything(demo_store, actor)
+        assert list(profile["commitments"].id) == list(whole[whole.id.isin(kenyan)].id)
+
+
+# -- the cache of reads -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_cached_figure_is_never_served_to_another_role_or_scope(demo_store: Store, fresh_cache) -> None:
+    secretariat = cache.cached(read.headline, demo_store, EDITOR)
+    public = cache.cached(read.headline, demo_store, PUBLIC)
+    assert public == read.headline(demo_store, PUBLIC)
+    assert secretariat == read.headline(demo_store, EDITOR)
+    assert public["commitments"] < secretariat["commitments"]  # the demo holds private and embargoed ones
+    kenya = cache.cached(read.find_commitments, demo_store, FOCAL_KEN, CommitmentFilter())
+    uganda = cache.cached(read.find_commitments, demo_store, FOCAL_UGA, CommitmentFilter())
+    assert list(kenya.id) == list(read.find_commitments(demo_store, FOCAL_KEN).id)
+    assert list(uganda.id) == list(read.find_commitments(demo_store, FOCAL_UGA).id)
+    assert set(kenya.id) != set(uganda.id)
+
+
+def test_a_cached_read_still_checks_permission_for_a_role_that_has_not_asked(demo_store: Store, fresh_cache) -> None:
+    cache.cached(worklist.build_worklist, demo_store, EDITOR)
+    with pytest.raises(PermissionDenied):
+        cache.cached(worklist.build_worklist, demo_store, PUBLIC)
+
+
+def test_a_cached_read_follows_every_write_even_through_another_connection(demo_store: Store, fresh_cache) -> None:
+    before = cache.cached(read.headline, demo_store, PUBLIC)
+    assert cache.cached(read.headline, demo_store, PUBLIC) == before
+    partner = int(demo_store.partners().id.iloc[0])
+    other = Store.open(demo_store.location)  # another connection to the same file (the CLI, another worker)
+    try:
+        records.log_commitment(other, EDITOR, _commitment(partner))  # published and public
+    finally:
+        other.close()
+    after = cache.cached(read.headline, demo_store, PUBLIC)
+    assert after["commitments"] == before["commitments"] + 1 == read.headline(demo_store, PUBLIC)["commitments"]
+
+
+def test_changing_a_cached_table_leaves_the_remembered_one_as_it_was(demo_store: Store, fresh_cache) -> None:
+    first = cache.cached(read.breakdown, demo_store, PUBLIC, "status")
+    first["key"] = "changed by the page"
+    again = cache.cached(read.breakdown, demo_store, PUBLIC, "status")
+    assert "changed by the page" not in set(again["key"])
+    assert again.equals(read.breakdown(demo_store, PUBLIC, "status"))
+
+
+# -- the worklist: filtered, ordered and paged as columns ---------------------------------------------
+
+
+def test_the_worklists_filters_and_orders_match_the_same_rules_applied_item_by_item(demo_store: Store) -> None:
+    wl = worklist.build_worklist(demo_store, EDITOR)
+    items = list(wl.items)
+    assert len(items) > 100
+    partner = next(iter(wl.reminder_partners()))
+    cases = {
+        ("partner",): (wl.only(partner_ids=[partner]), [i for i in items if i.involves(partner)]),
+        ("kind",): (wl.only([WorkKind.DEADLINE_PASSED]), [i for i in items if i.kind is WorkKind.DEADLINE_PASSED]),
+        ("country",): (wl.only(countries=["KEN"]), [i for i in items if "KEN" in i.countries]),
+        ("type",): (wl.only(stakeholder_types=["hotline"]),
+                    [i for i in items if any(p.stakeholder_type == "hotline" for p in i.partners)]),
+    }  # fmt: skip
+    for name, (got, expected) in cases.items():
+        assert list(got.items) == expected, name
+    kinds = list(WorkKind)
+    by_days = sorted(items, key=lambda i: (-i.days, kinds.index(i.kind), i.date, i.commitment_id))
+    assert list(wl.ordered(worklist.WorkOrder.LONGEST_OVERDUE).items) == by_days
+    assert wl.counts() == {k: sum(1 for i in items if i.kind is k) for k in WorkKind}
+    owed = {p.id for i in items if i.kind.for_partner for p in i.partners}
+    assert set(wl.reminder_partners()) == owed
+    [reminder] = worklist.reminders(wl, partner_ids=[partner])
+    assert reminder.items == tuple(i for i in items if i.kind.for_partner and i.involves(partner))
+
+
+# -- the world map -------------------------------------------------------------------------------------
+
+
+def test_the_world_maps_shapes_are_prepared_once_and_only_the_counts_change() -> None:
+    from partners.presentation import charts
+
+    kenya = pd.DataFrame({"numeric": ["404"], "name": ["Kenya"], "commitments": [3]})
+    chad = pd.DataFrame({"numeric": ["148"], "name": ["Chad"], "commitments": [5]})
+    one, other = charts.world_map(kenya, title="Map"), charts.world_map(chad, title="Map")
+    assert one["data"] is other["data"]  # the 108 KB of shapes: the same object, made once
+    assert one["data"]["format"] == {"feature": "countries", "type": "topojson"}
+    assert one["datasets"] != other["datasets"]
+    [counts] = one["datasets"].values()
+    assert counts == [{"numeric": "404", "name": "Kenya", "commitments": 3}]
+    lookup = one["layer"][1]["transform"][0]
+    assert lookup["lookup"] == "id" and lookup["from"]["data"]["name"] in one["datasets"]
