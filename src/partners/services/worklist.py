@@ -43,7 +43,7 @@ from partners.services import audit
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.read import view_scope
 from partners.services.settings import CYCLE_RANGE, reporting_cycle_months, whole_number
-from partners.storage.port import Store
+from partners.storage.port import Store, WorklistRows
 
 DEFAULT_STALE_DAYS = 30
 DEFAULT_EMBARGO_DAYS = 14
@@ -191,42 +191,35 @@ class _Facts:
 
     ``frame``: kind, commitment_id, date, days, budget (a number), event_id, and, for rows read from the
     store, the columns ``_item`` words them from. ``links``: the partners of each commitment (commitment_id,
-    partner_id, name, stakeholder_type), lead first. ``places``: the countries of each (commitment_id, country).
+    partner_id, lead); ``partners``: each partner's name and stakeholder type (indexed by partner_id);
+    ``places``: the countries of each commitment (commitment_id, country).
     """
 
     def __init__(
         self,
         frame: pd.DataFrame,
         links: pd.DataFrame,
+        partners: pd.DataFrame,
         places: pd.DataFrame,
         made: dict[int, WorkItem],
         today: date,
         cycle: int,
     ) -> None:
         self.frame, self.links, self.places, self.made = frame, links, places, made
+        self.partners = partners.drop_duplicates("partner_id").set_index("partner_id")
+        # What filters, orders and counts read (a filtered or ordered list copies these, not every column).
+        self.columns = frame[["kind", "commitment_id", "date", "days", "budget_value", "event_id"]]
         self.today, self.cycle = today, cycle
         self.lock = threading.Lock()
 
     @classmethod
-    def of_rows(cls, rows: pd.DataFrame, today: date, cycle: int) -> _Facts:
-        """The facts of the rows ``Store.worklist`` gives."""
-        frame = rows.reset_index(drop=True)
+    def of_rows(cls, rows: WorklistRows, today: date, cycle: int) -> _Facts:
+        """The facts of what ``Store.worklist`` gives."""
+        frame = rows.items.reset_index(drop=True)
         frame["date"] = pd.to_datetime(frame["due"]).astype("datetime64[s]")  # ordered as dates, whole column at once
         frame["days"] = (pd.Timestamp(today) - frame["date"]).dt.days
         frame["budget_value"] = pd.to_numeric(frame["budget"], errors="coerce")
-        per = frame.drop_duplicates("commitment_id")
-        exploded = per[["commitment_id", "partner_ids", "partner_names", "partner_types"]].explode(
-            ["partner_ids", "partner_names", "partner_types"]
-        )
-        links = pd.DataFrame({
-            "commitment_id": exploded["commitment_id"],
-            "partner_id": exploded["partner_ids"],
-            "name": exploded["partner_names"],
-            "stakeholder_type": exploded["partner_types"],
-        }).dropna(subset=["partner_id"]).astype({"partner_id": "int64"})  # fmt: skip
-        places = per[["commitment_id", "countries"]].explode("countries").dropna(subset=["countries"])
-        places = places.rename(columns={"countries": "country"})
-        return cls(frame, links.reset_index(drop=True), places.reset_index(drop=True), {}, today, cycle)
+        return cls(frame, rows.links, rows.partners, rows.countries, {}, today, cycle)
 
     @classmethod
     def of_items(cls, items: Sequence[WorkItem], today: date, cycle: int) -> _Facts:
@@ -243,13 +236,17 @@ class _Facts:
         for i in items:
             seen.setdefault(i.commitment_id, i)
         links = pd.DataFrame(
-            [(cid, p.id, p.name, p.stakeholder_type) for cid, i in seen.items() for p in i.partners],
-            columns=["commitment_id", "partner_id", "name", "stakeholder_type"],
+            [(cid, p.id, p.lead) for cid, i in seen.items() for p in i.partners],
+            columns=["commitment_id", "partner_id", "lead"],
+        )
+        partners = pd.DataFrame(
+            [(p.id, p.name, p.stakeholder_type) for i in seen.values() for p in i.partners],
+            columns=["partner_id", "name", "stakeholder_type"],
         )
         places = pd.DataFrame(
             [(cid, c) for cid, i in seen.items() for c in i.countries], columns=["commitment_id", "country"]
         )
-        return cls(frame, links, places, dict(enumerate(items)), today, cycle)
+        return cls(frame, links, partners, places, dict(enumerate(items)), today, cycle)
 
     def items(self, positions: Sequence[int]) -> tuple[WorkItem, ...]:
         """The items at these positions of ``frame``, made now if not made before."""
@@ -257,8 +254,27 @@ class _Facts:
             missing = [int(p) for p in positions if int(p) not in self.made]
         if missing:
             rows = self.frame.iloc[missing].to_dict("records")
-            shared: dict[int, tuple[tuple[PartnerRef, ...], tuple[str, ...]]] = {}
-            made = {p: _item(row, self.today, self.cycle, shared) for p, row in zip(missing, rows, strict=True)}
+            cids = list({row["commitment_id"] for row in rows})
+            links = self.links[self.links["commitment_id"].isin(cids)].join(self.partners, on="partner_id")
+            # Lead first, then by name (and number, for two partners of one name).
+            links = links.assign(not_lead=~links["lead"].astype(bool)).sort_values(
+                ["commitment_id", "not_lead", "name", "partner_id"], kind="stable"
+            )
+            partners: dict[int, tuple[PartnerRef, ...]] = {
+                int(cid): tuple(
+                    PartnerRef(int(r.partner_id), str(r.name), bool(r.lead), str(r.stakeholder_type))
+                    for r in group.itertuples()
+                )
+                for cid, group in links.groupby("commitment_id", sort=False)
+            }
+            places = self.places[self.places["commitment_id"].isin(cids)]
+            countries = {int(cid): tuple(str(c) for c in group["country"]) for cid, group in places.groupby(
+                "commitment_id", sort=False)}  # fmt: skip
+            made = {
+                p: _item(row, self.today, self.cycle, partners.get(int(row["commitment_id"]), ()),
+                         countries.get(int(row["commitment_id"]), ()))
+                for p, row in zip(missing, rows, strict=True)
+            }  # fmt: skip
             with self.lock:
                 self.made.update(made)
         return tuple(self.made[int(p)] for p in positions)
@@ -330,7 +346,7 @@ class Worklist:
     def _frame(self) -> pd.DataFrame:
         """The facts of this worklist's items, in its order (index: their positions in the facts)."""
         lazy = self._lazy
-        return self._remember("frame", lambda: lazy.facts.frame.iloc[lazy.positions])
+        return self._remember("frame", lambda: lazy.facts.columns.iloc[lazy.positions])
 
     def _with(self, positions: np.ndarray) -> Worklist:
         return replace(self, items=_Items(self._lazy.facts, positions))
@@ -388,7 +404,8 @@ class Worklist:
         if partner_ids:
             keep &= frame["commitment_id"].isin(links.loc[links["partner_id"].isin(list(partner_ids)), "commitment_id"])
         if types:
-            keep &= frame["commitment_id"].isin(links.loc[links["stakeholder_type"].isin(list(types)), "commitment_id"])
+            typed = facts.partners.index[facts.partners["stakeholder_type"].isin(list(types))]
+            keep &= frame["commitment_id"].isin(links.loc[links["partner_id"].isin(typed), "commitment_id"])
         if countries:
             places = facts.places
             keep &= frame["commitment_id"].isin(places.loc[places["country"].isin(list(countries)), "commitment_id"])
@@ -458,10 +475,9 @@ class Worklist:
         return dict(self._remember("reminder_partners", named))
 
     def _named(self, commitment_ids: pd.Series) -> dict[int, str]:
-        links = self._lazy.facts.links
-        found = links.loc[links["commitment_id"].isin(commitment_ids), ["partner_id", "name"]].drop_duplicates(
-            "partner_id"
-        )
+        facts = self._lazy.facts
+        ids = facts.links.loc[facts.links["commitment_id"].isin(commitment_ids), "partner_id"].unique()
+        found = facts.partners.loc[ids, ["name"]].reset_index()
         found = found.assign(lower=found["name"].str.lower()).sort_values(["lower", "partner_id"], kind="stable")
         return dict(zip(found["partner_id"].astype(int), found["name"], strict=True))
 
@@ -645,33 +661,13 @@ def _contact(row: dict[str, Any]) -> PartnerContact:
 
 
 def _item(
-    row: dict[str, Any], today: date, cycle: int,
-    shared: dict[int, tuple[tuple[PartnerRef, ...], tuple[str, ...]]] | None = None,
+    row: dict[str, Any], today: date, cycle: int, partners: tuple[PartnerRef, ...], countries: tuple[str, ...]
 ) -> WorkItem:
-    """The item a row of ``Store.worklist`` is. ``shared``: the partners and countries of the commitments
-    made into items so far, reused by the commitment's other items (one list in memory, not one per item)."""
+    """The item a row of ``Store.worklist`` is, with its commitment's partners and countries."""
     kind = WorkKind(row["kind"])
     when = _day(row["due"])
     assert when is not None  # every kind selects rows whose date is set
     cid = int(row["commitment_id"])
-    known = shared.get(cid) if shared is not None else None
-    if known is None:
-        known = (
-            tuple(
-                PartnerRef(int(pid), str(name), role == "lead", str(stakeholder_type))
-                for pid, name, role, stakeholder_type in zip(
-                    _list(row["partner_ids"]),
-                    _list(row["partner_names"]),
-                    _list(row["partner_roles"]),
-                    _list(row["partner_types"]),
-                    strict=True,
-                )
-            ),
-            tuple(str(c) for c in _list(row["countries"])),
-        )
-        if shared is not None:
-            shared[cid] = known
-    partners, countries = known
     budget = row["budget"]
     event_id = row["event_id"]
     detail, ask = _words(kind, row, when, today, cycle)
@@ -978,12 +974,6 @@ def _day(value: Any) -> date | None:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
-
-
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value.tolist() if hasattr(value, "tolist") else value)
 
 
 def _short(d: date | None) -> str:

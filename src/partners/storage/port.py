@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,6 +19,18 @@ import pyarrow as pa
 
 from partners.domain.audit import AuditEntry
 from partners.domain.scope import CommitmentFilter, ViewScope
+
+
+@dataclass(frozen=True)
+class WorklistRows:
+    """What ``Store.worklist`` gives: ``items`` (one row per kind and commitment); the ``links`` of those
+    commitments to their partners (commitment_id, partner_id, lead) and their ``countries`` (commitment_id,
+    country); and the ``partners`` linked (partner_id, name, stakeholder_type), each once."""
+
+    items: pd.DataFrame
+    links: pd.DataFrame
+    countries: pd.DataFrame
+    partners: pd.DataFrame
 
 
 class Store(Protocol):
@@ -257,6 +270,10 @@ class Store(Protocol):
         """Every live partner's contact addresses and the last reminder sent to it (null when none was)."""
         ...
 
+    def partner_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """Id -> name of these live partners (unknown or deleted ones are left out)."""
+        ...
+
     def events(self) -> pd.DataFrame:
         ...
 
@@ -289,8 +306,9 @@ class Store(Protocol):
         stale_before: datetime,
         embargo_by: datetime,
         closed: tuple[str, ...],
-    ) -> pd.DataFrame:
-        """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words."""
+    ) -> WorklistRows:
+        """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words,
+        and the partners and countries of those commitments."""
         ...
 
 
