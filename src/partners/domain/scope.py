@@ -37,4 +37,5 @@ class CommitmentFilter:
     statuses: tuple[str, ...] = ()  # reported status values, or "not_reported" (no update yet)
     event_ids: tuple[int, ...] = ()
     ids: tuple[int, ...] = ()  # these commitments only (e.g. the suggested duplicates)
-    limit: int | None = None
+    limit: int | None = None  # this many at most (a page), from the ``offset``-th on (0: the first)
+    offset: int = 0

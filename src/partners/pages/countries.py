@@ -4,7 +4,7 @@ import streamlit as st
 
 from partners.presentation import labels
 from partners.presentation.wording import plural
-from partners.services import lookups, read
+from partners.services import cache, lookups, read
 from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import commitments_table, current_actor, get_store, show_table
 from partners.ui.text import plain
@@ -12,8 +12,8 @@ from partners.ui.text import plain
 store, actor = get_store(), current_actor()
 st.title("Countries")
 
-names = lookups.country_names(store, actor)
-members_first = lookups.countries_members_first(store, actor)
+names = cache.cached(lookups.country_names, store, actor)
+members_first = cache.cached(lookups.countries_members_first, store, actor)
 wanted = st.query_params.get("country", "") or min(actor.countries, default="")  # a focal point: their own
 index = members_first.index(wanted) if wanted in names else 0
 code = st.selectbox(
@@ -25,7 +25,7 @@ code = st.selectbox(
 )
 st.query_params["country"] = code
 
-profile = read.country_profile(store, actor, code)
+profile = cache.cached(read.country_profile, store, actor, code)
 facts = profile["country"]
 st.header(facts["name"])
 st.page_link(PAGES_DIR / "country.py", label="Open the scorecard", icon=":material/monitoring:",

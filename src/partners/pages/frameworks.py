@@ -3,15 +3,18 @@
 import streamlit as st
 
 from partners.presentation.wording import plural
-from partners.services import lookups, read
+from partners.services import cache, lookups, read
 from partners.ui.session import commitments_table, current_actor, get_store
+
+#: Commitments listed under each framework item.
+SHOWN = 20
 
 store, actor = get_store(), current_actor()
 st.title("Frameworks")
 st.caption("The reference frameworks commitments are linked to. Items marked *provisional* are not yet "
            "confirmed by a public source.")
 
-frameworks = lookups.frameworks(store, actor)
+frameworks = cache.cached(lookups.frameworks, store, actor)
 labels = {row.id: f"{row.name} ({row.version})" for row in frameworks.itertuples()}
 fw_id = st.radio("Framework", list(labels), format_func=labels.get, horizontal=True)
 fw = frameworks.set_index("id").loc[fw_id]
@@ -20,7 +23,7 @@ if fw["description"]:
     st.write(fw["description"])
 st.caption(f"Source: {fw['source_url']}")
 
-items = read.framework_items_with_counts(store, actor, fw_id)
+items = cache.cached(read.framework_items_with_counts, store, actor, fw_id)
 children: dict[str | None, list] = {}
 for row in items.itertuples():
     parent = row.parent_key if isinstance(row.parent_key, str) else None  # NULL arrives as NaN
@@ -35,7 +38,14 @@ def show(item, depth: int) -> None:
             st.write(item.summary)
         st.caption(f"{item.kind.capitalize()} · source: {item.source}")
         if item.commitments:
-            commitments_table(read.commitments_for_item(store, actor, item.key), key=f"items_{item.key}")
+            # The newest few are read and shown (every expander is drawn, open or not); the download has all.
+            if item.commitments > SHOWN:
+                st.caption(f"The {SHOWN} most recent are listed; the download holds all {item.commitments:,}.")
+            commitments_table(
+                cache.cached(read.commitments_for_item, store, actor, item.key, limit=SHOWN),
+                key=f"items_{item.key}",
+                everything=lambda key=item.key: read.commitments_for_item(store, actor, key),
+            )
     for child in children.get(item.key, []):
         show(child, depth + 1)
 

@@ -4,14 +4,14 @@ import streamlit as st
 
 from partners.presentation import charts, labels
 from partners.presentation.labels import WITHDRAWN_LEFT_OUT
-from partners.services import read
+from partners.services import cache, read
 from partners.ui.session import chart_with_table, current_actor, get_store
 
 store, actor = get_store(), current_actor()
 st.title("Overview")
 st.caption("The alliance's commitments against online child sexual exploitation and abuse, at a glance.")
 
-figures = read.headline(store, actor)
+figures = cache.cached(read.headline, store, actor)
 definitions = read.headline_definitions(store, actor)
 top = st.columns(4)
 top[0].metric("Commitments", f"{figures['commitments']:,}", help=definitions["commitments"])
@@ -35,7 +35,7 @@ more[1].metric("Global commitments", f"{figures['global']:,}", help=definitions[
 more[2].metric("Complete (reported)", f"{figures['complete']:,}", help=definitions["complete"])
 
 st.subheader("Where commitments apply")
-per_country = read.commitments_per_country(store, actor)
+per_country = cache.cached(read.commitments_per_country, store, actor)
 chart_with_table(
     charts.world_map(per_country, title="Commitments naming each country"),
     per_country.loc[per_country.commitments > 0, ["name", "region", "commitments"]].rename(
@@ -46,31 +46,31 @@ chart_with_table(
 
 left, right = st.columns(2)
 with left:
-    by_type = read.breakdown(store, actor, "stakeholder_type")
-    by_type["key"] = by_type["key"].map(labels.stakeholder_label)
+    by_type = cache.cached(read.breakdown, store, actor, "stakeholder_type")
+    by_type["key"] = labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS)
     chart_with_table(
         charts.bar(by_type, "key", "commitments", title="By stakeholder type", category_title="Stakeholder type"),
         by_type.rename(columns={"key": "Stakeholder type", "commitments": "Commitments"}),
         caption="A joint commitment counts once for each type of partner in it.",
     )
 with right:
-    by_status = read.breakdown(store, actor, "status")
+    by_status = cache.cached(read.breakdown, store, actor, "status")
     chart_with_table(
         charts.status_bar(by_status, title="By latest reported status"),
-        by_status.assign(key=by_status["key"].map(labels.status_label)).rename(
+        by_status.assign(key=labels.column_labels(by_status["key"], labels.STATUS_LABELS)).rename(
             columns={"key": "Status", "commitments": "Commitments"}
         ),
     )
 
 left, right = st.columns(2)
 with left:
-    by_year = read.breakdown(store, actor, "year")
+    by_year = cache.cached(read.breakdown, store, actor, "year")
     chart_with_table(
         charts.timeline(by_year, title="Commitments by year made"),
         by_year.rename(columns={"key": "Year", "commitments": "Commitments"}),
     )
 with right:
-    by_region = read.breakdown(store, actor, "region")
+    by_region = cache.cached(read.breakdown, store, actor, "region")
     chart_with_table(
         charts.bar(by_region, "key", "commitments", title="By region (UN M49)", category_title="Region"),
         by_region.rename(columns={"key": "Region", "commitments": "Commitments"}),

@@ -5,10 +5,10 @@ import streamlit as st
 from partners.domain.model import ReminderChannel, StakeholderType
 from partners.domain.permissions import PermissionDenied, UseCase, can
 from partners.presentation import exports, urls
-from partners.services import lookups, settings, worklist
+from partners.services import cache, lookups, settings, worklist
 from partners.services.errors import ValidationFailed
 from partners.services.worklist import WorkKind, WorkOrder
-from partners.ui.session import current_actor, get_store, show_table
+from partners.ui.session import current_actor, get_store, pager, show_table
 
 store, actor = get_store(), current_actor()
 st.title("Worklist")
@@ -42,19 +42,23 @@ with st.expander("Thresholds", icon=":material/tune:"):
     embargo_days = t2.number_input("Embargoes ending within (days)", 1, 365, worklist.DEFAULT_EMBARGO_DAYS)
 
 try:
-    everything = worklist.build_worklist(
-        store, actor, cycle_months=cycle, stale_days=stale_days, embargo_days=embargo_days
-    )
+    # Remembered until the data changes (services.cache): a click below recomputes nothing of it.
+    everything = cache.cached(
+        worklist.build_worklist, store, actor,
+        cycle_months=int(cycle), stale_days=int(stale_days), embargo_days=int(embargo_days),
+    )  # fmt: skip
 except PermissionDenied as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
 
 # -- filters and order (applied by the service: Worklist.only and Worklist.ordered) --------------------
 partner_names = everything.partners()
-country_names = lookups.country_names(store, actor)
-event_names = {int(r.id): f"{r.name} ({r.date:%b %Y})" for r in lookups.events(store, actor).itertuples()}
-named_countries = sorted({c for i in everything.items for c in i.countries}, key=lambda c: country_names.get(c, c))
-named_events = [e for e in event_names if e in {i.event_id for i in everything.items}]
+country_names = cache.cached(lookups.country_names, store, actor)
+event_names = {
+    int(r.id): f"{r.name} ({r.date:%b %Y})" for r in cache.cached(lookups.events, store, actor).itertuples()
+}
+named_countries = sorted(everything.country_codes(), key=lambda c: country_names.get(c, c))
+named_events = [e for e in event_names if e in everything.event_ids()]
 
 f1, f2, f3 = st.columns(3)
 kinds = f1.multiselect("Reason", list(WorkKind), format_func=lambda k: k.label, placeholder="All reasons")
@@ -155,19 +159,39 @@ st.download_button(
 
 # -- reminders ----------------------------------------------------------------------------------------
 st.subheader("Reminders")
-# A reminder lists everything the partner owes, whatever the filters; the filters choose the partners.
-due = worklist.reminders(everything, partner_ids=shown.reminder_partners())
-if not due:
+# A reminder lists everything the partner owes, whatever the filters; the filters choose the partners. They
+# are written, listed and downloaded one page of partners at a time.
+to_remind = shown.reminder_partners()
+if not to_remind:
     st.info("No partner in this selection has a report, deadline or evidence outstanding.")
     st.stop()
+reminder_size = worklist.DEFAULT_REMINDER_PAGE_SIZE
+reminder_page = pager(len(to_remind), size=reminder_size, key="reminder_page", what="partners")
+page_ids = tuple(to_remind)[(reminder_page - 1) * reminder_size : reminder_page * reminder_size]
+# What the remembered reminders, table and files below are of: these partners, in this worklist.
+of_page = (page_ids, everything.as_of, everything.cycle_months, everything.stale_days, everything.embargo_days)
+due = cache.remembered(
+    store, actor, "reminders", of_page,
+    lambda: worklist.reminders(everything, partner_ids=page_ids),
+)  # fmt: skip
 no_address = [r.partner_name for r in due if not r.to]
+listed = (
+    f"**{len(to_remind):,}** partners in this selection have something to report"
+    if len(to_remind) <= reminder_size
+    else f"**{len(to_remind):,}** partners in this selection have something to report; partners "
+    f"**{(reminder_page - 1) * reminder_size + 1:,}-{(reminder_page - 1) * reminder_size + len(due):,}** are "
+    "listed here, and the downloads below write to them"
+)
 st.write(
-    f"**{len(due):,}** partners in this selection have something to report"
+    listed
     + (f"; **{len(no_address):,}** of them have no contact e-mail yet (add it under Partners and events)."
        if no_address else ".")
 )  # fmt: skip
 show_table(
-    worklist.reminder_table(due, mailto=lambda r: urls.mailto_url(r.to, r.subject, r.body)),
+    cache.remembered(
+        store, actor, "reminder table", of_page,
+        lambda: worklist.reminder_table(due, mailto=lambda r: urls.mailto_url(r.to, r.subject, r.body)),
+    ),
     key="reminder_table",
     height=min(38 + 35 * len(due), 420),
     column_config={
@@ -203,8 +227,12 @@ st.caption(
 d1, d2 = st.columns(2)
 d1.download_button(
     f"Download {len(due):,} e-mails (.eml, ZIP)",
-    # Built now (a few KB per partner), not when clicked: the click then both downloads and records at once.
-    data=worklist.eml_archive(due, sender=actor.identity, at=everything.as_of),
+    # Built with the page (a few KB per partner listed), not when clicked: the click then both downloads and
+    # records at once. Remembered until the data changes, as the worklist is.
+    data=cache.remembered(
+        store, actor, "reminder e-mails", (*of_page, actor.identity),
+        lambda: worklist.eml_archive(due, sender=actor.identity, at=everything.as_of),
+    ),
     file_name=f"reminders-{everything.as_of:%Y-%m-%d}.zip",
     mime="application/zip",
     icon=":material/mail:",
@@ -214,7 +242,10 @@ d1.download_button(
 )
 d2.download_button(
     f"Download the mail-merge file (CSV, {len(due):,} rows)",
-    data=exports.to_csv(worklist.mail_merge_table(due)),
+    data=cache.remembered(
+        store, actor, "reminder mail merge", of_page,
+        lambda: exports.to_csv(worklist.mail_merge_table(due)),
+    ),
     file_name=f"reminders-{everything.as_of:%Y-%m-%d}.csv",
     mime="text/csv",
     icon=":material/table:",

@@ -91,29 +91,42 @@ def _world_topology() -> dict:
     return json.loads(reference.world_topojson_path().read_text(encoding="utf-8"))
 
 
-def world_map(df: pd.DataFrame, *, title: str, value: str = "commitments", value_title: str = "Commitments",
-              width: int = 800, height: int = 420) -> alt.LayerChart:
-    """A choropleth of ``value`` per country (``numeric`` = ISO 3166-1 numeric), from the shipped topojson."""
-    topo = _world_topology()
-    shapes = alt.Data(values=topo, format=alt.DataFormat(feature="countries", type="topojson"))
-    lookup = df[["numeric", "name", value]].copy()
-    lookup["numeric"] = lookup["numeric"].astype(str).str.zfill(3)
-    base = alt.Chart(shapes).mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4)
+#: The name of the counts per country in the world map's spec (its only part that changes between views).
+_COUNTS = "counts_per_country"
+
+
+@cache
+def _world_map_spec(title: str, value: str, value_title: str, width: int, height: int) -> dict[str, Any]:
+    """The world map's Vega-Lite spec without its counts, made once per process: the 108 KB of country shapes
+    are walked and checked by Altair here only, not on every view of the page."""
+    shapes = alt.Data(values=_world_topology(), format=alt.DataFormat(feature="countries", type="topojson"))
+    base = alt.Chart().mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4)
     filled = (
-        alt.Chart(shapes)
+        alt.Chart()
         .mark_geoshape(stroke="white", strokeWidth=0.4)
-        .transform_lookup(lookup="id", from_=alt.LookupData(lookup, "numeric", ["name", value]))
+        .transform_lookup(lookup="id", from_=alt.LookupData(alt.NamedData(name=_COUNTS), "numeric", ["name", value]))
         .transform_filter(f"datum.{value} > 0")
         .encode(
             color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
             tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip(f"{value}:Q", title=value_title)],
         )
     )
-    return (
-        alt.layer(base, filled, title=title)
-        .project(type="equalEarth")
-        .properties(width=width, height=height)
+    # The shapes once, for both layers (the grey land and the counts drawn over it).
+    chart = alt.layer(base, filled, data=shapes, title=title).project(type="equalEarth").properties(
+        width=width, height=height
     )
+    return chart.to_dict()
+
+
+def world_map(df: pd.DataFrame, *, title: str, value: str = "commitments", value_title: str = "Commitments",
+              width: int = 800, height: int = 420) -> dict[str, Any]:
+    """A choropleth of ``value`` per country (``numeric`` = ISO 3166-1 numeric), from the shipped topojson, as
+    a Vega-Lite spec: the shapes prepared once per process (``_world_map_spec``), the counts added per call."""
+    lookup = df[["numeric", "name", value]].copy()
+    lookup["numeric"] = lookup["numeric"].astype(str).str.zfill(3)
+    spec = _world_map_spec(title, value, value_title, width, height)
+    # A new top-level dict per call: the shared spec underneath is never changed.
+    return {**spec, "datasets": {**spec.get("datasets", {}), _COUNTS: lookup.to_dict("records")}}
 
 
 #: The two sources of a progress value, each with its own colour and mark shape (not colour alone).

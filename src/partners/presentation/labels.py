@@ -6,7 +6,10 @@ applies them to stored values and names the columns of the standard tables, so e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+import pandas as pd
 
 from partners.domain.model import ProgressStatus, ReportSource, ReviewState, StakeholderType, Visibility
 
@@ -72,6 +75,24 @@ def assessment_basis_label(value: str) -> str:
 
 def review_state_label(value: str) -> str:
     return ReviewState(value).label
+
+
+#: Each stored value in words, for labelling a whole column at once (``column_labels``).
+STATUS_LABELS: dict[str, str] = {s.value: s.label for s in ProgressStatus} | {NOT_REPORTED: NOT_REPORTED_LABEL}
+REVIEW_STATE_LABELS: dict[str, str] = {s.value: s.label for s in ReviewState}
+VISIBILITY_SHORT_LABELS: dict[str, str] = {v.value: label for v, label in VISIBILITY_SHORT.items()}
+STAKEHOLDER_LABELS: dict[str, str] = {t.value: t.label for t in StakeholderType}
+SOURCE_LABELS: dict[str, str] = {s.value: s.label for s in ReportSource}
+
+
+def column_labels(values: pd.Series, labels: Mapping[str, str], *, blank_missing: bool = False) -> pd.Series:
+    """A column of stored values in words, in one pass (not a call per row). A value that has no label raises
+    ValueError, as the one-value labels above do; a missing one (null) is "" when ``blank_missing``."""
+    shown = values.map(labels)
+    unlabelled = shown.isna() & (values.notna() | (not blank_missing))
+    if unlabelled.any():
+        raise ValueError(f"no label for {values[unlabelled].iloc[0]!r}")
+    return shown.fillna("") if blank_missing else shown
 
 
 def published_label(published: Any) -> str:

@@ -118,7 +118,8 @@ class RecordNames:
     framework items."""
 
     def __init__(self, store: Store, actor: Actor) -> None:
-        self.partners = lookups.partner_names(store, actor)
+        self._store, self._actor = store, actor
+        self._partners: dict[int, str | None] = {}  # looked up as records name them, not every partner at once
         self.countries = lookups.country_names(store, actor)
         self.items = lookups.framework_item_labels(store, actor)
         found = lookups.events(store, actor)
@@ -126,10 +127,16 @@ class RecordNames:
             int(i): (str(n), d) for i, n, d in zip(found.id, found.name, found.date, strict=True)
         }
 
+    def _partner_name(self, partner_id: int) -> str:
+        if partner_id not in self._partners:
+            found = lookups.names_of_partners(self._store, self._actor, [partner_id])
+            self._partners[partner_id] = found.get(partner_id)
+        return self._partners[partner_id] or f"partner {partner_id}"
+
     def partner(self, p: Any) -> str:
         if isinstance(p, CommitmentPartner):
-            return f"{self.partners.get(p.partner_id, f'partner {p.partner_id}')} ({p.role.label})"
-        return self.partners.get(p, f"partner {p}") if isinstance(p, int) else str(p)
+            return f"{self._partner_name(p.partner_id)} ({p.role.label})"
+        return self._partner_name(p) if isinstance(p, int) else str(p)
 
     def resolve(self, field: str, value: Any) -> Any:
         if _empty(value):

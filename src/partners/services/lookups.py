@@ -7,6 +7,8 @@ commitments and assessments, which ``partners.services.read`` scopes to the acto
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from partners.domain.model import Actor
@@ -42,6 +44,12 @@ def partner_names(store: Store, actor: Actor) -> dict[int, str]:
     """Partner id -> name, by name."""
     found = partners(store, actor)
     return dict(zip(found.id.astype(int), found.name, strict=True))
+
+
+def names_of_partners(store: Store, actor: Actor, ids: Iterable[int]) -> dict[int, str]:
+    """Partner id -> name for these live partners only (a record's few, not every partner's)."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    return store.partner_names(ids)
 
 
 def events(store: Store, actor: Actor) -> pd.DataFrame:

@@ -43,6 +43,13 @@ def find_commitments(
     return store.commitments(view_scope(actor, now, store), flt)
 
 
+def count_commitments(
+    store: Store, actor: Actor, flt: CommitmentFilter | None = None, *, now: datetime | None = None
+) -> dict[str, int]:
+    """How many commitments the actor may see match the filter (``commitments``), ``withdrawn`` among them."""
+    return store.count_commitments(view_scope(actor, now, store), flt)
+
+
 def commitment_detail(
     store: Store, actor: Actor, commitment_id: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -73,9 +80,10 @@ def framework_items_with_counts(
 
 
 def commitments_for_item(
-    store: Store, actor: Actor, item_key: str, *, now: datetime | None = None
+    store: Store, actor: Actor, item_key: str, *, limit: int | None = None, now: datetime | None = None
 ) -> pd.DataFrame:
-    return store.commitments(view_scope(actor, now, store), CommitmentFilter(item_keys=(item_key,)))
+    """The commitments linked to a framework item, newest first (``limit``: only that many)."""
+    return store.commitments(view_scope(actor, now, store), CommitmentFilter(item_keys=(item_key,), limit=limit))
 
 
 def history(store: Store, actor: Actor, entity: str, entity_id: int | str) -> list[dict[str, Any]]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 import math
 import re
+import threading
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ from email.utils import format_datetime
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from partners.domain import rules
@@ -41,12 +43,14 @@ from partners.services import audit
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.read import view_scope
 from partners.services.settings import CYCLE_RANGE, reporting_cycle_months, whole_number
-from partners.storage.port import Store
+from partners.storage.port import Store, WorklistRows
 
 DEFAULT_STALE_DAYS = 30
 DEFAULT_EMBARGO_DAYS = 14
 DEFAULT_REPLY_DAYS = 30
 DEFAULT_PAGE_SIZE = 50
+DEFAULT_REMINDER_PAGE_SIZE = 100
+_NOTHING = object()
 SECRETARIAT_SIGNATURE = "The Alliance secretariat"
 REMINDER_SUBJECT = "Progress reporting on your commitments to the Alliance"
 
@@ -175,15 +179,186 @@ class WorkItem:
         return any(p.id == partner_id for p in self.partners)
 
 
+#: How many filtered or ordered views of one worklist are kept with it (``Worklist._remember``).
+_MEMO_SIZE = 32
+_KIND_ORDER = {k.value: n for n, k in enumerate(WorkKind)}
+_PARTNER_KIND_VALUES = [k.value for k in _PARTNER_KINDS]
+
+
+class _Facts:
+    """The rows of a worklist as columns (one row per item), for filtering, ordering and counting them all at
+    once, and each row made into a ``WorkItem`` only when it is looked at (a page, a reminder, an export).
+
+    ``frame``: kind, commitment_id, date, days, budget (a number), event_id, and, for rows read from the
+    store, the columns ``_item`` words them from. ``links``: the partners of each commitment (commitment_id,
+    partner_id, lead); ``partners``: each partner's name and stakeholder type (indexed by partner_id);
+    ``places``: the countries of each commitment (commitment_id, country).
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        links: pd.DataFrame,
+        partners: pd.DataFrame,
+        places: pd.DataFrame,
+        made: dict[int, WorkItem],
+        today: date,
+        cycle: int,
+    ) -> None:
+        self.frame, self.links, self.places, self.made = frame, links, places, made
+        self.partners = partners.drop_duplicates("partner_id").set_index("partner_id")
+        # What filters, orders and counts read (a filtered or ordered list copies these, not every column).
+        self.columns = frame[["kind", "commitment_id", "date", "days", "budget_value", "event_id"]]
+        self.today, self.cycle = today, cycle
+        self.lock = threading.Lock()
+
+    @classmethod
+    def of_rows(cls, rows: WorklistRows, today: date, cycle: int) -> _Facts:
+        """The facts of what ``Store.worklist`` gives."""
+        frame = rows.items.reset_index(drop=True)
+        frame["date"] = pd.to_datetime(frame["due"]).astype("datetime64[s]")  # ordered as dates, whole column at once
+        frame["days"] = (pd.Timestamp(today) - frame["date"]).dt.days
+        frame["budget_value"] = pd.to_numeric(frame["budget"], errors="coerce")
+        return cls(frame, rows.links, rows.partners, rows.countries, {}, today, cycle)
+
+    @classmethod
+    def of_items(cls, items: Sequence[WorkItem], today: date, cycle: int) -> _Facts:
+        """The facts of items already made (a worklist put together from items)."""
+        frame = pd.DataFrame({
+            "kind": [i.kind.value for i in items],
+            "commitment_id": [i.commitment_id for i in items],
+            "date": pd.to_datetime(pd.Series([i.date for i in items], dtype=object)).astype("datetime64[s]"),
+            "days": [i.days for i in items],
+            "budget_value": pd.to_numeric(pd.Series([i.budget for i in items], dtype=object), errors="coerce"),
+            "event_id": pd.array([i.event_id for i in items], dtype="Int64"),
+        })  # fmt: skip
+        seen: dict[int, WorkItem] = {}
+        for i in items:
+            seen.setdefault(i.commitment_id, i)
+        links = pd.DataFrame(
+            [(cid, p.id, p.lead) for cid, i in seen.items() for p in i.partners],
+            columns=["commitment_id", "partner_id", "lead"],
+        )
+        partners = pd.DataFrame(
+            [(p.id, p.name, p.stakeholder_type) for i in seen.values() for p in i.partners],
+            columns=["partner_id", "name", "stakeholder_type"],
+        )
+        places = pd.DataFrame(
+            [(cid, c) for cid, i in seen.items() for c in i.countries], columns=["commitment_id", "country"]
+        )
+        return cls(frame, links, partners, places, dict(enumerate(items)), today, cycle)
+
+    def items(self, positions: Sequence[int]) -> tuple[WorkItem, ...]:
+        """The items at these positions of ``frame``, made now if not made before."""
+        with self.lock:
+            missing = [int(p) for p in positions if int(p) not in self.made]
+        if missing:
+            rows = self.frame.iloc[missing].to_dict("records")
+            cids = list({row["commitment_id"] for row in rows})
+            links = self.links[self.links["commitment_id"].isin(cids)].join(self.partners, on="partner_id")
+            # Lead first, then by name (and number, for two partners of one name).
+            links = links.assign(not_lead=~links["lead"].astype(bool)).sort_values(
+                ["commitment_id", "not_lead", "name", "partner_id"], kind="stable"
+            )
+            partners: dict[int, tuple[PartnerRef, ...]] = {
+                int(cid): tuple(
+                    PartnerRef(int(r.partner_id), str(r.name), bool(r.lead), str(r.stakeholder_type))
+                    for r in group.itertuples()
+                )
+                for cid, group in links.groupby("commitment_id", sort=False)
+            }
+            places = self.places[self.places["commitment_id"].isin(cids)]
+            countries = {int(cid): tuple(str(c) for c in group["country"]) for cid, group in places.groupby(
+                "commitment_id", sort=False)}  # fmt: skip
+            made = {
+                p: _item(row, self.today, self.cycle, partners.get(int(row["commitment_id"]), ()),
+                         countries.get(int(row["commitment_id"]), ()))
+                for p, row in zip(missing, rows, strict=True)
+            }  # fmt: skip
+            with self.lock:
+                self.made.update(made)
+        return tuple(self.made[int(p)] for p in positions)
+
+
+class _Items(Sequence[WorkItem]):
+    """The items of a worklist, in its order: made into ``WorkItem`` objects only when looked at."""
+
+    def __init__(self, facts: _Facts, positions: np.ndarray) -> None:
+        self.facts, self.positions = facts, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index):  # type: ignore[override]  (an int gives one item, a slice a tuple)
+        if isinstance(index, slice):
+            return self.facts.items(self.positions[index])
+        return self.facts.items([self.positions[index]])[0]
+
+    def __iter__(self) -> Iterator[WorkItem]:
+        for start in range(0, len(self.positions), 1000):
+            yield from self.facts.items(self.positions[start : start + 1000])
+
+    def __bool__(self) -> bool:
+        return len(self.positions) > 0
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  (compared by content, like the tuple it stands for)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} worklist items>"
+
+
 @dataclass(frozen=True)
 class Worklist:
-    items: tuple[WorkItem, ...]
+    """The items needing attention, with what a page asks of them (filters, orders, pages, partners).
+
+    ``items`` is a tuple of ``WorkItem`` (a worklist put together by hand) or, for one ``build_worklist``
+    made, a sequence that makes each item only when it is looked at: the list is filtered, ordered, counted
+    and paged as columns, so a page of 50 makes 50 items, not one per row of the database. A worklist never
+    changes once made, so what is asked of it is computed once and kept with it: a page that shows the same
+    list again (a widget click, with the worklist remembered by ``services.cache``) recomputes nothing."""
+
+    items: Sequence[WorkItem]
     cycle_months: int
     stale_days: int
     embargo_days: int
     as_of: datetime
 
     contacts: dict[int, PartnerContact] = field(default_factory=dict)
+    # Not init fields: ``replace`` (a filtered or ordered copy) starts with a memo of its own.
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def _lazy(self) -> _Items:
+        """The items as positions in their facts (made from the items themselves when they were given)."""
+        if isinstance(self.items, _Items):
+            return self.items
+        return self._remember(
+            "lazy",
+            lambda: _Items(
+                _Facts.of_items(tuple(self.items), self.as_of.date(), self.cycle_months),
+                np.arange(len(self.items)),
+            ),
+        )
+
+    def _frame(self) -> pd.DataFrame:
+        """The facts of this worklist's items, in its order (index: their positions in the facts)."""
+        lazy = self._lazy
+        return self._remember("frame", lambda: lazy.facts.columns.iloc[lazy.positions])
+
+    def _with(self, positions: np.ndarray) -> Worklist:
+        return replace(self, items=_Items(self._lazy.facts, positions))
+
+    def _remember(self, key: Any, compute: Callable[[], Any]) -> Any:
+        found = self._memo.get(key, _NOTHING)
+        if found is _NOTHING:
+            found = compute()
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.pop(next(iter(self._memo)), None)
+            self._memo[key] = found
+        return found
 
     def only(
         self,
@@ -200,45 +375,74 @@ class Worklist:
         Kinds and events: the item's own. Partners, countries and stakeholder types: any of the item's.
         ``not_reminded_within_days``: leave out items whose every partner was reminded in the last N days.
         """
-        kinds, partner_ids, countries = set(kinds), set(partner_ids), set(countries)
-        event_ids, types = set(event_ids), {str(t) for t in stakeholder_types}
-        recent: set[int] = set()
+        kinds = frozenset(WorkKind(k) for k in kinds)
+        partner_ids, countries = frozenset(int(p) for p in partner_ids), frozenset(countries)
+        event_ids, types = frozenset(int(e) for e in event_ids), frozenset(str(t) for t in stakeholder_types)
+        key = ("only", kinds, partner_ids, countries, event_ids, types, not_reminded_within_days)
+        return self._remember(
+            key, lambda: self._only(kinds, partner_ids, countries, event_ids, types, not_reminded_within_days)
+        )
+
+    def _only(
+        self,
+        kinds: frozenset[WorkKind],
+        partner_ids: frozenset[int],
+        countries: frozenset[str],
+        event_ids: frozenset[int],
+        types: frozenset[str],
+        not_reminded_within_days: int | None,
+    ) -> Worklist:
+        if not (kinds or partner_ids or countries or event_ids or types or not_reminded_within_days is not None):
+            return self
+        frame, facts = self._frame(), self._lazy.facts
+        links = facts.links
+        keep = pd.Series(True, index=frame.index)
+        if kinds:
+            keep &= frame["kind"].isin([k.value for k in kinds])
+        if event_ids:
+            keep &= frame["event_id"].isin(list(event_ids)).fillna(False).astype(bool)
+        if partner_ids:
+            keep &= frame["commitment_id"].isin(links.loc[links["partner_id"].isin(list(partner_ids)), "commitment_id"])
+        if types:
+            typed = facts.partners.index[facts.partners["stakeholder_type"].isin(list(types))]
+            keep &= frame["commitment_id"].isin(links.loc[links["partner_id"].isin(typed), "commitment_id"])
+        if countries:
+            places = facts.places
+            keep &= frame["commitment_id"].isin(places.loc[places["country"].isin(list(countries)), "commitment_id"])
         if not_reminded_within_days is not None:
             since = self.as_of - timedelta(days=not_reminded_within_days)
-            recent = {
+            recent = [
                 c.id for c in self.contacts.values() if c.last_reminded_at is not None and c.last_reminded_at >= since
-            }
-
-        def kept(i: WorkItem) -> bool:
-            ids = {p.id for p in i.partners}
-            return (
-                (not kinds or i.kind in kinds)
-                and (not partner_ids or bool(ids & partner_ids))
-                and (not countries or bool(countries.intersection(i.countries)))
-                and (not event_ids or i.event_id in event_ids)
-                and (not types or any(p.stakeholder_type in types for p in i.partners))
-                and (not recent or not ids or not ids <= recent)
-            )
-
-        return replace(self, items=tuple(i for i in self.items if kept(i)))
+            ]
+            if recent:  # leave out commitments with partners, every one of them reminded recently
+                flagged = links.assign(recent=links["partner_id"].isin(recent))
+                all_recent = flagged.groupby("commitment_id")["recent"].all()
+                keep &= ~frame["commitment_id"].isin(all_recent.index[all_recent])
+        return self._with(self._lazy.positions[keep.to_numpy()])
 
     def ordered(self, order: WorkOrder | str = WorkOrder.BY_KIND) -> Worklist:
         """The same items in another order (ties: kind, date, commitment number)."""
         order = WorkOrder(order)
-        kinds = list(WorkKind)
+        return self._remember(("ordered", order), lambda: self._ordered(order))
 
-        def base(i: WorkItem) -> tuple[int, date, int]:
-            return (kinds.index(i.kind), i.date, i.commitment_id)
-
-        if order is WorkOrder.LONGEST_OVERDUE:
-            items = sorted(self.items, key=lambda i: (-i.days, *base(i)))
-        elif order is WorkOrder.HIGHEST_BUDGET:
-            items = sorted(self.items, key=lambda i: (i.budget is None, -(i.budget or 0), *base(i)))
-        elif order is WorkOrder.COMMITMENT:
-            items = sorted(self.items, key=lambda i: (i.commitment_id, kinds.index(i.kind)))
-        else:
-            items = sorted(self.items, key=base)
-        return replace(self, items=tuple(items))
+    def _ordered(self, order: WorkOrder) -> Worklist:
+        frame = self._frame()
+        keys = pd.DataFrame({
+            "kind": frame["kind"].map(_KIND_ORDER).to_numpy(),
+            "date": frame["date"].to_numpy(),
+            "id": frame["commitment_id"].to_numpy(),
+            "minus_days": -frame["days"].to_numpy(),
+            "no_budget": frame["budget_value"].isna().to_numpy(),
+            "minus_budget": -frame["budget_value"].fillna(0).to_numpy(),
+        })  # fmt: skip
+        by = {
+            WorkOrder.LONGEST_OVERDUE: ["minus_days", "kind", "date", "id"],
+            WorkOrder.HIGHEST_BUDGET: ["no_budget", "minus_budget", "kind", "date", "id"],
+            WorkOrder.COMMITMENT: ["id", "kind"],
+            WorkOrder.BY_KIND: ["kind", "date", "id"],
+        }[order]
+        sorted_rows = keys.sort_values(by, kind="stable").index.to_numpy()
+        return self._with(self._lazy.positions[sorted_rows])
 
     def page(self, number: int, size: int = DEFAULT_PAGE_SIZE) -> Page:
         """Page ``number`` (from 1; out of range: the nearest page) of ``size`` items."""
@@ -246,21 +450,74 @@ class Worklist:
         pages = max(1, math.ceil(len(self.items) / size))
         number = min(max(1, int(number)), pages)
         start = (number - 1) * size
-        return Page(self.items[start : start + size], number, pages, len(self.items), size)
+        return Page(tuple(self.items[start : start + size]), number, pages, len(self.items), size)
 
     def counts(self) -> dict[WorkKind, int]:
         """Items per kind, every kind listed (zero included)."""
-        return {k: sum(1 for i in self.items if i.kind is k) for k in WorkKind}
+
+        def count() -> dict[WorkKind, int]:
+            found = self._frame()["kind"].value_counts()
+            return {k: int(found.get(k.value, 0)) for k in WorkKind}
+
+        return dict(self._remember("counts", count))
 
     def partners(self) -> dict[int, str]:
         """The partners named by at least one item, id -> name, by name."""
-        found = {p.id: p.name for i in self.items for p in i.partners}
-        return dict(sorted(found.items(), key=lambda kv: (kv[1].lower(), kv[0])))
+        return dict(self._remember("partners", lambda: self._named(self._frame()["commitment_id"])))
 
     def reminder_partners(self) -> dict[int, str]:
-        """The partners with something to act on (a reminder can be written for them)."""
-        found = {p.id: p.name for i in self.items if i.kind.for_partner for p in i.partners}
-        return dict(sorted(found.items(), key=lambda kv: (kv[1].lower(), kv[0])))
+        """The partners with something to act on (a reminder can be written for them), by name."""
+
+        def named() -> dict[int, str]:
+            frame = self._frame()
+            return self._named(frame.loc[frame["kind"].isin(_PARTNER_KIND_VALUES), "commitment_id"])
+
+        return dict(self._remember("reminder_partners", named))
+
+    def _named(self, commitment_ids: pd.Series) -> dict[int, str]:
+        facts = self._lazy.facts
+        ids = facts.links.loc[facts.links["commitment_id"].isin(commitment_ids), "partner_id"].unique()
+        found = facts.partners.loc[ids, ["name"]].reset_index()
+        found = found.assign(lower=found["name"].str.lower()).sort_values(["lower", "partner_id"], kind="stable")
+        return dict(zip(found["partner_id"].astype(int), found["name"], strict=True))
+
+    def owed(self, partner_ids: Iterable[int] | None = None) -> dict[int, tuple[WorkItem, ...]]:
+        """Each partner with something to act on (or only these partners) -> its items of the kinds a partner
+        acts on, in list order."""
+        wanted = None if partner_ids is None else frozenset(int(p) for p in partner_ids)
+        return self._remember(("owed", wanted), lambda: self._owed(wanted))
+
+    def _owed(self, wanted: frozenset[int] | None) -> dict[int, tuple[WorkItem, ...]]:
+        frame, lazy = self._frame(), self._lazy
+        links = lazy.facts.links
+        if wanted is not None:
+            links = links[links["partner_id"].isin(list(wanted))]
+        mine = pd.DataFrame({
+            "order": np.arange(len(frame)), "position": frame.index.to_numpy(),
+            "commitment_id": frame["commitment_id"].to_numpy(),
+        })[frame["kind"].isin(_PARTNER_KIND_VALUES).to_numpy()]  # fmt: skip
+        pairs = mine.merge(links[["commitment_id", "partner_id"]], on="commitment_id").sort_values(
+            ["partner_id", "order"], kind="stable"
+        )
+        positions = pairs["position"].unique()
+        made = dict(zip(positions, lazy.facts.items(positions), strict=True))
+        return {
+            int(pid): tuple(made[p] for p in group["position"])
+            for pid, group in pairs.groupby("partner_id", sort=False)
+        }
+
+    def country_codes(self) -> frozenset[str]:
+        """The countries named by at least one item."""
+        places = self._lazy.facts.places
+
+        def named() -> frozenset[str]:
+            return frozenset(places.loc[places["commitment_id"].isin(self._frame()["commitment_id"]), "country"])
+
+        return self._remember("countries", named)
+
+    def event_ids(self) -> frozenset[int]:
+        """The events (summits, plans) at least one item's commitment was made at."""
+        return self._remember("events", lambda: frozenset(int(e) for e in self._frame()["event_id"].dropna()))
 
     def table(
         self, *, link: Callable[[int], str] | None = None, items: Sequence[WorkItem] | None = None
@@ -376,17 +633,16 @@ def build_worklist(
     cycle, stale, embargo = values
 
     scope = view_scope(actor, now)
-    frame = store.worklist(
+    rows = store.worklist(
         scope,
         cycle_months=cycle,
         stale_before=scope.now - timedelta(days=stale),
         embargo_by=scope.now + timedelta(days=embargo),
         closed=tuple(sorted(s.value for s in CLOSED_STATUSES)),
     )
-    today = scope.now.date()
-    items = tuple(_item(row, today, cycle) for row in frame.to_dict("records"))
+    facts = _Facts.of_rows(rows, scope.now.date(), cycle)
     contacts = {c.id: c for c in (_contact(r) for r in store.partner_contacts().to_dict("records"))}
-    whole = Worklist(items, cycle, stale, embargo, scope.now, contacts)
+    whole = Worklist(_Items(facts, np.arange(len(facts.frame))), cycle, stale, embargo, scope.now, contacts)
     return whole.only(
         wanted,
         wanted_partners,
@@ -404,33 +660,27 @@ def _contact(row: dict[str, Any]) -> PartnerContact:
     return PartnerContact(int(row["id"]), str(row["name"]), emails, at, _text(row["last_reminded_by"]))
 
 
-def _item(row: dict[str, Any], today: date, cycle: int) -> WorkItem:
+def _item(
+    row: dict[str, Any], today: date, cycle: int, partners: tuple[PartnerRef, ...], countries: tuple[str, ...]
+) -> WorkItem:
+    """The item a row of ``Store.worklist`` is, with its commitment's partners and countries."""
     kind = WorkKind(row["kind"])
     when = _day(row["due"])
     assert when is not None  # every kind selects rows whose date is set
-    partners = tuple(
-        PartnerRef(int(pid), str(name), role == "lead", str(kind))
-        for pid, name, role, kind in zip(
-            _list(row["partner_ids"]),
-            _list(row["partner_names"]),
-            _list(row["partner_roles"]),
-            _list(row["partner_types"]),
-            strict=True,
-        )
-    )
+    cid = int(row["commitment_id"])
     budget = row["budget"]
     event_id = row["event_id"]
     detail, ask = _words(kind, row, when, today, cycle)
     return WorkItem(
         kind=kind,
-        commitment_id=int(row["commitment_id"]),
+        commitment_id=cid,
         title=str(row["title"]),
         partners=partners,
         date=when,
         days=(today - when).days,
         detail=detail,
         ask=ask,
-        countries=tuple(str(c) for c in _list(row["countries"])),
+        countries=countries,
         event_id=None if event_id is None or pd.isna(event_id) else int(event_id),
         budget=None if budget is None or pd.isna(budget) else Decimal(str(budget)),
         currency=_text(row["currency"]),
@@ -504,7 +754,19 @@ def compose_reminder(
     signature: str = SECRETARIAT_SIGNATURE,
 ) -> Reminder | None:
     """A polite plain-text reminder listing what this partner owes, or None when nothing is due."""
-    mine = tuple(i for i in worklist.items if i.kind.for_partner and i.involves(partner_id))
+    mine = worklist.owed([partner_id]).get(partner_id, ())
+    return _compose(worklist, partner_id, mine, reply_by=reply_by, signature=signature)
+
+
+def _compose(
+    worklist: Worklist,
+    partner_id: int,
+    mine: tuple[WorkItem, ...],
+    *,
+    reply_by: date | None = None,
+    signature: str = SECRETARIAT_SIGNATURE,
+) -> Reminder | None:
+    """The reminder to one partner of what it owes (``mine``: its partner items, in worklist order)."""
     if not mine:
         return None
     name = next(p.name for p in mine[0].partners if p.id == partner_id)
@@ -553,11 +815,9 @@ def reminders(
     worklist: Worklist, *, reply_by: date | None = None, partner_ids: Iterable[int] | None = None
 ) -> list[Reminder]:
     """A reminder for every partner with something due (or only these partners), by partner name."""
-    wanted = None if partner_ids is None else set(partner_ids)
+    owed = worklist.owed(partner_ids)  # the items of these partners only, gathered in one pass
     found = (
-        compose_reminder(worklist, pid, reply_by=reply_by)
-        for pid in worklist.reminder_partners()
-        if wanted is None or pid in wanted
+        _compose(worklist, pid, owed[pid], reply_by=reply_by) for pid in worklist.reminder_partners() if pid in owed
     )
     return [r for r in found if r is not None]
 
@@ -714,12 +974,6 @@ def _day(value: Any) -> date | None:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
-
-
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value.tolist() if hasattr(value, "tolist") else value)
 
 
 def _short(d: date | None) -> str:

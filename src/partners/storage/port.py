@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,6 +19,18 @@ import pyarrow as pa
 
 from partners.domain.audit import AuditEntry
 from partners.domain.scope import CommitmentFilter, ViewScope
+
+
+@dataclass(frozen=True)
+class WorklistRows:
+    """What ``Store.worklist`` gives: ``items`` (one row per kind and commitment); the ``links`` of those
+    commitments to their partners (commitment_id, partner_id, lead) and their ``countries`` (commitment_id,
+    country); and the ``partners`` linked (partner_id, name, stakeholder_type), each once."""
+
+    items: pd.DataFrame
+    links: pd.DataFrame
+    countries: pd.DataFrame
+    partners: pd.DataFrame
 
 
 class Store(Protocol):
@@ -142,6 +155,11 @@ class Store(Protocol):
         """Apply the migrations not yet applied; returns their names (re-running is a no-op)."""
         ...
 
+    def data_version(self) -> int | None:
+        """A number that every committed write moves on, seen by every process that opens the data (None: the
+        schema cannot tell yet). Caches of reads are keyed by it; read it before the data it keys."""
+        ...
+
     # -- Whole-database backup and restore ---------------------------------------------------------
     def data_tables(self) -> list[str]:
         """Every table holding data: ``TABLES`` in order, then any table a later migration added that is not (yet)
@@ -208,7 +226,13 @@ class Store(Protocol):
 
     # -- Reads for views (every one filtered by a ViewScope where records are private) -------------
     def commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> pd.DataFrame:
-        """One row per visible commitment matching the filter, with partners, countries and status."""
+        """One row per visible commitment matching the filter, with partners, countries and status, newest first
+        (``flt.limit`` rows from ``flt.offset`` on: one page; all of them without a limit)."""
+        ...
+
+    def count_commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> dict[str, int]:
+        """How many visible commitments match the filter, its limit and offset aside: ``commitments``, and
+        ``withdrawn`` among them."""
         ...
 
     def is_visible(self, scope: ViewScope, commitment_id: int) -> bool:
@@ -250,6 +274,10 @@ class Store(Protocol):
         """Every live partner's contact addresses and the last reminder sent to it (null when none was)."""
         ...
 
+    def partner_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """Id -> name of these live partners (unknown or deleted ones are left out)."""
+        ...
+
     def events(self) -> pd.DataFrame:
         ...
 
@@ -282,8 +310,9 @@ class Store(Protocol):
         stale_before: datetime,
         embargo_by: datetime,
         closed: tuple[str, ...],
-    ) -> pd.DataFrame:
-        """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words."""
+    ) -> WorklistRows:
+        """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words,
+        and the partners and countries of those commitments."""
         ...
 
 

@@ -141,26 +141,29 @@ def show_table(
     frame: pd.DataFrame,
     *,
     download: str | None = None,
-    csv: pd.DataFrame | None = None,
+    csv: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
     **options: Any,
 ) -> Any:
     """Every table the app shows goes through here: ``st.dataframe`` (``options`` are its own), without a
     toolbar download (``no_builtin_table_export``), and with ``download`` (a file name) a "Download CSV"
     button whose file comes from the one formula-neutralising writer, ``exports.to_csv``, of ``csv`` (what
-    the file should hold, e.g. absolute links) or else of the table shown."""
+    the file should hold, e.g. absolute links, or every page of it: a table or a function making one) or else
+    of the table shown. The file is written only when the button is clicked, never on every rerun."""
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
     options["column_config"] = {**_date_column_config(frame), **(options.get("column_config") or {})}
     shown = st.dataframe(frame, **options)
     if download:
+        rows = csv if callable(csv) else (lambda: frame if csv is None else csv)
         st.download_button(
             "Download CSV",
-            data=exports.to_csv(frame if csv is None else csv),
+            data=lambda: exports.to_csv(rows()),
             file_name=download,
             mime="text/csv",
             icon=":material/download:",
             key=f"download_{options.get('key') or download}",
             disabled=frame.empty,
+            on_click="ignore",
         )
     return shown
 
@@ -175,15 +178,52 @@ def _date_column_config(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def chart_with_table(
-    chart: alt.TopLevelMixin, table: pd.DataFrame, *, caption: str = "", height: int | None = None
+    chart: alt.TopLevelMixin | dict[str, Any],
+    table: pd.DataFrame,
+    *,
+    caption: str = "",
+    height: int | None = None,
 ) -> None:
-    """Every chart comes with its data as a table (the text alternative). ``height``: the chart's height in
-    pixels when Streamlit should not size it from the chart's own."""
-    st.altair_chart(chart, width="stretch", height=height or "content")
+    """Every chart comes with its data as a table (the text alternative). ``chart``: an Altair chart, or a
+    Vega-Lite spec already made (the world map's). ``height``: the chart's height in pixels when Streamlit
+    should not size it from the chart's own."""
+    if isinstance(chart, dict):
+        st.vega_lite_chart(chart, width="stretch", height=height or "content")
+    else:
+        st.altair_chart(chart, width="stretch", height=height or "content")
     with st.expander("Show as a table"):
         show_table(table)
     if caption:
         st.caption(caption)
+
+
+def pager(total: int, *, size: int, key: str, what: str = "page") -> int:
+    """Previous and next buttons and a page number for ``total`` rows shown ``size`` at a time; returns the
+    page chosen (from 1). The number is kept in ``st.session_state[key]`` and brought back in range when the
+    rows change (a narrower filter)."""
+    pages = max(1, -(-total // size))
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    number = int(st.session_state.get(key, 1))
+    if pages == 1:
+        return 1
+    p1, p2, p3 = st.columns([1, 2, 1])
+    p1.button(
+        f"Previous {what}",
+        icon=":material/chevron_left:",
+        disabled=number <= 1,
+        key=f"{key}_previous",
+        on_click=lambda: st.session_state.update({key: number - 1}),
+    )
+    p2.number_input(f"{what.capitalize()} (of {pages:,})", 1, pages, key=key)
+    p3.button(
+        f"Next {what}",
+        icon=":material/chevron_right:",
+        disabled=number >= pages,
+        key=f"{key}_next",
+        on_click=lambda: st.session_state.update({key: number + 1}),
+    )
+    return number
 
 
 def commitments_table(
@@ -193,18 +233,20 @@ def commitments_table(
     height: int | None = None,
     select: bool = False,
     download: str = "commitments.csv",
+    everything: Callable[[], pd.DataFrame] | None = None,
 ) -> int | None:
     """The standard commitments table: readable labels, statuses in words, no raw codes, and an "Open"
     link to each commitment's page, with a "Download CSV" of it (``download``: the file name; its links are
-    absolute, so a cell of the file opens the commitment). With ``select``, a clicked row's commitment id
-    is returned."""
+    absolute, so a cell of the file opens the commitment; ``everything``: the rows the file holds when the
+    table shows one page of them). With ``select``, a clicked row's commitment id is returned."""
     if df.empty:
         st.info("No commitments match.")
         return None
     event = show_table(
         _commitment_rows(df, urls.commitment_url),
         download=download,
-        csv=_commitment_rows(df, urls.absolute_commitment_url).rename(columns={"open": "Link"}),
+        csv=lambda: _commitment_rows(df if everything is None else everything(), urls.absolute_commitment_url)
+        .rename(columns={"open": "Link"}),
         key=key,
         height=height or "auto",
         column_config={
@@ -221,8 +263,8 @@ def commitments_table(
 def _commitment_rows(df: pd.DataFrame, link: Callable[[int], str]) -> pd.DataFrame:
     shown = df.drop(columns=[c for c in ("is_demo",) if c in df.columns]).copy()
     shown.insert(0, "open", shown["id"].map(link))
-    shown["reported_status"] = shown["reported_status"].map(labels.status_label)
-    shown["verified_status"] = shown["verified_status"].map(labels.optional_status_label)
-    shown["visibility"] = shown["visibility"].map(labels.visibility_short_label)
-    shown["review_state"] = shown["review_state"].map(labels.review_state_label)
+    shown["reported_status"] = labels.column_labels(shown["reported_status"], labels.STATUS_LABELS)
+    shown["verified_status"] = labels.column_labels(shown["verified_status"], labels.STATUS_LABELS, blank_missing=True)
+    shown["visibility"] = labels.column_labels(shown["visibility"], labels.VISIBILITY_SHORT_LABELS)
+    shown["review_state"] = labels.column_labels(shown["review_state"], labels.REVIEW_STATE_LABELS)
     return shown.rename(columns=labels.COMMITMENT_COLUMNS)

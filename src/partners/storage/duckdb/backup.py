@@ -9,8 +9,9 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 
+from partners.storage.duckdb import status
 from partners.storage.duckdb.database import ident as _ident
-from partners.storage.duckdb.tables import TABLES
+from partners.storage.duckdb.tables import DERIVED_TABLES, TABLES
 from partners.storage.errors import StorageError
 
 
@@ -21,14 +22,15 @@ class WholeDatabase:
 
     def data_tables(self) -> list[str]:
         """Every table holding data: ``TABLES`` in order, then any table a later migration added that is
-        not (yet) listed there, so a backup never silently leaves one out. ``schema_version`` is not data."""
+        not (yet) listed there, so a backup never silently leaves one out. ``schema_version`` is not data, nor
+        are the ``DERIVED_TABLES`` (rebuilt from the data)."""
         present = {
             r[0]
             for r in self.cur.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
                 " AND schema_name = current_schema() AND NOT internal AND NOT temporary"
             ).fetchall()
-        } - {"schema_version"}
+        } - {"schema_version", *DERIVED_TABLES}
         return [t for t in TABLES if t in present] + sorted(present - set(TABLES))
 
     def table_columns(self, table: str) -> list[str]:
@@ -110,6 +112,7 @@ class WholeDatabase:
                         _unregister_quietly(cur, name)
                     counts[table] = data[table].num_rows
                 self._advance_sequences(tables)
+                status.rebuild(cur)  # derived from the progress updates just restored
             except duckdb.Error as exc:  # a constraint or type the rows break: say which (as itself), roll back
                 raise StorageError(f"table {table}: {exc}") from exc
         return counts

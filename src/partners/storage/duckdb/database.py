@@ -9,23 +9,32 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import wraps
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 
 from partners.storage import MEMORY, default_db_path
+from partners.storage.duckdb import status
 from partners.storage.errors import RELOAD, ConcurrentEditError, DatabaseBusyError, DuplicateKeyError, StorageError
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # DuckDB's lock refusal names the holder: "Conflicting lock is held in /usr/bin/python3 (PID 1234)".
 _LOCK_HOLDER = re.compile(r"lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: Work that belongs to a migration but is not SQL, run in that migration's transaction: number -> step.
+_AFTER_MIGRATION: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {6: status.rebuild}
 
 
 def _jsonable(value: Any) -> Any:
@@ -102,6 +111,7 @@ class Database:
             raise StorageError(f"cannot open the database at {self.path}: {exc}") from exc
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._counts_changes = False  # whether the data_changes table exists yet (migration 006)
 
     # -- connections ------------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -135,6 +145,10 @@ class Database:
         self._local.depth = 1
         try:
             yield cur
+            # Every transaction is taken to write (reads run outside them): it moves the data version on,
+            # in the same commit, so a cached read never outlives the data it was computed from.
+            if self._has_change_log(cur):
+                cur.execute("INSERT INTO data_changes DEFAULT VALUES")
             cur.execute("COMMIT")
         except BaseException as exc:
             _rollback_quietly(cur)
@@ -143,6 +157,24 @@ class Database:
             raise
         finally:
             self._local.depth = 0
+
+    def _has_change_log(self, cur: duckdb.DuckDBPyConnection) -> bool:
+        if not self._counts_changes:  # looked up until the migration that makes it has run
+            self._counts_changes = bool(
+                cur.execute(
+                    "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+                    " AND table_name = 'data_changes'"
+                ).fetchone()[0]
+            )
+        return self._counts_changes
+
+    def data_version(self) -> int | None:
+        """The number of the last committed write transaction (None before migration 006): it only grows,
+        in every process that opens this database, whoever made the write."""
+        cur = self.cursor()
+        if not self._has_change_log(cur):
+            return None
+        return int(cur.execute("SELECT coalesce(max(id), 0) FROM data_changes").fetchone()[0])
 
     # -- schema ----------------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -170,9 +202,23 @@ class Database:
             with self.transaction() as tx:
                 for statement in _split_sql(sql):
                     tx.execute(statement)
+                if number in _AFTER_MIGRATION:
+                    _AFTER_MIGRATION[number](tx)
                 tx.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
             applied.append(name)
         return applied
+
+
+def writes(method: Callable[P, R]) -> Callable[P, R]:
+    """Mark a store method as a write: it runs in the caller's transaction, or in one of its own, so that it is
+    atomic and counts as a change (``Database.transaction`` moves the data version on)."""
+
+    @wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0].db.transaction():  # type: ignore[attr-defined]  (args[0]: the store)
+            return method(*args, **kwargs)
+
+    return run
 
 
 def engine_error(exc: duckdb.Error) -> StorageError:

@@ -6,6 +6,7 @@ decides who may see what, it only applies the decision.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -13,9 +14,12 @@ import pandas as pd
 
 from partners.domain.model import CLOSED_STATUSES
 from partners.domain.scope import CommitmentFilter, ViewScope
+from partners.storage.port import WorklistRows
 
 
-def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
+def _visible_cte(
+    scope: ViewScope, *, counting: bool = False, within: str | None = None
+) -> tuple[str, dict[str, Any]]:
     """``visible(id)``: the commitments this scope may see. The one definition of who sees a commitment:
 
     - the secretariat (``everything``): every live commitment, in any state, embargoed or not;
@@ -24,52 +28,44 @@ def _visible_cte(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict
     - members and the public: it once published and its embargo lifted, if shared with them.
 
     When ``counting`` (headline figures and breakdowns), withdrawn commitments are left out even for the
-    secretariat.
+    secretariat. ``within``: SQL giving the ids of the only commitments asked about (a country's, a partner's,
+    given ones), so that the rule is applied to those alone, not to every commitment in the database.
     """
-    sql = """
-    visible AS (
-        SELECT c.id FROM commitments c
-        WHERE c.deleted_at IS NULL AND (NOT $v_counting OR c.review_state <> 'withdrawn') AND (
-            $v_all
-            OR (c.review_state <> 'draft' AND EXISTS (
+    narrowed = f" JOIN ({within}) w ON w.id = c.id" if within else ""
+    # The rule's parts that cannot apply to this scope (no partners, no countries of its own) are left out of
+    # the SQL, so the query is planned for the rule this viewer has: the same rows, planned in less time.
+    own_partners = """(c.review_state <> 'draft' AND EXISTS (
                 SELECT 1 FROM commitment_partners cp
-                WHERE cp.commitment_id = c.id AND list_contains($v_partners, cp.partner_id)))
-            OR ((c.embargo_until IS NULL OR c.embargo_until <= $v_now) AND (
-                (c.review_state = 'published'
-                    AND (c.visibility = 'public' OR ($v_members AND c.visibility = 'members')))
-                OR (c.review_state NOT IN ('draft', 'withdrawn') AND EXISTS (
+                WHERE cp.commitment_id = c.id AND list_contains($v_partners, cp.partner_id)))"""
+    own_countries = """ OR (c.review_state NOT IN ('draft', 'withdrawn') AND EXISTS (
                     SELECT 1 FROM commitment_countries cc
-                    WHERE cc.commitment_id = c.id AND list_contains($v_countries, cc.country_code)))))
-        )
+                    WHERE cc.commitment_id = c.id AND list_contains($v_countries, cc.country_code)))"""
+    shared = f"""((c.embargo_until IS NULL OR c.embargo_until <= $v_now) AND (
+                (c.review_state = 'published'
+                    AND (c.visibility = 'public' OR ($v_members AND c.visibility = 'members'))){
+                    own_countries if scope.countries else ""}))"""
+    rule = "true" if scope.everything else " OR ".join([*([own_partners] if scope.partners else []), shared])
+    withdrawn = " AND c.review_state <> 'withdrawn'" if counting else ""
+    sql = f"""
+    visible AS (
+        SELECT c.id FROM commitments c{narrowed}
+        WHERE c.deleted_at IS NULL{withdrawn} AND ({rule})
     )"""
-    params = {
-        "v_counting": counting,
-        "v_all": scope.everything,
-        "v_now": scope.now,
-        "v_members": scope.members,
-        "v_countries": sorted(scope.countries),
-        "v_partners": sorted(scope.partners),
-    }
+    params: dict[str, Any] = {}
+    if not scope.everything:
+        params |= {"v_now": scope.now, "v_members": scope.members}
+        params |= {"v_countries": sorted(scope.countries)} if scope.countries else {}
+        params |= {"v_partners": sorted(scope.partners)} if scope.partners else {}
     return sql, params
 
 
-_STATUS_CTE = """
-    latest AS (
-        SELECT commitment_id,
-               arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
-               max(report_date) AS last_report,
-               arg_max(status, struct_pack(d := report_date, i := id))
-                   FILTER (WHERE source = 'verified') AS verified_status,
-               max(report_date) FILTER (WHERE source = 'verified') AS last_verified,
-               count(*) AS updates,
-               bool_or(len(evidence_links) > 0) AS has_evidence
-        FROM progress_updates WHERE deleted_at IS NULL GROUP BY commitment_id
-    )"""
-
-
-def _with(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
-    vis, params = _visible_cte(scope, counting=counting)
-    return f"WITH {vis},{_STATUS_CTE}", params
+def _with(
+    scope: ViewScope, *, counting: bool = False, within: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """``WITH visible AS (...)``; each commitment's status is the table ``commitment_status`` (kept current on
+    write from ``status.STATUS_OF``), joined as ``l``."""
+    vis, params = _visible_cte(scope, counting=counting, within=within)
+    return f"WITH {vis}", params
 
 
 #: What "closed" means (``CLOSED_STATUSES``), as the SQL parameter ``$closed``.
@@ -119,63 +115,117 @@ class ReadQueries:
         raise NotImplementedError
 
     def commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> pd.DataFrame:
-        """One row per visible commitment matching the filter, with partners, countries and status."""
+        """One row per visible commitment matching the filter, with partners, countries and status, newest
+        first; ``flt.limit`` rows from ``flt.offset`` on (all of them without a limit)."""
         flt = flt or CommitmentFilter()
-        head, params = _with(scope)
-        params |= {
-            # Matched as a plain substring, case-insensitively: '%' and '_' are characters, not wildcards.
-            "text": flt.text.strip().lower() or None,
-            "countries": list(flt.countries),
-            "partner_ids": list(flt.partner_ids),
-            "types": list(flt.stakeholder_types),
-            "items": list(flt.item_keys),
-            "statuses": list(flt.statuses),
-            "events": list(flt.event_ids),
-            "ids": list(flt.ids),
-            "cutoff": _cutoff(scope),
-            "closed": _CLOSED,
-        }
-        limit = f" LIMIT {int(flt.limit)}" if flt.limit else ""
-        sql = f"""{head}
-        SELECT c.id, c.title,
-            (SELECT string_agg(p.name || CASE WHEN cp.role = 'lead' THEN ' (lead)' ELSE '' END, '; '
-                               ORDER BY cp.role = 'lead' DESC, p.name)
-               FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-              WHERE cp.commitment_id = c.id) AS partners,
-            CASE WHEN c.is_global THEN 'Global' ELSE
-                (SELECT string_agg(k.name, '; ' ORDER BY k.name) FROM commitment_countries cc
-                   JOIN countries k ON k.code = cc.country_code WHERE cc.commitment_id = c.id) END AS countries,
+        head, params = self._matching(scope, flt)
+        window = f" LIMIT {int(flt.limit)}" if flt.limit else ""
+        window += f" OFFSET {int(flt.offset)}" if flt.offset else ""
+        params |= {"cutoff": _cutoff(scope), "closed": _CLOSED}
+        # The matching ids are found and ordered first; names, partners and countries are then joined to the
+        # rows asked for only (a page, one country's), never to every commitment in the database.
+        sql = f"""{head},
+        picked AS (SELECT id, made_on FROM matched ORDER BY made_on DESC NULLS LAST, id DESC{window}),
+        partners_of AS (
+            SELECT cp.commitment_id, string_agg(p.name || CASE WHEN cp.role = 'lead' THEN ' (lead)' ELSE '' END, '; '
+                                                ORDER BY cp.role = 'lead' DESC, p.name) AS names
+            FROM picked m JOIN commitment_partners cp ON cp.commitment_id = m.id
+            JOIN partners p ON p.id = cp.partner_id GROUP BY 1
+        ),
+        countries_of AS (
+            SELECT cc.commitment_id, string_agg(k.name, '; ' ORDER BY k.name) AS names
+            FROM picked m JOIN commitment_countries cc ON cc.commitment_id = m.id
+            JOIN countries k ON k.code = cc.country_code GROUP BY 1
+        )
+        SELECT c.id, c.title, po.names AS partners,
+            CASE WHEN c.is_global THEN 'Global' ELSE co.names END AS countries,
             e.name AS event, e.date AS event_date, c.deadline,
             coalesce(l.reported_status, 'not_reported') AS reported_status,
             l.verified_status, l.last_report,
             (l.last_report IS NULL OR l.last_report < $cutoff)
                 AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting,
             c.visibility, c.review_state, c.embargo_until, c.smart_level, c.is_demo
-        FROM commitments c JOIN visible v ON v.id = c.id
+        FROM picked m JOIN commitments c ON c.id = m.id
         LEFT JOIN events e ON e.id = c.event_id
-        LEFT JOIN latest l ON l.commitment_id = c.id
-        WHERE ($text IS NULL OR contains(lower(c.title), $text) OR contains(lower(c.description), $text)
-               OR contains(lower(c.deliverable), $text))
-          AND (len($countries) = 0 OR EXISTS (SELECT 1 FROM commitment_countries cc
-                WHERE cc.commitment_id = c.id AND list_contains($countries, cc.country_code)))
-          AND (len($partner_ids) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp
-                WHERE cp.commitment_id = c.id AND list_contains($partner_ids, cp.partner_id)))
-          AND (len($types) = 0 OR EXISTS (SELECT 1 FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-                WHERE cp.commitment_id = c.id AND list_contains($types, p.stakeholder_type)))
-          AND (len($items) = 0 OR EXISTS (SELECT 1 FROM commitment_items ci
-                WHERE ci.commitment_id = c.id AND list_contains($items, ci.item_key)))
-          AND (len($statuses) = 0 OR list_contains($statuses, coalesce(l.reported_status, 'not_reported')))
-          AND (len($events) = 0 OR list_contains($events, c.event_id))
-          AND (len($ids) = 0 OR list_contains($ids, c.id))
-        ORDER BY coalesce(e.date, c.start_date) DESC NULLS LAST, c.id DESC{limit}
-        """
+        LEFT JOIN commitment_status l ON l.commitment_id = c.id
+        LEFT JOIN partners_of po ON po.commitment_id = c.id
+        LEFT JOIN countries_of co ON co.commitment_id = c.id
+        ORDER BY m.made_on DESC NULLS LAST, c.id DESC
+        """  # noqa: S608 (only constants and whole numbers are formatted in; every value is a parameter)
         return self.query_df(sql, params)
+
+    def count_commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> dict[str, int]:
+        """How many visible commitments match the filter (``limit`` and ``offset`` aside): ``commitments``,
+        and ``withdrawn`` among them."""
+        head, params = self._matching(scope, flt or CommitmentFilter())
+        row = self.query_rows(
+            f"""{head} SELECT count(*) AS commitments,
+                count(*) FILTER (WHERE review_state = 'withdrawn') AS withdrawn FROM matched""",
+            params,
+        )[0]
+        return {k: int(v or 0) for k, v in row.items()}
+
+    def _matching(self, scope: ViewScope, flt: CommitmentFilter) -> tuple[str, dict[str, Any]]:
+        """``WITH ... matched(id, made_on, review_state)``: the visible commitments the filter keeps.
+
+        The filters held by link tables (countries, partners, framework items) and given ids narrow the
+        commitments first, so one country's list costs what that country holds, not what the database does.
+        """
+        narrowing = [
+            sql
+            for given, sql in (
+                (flt.countries, "SELECT DISTINCT commitment_id AS id FROM commitment_countries"
+                                " WHERE list_contains($countries, country_code)"),
+                (flt.partner_ids, "SELECT DISTINCT commitment_id AS id FROM commitment_partners"
+                                  " WHERE list_contains($partner_ids, partner_id)"),
+                (flt.item_keys, "SELECT DISTINCT commitment_id AS id FROM commitment_items"
+                              " WHERE list_contains($items, item_key)"),
+                (flt.ids, "SELECT DISTINCT unnest($ids) AS id"),
+            )
+            if given
+        ]  # fmt: skip
+        head, params = _with(scope, within=" INTERSECT ".join(narrowing) or None)
+        text = flt.text.strip().lower()
+        params |= {
+            # Matched as a plain substring, case-insensitively: '%' and '_' are characters, not wildcards.
+            **({"text": text} if text else {}),
+            **({"types": list(flt.stakeholder_types)} if flt.stakeholder_types else {}),
+            **({"statuses": list(flt.statuses)} if flt.statuses else {}),
+            **({"events": list(flt.event_ids)} if flt.event_ids else {}),
+            **({"countries": list(flt.countries)} if flt.countries else {}),
+            **({"partner_ids": list(flt.partner_ids)} if flt.partner_ids else {}),
+            **({"items": list(flt.item_keys)} if flt.item_keys else {}),
+            **({"ids": [int(i) for i in flt.ids]} if flt.ids else {}),
+        }
+        # Only the conditions of the filters given are written into the query (constants, never values).
+        conditions = [
+            sql
+            for given, sql in (
+                (text, "(contains(lower(c.title), $text) OR contains(lower(c.description), $text)"
+                       " OR contains(lower(c.deliverable), $text))"),
+                (flt.stakeholder_types, "EXISTS (SELECT 1 FROM commitment_partners cp"
+                                        " JOIN partners p ON p.id = cp.partner_id WHERE cp.commitment_id = c.id"
+                                        " AND list_contains($types, p.stakeholder_type))"),
+                (flt.statuses, "list_contains($statuses, coalesce(l.reported_status, 'not_reported'))"),
+                (flt.event_ids, "list_contains($events, c.event_id)"),
+            )
+            if given
+        ]  # fmt: skip
+        status = " LEFT JOIN commitment_status l ON l.commitment_id = c.id" if flt.statuses else ""
+        sql = f"""{head},
+        matched AS (
+            SELECT c.id, coalesce(e.date, c.start_date) AS made_on, c.review_state
+            FROM commitments c JOIN visible v ON v.id = c.id
+            LEFT JOIN events e ON e.id = c.event_id{status}
+            WHERE {" AND ".join(conditions) or "true"}
+        )"""
+        return sql, params
 
     def is_visible(self, scope: ViewScope, commitment_id: int) -> bool:
         """Whether this scope may see this commitment (the same rule every list and count applies)."""
-        vis, params = _visible_cte(scope)
+        vis, params = _visible_cte(scope, within="SELECT $id AS id")  # this one only, not every commitment
         params["id"] = int(commitment_id)
-        return bool(self.scalar(f"WITH {vis} SELECT EXISTS (SELECT 1 FROM visible WHERE id = $id)", params))
+        return bool(self.scalar(f"WITH {vis} SELECT EXISTS (SELECT 1 FROM visible)", params))
 
     def headline(self, scope: ViewScope) -> dict[str, int]:
         """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
@@ -186,7 +236,7 @@ class ReadQueries:
             SELECT c.id, c.is_global,
                    l.reported_status, l.verified_status, l.last_report,
                    (SELECT count(*) FROM commitment_partners cp WHERE cp.commitment_id = c.id) AS n_partners
-            FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN latest l ON l.commitment_id = c.id
+            FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN commitment_status l ON l.commitment_id = c.id
         )
         SELECT
             count(*) AS commitments,
@@ -225,7 +275,7 @@ class ReadQueries:
                        count(*) AS commitments
                 FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN events e ON e.id = c.event_id GROUP BY 1""",
             "status": """SELECT coalesce(l.reported_status, 'not_reported') AS key, count(*) AS commitments
-                FROM visible v LEFT JOIN latest l ON l.commitment_id = v.id GROUP BY 1""",
+                FROM visible v LEFT JOIN commitment_status l ON l.commitment_id = v.id GROUP BY 1""",
             "framework": """SELECT f.name AS key, count(DISTINCT ci.commitment_id) AS commitments
                 FROM commitment_items ci JOIN visible v ON v.id = ci.commitment_id
                 JOIN framework_items i ON i.key = ci.item_key JOIN frameworks f ON f.id = i.framework_id
@@ -297,6 +347,16 @@ class ReadQueries:
             " WHERE p.deleted_at IS NULL ORDER BY p.name"
         )
 
+    def partner_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """Id -> name of these live partners (unknown or deleted ones are left out)."""
+        wanted = sorted({int(i) for i in ids})
+        if not wanted:
+            return {}
+        rows = self.query_rows(
+            "SELECT id, name FROM partners WHERE deleted_at IS NULL AND id IN (SELECT unnest(?))", [wanted]
+        )
+        return {int(r["id"]): str(r["name"]) for r in rows}
+
     def events(self) -> pd.DataFrame:
         return self.query_df(
             "SELECT id, name, kind, date, location, country, is_demo FROM events WHERE deleted_at IS NULL"
@@ -351,8 +411,9 @@ class ReadQueries:
         stale_before: datetime,
         embargo_by: datetime,
         closed: tuple[str, ...],
-    ) -> pd.DataFrame:
-        """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words.
+    ) -> WorklistRows:
+        """Commitments needing attention, one row per (kind, commitment), with the facts the worklist words,
+        and the partners (lead first, then by name) and countries of those commitments, one row each.
 
         Kinds: ``overdue_report`` (open, no update within ``cycle_months`` of the last one, or of the date it
         was made), ``deadline_passed`` (deadline before today, latest status not ``closed``),
@@ -360,6 +421,7 @@ class ReadQueries:
         ``stale_draft`` (draft or submitted, unchanged since before ``stale_before``) and ``embargo_ending``
         (embargo lifting after now and by ``embargo_by``). Withdrawn commitments never appear; drafts appear
         only as stale drafts. ``due`` is the date a row is about (due, deadline, claim, last change, embargo end).
+        The items come in no particular order (the service orders them).
         """
         head, params = _with(scope)
         params |= {
@@ -370,31 +432,13 @@ class ReadQueries:
             "embargo_by": embargo_by,
             "closed": list(closed),
         }
-        partners_of = """(SELECT list({what} ORDER BY cp.role = 'lead' DESC, p.name, p.id)
-                FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-                WHERE cp.commitment_id = c.id)"""
         sql = f"""{head},
-        claims AS (
-            SELECT commitment_id,
-                   max(report_date) FILTER (WHERE status = 'complete') AS complete_on,
-                   arg_max(source, struct_pack(d := report_date, i := id)) FILTER (WHERE status = 'complete')
-                       AS complete_source,
-                   coalesce(bool_or(len(evidence_links) > 0) FILTER (WHERE status = 'complete'), false)
-                       AS complete_evidenced
-            FROM progress_updates WHERE deleted_at IS NULL GROUP BY commitment_id
-        ),
         facts AS (
             SELECT c.id AS commitment_id, c.title, c.review_state, c.visibility, c.deadline, c.embargo_until,
                    c.updated_at, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)) AS made_on,
                    e.name AS event, l.reported_status, l.last_report, l.verified_status,
-                   cl.complete_on, cl.complete_source,
-                   coalesce(cl.complete_evidenced, false) AS complete_evidenced,
-                   {partners_of.format(what="p.id")} AS partner_ids,
-                   {partners_of.format(what="p.name")} AS partner_names,
-                   {partners_of.format(what="cp.role")} AS partner_roles,
-                   {partners_of.format(what="p.stakeholder_type")} AS partner_types,
-                   coalesce((SELECT list(cc.country_code ORDER BY cc.country_code) FROM commitment_countries cc
-                             WHERE cc.commitment_id = c.id), []) AS countries,
+                   l.complete_on, l.complete_source,
+                   coalesce(l.complete_evidenced, false) AS complete_evidenced,
                    c.event_id, c.budget, c.currency,
                    CAST(coalesce(l.last_report, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)))
                         + to_months($cycle) AS DATE) AS report_due,
@@ -402,27 +446,47 @@ class ReadQueries:
                    list_contains($closed, coalesce(l.reported_status, '')) AS closed
             FROM commitments c JOIN visible v ON v.id = c.id
             LEFT JOIN events e ON e.id = c.event_id
-            LEFT JOIN latest l ON l.commitment_id = c.id
-            LEFT JOIN claims cl ON cl.commitment_id = c.id
+            LEFT JOIN commitment_status l ON l.commitment_id = c.id
             WHERE c.review_state <> 'withdrawn'
         )
-        SELECT 'overdue_report' AS kind, report_due AS due, * FROM facts
-            WHERE active AND NOT closed AND report_due < $today
-        UNION ALL BY NAME
-        SELECT 'deadline_passed' AS kind, deadline AS due, * FROM facts
-            WHERE active AND NOT closed AND deadline < $today
-        UNION ALL BY NAME
-        SELECT 'missing_evidence' AS kind, complete_on AS due, * FROM facts
-            WHERE active AND reported_status = 'complete' AND NOT complete_evidenced
-        UNION ALL BY NAME
-        SELECT 'stale_draft' AS kind, CAST(updated_at AS DATE) AS due, * FROM facts
-            WHERE review_state IN ('draft', 'submitted') AND updated_at < $stale_before
-        UNION ALL BY NAME
-        SELECT 'embargo_ending' AS kind, CAST(embargo_until AS DATE) AS due, * FROM facts
-            WHERE embargo_until > $now AND embargo_until <= $embargo_by
-        ORDER BY kind, due, commitment_id
+        -- One pass over the facts for all five kinds (each row is one kind of one commitment), and only the
+        -- columns an item is worded from.
+        SELECT k.kind,
+               CASE k.kind WHEN 'overdue_report' THEN f.report_due WHEN 'deadline_passed' THEN f.deadline
+                   WHEN 'missing_evidence' THEN f.complete_on WHEN 'stale_draft' THEN CAST(f.updated_at AS DATE)
+                   ELSE CAST(f.embargo_until AS DATE) END AS due,
+               f.commitment_id, f.title, f.review_state, f.visibility, f.embargo_until, f.made_on,
+               f.reported_status, f.last_report, f.complete_source, f.event_id, f.budget, f.currency
+        FROM facts f CROSS JOIN (VALUES ('overdue_report'), ('deadline_passed'), ('missing_evidence'),
+                                        ('stale_draft'), ('embargo_ending')) k(kind)
+        WHERE CASE k.kind
+            WHEN 'overdue_report' THEN f.active AND NOT f.closed AND f.report_due < $today
+            WHEN 'deadline_passed' THEN f.active AND NOT f.closed AND f.deadline < $today
+            WHEN 'missing_evidence' THEN f.active AND f.reported_status = 'complete' AND NOT f.complete_evidenced
+            WHEN 'stale_draft' THEN f.review_state IN ('draft', 'submitted') AND f.updated_at < $stale_before
+            ELSE f.embargo_until > $now AND f.embargo_until <= $embargo_by END
         """  # noqa: S608 (only constants are formatted in; every value is a parameter)
-        return self.query_df(sql, params)
+        items = self.query_df(sql, params)
+        # The links as plain rows of numbers (a list per cell would cost an object per cell, for every item),
+        # and each partner's name once.
+        head, params = _with(scope)
+        linked = """JOIN visible v ON v.id = x.commitment_id JOIN commitments c ON c.id = x.commitment_id
+            WHERE c.review_state <> 'withdrawn'"""
+        links = self.query_df(
+            f"{head} SELECT x.commitment_id, x.partner_id, x.role = 'lead' AS lead"
+            f" FROM commitment_partners x {linked}",  # noqa: S608 (constants only)
+            params,
+        )
+        countries = self.query_df(
+            f"{head} SELECT x.commitment_id, x.country_code AS country FROM commitment_countries x {linked}",  # noqa: S608
+            params,
+        )
+        partners = self.query_df(
+            "SELECT id AS partner_id, name, stakeholder_type FROM partners"
+            " WHERE id IN (SELECT unnest(?))",
+            [sorted({int(i) for i in links["partner_id"]})],
+        )
+        return WorklistRows(items, links, countries.sort_values(['commitment_id', 'country']), partners)
 
     def partner_contacts(self) -> pd.DataFrame:
         """Every live partner's contact addresses and the last reminder sent to it (null when none was)."""

@@ -7,7 +7,8 @@ from typing import Any
 
 import duckdb
 
-from partners.storage.duckdb.database import to_json
+from partners.storage.duckdb import status
+from partners.storage.duckdb.database import to_json, writes
 
 
 class ReferenceRows:
@@ -15,6 +16,7 @@ class ReferenceRows:
 
     cur: duckdb.DuckDBPyConnection
 
+    @writes
     def upsert_country(self, c: Any) -> None:
         """Insert or refresh a country's reference facts; membership (the alliance's data) is kept."""
         self.cur.execute(
@@ -29,6 +31,7 @@ class ReferenceRows:
         rows = self.query_rows("SELECT * FROM frameworks WHERE id = ?", [framework_id])
         return rows[0] if rows else None
 
+    @writes
     def upsert_framework(self, fw: Any, ordinal: int) -> None:
         self.cur.execute(
             "INSERT INTO frameworks (id, family, name, version, published, source_url, description,"
@@ -41,6 +44,7 @@ class ReferenceRows:
              fw.verified, ordinal, fw.current],
         )
 
+    @writes
     def replace_crosswalk(self, cw: Any) -> None:
         """Store a crosswalk (``domain.frameworks.Crosswalk``), replacing the rows of the same pair."""
         self.cur.execute(
@@ -55,6 +59,7 @@ class ReferenceRows:
                  list(row.to_keys), row.note],
             )
 
+    @writes
     def upsert_framework_item(self, fw: Any, it: Any) -> None:
         parent = f"{fw.id}:{it.parent_code}" if it.parent_code else None
         self.cur.execute(
@@ -67,6 +72,7 @@ class ReferenceRows:
              it.verified, it.source or fw.source_url, to_json(it.extra)],
         )
 
+    @writes
     def upsert_maturity_phase(self, ph: Any) -> None:
         self.cur.execute(
             "INSERT INTO maturity_phases (phase, label, description, verified) VALUES (?, ?, ?, ?)"
@@ -75,6 +81,7 @@ class ReferenceRows:
             [ph.phase, ph.label, ph.description, ph.verified],
         )
 
+    @writes
     def delete_demo_records(self, *, reset_membership: bool) -> int:
         """Delete every record flagged as demo (links first); returns how many records went."""
         cur = self.cur
@@ -86,6 +93,7 @@ class ReferenceRows:
             removed += len(cur.execute(f"DELETE FROM {table} WHERE is_demo RETURNING 1").fetchall())  # noqa: S608
         if reset_membership:
             cur.execute("UPDATE countries SET member = false, member_since = NULL WHERE member")
+        status.rebuild(cur)
         return removed
 
     def has_real_records(self, *, count_membership: bool) -> bool:
@@ -96,6 +104,7 @@ class ReferenceRows:
             or (count_membership and self.scalar("SELECT count(*) FROM countries WHERE member"))
         )
 
+    @writes
     def set_membership(self, code: str, since: Any) -> None:
         self.cur.execute("UPDATE countries SET member = true, member_since = ? WHERE code = ?", [since, code])
 

@@ -19,8 +19,9 @@ import pyarrow as pa
 
 from partners.domain.audit import AuditEntry
 from partners.storage import MEMORY
+from partners.storage.duckdb import status
 from partners.storage.duckdb.backup import WholeDatabase
-from partners.storage.duckdb.database import Database, migrations, to_json, translated  # noqa: F401 (migrations: for tests)
+from partners.storage.duckdb.database import Database, migrations, to_json, translated, writes  # noqa: F401 (migrations: for tests)
 from partners.storage.duckdb.queries import ReadQueries
 from partners.storage.duckdb.reference_rows import ReferenceRows
 from partners.storage.duckdb.tables import ENTITY_TABLES, TABLES
@@ -65,6 +66,9 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
     def migrate(self) -> list[str]:
         return self.db.migrate()
 
+    def data_version(self) -> int | None:
+        return self.db.data_version()
+
     @property
     def cur(self) -> duckdb.DuckDBPyConnection:
         return self.db.cursor()
@@ -96,6 +100,7 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
         rows = self.cur.execute(f"SELECT nextval('{sequence}') FROM range(?)", [count]).fetchall()
         return [int(r[0]) for r in rows]
 
+    @writes
     def bulk_insert(self, table: str, rows: Sequence[dict[str, Any]] | pd.DataFrame) -> int:
         """Insert many rows at once through Arrow (one statement, not one per row)."""
         if table not in TABLES:
@@ -128,6 +133,8 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             cur.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {name}")
         finally:
             cur.unregister(name)
+        if table == "progress_updates":  # each commitment's latest status follows its updates
+            status.refresh(cur, sorted(set(arrow.column("commitment_id").to_pylist())))
         return arrow.num_rows
 
     def count(self, table: str, *, live_only: bool = True) -> int:
@@ -137,6 +144,7 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
         return int(self.scalar(f"SELECT count(*) FROM {table}{where}"))
 
     # -- audit ----------------------------------------------------------------------------------
+    @writes
     def audit(self, entry: AuditEntry, at: datetime | None = None) -> None:
         self.cur.execute(
             "INSERT INTO audit_log (changed_at, actor, actor_role, action, entity, entity_id, before, after)"
@@ -153,6 +161,7 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             ],
         )
 
+    @writes
     def audit_many(self, entries: Iterable[AuditEntry], at: datetime | None = None) -> int:
         now = at or datetime.now()
         rows = [
@@ -193,6 +202,7 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
     def meta(self, key: str) -> str | None:
         return self.scalar("SELECT value FROM dataset_meta WHERE key = ?", [key])
 
+    @writes
     def set_meta(self, key: str, value: str) -> None:
         self.cur.execute(
             "INSERT INTO dataset_meta (key, value) VALUES (?, ?)"
@@ -200,6 +210,7 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             [key, value],
         )
 
+    @writes
     def delete_meta(self, key: str) -> None:
         self.cur.execute("DELETE FROM dataset_meta WHERE key = ?", [key])
 
@@ -210,13 +221,18 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
         rows = self.query_rows(f"SELECT * FROM {table} WHERE id = ?{where}", [record_id])
         return rows[0] if rows else None
 
+    @writes
     def insert_row(self, entity: str, values: dict[str, Any]) -> int:
         table = ENTITY_TABLES[entity]
         cols = list(values)
         placeholders = ", ".join("?" for _ in cols)
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders}) RETURNING id"
-        return int(self.cur.execute(sql, [values[c] for c in cols]).fetchone()[0])
+        new_id = int(self.cur.execute(sql, [values[c] for c in cols]).fetchone()[0])
+        if table == "progress_updates":
+            status.refresh(self.cur, [values["commitment_id"]])
+        return new_id
 
+    @writes
     def update_row(self, entity: str, record_id: int, values: dict[str, Any], expected_version: int) -> int:
         """Update a record if it still has ``expected_version``; returns the new version.
 
@@ -237,8 +253,15 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             raise ConcurrentEditError.changed_by(
                 f"this {entity.replace('_', ' ')}", self.last_change(entity, record_id)
             )
+        if table == "progress_updates":  # a changed, deleted or restored update moves its commitment's status
+            status.refresh(
+                self.cur,
+                [r[0] for r in self.cur.execute("SELECT commitment_id FROM progress_updates WHERE id = ?",
+                                                [record_id]).fetchall()],
+            )
         return int(row[0])
 
+    @writes
     def replace_links(self, table: str, commitment_id: int, rows: Sequence[dict[str, Any]]) -> None:
         if table not in {"commitment_partners", "commitment_countries", "commitment_items"}:
             raise ValueError(f"unknown link table {table}")

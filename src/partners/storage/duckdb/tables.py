@@ -31,3 +31,7 @@ TABLES: tuple[str, ...] = (
     "users",
     "partner_reminders",
 )
+
+#: Tables the store keeps for itself, never backed up or restored: ``commitment_status`` is derived from the
+#: progress updates (rebuilt after a restore) and ``data_changes`` counts committed writes (the data version).
+DERIVED_TABLES: tuple[str, ...] = ("commitment_status", "data_changes")

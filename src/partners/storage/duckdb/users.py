@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-from partners.storage.duckdb.database import constraint_error
+from partners.storage.duckdb.database import constraint_error, writes
 from partners.storage.errors import ConcurrentEditError
 
 
@@ -37,6 +37,7 @@ class UserRows:
         ).fetchall()
         return sorted(r[0] for r in rows)
 
+    @writes
     def insert_user(self, email: str, name: str, role: str, countries: list[str], partners: list[int]) -> None:
         try:
             self.cur.execute(
@@ -47,6 +48,7 @@ class UserRows:
         except duckdb.ConstraintException as exc:
             raise constraint_error(exc) from exc
 
+    @writes
     def update_user(
         self, email: str, name: str, role: str, countries: list[str], partners: list[int], active: bool,
         expected_version: int,
