@@ -71,9 +71,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def machine() -> dict[str, Any]:
-    import duckdb
-    import pandas
-    import streamlit
+    from importlib.metadata import version
 
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())  # fmt: skip
@@ -81,8 +79,8 @@ def machine() -> dict[str, Any]:
                    if line.startswith("MemTotal")), None)  # fmt: skip
     return {
         "cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "system": platform.platform(),
-        "python": platform.python_version(), "streamlit": streamlit.__version__, "duckdb": duckdb.__version__,
-        "pandas": pandas.__version__, "load_average": os.getloadavg(),
+        "python": platform.python_version(), "streamlit": version("streamlit"), "duckdb": version("duckdb"),
+        "pandas": version("pandas"), "load_average": os.getloadavg(),
     }  # fmt: skip
 
 
