@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 export PARTNERS_DB ?= var/partners.duckdb
 
-.PHONY: run test bench lint demo chromium clean
+.PHONY: run test bench bench-quick load lint demo chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,17 @@ chromium:
 test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest
 
-## bench: performance benchmarks with a JSON report in bench-results/
-bench: $(VENV)/.installed-test
-	mkdir -p bench-results
-	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-json=bench-results/bench.json -p no:randomly
+## bench: the benchmark at 1x, 10x and 50x (docs/performance.md): a Markdown table, JSON in bench-results/
+bench: $(VENV)/.installed-test chromium
+	$(BIN)/python -m benchmarks
+
+## bench-quick: the same at 1x with fewer runs and no load test (under a minute)
+bench-quick: $(VENV)/.installed-test chromium
+	$(BIN)/python -m benchmarks --quick
+
+## load: 20 and 50 concurrent sessions browsing one server at 50x (also part of `make bench`)
+load: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks --scales 50 --parts load
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks streamlit_app.py
