@@ -17,6 +17,7 @@ level stops starting page views after ``duration`` seconds and each session afte
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import statistics
 import time
@@ -140,8 +141,14 @@ async def _run(url: str, level: Level, seed: int) -> Outcome:
 
 
 def run_level(url: str, level: Level, seed: int = 12) -> Outcome:
-    """Browse ``url`` with ``level.sessions`` concurrent sessions; every page view and error."""
-    return asyncio.run(_run(url, level, seed))
+    """Browse ``url`` with ``level.sessions`` concurrent sessions; every page view and error. Runs its own
+    event loop, in a thread of its own when the caller's thread already has one (Playwright's, in tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_run(url, level, seed))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _run(url, level, seed)).result()
 
 
 def summary(out: Outcome) -> dict[str, Any]:
