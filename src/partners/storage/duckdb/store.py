@@ -119,6 +119,8 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             cur.unregister(name)
         if table == "progress_updates":
             status.refresh(cur, frame["commitment_id"].unique().tolist())
+        if table in ("commitment_partners", "commitment_countries"):
+            status.refresh_names(cur, frame["commitment_id"].unique().tolist())
         return len(frame)
 
     def count(self, table: str, *, live_only: bool = True) -> int:
@@ -237,6 +239,8 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             raise ConcurrentEditError.changed_by(
                 f"this {entity.replace('_', ' ')}", self.last_change(entity, record_id)
             )
+        if table == "partners" and "name" in values:  # the lists that name the partner
+            status.refresh_names(self.cur, status.commitments_naming(self.cur, partner_id=record_id))
         if table == "progress_updates":  # a changed, deleted or restored update moves its commitment's status
             status.refresh(
                 self.cur,
@@ -252,6 +256,8 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
         self.cur.execute(f"DELETE FROM {table} WHERE commitment_id = ?", [commitment_id])
         if rows:
             self.bulk_insert(table, [{"commitment_id": commitment_id, **r} for r in rows])
+        if table in ("commitment_partners", "commitment_countries"):
+            status.refresh_names(self.cur, [commitment_id])
 
     def commitment_links(self, commitment_id: int) -> dict[str, list]:
         partners = self.query_rows(
