@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from actors import ADMIN, EDITOR, FOCAL_KEN, FOCAL_UGA, MEMBER, PUBLIC
+from partners import reference
 from partners.domain.model import SYSTEM, Commitment, Event, Partner, ProgressUpdate
 from partners.domain.permissions import PermissionDenied
 from partners.domain.scope import CommitmentFilter
@@ -78,6 +79,16 @@ def _progress(store: Store, cid: int, day: date, state: str, **more: Any) -> int
     return records.record_progress(
         store, EDITOR, ProgressUpdate(commitment_id=cid, report_date=day, status=state, **more)
     )
+
+
+def stored_names(store: Store) -> list[tuple]:
+    return store.cur.execute("SELECT * FROM commitment_names ORDER BY commitment_id").fetchall()
+
+
+def names_from_links(store: Store) -> list[tuple]:
+    """Every commitment's partners and countries in words, computed afresh from the links (the definition)."""
+    sql = f"SELECT * FROM ({status.NAMES_OF.format(where='true')}) ORDER BY 1"  # noqa: S608 (constants only)
+    return store.cur.execute(sql).fetchall()
 
 
 # -- the data version --------------------------------------------------------------------------------
@@ -188,14 +199,42 @@ def test_the_stored_status_follows_every_write_to_progress_updates(store: Store,
     assert len(stored_status(store)) == 3
 
 
+def test_the_stored_names_follow_links_renamed_partners_and_renamed_countries(store: Store, partners) -> None:
+    gov, hotline = partners
+    one = _log(store, gov)
+    two = _log(store, gov, partners=[{"partner_id": gov, "role": "lead"}, {"partner_id": hotline, "role": "co"}],
+               countries=["KEN", "UGA"])  # fmt: skip
+    assert stored_names(store) == names_from_links(store)
+    assert dict((r[0], r[1:]) for r in stored_names(store))[two] == (
+        "Kenya Ministry of ICT (lead); Uganda Hotline", "Kenya; Uganda")
+    records.update_commitment(store, EDITOR, one, _commitment(hotline, countries=["UGA"]), 1)
+    assert stored_names(store) == names_from_links(store)
+    row = records.get_record(store, EDITOR, "partner", hotline)
+    records.update_partner(store, EDITOR, hotline, Partner(name="Uganda Child Helpline", stakeholder_type="hotline"),
+                           row["version"])  # fmt: skip
+    assert stored_names(store) == names_from_links(store)
+    assert "Uganda Child Helpline" in dict((r[0], r[1]) for r in stored_names(store))[two]
+    renamed = reference.countries()["UGA"].model_copy(update={"name": "Republic of Uganda"})  # a newer reference file
+    store.upsert_country(renamed)
+    assert stored_names(store) == names_from_links(store)
+    assert dict((r[0], r[2]) for r in stored_names(store))[two] == "Kenya; Republic of Uganda"
+    _import(store, "R-9")
+    assert stored_names(store) == names_from_links(store)
+    found = read.find_commitments(store, EDITOR, CommitmentFilter(ids=(two,)))
+    assert list(found.partners) == ["Kenya Ministry of ICT (lead); Uganda Child Helpline"]
+
+
 def test_the_stored_status_is_rebuilt_by_a_restore_and_a_demo_reset(demo_store: Store) -> None:
     assert stored_status(demo_store) == status_from_updates(demo_store) != []
     archive = backup.create_backup(demo_store, ADMIN).data
     demo_store.cur.execute("DELETE FROM commitment_status")  # damaged: the restore must not trust it
+    demo_store.cur.execute("DELETE FROM commitment_names")
     backup.restore_backup(demo_store, ADMIN, archive)
     assert stored_status(demo_store) == status_from_updates(demo_store) != []
+    assert stored_names(demo_store) == names_from_links(demo_store) != []
     setup.remove_demo(demo_store, SYSTEM)
     assert stored_status(demo_store) == status_from_updates(demo_store) == []
+    assert stored_names(demo_store) == names_from_links(demo_store) == []
 
 
 def test_the_migration_fills_the_stored_status_of_an_older_database(demo_db_path: Path, tmp_path: Path) -> None:
@@ -205,7 +244,9 @@ def test_the_migration_fills_the_stored_status_of_an_older_database(demo_db_path
     old = Store.open(copy, migrate=False)
     expected = status_from_updates(old)
     # As a database made before migration 006 was: neither table, schema version 5.
+    expected_names = names_from_links(old)
     old.cur.execute("DROP TABLE commitment_status")
+    old.cur.execute("DROP TABLE commitment_names")
     old.cur.execute("DROP TABLE data_changes")
     old.cur.execute("DROP SEQUENCE change_ids")
     old.cur.execute("DELETE FROM schema_version WHERE version >= 6")
@@ -213,6 +254,7 @@ def test_the_migration_fills_the_stored_status_of_an_older_database(demo_db_path
     migrated = Store.open(copy)
     try:
         assert stored_status(migrated) == expected != []
+        assert stored_names(migrated) == expected_names != []
         assert migrated.data_version() >= 1
     finally:
         migrated.close()

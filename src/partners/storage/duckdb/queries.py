@@ -122,23 +122,12 @@ class ReadQueries:
         window = f" LIMIT {int(flt.limit)}" if flt.limit else ""
         window += f" OFFSET {int(flt.offset)}" if flt.offset else ""
         params |= {"cutoff": _cutoff(scope), "closed": _CLOSED}
-        # The matching ids are found and ordered first; names, partners and countries are then joined to the
-        # rows asked for only (a page, one country's), never to every commitment in the database.
+        # The matching ids are found and ordered first; the rest is joined to the rows asked for only (a page,
+        # one country's), partners and countries as the store keeps them in words (``status.NAMES_OF``).
         sql = f"""{head},
-        picked AS (SELECT id, made_on FROM matched ORDER BY made_on DESC NULLS LAST, id DESC{window}),
-        partners_of AS (
-            SELECT cp.commitment_id, string_agg(p.name || CASE WHEN cp.role = 'lead' THEN ' (lead)' ELSE '' END, '; '
-                                                ORDER BY cp.role = 'lead' DESC, p.name) AS names
-            FROM picked m JOIN commitment_partners cp ON cp.commitment_id = m.id
-            JOIN partners p ON p.id = cp.partner_id GROUP BY 1
-        ),
-        countries_of AS (
-            SELECT cc.commitment_id, string_agg(k.name, '; ' ORDER BY k.name) AS names
-            FROM picked m JOIN commitment_countries cc ON cc.commitment_id = m.id
-            JOIN countries k ON k.code = cc.country_code GROUP BY 1
-        )
-        SELECT c.id, c.title, po.names AS partners,
-            CASE WHEN c.is_global THEN 'Global' ELSE co.names END AS countries,
+        picked AS (SELECT id, made_on FROM matched ORDER BY made_on DESC NULLS LAST, id DESC{window})
+        SELECT c.id, c.title, n.partners,
+            CASE WHEN c.is_global THEN 'Global' ELSE n.countries END AS countries,
             e.name AS event, e.date AS event_date, c.deadline,
             coalesce(l.reported_status, 'not_reported') AS reported_status,
             l.verified_status, l.last_report,
@@ -148,8 +137,7 @@ class ReadQueries:
         FROM picked m JOIN commitments c ON c.id = m.id
         LEFT JOIN events e ON e.id = c.event_id
         LEFT JOIN commitment_status l ON l.commitment_id = c.id
-        LEFT JOIN partners_of po ON po.commitment_id = c.id
-        LEFT JOIN countries_of co ON co.commitment_id = c.id
+        LEFT JOIN commitment_names n ON n.commitment_id = c.id
         ORDER BY m.made_on DESC NULLS LAST, c.id DESC
         """  # noqa: S608 (only constants and whole numbers are formatted in; every value is a parameter)
         return self.query_df(sql, params)

@@ -19,6 +19,7 @@ class ReferenceRows:
     @writes
     def upsert_country(self, c: Any) -> None:
         """Insert or refresh a country's reference facts; membership (the alliance's data) is kept."""
+        named = self.cur.execute("SELECT name FROM countries WHERE code = ?", [c.code]).fetchone()
         self.cur.execute(
             "INSERT INTO countries (code, name, numeric, alpha2, region, subregion, global_north)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
@@ -26,6 +27,8 @@ class ReferenceRows:
             " subregion = excluded.subregion, global_north = excluded.global_north",
             [c.code, c.name, c.numeric, c.alpha2, c.region, c.subregion, c.global_north],
         )
+        if named is not None and named[0] != c.name:  # renamed: the lists that name it
+            status.refresh_names(self.cur, status.commitments_naming(self.cur, country=c.code))
 
     def get_framework_row(self, framework_id: str) -> dict[str, Any] | None:
         rows = self.query_rows("SELECT * FROM frameworks WHERE id = ?", [framework_id])

@@ -133,8 +133,12 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             cur.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {name}")
         finally:
             cur.unregister(name)
-        if table == "progress_updates":  # each commitment's latest status follows its updates
-            status.refresh(cur, sorted(set(arrow.column("commitment_id").to_pylist())))
+        if table in ("progress_updates", "commitment_partners", "commitment_countries"):
+            ids = sorted(set(arrow.column("commitment_id").to_pylist()))
+            if table == "progress_updates":  # each commitment's latest status follows its updates
+                status.refresh(cur, ids)
+            else:  # and its partners and countries in words follow its links
+                status.refresh_names(cur, ids)
         return arrow.num_rows
 
     def count(self, table: str, *, live_only: bool = True) -> int:
@@ -253,6 +257,8 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
             raise ConcurrentEditError.changed_by(
                 f"this {entity.replace('_', ' ')}", self.last_change(entity, record_id)
             )
+        if table == "partners" and "name" in values:  # the lists that name the partner
+            status.refresh_names(self.cur, status.commitments_naming(self.cur, partner_id=record_id))
         if table == "progress_updates":  # a changed, deleted or restored update moves its commitment's status
             status.refresh(
                 self.cur,
@@ -268,6 +274,8 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
         self.cur.execute(f"DELETE FROM {table} WHERE commitment_id = ?", [commitment_id])
         if rows:
             self.bulk_insert(table, [{"commitment_id": commitment_id, **r} for r in rows])
+        if table in ("commitment_partners", "commitment_countries"):
+            status.refresh_names(self.cur, [commitment_id])
 
     def commitment_links(self, commitment_id: int) -> dict[str, list]:
         partners = self.query_rows(

@@ -32,6 +32,7 @@ TABLES: tuple[str, ...] = (
     "partner_reminders",
 )
 
-#: Tables the store keeps for itself, never backed up or restored: ``commitment_status`` is derived from the
-#: progress updates (rebuilt after a restore) and ``data_changes`` counts committed writes (the data version).
-DERIVED_TABLES: tuple[str, ...] = ("commitment_status", "data_changes")
+#: Tables the store keeps for itself, never backed up or restored: ``commitment_status`` and
+#: ``commitment_names`` are derived from the records (rebuilt after a restore) and ``data_changes`` counts
+#: committed writes (the data version).
+DERIVED_TABLES: tuple[str, ...] = ("commitment_status", "commitment_names", "data_changes")

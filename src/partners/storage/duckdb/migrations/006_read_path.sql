@@ -3,8 +3,9 @@
 -- data_changes: one row per committed write transaction (Database.transaction); its largest id is the data
 -- version that caches are keyed by. Rows are only ever added, so concurrent writers never conflict on it.
 -- commitment_status: each commitment's latest reported and verified status and its completion claim, from
--- its live progress updates (status.py keeps it current in the transaction of every write to them).
--- Neither is backed up: a restore rebuilds the status and its own commit moves the version on.
+-- its live progress updates; commitment_names: its partners and countries in words. status.py keeps both
+-- current in the transaction of every write that changes them.
+-- None of them is backed up: a restore rebuilds the derived tables and its own commit moves the version on.
 
 CREATE SEQUENCE change_ids START 1;
 CREATE TABLE data_changes (
@@ -24,4 +25,10 @@ CREATE TABLE commitment_status (
     complete_on         DATE,
     complete_source     VARCHAR,
     complete_evidenced  BOOLEAN NOT NULL
+);
+
+CREATE TABLE commitment_names (
+    commitment_id  INTEGER NOT NULL,
+    partners       VARCHAR,
+    countries      VARCHAR
 );
