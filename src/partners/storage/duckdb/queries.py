@@ -497,26 +497,27 @@ class ReadQueries:
         the given ones (all a duplicate needs), but ``exclude_id``: ``id``, ``title``, and the shared
         ``partner_ids`` and ``countries`` (lists). Narrowed through the link tables, so the cost follows
         how many commitments the partners and countries have, not the size of the database."""
-        vis, params = _visible_cte(scope)
+        # The rule of who sees what is applied to these commitments only (``within``), not to every one.
+        near = (
+            "SELECT commitment_id AS id FROM commitment_partners WHERE list_contains($partner_ids, partner_id)"
+            " UNION SELECT commitment_id FROM commitment_countries WHERE list_contains($countries, country_code)"
+        )
+        vis, params = _visible_cte(scope, within=near)
         sql = f"""
         WITH {vis},
         shared_partners AS (
             SELECT commitment_id, list(partner_id ORDER BY partner_id) AS partner_ids FROM commitment_partners
-            WHERE partner_id IN (SELECT unnest($partner_ids)) GROUP BY commitment_id
+            WHERE list_contains($partner_ids, partner_id) GROUP BY commitment_id
         ),
         shared_countries AS (
             SELECT commitment_id, list(country_code ORDER BY country_code) AS countries FROM commitment_countries
-            WHERE country_code IN (SELECT unnest($countries)) GROUP BY commitment_id
-        ),
-        near AS (
-            SELECT coalesce(p.commitment_id, k.commitment_id) AS id,
-                   coalesce(p.partner_ids, []) AS partner_ids, coalesce(k.countries, []) AS countries
-            FROM shared_partners p FULL JOIN shared_countries k ON k.commitment_id = p.commitment_id
+            WHERE list_contains($countries, country_code) GROUP BY commitment_id
         )
-        SELECT c.id, c.title, n.partner_ids, n.countries
-        FROM near n JOIN commitments c ON c.id = n.id
-        WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn' AND c.id IS DISTINCT FROM $exclude_id
-          AND c.id IN (SELECT id FROM visible)
+        SELECT c.id, c.title, coalesce(p.partner_ids, []) AS partner_ids, coalesce(k.countries, []) AS countries
+        FROM visible v JOIN commitments c ON c.id = v.id
+        LEFT JOIN shared_partners p ON p.commitment_id = c.id
+        LEFT JOIN shared_countries k ON k.commitment_id = c.id
+        WHERE c.review_state <> 'withdrawn' AND c.id IS DISTINCT FROM $exclude_id
         ORDER BY c.id
         """
         params |= {
