@@ -46,6 +46,7 @@ from partners.services import (
     lookups,
     read,
     records,
+    rounds,
     settings,
     setup,
     users,
@@ -83,6 +84,7 @@ EXPECTED: dict[UseCase, tuple[str, ...]] = {
     UseCase.MANAGE_EVENTS:          (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.RECORD_ASSESSMENT:      (ALL, ALL, NO , OWN, NO , NO , NO),
     UseCase.PUBLISH_ASSESSMENT:     (ALL, ALL, NO , OWN, NO , NO , NO),
+    UseCase.VERIFY_ASSESSMENT:      (ALL, ALL, ALL, NO , NO , NO , NO),
     UseCase.VIEW_HISTORY:           (ALL, ALL, ALL, NO , NO , NO , NO),
     UseCase.DELETE_RECORD:          (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.RESTORE_RECORD:         (ALL, ALL, NO , NO , NO , NO , NO),
@@ -128,6 +130,7 @@ class World:
     members_only: int
     public: int
     archive: bytes
+    round: dict[str, int]  # a submitted assessment round of each side's country
 
     def actor(self, role: Role) -> Actor:
         return Actor(
@@ -187,6 +190,8 @@ def world_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
             country=country, capability="MNR-2016:4", assessed_on=date(2025, 1, 1), phase=2
         )
         ids["assess"][side] = records.record_assessment(s, SYSTEM, assessment)
+        ids.setdefault("round", {})[side] = rounds.save_round(
+            s, SYSTEM, country, date(2025, 2, 1), [rounds.GridRow("MNR-2016:6", 3)], submit=True)
     members_only = records.log_commitment(
         s, SYSTEM, _commitment(ids["partner"]["out"], "GBR", ReviewState.PUBLISHED, Visibility.MEMBERS)
     )
@@ -199,7 +204,7 @@ def world_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
     archive = backup.create_backup(s, SYSTEM).data
     s.db.close()
     return path, World(ids["partner"], ids["draft"], ids["submitted"], ids["verified"], ids["live"],
-                       ids["deleted"], ids["assess"], members_only, public, archive)
+                       ids["deleted"], ids["assess"], members_only, public, archive, ids["round"])
 
 
 @pytest.fixture
@@ -291,6 +296,10 @@ def _assess(published: bool) -> Action:
     return act
 
 
+def _verify_round(s: Store, a: Actor, w: World, side: str) -> None:
+    rounds.verify_round(s, a, w.round[side])
+
+
 def _delete(s: Store, a: Actor, w: World, side: str) -> None:
     pid = w.live_progress[side]
     history.delete_record(s, a, "progress_update", pid, _version(s, "progress_updates", pid))
@@ -320,6 +329,7 @@ ACTIONS: dict[UseCase, Action] = {
         s, a, Event(name="Another summit", kind=EventKind.SUMMIT, date=date(2025, 11, 1))),
     UseCase.RECORD_ASSESSMENT: _assess(published=False),
     UseCase.PUBLISH_ASSESSMENT: _assess(published=True),
+    UseCase.VERIFY_ASSESSMENT: _verify_round,
     UseCase.VIEW_HISTORY: lambda s, a, w, side: history.history(s, a, "commitment", w.submitted[side]),
     UseCase.DELETE_RECORD: _delete,
     UseCase.RESTORE_RECORD: _restore,

@@ -457,7 +457,42 @@ class CapabilityAssessment(DomainModel):
     phase: int = Field(ge=1, le=4, description="maturity phase 1 (building) to 4 (maturity)")
     source: ReportSource = ReportSource.SELF_REPORTED
     note: str = ""
-    published: bool = False
+    evidence_url: str = Field("", description="a web address (http:// or https://) of the evidence, if any")
+    round_id: int | None = None  # the round it was entered in (None: recorded on its own)
+    published: bool = False  # on the way in: to be added to the country's published scorecard (a sign-off)
+    is_demo: bool = False
+
+    @field_validator("country")
+    @classmethod
+    def _country_known(cls, v: str) -> str:
+        return _known_country(v)
+
+    @field_validator("evidence_url")
+    @classmethod
+    def _evidence_link(cls, v: str) -> str:
+        v = (v or "").strip()
+        if v and not rules.is_web_address(v):
+            raise ValueError(f"'{v}' is not a web address starting with http:// or https://")
+        return v
+
+
+class RoundStatus(LabelledEnum):
+    """Where an assessment round stands: a draft the country is entering, submitted to the secretariat, or
+    verified by it (every capability the round assesses). Labels: "Draft", "Submitted", "Verified"."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+
+
+class AssessmentRound(DomainModel):
+    """A round of capability assessments of one country, entered as one grid of the current MNR's capabilities."""
+
+    id: int | None = None
+    country: CountryCode
+    assessed_on: RecordDate
+    status: RoundStatus = RoundStatus.DRAFT
+    note: str = ""
     is_demo: bool = False
 
     @field_validator("country")
@@ -483,7 +518,9 @@ class Actor(DomainModel):
 
 
 #: The kinds of record people edit (soft delete, versions, history), as the audit log names them.
-RECORD_KINDS: tuple[str, ...] = ("partner", "event", "commitment", "progress_update", "capability_assessment")
+RECORD_KINDS: tuple[str, ...] = (
+    "partner", "event", "commitment", "progress_update", "capability_assessment", "assessment_round",
+)
 
 #: The actor for set-up work done from the command line (init, reference reload, demo data).
 SYSTEM = Actor(identity="system", role=Role.ADMIN, name="System (command line)")

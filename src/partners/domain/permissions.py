@@ -24,7 +24,8 @@ class UseCase(StrEnum):
     MANAGE_PARTNERS = "add or edit partners"
     MANAGE_EVENTS = "add or edit summits and plans"
     RECORD_ASSESSMENT = "record a capability assessment"
-    PUBLISH_ASSESSMENT = "publish a capability assessment"
+    PUBLISH_ASSESSMENT = "sign off a country's scorecard, which publishes its assessments (or withdraw it)"
+    VERIFY_ASSESSMENT = "verify a capability assessment round"
     MANAGE_REFERENCE = "load reference frameworks"
     MANAGE_DEMO = "load or remove demo data"
     VIEW_HISTORY = "view the change history"
@@ -62,6 +63,7 @@ _SECRETARIAT_EDIT = {
     UseCase.MANAGE_PARTNERS,
     UseCase.MANAGE_EVENTS,
     UseCase.RECORD_ASSESSMENT,
+    UseCase.VERIFY_ASSESSMENT,
     UseCase.VIEW_HISTORY,
     UseCase.VIEW_WORKLIST,
     UseCase.RECORD_REMINDERS,
@@ -86,6 +88,7 @@ PERMISSIONS: dict[Role, dict[UseCase, Scope]] = {
                 UseCase.VIEW_PRIVATE,
                 UseCase.VIEW_ASSESSMENTS,
                 UseCase.VERIFY_PROGRESS,
+                UseCase.VERIFY_ASSESSMENT,
                 UseCase.VIEW_HISTORY,
                 UseCase.VIEW_WORKLIST,
                 UseCase.VERIFY_COMMITMENT,

@@ -25,6 +25,7 @@ class ViewScope:
     assessment_countries: frozenset[str] = field(default_factory=frozenset)
     now: datetime = field(default_factory=datetime.now)
     reporting_cycle_months: int = REPORTING_CYCLE_MONTHS  # the admins' setting, passed in by the service
+    as_of: datetime | None = None  # what was stored at this moment (None: what is stored now)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from partners.domain.model import (
     ProgressUpdate,
 )
 from partners.domain.permissions import PermissionDenied, UseCase, authorize
-from partners.services import frameworks, records
+from partners.services import frameworks, records, signoff
 from partners.services.audit import audit_entry, record_many
 from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.port import Store
@@ -221,6 +221,7 @@ def load_parts(
         for part in parts:
             with store.transaction():
                 loader.load(part)
+        loader.sign_off()
     return loader.result()
 
 
@@ -235,6 +236,14 @@ class _Loader:
         self.cmap: dict[int, int] = {}
         self.counts = dict.fromkeys(("partners", "events", "commitments", "progress", "assessments", "members"), 0)
         self.capabilities: dict[str, bool] = {}
+        self.published: dict[str, list[int]] = {}  # country -> assessments published on the way in
+
+    def sign_off(self) -> None:
+        """Sign off, once per country after the last part, the published scorecard with the assessments
+        published on the way in (``signoff.publish_assessments``)."""
+        with self.store.transaction():
+            for code in sorted(self.published):
+                signoff.publish_assessments(self.store, self.actor, code, add=self.published[code], at=self.now)
 
     def result(self) -> LoadResult:
         return LoadResult(
@@ -348,6 +357,9 @@ class _Loader:
         store.bulk_insert("commitment_items", ci_rows)
         store.bulk_insert("progress_updates", progress_rows)
         store.bulk_insert("capability_assessments", assessment_rows)
+        for row in assessment_rows:
+            if row["published"]:
+                self.published.setdefault(row["country_code"], []).append(row["id"])
         store.set_memberships(ds.members)
         for code in ds.members:
             audits.append(audit_entry(actor, "update", "country", code, after={"member": True}))

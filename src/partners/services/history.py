@@ -18,6 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from partners.domain.model import (
     RECORD_KINDS,
     Actor,
+    AssessmentRound,
     CapabilityAssessment,
     Commitment,
     CommitmentPartner,
@@ -87,6 +88,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "partner": Partner,
     "event": Event,
     "capability_assessment": CapabilityAssessment,
+    "assessment_round": AssessmentRound,
 }
 
 #: Stored column names that differ from the model's field names.

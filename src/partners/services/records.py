@@ -28,7 +28,7 @@ from partners.domain.model import (
 )
 from partners.domain.permissions import PermissionDenied, UseCase, authorize
 from partners.domain.workflow import use_cases_to_reach
-from partners.services import audit, frameworks
+from partners.services import audit, frameworks, signoff
 from partners.services.errors import NotFound, ValidationFailed
 from partners.services.visibility import may_see, view_scope
 from partners.storage.errors import ConcurrentEditError
@@ -508,7 +508,15 @@ def update_assessment(
         ensure_version(store, "capability_assessment", before, expected_version)
         _check_capability(store, assessment)
         values = assessment_columns(assessment) | {"is_demo": bool(before.get("is_demo", False))}
-        return save_record(store, actor, "capability_assessment", assessment_id, values, expected_version)
+        version = save_record(store, actor, "capability_assessment", assessment_id, values, expected_version)
+        was_published = signoff.is_published(store, before["country_code"], assessment_id)
+        if assessment.published or was_published:  # the flag publishes this version, or takes it out
+            signoff.publish_assessments(
+                store, actor, before["country_code"],
+                add=[assessment_id] if assessment.published else [],
+                remove=[] if assessment.published else [assessment_id],
+            )
+        return version
 
 
 def _check_capability(store: Store, assessment: CapabilityAssessment) -> None:
@@ -525,6 +533,8 @@ def record_assessment(store: Store, actor: Actor, assessment: CapabilityAssessme
     with store.transaction():
         new_id = store.insert_row("capability_assessment", values)
         audit.record(store, actor, "create", "capability_assessment", new_id, after=values)
+        if assessment.published:  # published on the way in: signed off with the published scorecard
+            signoff.publish_assessments(store, actor, assessment.country, add=[new_id])
     return new_id
 
 

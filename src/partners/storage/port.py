@@ -356,8 +356,37 @@ class Store(Protocol):
         """The live progress updates of these commitments (to tell a re-imported update from a new one)."""
         ...
 
+    # -- Assessment rounds and sign-offs -------------------------------------------------------------
+    def assessment_rounds(self, country: str) -> pd.DataFrame:
+        """A country's live rounds, newest first, with how many capabilities each assesses and verifies."""
+        ...
+
+    def round_assessments(self, round_id: int) -> list[dict[str, Any]]:
+        """The live assessments of one round (every column)."""
+        ...
+
+    def active_signoff(self, country: str, at: datetime | None = None) -> dict[str, Any] | None:
+        """The sign-off in force for a country now (or at ``at``), or None when nothing is published."""
+        ...
+
+    def signoffs(self, country: str) -> list[dict[str, Any]]:
+        """Every sign-off of a country, newest first, with how many assessments each holds."""
+        ...
+
+    def signed_assessments(self, signoff_id: int) -> list[dict[str, Any]]:
+        """The copies of the assessments one sign-off holds."""
+        ...
+
+    def add_signoff(self, values: dict[str, Any], rows: list[dict[str, Any]]) -> int:
+        """Record a sign-off with the copies of its assessments; returns its id."""
+        ...
+
+    def withdraw_signoff(self, signoff_id: int, by: str, at: datetime, reason: str) -> bool:
+        """Mark a sign-off withdrawn unless it already is; whether it was withdrawn now."""
+        ...
+
     # -- Peer context for the country scorecard ----------------------------------------------------
-    def published_member_assessments(self) -> list[dict[str, Any]]:
+    def published_member_assessments(self, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """Every published, live capability assessment of an Alliance member country (id, country_code,
         region, global_north, capability_key, assessed_on, phase, source): the input of the peer bands,
         which only ever show aggregates of it. Needs no scope: private assessments are never read."""

@@ -14,6 +14,7 @@ import pandas as pd
 
 from partners.domain.model import CLOSED_STATUSES
 from partners.domain.scope import CommitmentFilter, ViewScope
+from partners.storage.duckdb.scorecards import ACTIVE_SIGNOFFS, at
 from partners.storage.port import WorklistRows
 
 
@@ -297,21 +298,37 @@ class ReadQueries:
         return self.query_df(sql, params)
 
     def assessments(self, scope: ViewScope, country: str) -> pd.DataFrame:
-        """Capability assessments of one country that the scope may see (published, or in scope)."""
-        sql = """
-        SELECT a.id, a.assessed_on, a.capability_key, i.code AS capability_no, i.name AS capability,
-               d.name AS domain, a.phase, m.label AS phase_label, a.source, a.published, a.note, a.is_demo
-        FROM capability_assessments a
-        JOIN framework_items i ON i.key = a.capability_key
+        """Capability assessments of one country as the scope may see them. The secretariat and the country's
+        focal points see the live ones (draft rounds left out), ``published`` telling whether each is in the
+        published scorecard as it stands; everyone else sees the copies the country's sign-off in force holds
+        (none when it has none), exactly as they were signed off."""
+        private = scope.assessments_all or country in scope.assessment_countries
+        labels = """JOIN framework_items i ON i.key = a.capability_key
         LEFT JOIN framework_items d ON d.key = i.parent_key
-        LEFT JOIN maturity_phases m ON m.phase = a.phase
-        WHERE a.deleted_at IS NULL AND a.country_code = $country
-          AND (a.published OR $all OR list_contains($mine, a.country_code))
-        ORDER BY a.assessed_on DESC, CAST(i.code AS INTEGER)"""
-        return self.query_df(
-            sql,
-            {"country": country, "all": scope.assessments_all, "mine": sorted(scope.assessment_countries)},
-        )
+        LEFT JOIN maturity_phases m ON m.phase = a.phase"""
+        columns = """i.code AS capability_no, i.name AS capability, d.name AS domain, a.phase,
+               m.label AS phase_label, a.source"""
+        if private:
+            sql = f"""WITH {ACTIVE_SIGNOFFS}
+            SELECT a.id, a.assessed_on, a.capability_key, {columns},
+                   x.assessment_id IS NOT NULL AS published, a.note, a.evidence_url, a.round_id, a.version,
+                   a.is_demo
+            FROM capability_assessments a {labels}
+            LEFT JOIN assessment_rounds r ON r.id = a.round_id
+            LEFT JOIN active_signoffs s ON s.country_code = a.country_code
+            LEFT JOIN signed_assessments x ON x.signoff_id = s.id AND x.assessment_id = a.id
+                AND x.assessment_version = a.version
+            WHERE a.deleted_at IS NULL AND a.country_code = $country AND coalesce(r.status, '') <> 'draft'
+            ORDER BY a.assessed_on DESC, CAST(i.code AS INTEGER)"""
+        else:
+            sql = f"""WITH {ACTIVE_SIGNOFFS}
+            SELECT a.assessment_id AS id, a.assessed_on, a.capability_key, {columns},
+                   true AS published, a.note, a.evidence_url, NULL::INTEGER AS round_id,
+                   a.assessment_version AS version, s.is_demo
+            FROM active_signoffs s JOIN signed_assessments a ON a.signoff_id = s.id {labels}
+            WHERE s.country_code = $country
+            ORDER BY a.assessed_on DESC, CAST(i.code AS INTEGER)"""
+        return self.query_df(sql, {"country": country, "at": at(scope)})
 
     def countries(self, *, members_only: bool = False) -> pd.DataFrame:
         where = "WHERE member" if members_only else ""
@@ -617,16 +634,19 @@ class ReadQueries:
 
     # -- Peer context for the country scorecard ----------------------------------------------------
 
-    def published_member_assessments(self) -> list[dict[str, Any]]:
-        """Every published, live capability assessment of an Alliance member country, with the country's
-        UN region and Global North flag: the only input of the scorecard's peer bands (never shown row by
-        row). Private assessments are not read at all, whoever asks."""
+    def published_member_assessments(self, as_of: datetime | None = None) -> list[dict[str, Any]]:
+        """Every published capability assessment of an Alliance member country (as its sign-off in force, now
+        or at ``as_of``, holds it), with the country's UN region and Global North flag: the only input of the
+        scorecard's peer bands (never shown row by row). Private assessments are not read at all."""
         return self.query_rows(
-            """SELECT a.id, a.country_code, k.region, k.global_north, a.capability_key, a.assessed_on,
-                      a.phase, a.source
-               FROM capability_assessments a JOIN countries k ON k.code = a.country_code
-               WHERE a.deleted_at IS NULL AND a.published AND k.member
-               ORDER BY a.country_code, a.capability_key, a.assessed_on, a.id"""
+            f"""WITH {ACTIVE_SIGNOFFS}
+               SELECT a.assessment_id AS id, s.country_code, k.region, k.global_north, a.capability_key,
+                      a.assessed_on, a.phase, a.source
+               FROM active_signoffs s JOIN signed_assessments a ON a.signoff_id = s.id
+               JOIN countries k ON k.code = s.country_code
+               WHERE k.member
+               ORDER BY s.country_code, a.capability_key, a.assessed_on, a.assessment_id""",
+            {"at": as_of},
         )
 
     def country_commitment_status(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:

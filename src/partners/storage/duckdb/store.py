@@ -24,12 +24,13 @@ from partners.storage.duckdb.backup import WholeDatabase
 from partners.storage.duckdb.database import Database, migrations, to_json, translated, writes  # noqa: F401 (migrations: for tests)
 from partners.storage.duckdb.queries import ReadQueries
 from partners.storage.duckdb.reference_rows import ReferenceRows
+from partners.storage.duckdb.scorecards import ScorecardRows
 from partners.storage.duckdb.tables import ENTITY_TABLES, TABLES
 from partners.storage.duckdb.users import UserRows
 from partners.storage.errors import ConcurrentEditError
 
 
-class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
+class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, UserRows):
     """The storage port (``partners.storage.port.Store``) over a DuckDB ``Database``.
 
     Services call it inside ``store.transaction()``; all of its SQL lives in this package.
@@ -244,7 +245,7 @@ class DuckDBStore(ReadQueries, ReferenceRows, WholeDatabase, UserRows):
         """
         table = ENTITY_TABLES[entity]
         assignments = ", ".join(f"{c} = ?" for c in values)
-        stamp = ", updated_at = ?" if entity in ("partner", "event", "commitment") else ""
+        stamp = ", updated_at = ?" if entity in ("partner", "event", "commitment", "assessment_round") else ""
         params = [*values.values()]
         if stamp:
             params.append(datetime.now())

@@ -9,6 +9,7 @@ ENTITY_TABLES: dict[str, str] = {
     "commitment": "commitments",
     "progress_update": "progress_updates",
     "capability_assessment": "capability_assessments",
+    "assessment_round": "assessment_rounds",
 }
 
 #: Every table with its columns, in the order backups and bulk loads use.
@@ -25,7 +26,10 @@ TABLES: tuple[str, ...] = (
     "commitment_countries",
     "commitment_items",
     "progress_updates",
+    "assessment_rounds",
     "capability_assessments",
+    "scorecard_signoffs",
+    "signed_assessments",
     "audit_log",
     "dataset_meta",
     "users",
