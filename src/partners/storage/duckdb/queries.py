@@ -14,6 +14,7 @@ import pandas as pd
 
 from partners.domain.model import CLOSED_STATUSES
 from partners.domain.scope import CommitmentFilter, ViewScope
+from partners.storage.duckdb.history import at_moment
 from partners.storage.port import WorklistRows
 
 
@@ -297,7 +298,8 @@ class ReadQueries:
         return self.query_df(sql, params)
 
     def assessments(self, scope: ViewScope, country: str) -> pd.DataFrame:
-        """Capability assessments of one country that the scope may see (published, or in scope)."""
+        """Capability assessments of one country that the scope may see (published, or in scope); as they
+        stood at ``scope.as_of`` when it is set (the history's versions, with the same rule)."""
         sql = """
         SELECT a.id, a.assessed_on, a.capability_key, i.code AS capability_no, i.name AS capability,
                d.name AS domain, a.phase, m.label AS phase_label, a.source, a.published, a.note, a.is_demo
@@ -308,10 +310,11 @@ class ReadQueries:
         WHERE a.deleted_at IS NULL AND a.country_code = $country
           AND (a.published OR $all OR list_contains($mine, a.country_code))
         ORDER BY a.assessed_on DESC, CAST(i.code AS INTEGER)"""
-        return self.query_df(
+        return self.query_df(*at_moment(
             sql,
             {"country": country, "all": scope.assessments_all, "mine": sorted(scope.assessment_countries)},
-        )
+            scope.as_of, ("capability_assessments",),
+        ))
 
     def countries(self, *, members_only: bool = False) -> pd.DataFrame:
         where = "WHERE member" if members_only else ""
@@ -320,12 +323,13 @@ class ReadQueries:
             " ORDER BY name"
         )
 
-    def country(self, code: str) -> dict[str, Any] | None:
-        """One country's facts, or None."""
-        rows = self.query_rows(
-            "SELECT code, name, region, subregion, global_north, member, member_since FROM countries WHERE code = ?",
-            [code],
-        )
+    def country(self, code: str, *, as_of: datetime | None = None) -> dict[str, Any] | None:
+        """One country's facts, or None (``as_of``: as they stood then, e.g. its membership)."""
+        rows = self.query_rows(*at_moment(
+            "SELECT code, name, region, subregion, global_north, member, member_since FROM countries"
+            " WHERE code = $code",
+            {"code": code}, as_of, ("countries",),
+        ))
         return rows[0] if rows else None
 
     def partners(self) -> pd.DataFrame:
@@ -617,23 +621,27 @@ class ReadQueries:
 
     # -- Peer context for the country scorecard ----------------------------------------------------
 
-    def published_member_assessments(self) -> list[dict[str, Any]]:
+    def published_member_assessments(self, *, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """Every published, live capability assessment of an Alliance member country, with the country's
         UN region and Global North flag: the only input of the scorecard's peer bands (never shown row by
-        row). Private assessments are not read at all, whoever asks."""
-        return self.query_rows(
+        row). Private assessments are not read at all, whoever asks. ``as_of``: those published and members
+        then, as they stood then."""
+        return self.query_rows(*at_moment(
             """SELECT a.id, a.country_code, k.region, k.global_north, a.capability_key, a.assessed_on,
                       a.phase, a.source
                FROM capability_assessments a JOIN countries k ON k.code = a.country_code
                WHERE a.deleted_at IS NULL AND a.published AND k.member
-               ORDER BY a.country_code, a.capability_key, a.assessed_on, a.id"""
-        )
+               ORDER BY a.country_code, a.capability_key, a.assessed_on, a.id""",
+            {}, as_of, ("capability_assessments", "countries"),
+        ))
 
     def country_commitment_status(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:
         """The visible commitments naming ``country`` with what the scorecard's figures need, and nothing
         else: id, review_state, embargo_until, reported_status (latest of any source, null: no update),
         verified_status and not_reporting (as in ``commitments``). Progress is read for these commitments
-        only, so one country's figures do not scan every commitment's history."""
+        only, so one country's figures do not scan every commitment's history. At ``scope.as_of`` when it
+        is set: the commitments, links and progress updates as they stood then (the status computed from
+        those, as ``commitment_status`` held it then), under the same rule, with ``scope.now`` the moment."""
         vis, params = _visible_cte(scope)
         params |= {"country": country, "cutoff": _cutoff(scope), "closed": _CLOSED}
         sql = f"""WITH {vis},
@@ -656,4 +664,7 @@ class ReadQueries:
                    AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting
         FROM commitments c JOIN mine m ON m.id = c.id LEFT JOIN latest l ON l.commitment_id = c.id
         ORDER BY c.id"""  # noqa: S608 (only the visibility CTE is formatted in; every value is a parameter)
-        return self.query_rows(sql, params)
+        return self.query_rows(*at_moment(
+            sql, params, scope.as_of,
+            ("commitments", "commitment_partners", "commitment_countries", "progress_updates"),
+        ))
