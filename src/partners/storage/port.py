@@ -106,8 +106,9 @@ class Store(Protocol):
     def set_membership(self, code: str, since: Any) -> None:
         ...
 
-    def set_memberships(self, members: Mapping[str, Any]) -> None:
-        """Make each country a member since its date (code -> member since), in one statement."""
+    def set_memberships(self, members: Mapping[str, Any], *, dated: bool = False) -> None:
+        """Make each country a member since its date (code -> member since), in one statement (``dated``:
+        its history says it joined on that date, not now)."""
         ...
 
 

@@ -228,6 +228,36 @@ def sync(
     )
 
 
+def date_back(
+    cur: duckdb.DuckDBPyConnection, table: str, at: datetime, when: str, narrow: str, params: Mapping[str, Any]
+) -> None:
+    """Move the change the write at ``at`` made to these rows back to ``when`` (SQL over the alias ``{a}``,
+    the new version's row): for a load of records that say when they changed (a membership's start). Only
+    where ``when`` falls after the previous version began and before ``at``."""
+    if table not in RECORDED or not _has_history(cur):
+        return
+    keys = RECORDED[table][0]
+    same = " AND ".join(f"o.{_q(k)} = n.{_q(k)}" for k in keys)
+    values = {**params, "at": at}
+    moved = f"""SELECT {', '.join(f'n.{_q(k)}' for k in keys)}, {when.format(a='n')} AS moved_to
+        FROM {_q(history_table(table))} n
+        WHERE n.valid_from = $at AND n.valid_to IS NULL AND ({narrow.format(a='n')})
+          AND {when.format(a='n')} < $at
+          AND NOT EXISTS (SELECT 1 FROM {_q(history_table(table))} o WHERE {same} AND o.valid_to = $at
+                          AND o.valid_from >= {when.format(a='n')})"""
+    on = " AND ".join(f"m.{_q(k)} = h.{_q(k)}" for k in keys)
+    h = _q(history_table(table))
+    cur.execute(  # the version before: ended then
+        f"UPDATE {h} AS h SET valid_to = m.moved_to FROM ({moved}) m WHERE {on} AND h.valid_to = $at",  # noqa: S608
+        values,
+    )
+    cur.execute(  # the new one: began then
+        f"UPDATE {h} AS h SET valid_from = m.moved_to FROM ({moved}) m"  # noqa: S608
+        f" WHERE {on} AND h.valid_from = $at AND h.valid_to IS NULL",
+        values,
+    )
+
+
 def sync_all(cur: duckdb.DuckDBPyConnection, at: datetime, tables: Iterable[str] = tuple(RECORDED)) -> None:
     """``sync`` every row of these tables (after a write that replaced or removed many rows at once)."""
     for table in tables:

@@ -115,8 +115,9 @@ class ReferenceRows:
         self.cur.execute("UPDATE countries SET member = true, member_since = ? WHERE code = ?", [since, code])
         history.sync(self.cur, "countries", self.db.now(), history.by_id("code"), {"ids": [code]})
 
-    def set_memberships(self, members: Mapping[str, Any]) -> None:
-        """``set_membership`` for many countries (code -> member since) in one statement."""
+    def set_memberships(self, members: Mapping[str, Any], *, dated: bool = False) -> None:
+        """``set_membership`` for many countries (code -> member since) in one statement. ``dated``: each
+        joined on its member-since date (a load of the demo's storyline), so its history says so."""
         if not members:
             return
         codes = list(members)
@@ -126,3 +127,6 @@ class ReferenceRows:
             {"codes": codes, "since": [members[c] for c in codes]},
         )
         history.sync(self.cur, "countries", self.db.now(), history.by_id("code"), {"ids": codes})
+        if dated:
+            history.date_back(self.cur, "countries", self.db.now(), "CAST({a}.member_since AS TIMESTAMP)",
+                              history.by_id("code"), {"ids": codes})
