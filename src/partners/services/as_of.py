@@ -27,12 +27,12 @@ def moment(as_of: AsOf, now: datetime | None = None) -> datetime | None:
     now = now or datetime.now()
     if not isinstance(as_of, datetime):  # a date: as it stood at the end of that day
         if as_of > now.date():
-            raise ValidationFailed([f"{as_of:%d %B %Y} is still to come: choose today or an earlier date"])
+            raise ValidationFailed([f"{as_of.day} {as_of:%B %Y} is still to come: choose today or an earlier date"])
         if as_of == now.date():
             return None  # today: the scorecard as it stands now
         return datetime.combine(as_of, time.max)
     if as_of > now:
-        raise ValidationFailed([f"{as_of:%d %B %Y %H:%M} is still to come: choose now or an earlier moment"])
+        raise ValidationFailed([f"{as_of.day} {as_of:%B %Y %H:%M} is still to come: choose now or an earlier moment"])
     return as_of
 
 
