@@ -11,6 +11,7 @@ assessments only, whoever asks, and hold aggregates only: no country's value, no
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -64,8 +65,24 @@ class MnrShape:
     domain_names: dict[str, str]  # domain key -> name
 
 
+#: The last ``current_mnr`` of each open store, with the data version it was read at: a scorecard asks for it
+#: once per figure, and it only changes with a write (a reference load).
+_SHAPES: weakref.WeakKeyDictionary[Any, tuple[int, MnrShape]] = weakref.WeakKeyDictionary()
+
+
 def current_mnr(store: Store) -> MnrShape:
     """The capabilities and domains of the current MNR version (empty when none is loaded)."""
+    version = store.data_version()
+    known = _SHAPES.get(store) if version is not None else None
+    if known is not None and known[0] == version:
+        return known[1]
+    shape = _read_mnr(store)
+    if version is not None:
+        _SHAPES[store] = (version, shape)
+    return shape
+
+
+def _read_mnr(store: Store) -> MnrShape:
     current = frameworks.current_framework(store, MNR_FAMILY)
     if current is None:
         return MnrShape("", (), {}, {})
