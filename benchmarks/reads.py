@@ -109,6 +109,31 @@ def duplicates(ctx: Context):
     return records.find_duplicates(ctx.store, ctx.actor, ctx.probe.title, ctx.probe.partner_ids, ctx.probe.countries)
 
 
+def scorecard(ctx: Context, *, past: bool = False) -> dict[str, Any]:
+    """What the country scorecard page asks for the busiest country: its facts, maturity, one capability's
+    history, the rounds, the peer context and the commitment figures; ``past``: as at a summit held about a
+    year before (``services.as_of``: rebuilt from the history tables)."""
+    from datetime import date, timedelta
+
+    from partners.services import as_of, scorecard
+
+    day = None
+    if past:
+        held = [o.on for o in as_of.occasions(ctx.store, ctx.actor) if o.on <= date.today() - timedelta(days=365)]
+        day = held[0] if held else date.today() - timedelta(days=365)
+    store, actor, code = ctx.store, ctx.actor, ctx.country
+    caps = scorecard.capabilities(store, actor)
+    return {
+        "as_of": day,
+        "facts": scorecard.country_facts(store, actor, code, as_of=day),
+        "maturity": scorecard.maturity(store, actor, code, as_of=day),
+        "history": scorecard.capability_history(store, actor, code, caps.key.iloc[0], as_of=day),
+        "rounds": scorecard.maturity_over_rounds(store, actor, code, as_of=day),
+        "peers": scorecard.peer_context(store, actor, code, as_of=day),
+        "figures": scorecard.commitment_figures(store, actor, code, as_of=day),
+    }
+
+
 READS = [
     Read("read.overview", "Overview's reads (headline, map counts, 4 breakdowns)", overview),
     Read("read.overview.public", "Overview's reads, as the public", lambda ctx: overview(ctx, PUBLIC)),
@@ -122,6 +147,9 @@ READS = [
     Read("read.reminders", "Worklist and every partner's reminder", worklist_reminders),
     Read("read.frameworks", "Frameworks: item counts of every framework", frameworks),
     Read("read.duplicates", "Duplicate suggestions for a typed title", duplicates),
+    Read("read.scorecard", "Country scorecard's figures (the busiest country)", scorecard),
+    Read("read.scorecard.as_of", "Country scorecard's figures as at a summit a year back",
+         lambda ctx: scorecard(ctx, past=True)),
 ]
 
 
@@ -162,3 +190,6 @@ def measure_reads(ctx: Context, plan: Plan, entries: dict[str, Entry], results: 
         )
     if "read.country" in entries:
         entries["read.country"].info.update(country=ctx.country)
+    if "read.scorecard.as_of" in results:
+        entries["read.scorecard.as_of"].info.update(
+            country=ctx.country, as_of=str(results["read.scorecard.as_of"]["as_of"]))

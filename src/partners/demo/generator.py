@@ -654,6 +654,7 @@ def generate(seed: int = DEFAULT_SEED, scale: float = 1.0, today: date | None = 
         whole.assessments += part.assessments
         whole.members |= part.members
         whole.commitment_times |= part.commitment_times
+    whole.dated = True
     return whole
 
 
@@ -680,7 +681,7 @@ def generate_parts(
 
 
 def _parts(world: _World, part_size: int) -> Iterator[Dataset]:
-    yield Dataset(partners=world.partners, events=world.events)
+    yield Dataset(partners=world.partners, events=world.events, dated=True)
     commitments = _commitments(world)
     progress, times = world.rng("progress"), world.rng("timestamps")
     while part := list(itertools.islice(commitments, part_size)):
@@ -688,8 +689,9 @@ def _parts(world: _World, part_size: int) -> Iterator[Dataset]:
             commitments=part,
             progress=_progress(world, progress, part),
             commitment_times=_times(world, times, part),
+            dated=True,
         )
-    yield Dataset(assessments=_assessments(world), members=dict(world.members))
+    yield Dataset(assessments=_assessments(world), members=dict(world.members), dated=True)
 
 
 def describe(seed: int = DEFAULT_SEED, scale: float = 1.0) -> str:

@@ -25,7 +25,9 @@ class ViewScope:
     assessment_countries: frozenset[str] = field(default_factory=frozenset)
     now: datetime = field(default_factory=datetime.now)
     reporting_cycle_months: int = REPORTING_CYCLE_MONTHS  # the admins' setting, passed in by the service
-    as_of: datetime | None = None  # what was stored at this moment (None: what is stored now)
+    #: Read the records as they stood at this moment (from the history tables), not as they are now; the
+    #: service sets ``now`` to it too, so that embargoes and "not reporting" are judged as they were then.
+    as_of: datetime | None = None
 
 
 @dataclass(frozen=True)

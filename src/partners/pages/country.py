@@ -5,6 +5,7 @@ import streamlit as st
 
 from partners.presentation import charts, labels
 from partners.services import lookups, scorecard
+from partners.ui.as_of import as_of_control
 from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import chart_with_table, current_actor, get_store, show_table
 from partners.ui.text import plain
@@ -24,6 +25,11 @@ if code not in names:
 
 facts = scorecard.country_facts(store, actor, code)
 st.title(f"{facts['name']}: scorecard")
+# -- as of a past date or summit (ui/as_of.py): every figure below is computed as it stood then ---------
+as_of_day = as_of_control(store, actor)  # None: today
+if as_of_day is not None:
+    facts = scorecard.country_facts(store, actor, code, as_of=as_of_day)  # its membership then
+# -- end of as of ---------------------------------------------------------------------------------------
 member = (f"member since {facts['member_since']:%Y}" if facts["member_since"] else "member") if facts["member"] \
     else "not a member"
 north = "Global North" if facts["global_north"] else "Global South"
@@ -33,7 +39,7 @@ st.markdown(
     help="Region and sub-region: UN M49. Global North / South as the Global Threat Assessment 2019 defines it.",
 )
 
-maturity = scorecard.maturity(store, actor, code)
+maturity = scorecard.maturity(store, actor, code, as_of=as_of_day)
 definitions = scorecard.figure_definitions(store, actor)
 if maturity.includes_private:
     st.caption(f"Includes private assessments: only {plain(facts['name'])}'s focal points and the secretariat "
@@ -69,7 +75,7 @@ picked = st.selectbox(
     format_func=lambda i: f"{choices[i].code}. {choices[i].name} ({choices[i].domain})",
     key="scorecard_capability",
 )
-history = scorecard.capability_history(store, actor, code, choices[picked].key)
+history = scorecard.capability_history(store, actor, code, choices[picked].key, as_of=as_of_day)
 if history.empty:
     st.caption("No assessment of this capability that you may see.")
 else:
@@ -82,7 +88,7 @@ else:
 
 # -- maturity over rounds -------------------------------------------------------------------------------
 st.header("Maturity over rounds")
-rounds = charts.rounds_table(scorecard.maturity_over_rounds(store, actor, code), maturity.domain_names)
+rounds = charts.rounds_table(scorecard.maturity_over_rounds(store, actor, code, as_of=as_of_day), maturity.domain_names)
 if rounds.empty:
     st.caption("No assessment round that you may see.")
 else:
@@ -96,7 +102,7 @@ else:
 
 # -- peer context ---------------------------------------------------------------------------------------
 st.header("Peer context")
-context = scorecard.peer_context(store, actor, code)
+context = scorecard.peer_context(store, actor, code, as_of=as_of_day)
 peers = charts.peer_table(context)
 st.caption(f"{plain(facts['name'])}'s phase per domain beside its peer groups, from published assessments "
            f"only. {definitions['peer_band']}. Countries are never ranked.")
@@ -118,7 +124,7 @@ for group in context.groups:
 
 # -- commitments ----------------------------------------------------------------------------------------
 st.header("Commitments for this country")
-figures = scorecard.commitment_figures(store, actor, code)
+figures = scorecard.commitment_figures(store, actor, code, as_of=as_of_day)
 row = st.columns(3)
 row[0].metric("Counted", f"{figures.counted:,}", help=definitions["counted"])
 row[1].metric("Verified", f"{figures.verified.commitments:,}", help=definitions["verified"])

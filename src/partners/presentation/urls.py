@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import date
 from urllib.parse import quote
 
 #: The environment variable naming the address the app is served on (for links in exports).
@@ -37,9 +38,10 @@ def absolute_commitment_url(commitment_id: int, base: str | None = None) -> str:
     return f"{(base or base_url()).rstrip('/')}/{commitment_url(commitment_id)}"
 
 
-def scorecard_url(code: str) -> str:
-    """The relative address of a country's scorecard page."""
-    return f"{SCORECARD_PATH}?code={quote(str(code), safe='')}"
+def scorecard_url(code: str, as_of: date | None = None) -> str:
+    """The relative address of a country's scorecard page (``as_of``: as it stood at the end of that day)."""
+    url = f"{SCORECARD_PATH}?code={quote(str(code), safe='')}"
+    return url if as_of is None else f"{url}&as_of={as_of:%Y-%m-%d}"
 
 
 def mailto_url(to: Sequence[str], subject: str, body: str) -> str:

@@ -11,7 +11,7 @@ import typing
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
@@ -47,6 +47,10 @@ class Dataset:
     #: local commitment id -> (created_at, updated_at), for records made before they are loaded (the demo's
     #: history); a commitment not listed is stamped with the load time.
     commitment_times: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
+    #: Its records were made on the dates they carry (the demo's storyline): a progress update on its report
+    #: date, an assessment on its assessment date, a membership on its member-since date. Their history
+    #: (what the scorecard as of a past date reads) starts then, not at the load.
+    dated: bool = False
 
     def size(self) -> int:
         return sum(
@@ -243,7 +247,7 @@ class _Loader:
         published on the way in (``signoff.publish_assessments``)."""
         with self.store.transaction():
             for code in sorted(self.published):
-                signoff.publish_assessments(self.store, self.actor, code, add=self.published[code], at=self.now)
+                signoff.publish_assessments(self.store, self.actor, code, add=self.published[code])
 
     def result(self) -> LoadResult:
         return LoadResult(
@@ -336,7 +340,7 @@ class _Loader:
         progress_rows = []
         for pid, u in zip(store.next_ids("progress_ids", len(ds.progress)), ds.progress, strict=True):
             row = _row(u, {"id"}) | {"id": pid, "commitment_id": cmap.get(u.commitment_id, u.commitment_id)}
-            progress_rows.append(row | {"created_at": now})
+            progress_rows.append(row | {"created_at": _made_on(u.report_date, now) if ds.dated else now})
             audit("progress_update", pid, row)
 
         assessment_rows = []
@@ -346,7 +350,7 @@ class _Loader:
                 "country_code": a.country,
                 "capability_key": a.capability,
             }
-            assessment_rows.append(row | {"created_at": now})
+            assessment_rows.append(row | {"created_at": _made_on(a.assessed_on, now) if ds.dated else now})
             audit("capability_assessment", aid, row)
 
         store.bulk_insert("partners", partner_rows)
@@ -360,7 +364,7 @@ class _Loader:
         for row in assessment_rows:
             if row["published"]:
                 self.published.setdefault(row["country_code"], []).append(row["id"])
-        store.set_memberships(ds.members)
+        store.set_memberships(ds.members, dated=ds.dated)
         for code in ds.members:
             audits.append(audit_entry(actor, "update", "country", code, after={"member": True}))
         record_many(store, audits, at=now)
@@ -372,3 +376,8 @@ class _Loader:
         counts["progress"] += len(progress_rows)
         counts["assessments"] += len(assessment_rows)
         counts["members"] += len(ds.members)
+
+
+def _made_on(day: date, now: datetime) -> datetime:
+    """The moment a dated record was made: noon of its day, never after ``now``."""
+    return min(datetime.combine(day, time(12)), now)

@@ -9,7 +9,6 @@ over the record. Each of these is itself an audit entry, so nothing is ever sile
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -260,7 +259,7 @@ def delete_record(store: Store, actor: Actor, entity: str, record_id: int, expec
             raise ValidationFailed([f"This {entity.replace('_', ' ')} is already deleted"])
         ensure_version(store, entity, before, expected_version)
         _refuse_delete_in_use(store, entity, record_id)
-        version = store.update_row(entity, record_id, {"deleted_at": datetime.now()}, expected_version)
+        version = store.update_row(entity, record_id, {"deleted_at": store.now()}, expected_version)
         after = record_snapshot(store, entity, record_id)
         audit.record(store, actor, "delete", entity, record_id, before=before, after=after)
     return version

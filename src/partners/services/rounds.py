@@ -189,7 +189,7 @@ def save_round(
     if frameworks.current_framework(store, MNR_FAMILY) is None:
         raise ValidationFailed(["No MNR framework is loaded: load the reference frameworks first"])
     assessments = _validated_rows(store, code, header.assessed_on, rows, round_id)
-    when = at or datetime.now()
+    when = at or store.now()
     status = RoundStatus.SUBMITTED if submit else RoundStatus(existing["status"]) if existing else RoundStatus.DRAFT
     values: dict[str, Any] = {"assessed_on": header.assessed_on, "note": header.note, "status": status.value}
     if submit and (existing is None or existing["status"] == RoundStatus.DRAFT):
@@ -261,7 +261,7 @@ def submit_round(
         version = save_record(
             store, actor, "assessment_round", round_id,
             {"status": RoundStatus.SUBMITTED.value, "submitted_by": actor.display,
-             "submitted_at": at or datetime.now()},
+             "submitted_at": at or store.now()},
             expected_version,
         )
         _settle_status(store, actor, round_id)

@@ -11,6 +11,7 @@ assessments only, whoever asks, and hold aggregates only: no country's value, no
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,6 +36,7 @@ from partners.domain.scoring import (
 )
 from partners.reference import MNR_FAMILY
 from partners.services import frameworks
+from partners.services.as_of import AsOf, moment
 from partners.services.errors import NotFound
 from partners.services.settings import reporting_cycle_months
 from partners.services.visibility import view_scope
@@ -63,8 +65,24 @@ class MnrShape:
     domain_names: dict[str, str]  # domain key -> name
 
 
+#: The last ``current_mnr`` of each open store, with the data version it was read at: a scorecard asks for it
+#: once per figure, and it only changes with a write (a reference load).
+_SHAPES: weakref.WeakKeyDictionary[Any, tuple[int, MnrShape]] = weakref.WeakKeyDictionary()
+
+
 def current_mnr(store: Store) -> MnrShape:
     """The capabilities and domains of the current MNR version (empty when none is loaded)."""
+    version = store.data_version()
+    known = _SHAPES.get(store) if version is not None else None
+    if known is not None and known[0] == version:
+        return known[1]
+    shape = _read_mnr(store)
+    if version is not None:
+        _SHAPES[store] = (version, shape)
+    return shape
+
+
+def _read_mnr(store: Store) -> MnrShape:
     current = frameworks.current_framework(store, MNR_FAMILY)
     if current is None:
         return MnrShape("", (), {}, {})
@@ -98,18 +116,27 @@ class Maturity:
     assessments: int  # how many recorded assessments the viewer may see
 
 
-def _country(store: Store, code: str) -> dict:
-    facts = store.country(code)
+def _scope(store: Store, actor: Actor, now: datetime | None, as_of: AsOf) -> ViewScope:
+    """The viewer's scope, reading the records as they stood at ``as_of`` (a date: the end of that day;
+    one still to come is refused) when it is given."""
+    return view_scope(actor, now, store, as_of=moment(as_of, now))
+
+
+def _country(store: Store, code: str, as_of: datetime | None = None) -> dict:
+    facts = store.country(code, as_of=as_of)
     if facts is None:
         raise NotFound(f"there is no country with code {code}")
     return facts
 
 
-def country_facts(store: Store, actor: Actor, code: str) -> dict:
+def country_facts(
+    store: Store, actor: Actor, code: str, *, now: datetime | None = None, as_of: AsOf = None
+) -> dict:
     """The scorecard's header facts of one country (name, region, sub-region, Global North, membership);
-    ``NotFound`` for a code that is no country. Reference data: the same for every viewer."""
+    ``NotFound`` for a code that is no country. Reference data: the same for every viewer. ``as_of``: as
+    they stood then (membership changes)."""
     authorize(actor, UseCase.VIEW_PUBLIC)
-    return _country(store, code)
+    return _country(store, code, moment(as_of, now))
 
 
 def capabilities(store: Store, actor: Actor) -> pd.DataFrame:
@@ -121,12 +148,15 @@ def capabilities(store: Store, actor: Actor) -> pd.DataFrame:
     return frameworks.capabilities(store, current.id)
 
 
-def maturity(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> Maturity:
+def maturity(
+    store: Store, actor: Actor, code: str, *, now: datetime | None = None, as_of: AsOf = None
+) -> Maturity:
     """The latest phase of each current MNR capability and each domain's phase for one country, from the
     assessments ``actor`` may see (published ones; unpublished ones too for the secretariat and the
-    country's focal points). Older versions' rounds are shown through the crosswalk."""
-    scope = view_scope(actor, now, store)
-    _country(store, code)
+    country's focal points). Older versions' rounds are shown through the crosswalk. ``as_of`` (here and
+    in every function of this module): the scorecard as it stood then, from the stored history."""
+    scope = _scope(store, actor, now, as_of)
+    _country(store, code, scope.as_of)
     return _maturity(store, scope, code, current_mnr(store))
 
 
@@ -148,12 +178,13 @@ def _maturity(store: Store, scope: ViewScope, code: str, shape: MnrShape) -> Mat
 
 
 def maturity_over_rounds(
-    store: Store, actor: Actor, code: str, *, reading: str = "latest", now: datetime | None = None
+    store: Store, actor: Actor, code: str, *, reading: str = "latest", now: datetime | None = None,
+    as_of: AsOf = None,
 ) -> list[tuple[date, dict[str, DomainPhase]]]:
     """How each MNR domain of one country stood after each of its assessment rounds, oldest first
     (``scoring.phases_by_round``), from the assessments ``actor`` may see."""
-    scope = view_scope(actor, now, store)
-    _country(store, code)
+    scope = _scope(store, actor, now, as_of)
+    _country(store, code, scope.as_of)
     shape = current_mnr(store)
     recorded = _assessments(store.assessments(scope, code).to_dict("records"))
     mappings = frameworks.map_to_current(store, {a.capability_key for a in recorded})
@@ -161,13 +192,14 @@ def maturity_over_rounds(
 
 
 def capability_history(
-    store: Store, actor: Actor, code: str, capability_key: str, *, now: datetime | None = None
+    store: Store, actor: Actor, code: str, capability_key: str, *, now: datetime | None = None,
+    as_of: AsOf = None,
 ) -> pd.DataFrame:
     """Every assessment of one country that lands on a current MNR capability (made against it, or against
     an older version and mapped through the crosswalk), newest first, as ``actor`` may see them: the columns
     of ``Store.assessments`` plus ``crosswalk_note`` ("" when made against the current version)."""
-    scope = view_scope(actor, now, store)
-    _country(store, code)
+    scope = _scope(store, actor, now, as_of)
+    _country(store, code, scope.as_of)
     rows = store.assessments(scope, code)
     if rows.empty:  # no assessment the viewer may see (an empty result need not carry its columns)
         return rows.assign(crosswalk_note=pd.Series(dtype=str))
@@ -194,11 +226,13 @@ def figure_definitions(store: Store, actor: Actor) -> dict[str, str]:
 # -- one country's commitments -------------------------------------------------------------------------
 
 
-def commitment_figures(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> CommitmentFigures:
+def commitment_figures(
+    store: Store, actor: Actor, code: str, *, now: datetime | None = None, as_of: AsOf = None
+) -> CommitmentFigures:
     """The figures of the commitments naming ``code`` that ``actor`` may see (``scoring.commitment_figures``:
     withdrawn and embargoed left out, verified and self-reported scored apart, non-reporting counted apart)."""
-    scope = view_scope(actor, now, store)
-    _country(store, code)
+    scope = _scope(store, actor, now, as_of)
+    _country(store, code, scope.as_of)
     facts = [CommitmentFacts.from_row(r) for r in store.country_commitment_status(scope, code)]
     return scoring.commitment_figures(facts, scope.now)
 
@@ -257,11 +291,13 @@ def _in_group(group: PeerGroup, facts: dict, region: str, north: bool) -> bool:
     return True
 
 
-def _published_domain_phases(store: Store, shape: MnrShape) -> list[tuple[dict, dict[str, DomainPhase]]]:
+def _published_domain_phases(
+    store: Store, shape: MnrShape, as_of: datetime | None = None
+) -> list[tuple[dict, dict[str, DomainPhase]]]:
     """Per member country with published assessments: its region and North flag, and its domain phases
     (the "latest" reading) from those published assessments alone."""
     by_country: dict[str, list[dict[str, Any]]] = {}
-    for row in store.published_member_assessments():
+    for row in store.published_member_assessments(as_of=as_of):
         by_country.setdefault(row["country_code"], []).append(row)
     if not by_country:
         return []
@@ -274,18 +310,20 @@ def _published_domain_phases(store: Store, shape: MnrShape) -> list[tuple[dict, 
     return out
 
 
-def peer_context(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> PeerContext:
+def peer_context(
+    store: Store, actor: Actor, code: str, *, now: datetime | None = None, as_of: AsOf = None
+) -> PeerContext:
     """The country's phase per MNR domain (as ``actor`` may see it, see :func:`maturity`) beside the
     median and interquartile band of each of its peer groups (:func:`peer_groups`), computed from the
     published assessments of member countries only, whoever asks. A band over fewer than
     ``scoring.MIN_PEER_COUNTRIES`` countries is suppressed, saying so."""
-    scope = view_scope(actor, now, store)
-    country = _country(store, code)
+    scope = _scope(store, actor, now, as_of)
+    country = _country(store, code, scope.as_of)
     shape = current_mnr(store)
     own = _maturity(store, scope, code, shape)
     groups = peer_groups(country)
     region, north = str(country.get("region") or ""), bool(country.get("global_north"))
-    published = _published_domain_phases(store, shape)
+    published = _published_domain_phases(store, shape, scope.as_of)
     domains = []
     for domain_key, name in shape.domain_names.items():
         bands = []

@@ -94,7 +94,7 @@ def _record(
     store: Store, actor: Actor, code: str, rows: list[dict[str, Any]], statement: str, at: datetime | None
 ) -> int:
     """Write one sign-off holding ``rows`` (copies) and its audit entry; inside the caller's transaction."""
-    when = at or datetime.now()
+    when = at or store.now()
     values = {
         "country_code": code,
         "signed_by": actor.display,
@@ -144,8 +144,8 @@ def withdraw(store: Store, actor: Actor, code: str, reason: str, *, at: datetime
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(["Reason: say why the sign-off is withdrawn"])
-    when = at or datetime.now()
     with store.transaction():
+        when = at or store.now()
         active = store.active_signoff(code)
         if active is None:
             raise ValidationFailed(["There is no sign-off in force to withdraw: the scorecard is not published"])
@@ -183,7 +183,7 @@ def publish_assessments(
     if after == before:
         return None
     if not content:
-        when = at or datetime.now()
+        when = at or store.now()
         why = "Its last assessment was unpublished"
         if active and store.withdraw_signoff(int(active["id"]), actor.display, when, why):
             audit.record(store, actor, "withdraw", "scorecard_signoff", int(active["id"]),

@@ -17,8 +17,11 @@ from partners.services.settings import reporting_cycle_months
 from partners.storage.port import Store
 
 
-def view_scope(actor: Actor, now: datetime | None = None, store: Store | None = None) -> ViewScope:
-    """Translate the permission table into what this actor may see."""
+def view_scope(
+    actor: Actor, now: datetime | None = None, store: Store | None = None, *, as_of: datetime | None = None
+) -> ViewScope:
+    """Translate the permission table into what this actor may see. ``as_of``: see the records as they
+    stood at that moment (``ViewScope.as_of``), which is then also the scope's ``now``."""
     authorize(actor, UseCase.VIEW_PUBLIC)
     private = scope_of(actor, UseCase.VIEW_PRIVATE)
     assess = scope_of(actor, UseCase.VIEW_ASSESSMENTS)
@@ -29,8 +32,9 @@ def view_scope(actor: Actor, now: datetime | None = None, store: Store | None = 
         partners=actor.partners if private is Scope.OWN_PARTNERS else frozenset(),
         assessments_all=assess is Scope.ALL,
         assessment_countries=actor.countries if assess is Scope.OWN_COUNTRIES else frozenset(),
-        now=now or datetime.now(),
+        now=as_of or now or datetime.now(),
         reporting_cycle_months=reporting_cycle_months(store) if store is not None else REPORTING_CYCLE_MONTHS,
+        as_of=as_of,
     )
 
 

@@ -37,8 +37,14 @@ class Store(Protocol):
     """What services may ask of storage. Writes happen inside ``with store.transaction():``."""
 
     # -- Transactions ------------------------------------------------------------------------------
-    def transaction(self) -> AbstractContextManager[Any]:
-        """One transaction: commit on success, roll back on any error; nested use joins the outer one."""
+    def transaction(self, at: datetime | None = None) -> AbstractContextManager[Any]:
+        """One transaction: commit on success, roll back on any error; nested use joins the outer one.
+        ``at``: the moment its writes are stamped with (audit entries, history versions), by default the
+        clock when first asked."""
+        ...
+
+    def now(self) -> datetime:
+        """The moment the current transaction writes at (the clock, outside a transaction)."""
         ...
 
 
@@ -100,8 +106,9 @@ class Store(Protocol):
     def set_membership(self, code: str, since: Any) -> None:
         ...
 
-    def set_memberships(self, members: Mapping[str, Any]) -> None:
-        """Make each country a member since its date (code -> member since), in one statement."""
+    def set_memberships(self, members: Mapping[str, Any], *, dated: bool = False) -> None:
+        """Make each country a member since its date (code -> member since), in one statement (``dated``:
+        its history says it joined on that date, not now)."""
         ...
 
 
@@ -263,8 +270,8 @@ class Store(Protocol):
     def countries(self, *, members_only: bool = False) -> pd.DataFrame:
         ...
 
-    def country(self, code: str) -> dict[str, Any] | None:
-        """One country's facts, or None."""
+    def country(self, code: str, *, as_of: datetime | None = None) -> dict[str, Any] | None:
+        """One country's facts, or None (``as_of``: as they stood then, from the history)."""
         ...
 
     def partners(self) -> pd.DataFrame:
@@ -386,7 +393,7 @@ class Store(Protocol):
         ...
 
     # -- Peer context for the country scorecard ----------------------------------------------------
-    def published_member_assessments(self, as_of: datetime | None = None) -> list[dict[str, Any]]:
+    def published_member_assessments(self, *, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """Every published, live capability assessment of an Alliance member country (id, country_code,
         region, global_north, capability_key, assessed_on, phase, source): the input of the peer bands,
         which only ever show aggregates of it. Needs no scope: private assessments are never read."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from partners.storage.duckdb import status
+from partners.storage.duckdb import history, status
 from partners.storage.duckdb.database import ident as _ident
 from partners.storage.duckdb.tables import DERIVED_TABLES, TABLES
 from partners.storage.errors import StorageError
@@ -19,6 +20,7 @@ class WholeDatabase:
     """Mixed into ``DuckDBStore``."""
 
     cur: duckdb.DuckDBPyConnection
+    db: Any  # the store's Database
 
     def data_tables(self) -> list[str]:
         """Every table holding data: ``TABLES`` in order, then any table a later migration added that is
@@ -112,6 +114,9 @@ class WholeDatabase:
                         _unregister_quietly(cur, name)
                     counts[table] = data[table].num_rows
                 self._advance_sequences(tables)
+                # The history is the backup's (as-of reads of a restored database give what the backed-up
+                # one showed), brought in line with the restored rows at the restore's moment.
+                history.sync_all(cur, self.db.now())
                 status.rebuild(cur)  # derived from the progress updates just restored
             except duckdb.Error as exc:  # a constraint or type the rows break: say which (as itself), roll back
                 raise StorageError(f"table {table}: {exc}") from exc

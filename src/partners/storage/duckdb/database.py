@@ -22,7 +22,7 @@ from typing import Any, ParamSpec, TypeVar
 import duckdb
 
 from partners.storage import MEMORY, default_db_path
-from partners.storage.duckdb import status
+from partners.storage.duckdb import history, status
 from partners.storage.errors import RELOAD, ConcurrentEditError, DatabaseBusyError, DuplicateKeyError, StorageError
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -34,7 +34,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 #: Work that belongs to a migration but is not SQL, run in that migration's transaction: number -> step.
-_AFTER_MIGRATION: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {6: status.rebuild}
+_AFTER_MIGRATION: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {6: status.rebuild, 8: history.install}
 
 
 def _jsonable(value: Any) -> Any:
@@ -127,10 +127,12 @@ class Database:
         self._root.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, at: datetime | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction on this thread's cursor: commit on success, roll back on any error.
 
-        Nested use joins the outer transaction, so a service can call another service.
+        Nested use joins the outer transaction, so a service can call another service. ``at``: the moment
+        the transaction's writes are stamped with (``now``), for an outer transaction; by default the clock
+        when it is first asked.
         """
         cur = self.cursor()
         depth = getattr(self._local, "depth", 0)
@@ -143,6 +145,7 @@ class Database:
             return
         cur.execute("BEGIN TRANSACTION")
         self._local.depth = 1
+        self._local.at = at
         try:
             yield cur
             # Every transaction is taken to write (reads run outside them): it moves the data version on,
@@ -157,6 +160,18 @@ class Database:
             raise
         finally:
             self._local.depth = 0
+            self._local.at = None
+
+    def now(self) -> datetime:
+        """The moment this thread's transaction writes at: the same for all of its writes (audit entries,
+        ``updated_at``, history versions), so a record's versions and its audit entry agree. Outside a
+        transaction, the clock."""
+        if not getattr(self._local, "depth", 0):
+            return datetime.now()
+        at = getattr(self._local, "at", None)
+        if at is None:
+            at = self._local.at = datetime.now()
+        return at
 
     def _has_change_log(self, cur: duckdb.DuckDBPyConnection) -> bool:
         if not self._counts_changes:  # looked up until the migration that makes it has run
@@ -204,6 +219,7 @@ class Database:
                     tx.execute(statement)
                 if number in _AFTER_MIGRATION:
                     _AFTER_MIGRATION[number](tx)
+                history.follow_columns(tx)  # a column a migration added to a recorded table: its history too
                 tx.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
             applied.append(name)
         return applied

@@ -14,6 +14,7 @@ import pandas as pd
 
 from partners.domain.model import CLOSED_STATUSES
 from partners.domain.scope import CommitmentFilter, ViewScope
+from partners.storage.duckdb.history import at_moment
 from partners.storage.duckdb.scorecards import ACTIVE_SIGNOFFS, at
 from partners.storage.port import WorklistRows
 
@@ -328,7 +329,8 @@ class ReadQueries:
             FROM active_signoffs s JOIN signed_assessments a ON a.signoff_id = s.id {labels}
             WHERE s.country_code = $country
             ORDER BY a.assessed_on DESC, CAST(i.code AS INTEGER)"""
-        return self.query_df(sql, {"country": country, "at": at(scope)})
+        tables = ("capability_assessments",) if private else ()  # sign-offs and their copies are never edited
+        return self.query_df(*at_moment(sql, {"country": country, "at": at(scope)}, scope.as_of, tables))
 
     def countries(self, *, members_only: bool = False) -> pd.DataFrame:
         where = "WHERE member" if members_only else ""
@@ -337,12 +339,13 @@ class ReadQueries:
             " ORDER BY name"
         )
 
-    def country(self, code: str) -> dict[str, Any] | None:
-        """One country's facts, or None."""
-        rows = self.query_rows(
-            "SELECT code, name, region, subregion, global_north, member, member_since FROM countries WHERE code = ?",
-            [code],
-        )
+    def country(self, code: str, *, as_of: datetime | None = None) -> dict[str, Any] | None:
+        """One country's facts, or None (``as_of``: as they stood then, e.g. its membership)."""
+        rows = self.query_rows(*at_moment(
+            "SELECT code, name, region, subregion, global_north, member, member_since FROM countries"
+            " WHERE code = $code",
+            {"code": code}, as_of, ("countries",),
+        ))
         return rows[0] if rows else None
 
     def partners(self) -> pd.DataFrame:
@@ -634,11 +637,11 @@ class ReadQueries:
 
     # -- Peer context for the country scorecard ----------------------------------------------------
 
-    def published_member_assessments(self, as_of: datetime | None = None) -> list[dict[str, Any]]:
+    def published_member_assessments(self, *, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """Every published capability assessment of an Alliance member country (as its sign-off in force, now
         or at ``as_of``, holds it), with the country's UN region and Global North flag: the only input of the
         scorecard's peer bands (never shown row by row). Private assessments are not read at all."""
-        return self.query_rows(
+        return self.query_rows(*at_moment(
             f"""WITH {ACTIVE_SIGNOFFS}
                SELECT a.assessment_id AS id, s.country_code, k.region, k.global_north, a.capability_key,
                       a.assessed_on, a.phase, a.source
@@ -646,14 +649,16 @@ class ReadQueries:
                JOIN countries k ON k.code = s.country_code
                WHERE k.member
                ORDER BY s.country_code, a.capability_key, a.assessed_on, a.assessment_id""",
-            {"at": as_of},
-        )
+            {"at": as_of}, as_of, ("countries",),
+        ))
 
     def country_commitment_status(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:
         """The visible commitments naming ``country`` with what the scorecard's figures need, and nothing
         else: id, review_state, embargo_until, reported_status (latest of any source, null: no update),
         verified_status and not_reporting (as in ``commitments``). Progress is read for these commitments
-        only, so one country's figures do not scan every commitment's history."""
+        only, so one country's figures do not scan every commitment's history. At ``scope.as_of`` when it
+        is set: the commitments, links and progress updates as they stood then (the status computed from
+        those, as ``commitment_status`` held it then), under the same rule, with ``scope.now`` the moment."""
         vis, params = _visible_cte(scope)
         params |= {"country": country, "cutoff": _cutoff(scope), "closed": _CLOSED}
         sql = f"""WITH {vis},
@@ -676,4 +681,7 @@ class ReadQueries:
                    AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting
         FROM commitments c JOIN mine m ON m.id = c.id LEFT JOIN latest l ON l.commitment_id = c.id
         ORDER BY c.id"""  # noqa: S608 (only the visibility CTE is formatted in; every value is a parameter)
-        return self.query_rows(sql, params)
+        return self.query_rows(*at_moment(
+            sql, params, scope.as_of,
+            ("commitments", "commitment_partners", "commitment_countries", "progress_updates"),
+        ))

@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from partners.storage.duckdb import status
+from partners.storage.duckdb import history, status
 from partners.storage.duckdb.database import to_json, writes
 
 
@@ -15,6 +15,7 @@ class ReferenceRows:
     """Mixed into ``DuckDBStore``."""
 
     cur: duckdb.DuckDBPyConnection
+    db: Any  # the store's Database
 
     @writes
     def upsert_country(self, c: Any) -> None:
@@ -27,6 +28,7 @@ class ReferenceRows:
             " subregion = excluded.subregion, global_north = excluded.global_north",
             [c.code, c.name, c.numeric, c.alpha2, c.region, c.subregion, c.global_north],
         )
+        history.sync(self.cur, "countries", self.db.now(), history.by_id("code"), {"ids": [c.code]}, made=True)
         if named is not None and named[0] != c.name:  # renamed: the lists that name it
             status.refresh_names(self.cur, status.commitments_naming(self.cur, country=c.code))
 
@@ -96,6 +98,7 @@ class ReferenceRows:
             removed += len(cur.execute(f"DELETE FROM {table} WHERE is_demo RETURNING 1").fetchall())  # noqa: S608
         if reset_membership:
             cur.execute("UPDATE countries SET member = false, member_since = NULL WHERE member")
+        history.sync_all(cur, self.db.now())  # every version of a deleted record closes now
         status.rebuild(cur)
         return removed
 
@@ -110,9 +113,11 @@ class ReferenceRows:
     @writes
     def set_membership(self, code: str, since: Any) -> None:
         self.cur.execute("UPDATE countries SET member = true, member_since = ? WHERE code = ?", [since, code])
+        history.sync(self.cur, "countries", self.db.now(), history.by_id("code"), {"ids": [code]})
 
-    def set_memberships(self, members: Mapping[str, Any]) -> None:
-        """``set_membership`` for many countries (code -> member since) in one statement."""
+    def set_memberships(self, members: Mapping[str, Any], *, dated: bool = False) -> None:
+        """``set_membership`` for many countries (code -> member since) in one statement. ``dated``: each
+        joined on its member-since date (a load of the demo's storyline), so its history says so."""
         if not members:
             return
         codes = list(members)
@@ -121,3 +126,7 @@ class ReferenceRows:
             " FROM (SELECT unnest($codes) AS code, unnest($since)::DATE AS since) m WHERE countries.code = m.code",
             {"codes": codes, "since": [members[c] for c in codes]},
         )
+        history.sync(self.cur, "countries", self.db.now(), history.by_id("code"), {"ids": codes})
+        if dated:
+            history.date_back(self.cur, "countries", self.db.now(), "CAST({a}.member_since AS TIMESTAMP)",
+                              history.by_id("code"), {"ids": codes})

@@ -31,7 +31,7 @@ _SIGNED_COPY = ("signoff_id", "assessment_id", "assessment_version", "capability
 
 def at(scope: ViewScope | None) -> datetime | None:
     """The moment a scope looks at: its ``as_of``, or None for now."""
-    return getattr(scope, "as_of", None) if scope is not None else None
+    return scope.as_of if scope is not None else None
 
 
 class ScorecardRows:

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from partners.domain.audit import AuditEntry
 from partners.storage import MEMORY
-from partners.storage.duckdb import status
+from partners.storage.duckdb import history, status
 from partners.storage.duckdb.backup import WholeDatabase
 from partners.storage.duckdb.database import Database, migrations, to_json, translated, writes  # noqa: F401 (migrations: for tests)
 from partners.storage.duckdb.queries import ReadQueries
@@ -51,8 +51,13 @@ class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, User
         """A fresh in-memory store with the schema applied (for tests)."""
         return cls.open(MEMORY)
 
-    def transaction(self):
-        return self.db.transaction()
+    def transaction(self, at: datetime | None = None):
+        """A transaction (``Database.transaction``); ``at``: the moment its writes are stamped with."""
+        return self.db.transaction(at)
+
+    def now(self) -> datetime:
+        """The moment the current transaction writes at (``Database.now``)."""
+        return self.db.now()
 
     def close(self) -> None:
         self.db.close()
@@ -103,7 +108,12 @@ class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, User
 
     @writes
     def bulk_insert(self, table: str, rows: Sequence[dict[str, Any]] | pd.DataFrame) -> int:
-        """Insert many rows at once through Arrow (one statement, not one per row)."""
+        """Insert many rows at once through Arrow (one statement, not one per row). Their history versions
+        are valid from when each row was made (``created_at``, a link: its commitment's; at the latest now):
+        records loaded with the times they were made keep them."""
+        return self._insert_bulk(table, rows, made=True)
+
+    def _insert_bulk(self, table: str, rows: Sequence[dict[str, Any]] | pd.DataFrame, *, made: bool) -> int:
         if table not in TABLES:
             raise ValueError(f"unknown table {table}")
         if isinstance(rows, pd.DataFrame):
@@ -132,6 +142,10 @@ class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, User
         try:
             col_list = ", ".join(columns)
             cur.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {name}")
+            if table in history.RECORDED:  # the versions of the rows inserted, in the same transaction
+                key = history.RECORDED[table][1]
+                history.sync(self.cur, table, self.db.now(), f"{{a}}.{key} IN (SELECT {key} FROM {name})",
+                             made=made)
         finally:
             cur.unregister(name)
         if table in ("progress_updates", "commitment_partners", "commitment_countries"):
@@ -155,7 +169,7 @@ class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, User
             "INSERT INTO audit_log (changed_at, actor, actor_role, action, entity, entity_id, before, after)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                at or datetime.now(),
+                at or self.db.now(),
                 entry.actor,
                 entry.actor_role,
                 entry.action,
@@ -168,7 +182,7 @@ class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, User
 
     @writes
     def audit_many(self, entries: Iterable[AuditEntry], at: datetime | None = None) -> int:
-        now = at or datetime.now()
+        now = at or self.db.now()
         rows = [
             {
                 "changed_at": now,
@@ -233,6 +247,7 @@ class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, User
         placeholders = ", ".join("?" for _ in cols)
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders}) RETURNING id"
         new_id = int(self.cur.execute(sql, [values[c] for c in cols]).fetchone()[0])
+        history.sync(self.cur, table, self.db.now(), history.by_id(), {"ids": [new_id]})
         if table == "progress_updates":
             status.refresh(self.cur, [values["commitment_id"]])
         return new_id
@@ -248,7 +263,7 @@ class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, User
         stamp = ", updated_at = ?" if entity in ("partner", "event", "commitment", "assessment_round") else ""
         params = [*values.values()]
         if stamp:
-            params.append(datetime.now())
+            params.append(self.db.now())
         row = self.cur.execute(
             f"UPDATE {table} SET {assignments}{stamp}, version = version + 1"
             " WHERE id = ? AND version = ? RETURNING version",
@@ -258,6 +273,7 @@ class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, User
             raise ConcurrentEditError.changed_by(
                 f"this {entity.replace('_', ' ')}", self.last_change(entity, record_id)
             )
+        history.sync(self.cur, table, self.db.now(), history.by_id(), {"ids": [record_id]})
         if table == "partners" and "name" in values:  # the lists that name the partner
             status.refresh_names(self.cur, status.commitments_naming(self.cur, partner_id=record_id))
         if table == "progress_updates":  # a changed, deleted or restored update moves its commitment's status
@@ -274,7 +290,9 @@ class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, User
             raise ValueError(f"unknown link table {table}")
         self.cur.execute(f"DELETE FROM {table} WHERE commitment_id = ?", [commitment_id])
         if rows:
-            self.bulk_insert(table, [{"commitment_id": commitment_id, **r} for r in rows])
+            self._insert_bulk(table, [{"commitment_id": commitment_id, **r} for r in rows], made=False)
+        else:
+            history.sync(self.cur, table, self.db.now(), history.by_id("commitment_id"), {"ids": [commitment_id]})
         if table in ("commitment_partners", "commitment_countries"):
             status.refresh_names(self.cur, [commitment_id])
 

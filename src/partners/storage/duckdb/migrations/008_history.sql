@@ -1,0 +1,9 @@
+-- 008: the history of the rows the country scorecard reads, so that it can be shown as it stood at any past
+-- moment. For each of countries, partners, events, commitments, commitment_partners, commitment_countries,
+-- commitment_items, progress_updates and capability_assessments, a table <name>_history with the same columns
+-- plus valid_from and valid_to (null: the current version): one row per version of a row.
+-- The tables are made from the live tables' columns, whatever earlier migrations gave them, and backfilled
+-- from the rows stored now, by history.install (run in this migration's transaction, see database.py);
+-- history.follow_columns gives them any column a later migration adds to a live table.
+-- Every write of the store writes them in its own transaction (history.sync). They are backed up and
+-- restored with the data.
