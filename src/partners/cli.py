@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from partners.domain.model import SYSTEM
 from partners.presentation.wording import plural
@@ -262,6 +264,87 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the country scorecard's PDF ------------------------------------------------------------------------
+
+
+def _refuse(message: str) -> int:
+    print(f"refused: {message}. Nothing was written.", file=sys.stderr)
+    return 2
+
+
+def _writable_folder(folder: Path) -> str | None:
+    """Why PDFs cannot be written into ``folder`` (None: they can)."""
+    if not folder.is_dir():
+        return f"the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} cannot be written to"
+    return None
+
+
+def _write(target: Path, data: bytes) -> None:
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, target)  # never leave half a PDF under the real name
+
+
+def _progress(done: int, total: int, code: str) -> None:
+    width = 30
+    filled = width * done // total if total else width
+    end = "\n" if done == total else ""
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {code:<3}", end=end, file=sys.stderr,
+          flush=True)
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    """Write a country's scorecard as a PDF (--pdf), or every member country's into a folder (--all), as the
+    secretariat sees it, or with --public as the public does."""
+    from partners.presentation import scorecard_pdf
+    from partners.presentation.formatting import day
+    from partners.services import scorecard_document
+    from partners.services.errors import NotFound
+
+    if bool(args.code) == bool(args.all):
+        return _refuse("give either a country code (with --pdf FILE) or --all FOLDER, not both" if args.code
+                       else "give a country code (with --pdf FILE) or --all FOLDER")
+    if args.code and not args.pdf:
+        return _refuse("say where to write the PDF: --pdf FILE")
+    if args.all and args.pdf:
+        return _refuse("--all writes one PDF per member country into its folder: leave --pdf out")
+    actor = scorecard_document.PUBLIC if args.public else SYSTEM
+    if args.code:
+        target = Path(args.pdf)
+        if target.is_dir():
+            return _refuse(f"{target} is a folder: give the PDF's file name")
+        problem = _writable_folder(target.parent)
+        if problem:
+            return _refuse(problem)
+        store = _open(args)
+        try:
+            doc = scorecard_document.scorecard_document(store, actor, args.code.strip().upper())
+        except NotFound:
+            return _refuse(f"there is no country with the code {args.code!r} (ISO 3166 alpha-3, e.g. ALB)")
+        _write(target, scorecard_pdf.scorecard_pdf(doc))
+        scope = scorecard_pdf.PRIVATE_VIEW.lower() if doc.includes_private else scorecard_pdf.PUBLIC_VIEW.lower()
+        print(f"scorecard of {doc.name} ({doc.code}), as of {day(doc.as_of)}, {scope}: written to {target}")
+        return 0
+    folder = Path(args.all)
+    problem = _writable_folder(folder)
+    if problem:
+        return _refuse(problem)
+    store = _open(args)
+    codes = scorecard_document.member_codes(store, actor)
+    private = 0
+    for done, code in enumerate(codes, 1):
+        doc = scorecard_document.scorecard_document(store, actor, code)
+        _write(folder / scorecard_pdf.file_name(code), scorecard_pdf.scorecard_pdf(doc))
+        private += doc.includes_private
+        _progress(done, len(codes), code)
+    view = "the public's view" if args.public else "the secretariat's view"
+    print(f"wrote {plural(len(codes), 'scorecard')} ({view}) to {folder}: {private} with private data, marked "
+          "confidential")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="partners", description=__doc__)
     parser.add_argument("--db", help=f"database file (default: $PARTNERS_DB or {default_db_path()})")
@@ -331,6 +414,15 @@ def build_parser() -> argparse.ArgumentParser:
                         'partners: "Partner(s)" (an empty value: none of the headers is that column). '
                         "The report prints the mapping used")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("scorecard", help="write a country's scorecard as a PDF, or every member country's")
+    p.add_argument("code", nargs="?", help="the country's code (ISO 3166 alpha-3, e.g. ALB)")
+    p.add_argument("--pdf", metavar="FILE", help="the PDF file to write (replaced if it exists)")
+    p.add_argument("--all", metavar="FOLDER",
+                   help="write one PDF per member country into FOLDER (named e.g. ALB-scorecard.pdf)")
+    p.add_argument("--public", action="store_true",
+                   help="as the public sees it: published assessments and public commitments only")
+    p.set_defaults(func=cmd_scorecard)
     return parser
 
 

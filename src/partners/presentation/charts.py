@@ -239,18 +239,18 @@ def maturity_cells(capabilities: pd.DataFrame, phases: Mapping[str, CapabilityPh
     return out
 
 
-def maturity_heatmap(cells: pd.DataFrame, *, title: str = "") -> alt.LayerChart:
+def maturity_heatmap(cells: pd.DataFrame, *, title: str = "", label_limit: int = 190) -> alt.LayerChart:
     """The MNR maturity of one domain's capabilities (rows of ``maturity_cells``): one cell per capability
     with its phase in words, the colour ordered by phase, verified cells filled and self-assessed ones
     outlined, unassessed ones dashed and empty (:data:`BASIS_STYLE`). One narrow chart per domain, so the
-    page can stack them on a phone."""
+    page can stack them on a phone. ``label_limit``: the capability names' width in pixels (longer ones cut)."""
     data = cells.assign(Label=[f"{n}. {c}" for n, c in zip(cells["No."], cells["Capability"], strict=True)])
     tooltip = [alt.Tooltip(f"{c}:N") for c in ("Capability", "Maturity", "Basis")]
     tooltip.append(alt.Tooltip("Assessed on:T", format="%d %b %Y"))
     assessed = int(cells["Phase"].notna().sum())
     description = (f"MNR maturity{f' of {title}' if title else ''}: {assessed} of {len(cells)} capabilities "
                    "assessed, each cell naming its latest phase, verified cells filled, self-assessed outlined.")
-    return _cells(data, tooltip, title).properties(description=description)
+    return _cells(data, tooltip, title, label_limit).properties(description=description)
 
 
 def maturity_key() -> alt.LayerChart:
@@ -267,10 +267,10 @@ def maturity_key() -> alt.LayerChart:
     )
 
 
-def _cells(data: pd.DataFrame, tooltip: list, title: str) -> alt.LayerChart:
+def _cells(data: pd.DataFrame, tooltip: list, title: str, label_limit: int = 190) -> alt.LayerChart:
     names = phase_names()
     y = alt.Y("Label:N", sort=list(data["Label"]), title=None,
-              axis=alt.Axis(ticks=False, domain=False, labelFontSize=12, labelLimit=190))
+              axis=alt.Axis(ticks=False, domain=False, labelFontSize=12, labelLimit=label_limit))
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     colour = alt.Scale(domain=[*names, NOT_ASSESSED], range=[*PHASE_COLOURS, NOT_ASSESSED_COLOUR])
     cell = base.mark_rect(strokeWidth=3, cornerRadius=2, height=24).encode(
@@ -416,5 +416,5 @@ def commitment_figures_table(figures: Any, definitions: Mapping[str, str]) -> pd
         ("Left out", figures.left_out, None, "", definitions["left_out"]),
     ]
     out = pd.DataFrame(rows, columns=["Figure", "Commitments", "Complete", "Progress score", "What it counts"])
-    out["Complete"] = ["" if n is None else f"{n:,}" for n in out["Complete"]]
+    out["Complete"] = ["" if pd.isna(n) else f"{int(n):,}" for n in out["Complete"]]  # NaN: no count
     return out
