@@ -300,8 +300,9 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     secretariat sees it, or with --public as the public does."""
     from partners.presentation import scorecard_pdf
     from partners.presentation.formatting import day
+    from partners.services import as_of as as_of_dates
     from partners.services import scorecard_document
-    from partners.services.errors import NotFound
+    from partners.services.errors import NotFound, ValidationFailed
 
     if bool(args.code) == bool(args.all):
         return _refuse("give either a country code (with --pdf FILE) or --all FOLDER, not both" if args.code
@@ -311,6 +312,10 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     if args.all and args.pdf:
         return _refuse("--all writes one PDF per member country into its folder: leave --pdf out")
     actor = scorecard_document.PUBLIC if args.public else SYSTEM
+    try:
+        as_of = as_of_dates.parse(args.as_of or "")
+    except ValidationFailed as exc:
+        return _refuse(f"--as-of: {'; '.join(exc.problems)}")
     if args.code:
         target = Path(args.pdf)
         if target.is_dir():
@@ -320,7 +325,7 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
             return _refuse(problem)
         store = _open(args)
         try:
-            doc = scorecard_document.scorecard_document(store, actor, args.code.strip().upper())
+            doc = scorecard_document.scorecard_document(store, actor, args.code.strip().upper(), as_of=as_of)
         except NotFound:
             return _refuse(f"there is no country with the code {args.code!r} (ISO 3166 alpha-3, e.g. ALB)")
         _write(target, scorecard_pdf.scorecard_pdf(doc))
@@ -335,7 +340,7 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     codes = scorecard_document.member_codes(store, actor)
     private = 0
     for done, code in enumerate(codes, 1):
-        doc = scorecard_document.scorecard_document(store, actor, code)
+        doc = scorecard_document.scorecard_document(store, actor, code, as_of=as_of)
         _write(folder / scorecard_pdf.file_name(code), scorecard_pdf.scorecard_pdf(doc))
         private += doc.includes_private
         _progress(done, len(codes), code)
@@ -422,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write one PDF per member country into FOLDER (named e.g. ALB-scorecard.pdf)")
     p.add_argument("--public", action="store_true",
                    help="as the public sees it: published assessments and public commitments only")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="as it stood at the end of DATE (YYYY-MM-DD), rebuilt from the stored history")
     p.set_defaults(func=cmd_scorecard)
     return parser
 

@@ -19,6 +19,7 @@ from partners.domain.model import Actor, Role
 from partners.domain.permissions import UseCase, authorize
 from partners.domain.scoring import CommitmentFigures, DomainPhase
 from partners.services import scorecard, setup
+from partners.services.as_of import moment as as_of_moment
 from partners.services.visibility import view_scope
 from partners.storage.port import Store
 
@@ -55,20 +56,25 @@ class ScorecardDocument:
         return self.private_assessments or self.private_commitments
 
 
-def _visible_commitments(store: Store, actor: Actor, code: str, now: datetime) -> set[int]:
-    return {int(r["id"]) for r in store.country_commitment_status(view_scope(actor, now, store), code)}
+def _visible_commitments(store: Store, actor: Actor, code: str, now: datetime, at: datetime | None) -> set[int]:
+    scope = view_scope(actor, now, store, as_of=at)
+    return {int(r["id"]) for r in store.country_commitment_status(scope, code)}
 
 
-def scorecard_document(store: Store, actor: Actor, code: str, *, now: datetime | None = None) -> ScorecardDocument:
+def scorecard_document(
+    store: Store, actor: Actor, code: str, *, now: datetime | None = None, as_of: date | None = None
+) -> ScorecardDocument:
     """The printed scorecard of country ``code`` as ``actor`` may see it (``NotFound`` for no such country).
 
-    ``now``: the moment the figures stand on (default: now); its date is the document's as-of date."""
+    ``now``: the clock (default: now). ``as_of``: the scorecard as it stood at the end of that day, rebuilt
+    from the stored history (None: as it stands now); the document's as-of date is that day."""
     authorize(actor, UseCase.VIEW_PUBLIC)
     now = now or datetime.now()
-    facts = scorecard.country_facts(store, actor, code)
-    maturity = scorecard.maturity(store, actor, code, now=now)
-    mine = _visible_commitments(store, actor, code, now)
-    public = mine if actor.role is Role.PUBLIC else _visible_commitments(store, PUBLIC, code, now)
+    at = as_of_moment(as_of, now)
+    facts = scorecard.country_facts(store, actor, code, now=now, as_of=at)
+    maturity = scorecard.maturity(store, actor, code, now=now, as_of=at)
+    mine = _visible_commitments(store, actor, code, now, at)
+    public = mine if actor.role is Role.PUBLIC else _visible_commitments(store, PUBLIC, code, now, at)
     return ScorecardDocument(
         code=code,
         name=str(facts["name"]),
@@ -78,14 +84,14 @@ def scorecard_document(store: Store, actor: Actor, code: str, *, now: datetime |
         subregion=str(facts.get("subregion") or ""),
         global_north=bool(facts.get("global_north")),
         demo=setup.demo_description(store, actor) is not None,
-        as_of=now.date(),
+        as_of=as_of or now.date(),
         private_assessments=maturity.includes_private,
         private_commitments=bool(mine - public),
         capabilities=scorecard.capabilities(store, actor),
         maturity=maturity,
-        rounds=scorecard.maturity_over_rounds(store, actor, code, now=now),
-        peers=scorecard.peer_context(store, actor, code, now=now),
-        figures=scorecard.commitment_figures(store, actor, code, now=now),
+        rounds=scorecard.maturity_over_rounds(store, actor, code, now=now, as_of=at),
+        peers=scorecard.peer_context(store, actor, code, now=now, as_of=at),
+        figures=scorecard.commitment_figures(store, actor, code, now=now, as_of=at),
         definitions=scorecard.figure_definitions(store, actor),
         methodology=scorecard.methodology_text(),
     )
