@@ -182,3 +182,36 @@ def test_the_commitment_figures_are_the_services_for_the_viewer(db: tuple[str, s
     assert metrics["Not reporting"] == f"{expected.not_reporting:,}"
     table = next(df.value for df in at.dataframe if "What it counts" in df.value.columns)
     assert list(table["Figure"]) == ["Counted", "Verified", "Self-reported", "Not reporting", "Left out"]
+
+
+def test_a_focal_point_signs_off_the_scorecard_and_the_public_sees_it_published(db: tuple[str, str]) -> None:
+    path, code = db
+    at = scorecard_page(code, FOCAL)
+    assert not at.exception
+    at.text_input(key="signoff_statement").set_value("Agreed by the steering committee")
+    at.button(key="signoff_go").click().run()
+    assert not at.exception
+    assert any("Signed off" in s.value for s in at.success), [s.value for s in at.success]
+    store = open_store(path)
+    try:
+        active = store.active_signoff(code)
+        assert active["statement"] == "Agreed by the steering committee" and active["signed_by"] == "focal"
+    finally:
+        store.close()
+    public = scorecard_page(code, None)
+    assert any("signed off this scorecard" in c.value for c in public.caption)
+    assert not [b for b in public.button if b.key in ("signoff_go", "signoff_withdraw")]
+    other = scorecard_page(code, OTHER_FOCAL)
+    assert not [b for b in other.button if b.key in ("signoff_go", "signoff_withdraw")]
+
+
+def test_withdrawing_needs_a_reason_and_then_unpublishes(db: tuple[str, str]) -> None:
+    path, code = db
+    at = scorecard_page(code, FOCAL)
+    at.button(key="signoff_withdraw").click().run()
+    assert any("Reason" in e.value for e in at.error)
+    at.text_input(key="signoff_reason").set_value("Figures under review")
+    at.button(key="signoff_withdraw").click().run()
+    assert any("Withdrawn" in s.value for s in at.success)
+    public = scorecard_page(code, None)
+    assert not any("signed off this scorecard" in c.value for c in public.caption)

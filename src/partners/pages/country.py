@@ -8,6 +8,7 @@ from partners.services import lookups, scorecard
 from partners.ui.as_of import as_of_control
 from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import chart_with_table, current_actor, get_store, show_table
+from partners.ui.signoff import signoff_panel
 from partners.ui.text import plain
 
 store, actor = get_store(), current_actor()
@@ -38,6 +39,9 @@ st.markdown(
     f"{plain(facts['subregion'])} · {north}",
     help="Region and sub-region: UN M49. Global North / South as the Global Threat Assessment 2019 defines it.",
 )
+
+if as_of_day is None:  # sign-off acts on the scorecard as it stands (ui/signoff.py)
+    signoff_panel(store, actor, code, str(facts["name"]))
 
 maturity = scorecard.maturity(store, actor, code, as_of=as_of_day)
 definitions = scorecard.figure_definitions(store, actor)

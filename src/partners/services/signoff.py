@@ -196,3 +196,11 @@ def publish_assessments(
 def is_published(store: Store, code: str, assessment_id: int) -> bool:
     """Whether the sign-off in force holds this assessment (in any version)."""
     return any(int(r["assessment_id"]) == assessment_id for r in _signed(store, store.active_signoff(code)))
+
+
+def published_on(store: Store, actor: Actor, code: str, *, as_of: datetime | None = None) -> datetime | None:
+    """When the country's scorecard in force (now, or at ``as_of``) was signed off, or None when it is not
+    published: a public fact, shown to everyone beside the published scorecard."""
+    authorize(actor, UseCase.VIEW_PUBLIC)
+    active = store.active_signoff(code, as_of)
+    return active["signed_at"] if active else None
