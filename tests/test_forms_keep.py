@@ -211,3 +211,30 @@ def test_likely_duplicates_show_under_the_title_and_saving_needs_the_tick(app: A
     assert save.disabled
     widget(app.checkbox, "None of these is the same pledge: save anyway").check().run()
     assert not widget(app.button, "Save commitment").disabled
+
+
+def test_a_round_is_entered_as_one_grid_and_a_bad_link_saves_nothing(app: AppTest) -> None:
+    app.switch_page("src/partners/pages/assessments_admin.py").run()
+    assert not app.exception, app.exception
+    country = widget(app.selectbox, "Country").value
+    before = query("SELECT count(*) FROM assessment_rounds")[0][0]
+    phases = [s for s in app.selectbox if s.key and s.key.startswith("round_") and s.key.endswith("_phase")]
+    links = [t for t in app.text_input if t.key and t.key.startswith("round_") and t.key.endswith("_link")]
+    assert len(phases) == len(links) == 21
+    phases[0].set_value(3)
+    links[0].input("not a link")
+    widget(app.button, "Save and submit").click().run()
+    assert not app.exception, app.exception
+    assert "web address" in "".join(errors(app)), errors(app)
+    assert query("SELECT count(*) FROM assessment_rounds")[0][0] == before  # nothing stored
+    first_link = [t for t in app.text_input if t.key and t.key.startswith("round_") and t.key.endswith("_link")][0]
+    assert first_link.value == "not a link"  # what was typed is kept
+    first_link.input("https://example.org/evidence")
+    widget(app.button, "Save and submit").click().run()
+    assert not app.exception, app.exception
+    assert not errors(app)
+    (rid, status), = query("SELECT id, status FROM assessment_rounds WHERE country_code = ? ORDER BY id DESC"
+                           " LIMIT 1", [country])
+    assert status == "submitted"
+    assert query("SELECT phase, evidence_url FROM capability_assessments WHERE round_id = ? AND capability_key ="
+                 " 'MNR-2016:1'", [rid]) == [(3, "https://example.org/evidence")]

@@ -208,7 +208,7 @@ def test_the_assessments_page_offers_the_current_version_and_says_how_older_ones
     at.switch_page("src/partners/pages/assessments_admin.py").run()
     assert not at.exception, at.exception
     country = at.selectbox(key="assess_country").value
-    options = at.selectbox[1].options
+    options = at.selectbox(key="assess_new_0_capability").options
     assert len(options) == len(CAPABILITIES_2099)
     assert options[2] == "3 · Specialist investigation units (Criminal justice)"
 

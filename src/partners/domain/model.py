@@ -527,7 +527,8 @@ SYSTEM = Actor(identity="system", role=Role.ADMIN, name="System (command line)")
 
 
 #: Fields whose name does not read as words on its own (the others: "deadline" -> "Deadline").
-_FIELD_WORDS = {"contact_email": "Contact e-mail", "contact_email_2": "Second contact e-mail"}
+_FIELD_WORDS = {"contact_email": "Contact e-mail", "contact_email_2": "Second contact e-mail",
+                "evidence_url": "Evidence link"}
 
 
 def describe_validation_error(exc: Exception) -> list[str]:

@@ -10,6 +10,7 @@ from partners.domain.permissions import Scope, UseCase, can, scope_of
 from partners.presentation import labels
 from partners.services import frameworks, lookups, read, records
 from partners.ui import forms
+from partners.ui.rounds import round_section
 from partners.ui.session import current_actor, get_store, show_table
 
 store, actor = get_store(), current_actor()
@@ -119,6 +120,9 @@ def assessment_form(existing: dict | None = None) -> None:
     st.rerun()
 
 
+round_section(store, actor, country, names[country], {int(p): str(phases.loc[p, "label"]) for p in phases.index})
+
+st.subheader("One assessment")
 forms.show_outcome("assess_outcome")
 assessment_form()
 
