@@ -93,8 +93,14 @@ class ReferenceRows:
         demo_commitments = "SELECT id FROM commitments WHERE is_demo"
         for table in ("commitment_partners", "commitment_countries", "commitment_items"):
             cur.execute(f"DELETE FROM {table} WHERE commitment_id IN ({demo_commitments})")  # noqa: S608
+        # the demo's sign-offs (holding demo assessments only) and their copies go with the demo
+        cur.execute(
+            "DELETE FROM signed_assessments WHERE signoff_id IN (SELECT id FROM scorecard_signoffs WHERE is_demo)"
+        )
+        cur.execute("DELETE FROM scorecard_signoffs WHERE is_demo")
         removed = 0
-        for table in ("progress_updates", "capability_assessments", "commitments", "events", "partners"):
+        for table in ("progress_updates", "capability_assessments", "assessment_rounds", "commitments", "events",
+                      "partners"):
             removed += len(cur.execute(f"DELETE FROM {table} WHERE is_demo RETURNING 1").fetchall())  # noqa: S608
         if reset_membership:
             cur.execute("UPDATE countries SET member = false, member_since = NULL WHERE member")
