@@ -249,6 +249,15 @@ def test_the_migration_fills_the_stored_status_of_an_older_database(demo_db_path
     old.cur.execute("DROP TABLE commitment_names")
     old.cur.execute("DROP TABLE data_changes")
     old.cur.execute("DROP SEQUENCE change_ids")
+    # ... and without the tables later migrations made: 007's rounds and sign-offs, 008's history.
+    for table in ("signed_assessments", "scorecard_signoffs", "assessment_rounds"):
+        old.cur.execute(f"DROP TABLE {table}")
+    for sequence in ("round_ids", "signoff_ids"):
+        old.cur.execute(f"DROP SEQUENCE {sequence}")
+    for (table,) in old.cur.execute(
+        "SELECT table_name FROM information_schema.tables WHERE suffix(table_name, '_history')"
+    ).fetchall():
+        old.cur.execute(f'DROP TABLE "{table}"')
     old.cur.execute("DELETE FROM schema_version WHERE version >= 6")
     old.close()
     migrated = Store.open(copy)

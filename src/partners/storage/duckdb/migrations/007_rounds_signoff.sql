@@ -23,8 +23,8 @@ CREATE TABLE assessment_rounds (
     deleted_at      TIMESTAMP
 );
 
-ALTER TABLE capability_assessments ADD COLUMN round_id INTEGER;
-ALTER TABLE capability_assessments ADD COLUMN evidence_url VARCHAR DEFAULT '';
+ALTER TABLE capability_assessments ADD COLUMN IF NOT EXISTS round_id INTEGER;
+ALTER TABLE capability_assessments ADD COLUMN IF NOT EXISTS evidence_url VARCHAR DEFAULT '';
 
 CREATE SEQUENCE signoff_ids START 1;
 CREATE TABLE scorecard_signoffs (
