@@ -118,11 +118,8 @@ def _round_actions(store: Store, actor: Actor, record: dict, grid: pd.DataFrame)
                  "Sent back to the country as a draft.")
 
 
+
 def _attempt(action, done: str) -> None:
-    try:
-        action()
-    except forms.REFUSALS as exc:
-        st.session_state["round_outcome"] = ("error", exc)
-    else:
-        st.session_state["round_outcome"] = ("ok", done)
+    """Run the action (``forms.attempt``: its outcome shows after the rerun), then rerun."""
+    forms.attempt(action, done=done, key="round_outcome")
     st.rerun()

@@ -59,11 +59,8 @@ def signoff_panel(store: Store, actor: Actor, code: str, name: str) -> None:
             )
 
 
+
 def _attempt(action, done: str) -> None:
-    try:
-        action()
-    except forms.REFUSALS as exc:
-        st.session_state["signoff_outcome"] = ("error", exc)
-    else:
-        st.session_state["signoff_outcome"] = ("ok", done)
+    """Run the action (``forms.attempt``: its outcome shows after the rerun), then rerun."""
+    forms.attempt(action, done=done, key="signoff_outcome")
     st.rerun()
