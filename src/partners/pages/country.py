@@ -47,7 +47,7 @@ maturity = scorecard.maturity(store, actor, code, as_of=as_of_day)
 definitions = scorecard.figure_definitions(store, actor)
 if maturity.includes_private:
     st.caption(f"Includes private assessments: only {plain(facts['name'])}'s focal points and the secretariat "
-               "see them until the country publishes them.")
+               "see them until the country signs its scorecard off.")
 
 # -- MNR maturity ---------------------------------------------------------------------------------------
 st.header("Model National Response maturity")
