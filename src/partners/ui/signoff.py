@@ -4,6 +4,7 @@ action is authorised by ``services.signoff``; the panel only offers what the vie
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from partners.domain.model import Actor
@@ -12,6 +13,7 @@ from partners.presentation.formatting import day
 from partners.services import signoff
 from partners.services.setup import Store
 from partners.ui import forms
+from partners.ui.session import show_table
 from partners.ui.text import plain
 
 
@@ -50,12 +52,12 @@ def signoff_panel(store: Store, actor: Actor, code: str, name: str) -> None:
                              f"Withdrawn: {name}'s scorecard is no longer published.")
         if state.history:
             st.caption("Every sign-off, newest first")
-            st.dataframe(
-                [{"Signed off": day(h["signed_at"]), "By": h["signed_by"], "Statement": h["statement"],
+            show_table(
+                pd.DataFrame([{"Signed off": day(h["signed_at"]), "By": h["signed_by"], "Statement": h["statement"],
                   "Assessments": h["assessments"],
                   "Withdrawn": day(h["withdrawn_at"]) if h["withdrawn_at"] else "",
-                  "Why": h["withdrawn_reason"]} for h in state.history],
-                hide_index=True, width="stretch", key="signoff_history",
+                  "Why": h["withdrawn_reason"]} for h in state.history]),
+                key="signoff_history", download=f"signoffs-{code}.csv",
             )
 
 
