@@ -6,6 +6,7 @@ import streamlit as st
 
 from partners.ui import auth
 from partners.ui.navigation import menu
+from partners.ui.printing import BANNER, print_rules
 from partners.ui.session import (
     access_banner,
     account_sidebar,
@@ -30,7 +31,10 @@ store = get_store()  # a busy or unreadable database stops here, before any page
 navigation = st.navigation(menu(visitor))
 st.logo(str(BRAND / "logo.svg"), size="large")
 account_sidebar(visitor)
-access_banner(visitor)
-demo_banner(store, visitor.actor)
+print_rules()  # every page prints without the menu, the banners, the controls or cut tables
+with st.container(key=f"{BANNER}access"):
+    access_banner(visitor)
+with st.container(key=f"{BANNER}demo"):
+    demo_banner(store, visitor.actor)
 no_builtin_table_export()  # tables download only through the formula-neutralising writer
 navigation.run()

@@ -12,19 +12,6 @@ from partners.services.errors import NotFound
 from partners.ui import forms, text
 from partners.ui.session import chart_with_table, current_actor, get_store, show_table
 
-#: How the page prints: no sidebar, header or buttons, no columns squeezed side by side. Static rules (no
-#: user text), so st.html cannot carry anything typed into the page.
-PRINT_CSS = """<style>
-@media print {
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stBaseButton-primary"],
-  [data-testid="stBaseButton-secondary"], [data-testid="stExpander"], [data-testid="stForm"],
-  [data-testid="stDownloadButton"], [data-testid="stCheckbox"], [data-testid="stToggle"],
-  [data-testid="stTextInput"] { display: none !important; }
-  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
-  [data-testid="stMain"] .block-container { max-width: 100% !important; padding: 0 !important; }
-}
-</style>"""
-
 store, actor = get_store(), current_actor()
 
 raw = str(st.query_params.get("id", "")).strip()
@@ -78,7 +65,6 @@ except NotFound:
 
 version = page.version
 
-st.html(PRINT_CSS)  # static rules, no user text: print the page without the menu and the buttons
 st.title(f"Commitment {cid}")
 st.header(forms.plain(page.title))
 st.markdown(f"**{text.plain(status.status_line(page.comparison))}**")
@@ -195,6 +181,7 @@ with right:
                     title="Indicator value over time",
                 ),
                 values.assign(Date=values.Date.map(formatting.day), Value=values.Value.map(formatting.number)),
+                name=f"indicator-{cid}",
                 caption="Dashed line: the target; dotted line: the baseline.",
             )
         show_table(

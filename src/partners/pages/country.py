@@ -3,11 +3,11 @@ commitment figures, each computed for the viewer by ``services.scorecard``."""
 
 import streamlit as st
 
-from partners.presentation import charts, labels
-from partners.services import lookups, scorecard
+from partners.presentation import charts, labels, scorecard_pdf
+from partners.services import lookups, scorecard, scorecard_document, setup
 from partners.ui.as_of import as_of_control
 from partners.ui.navigation import PAGES_DIR
-from partners.ui.session import chart_with_table, current_actor, get_store, show_table
+from partners.ui.session import chart_downloads, chart_with_table, current_actor, get_store, show_table
 from partners.ui.signoff import signoff_panel
 from partners.ui.text import plain
 
@@ -34,9 +34,10 @@ if as_of_day is not None:
 member = (f"member since {facts['member_since']:%Y}" if facts["member_since"] else "member") if facts["member"] \
     else "not a member"
 north = "Global North" if facts["global_north"] else "Global South"
+demo = " · **Demo data**" if setup.demo_description(store, actor) is not None else ""
 st.markdown(
     f"**{plain(facts['name'])}** ({code}) · Alliance {member} · {plain(facts['region'])}, "
-    f"{plain(facts['subregion'])} · {north}",
+    f"{plain(facts['subregion'])} · {north}{demo}",
     help="Region and sub-region: UN M49. Global North / South as the Global Threat Assessment 2019 defines it.",
 )
 
@@ -44,6 +45,27 @@ if as_of_day is None:  # sign-off acts on the scorecard as it stands (ui/signoff
     signoff_panel(store, actor, code, str(facts["name"]))
 
 maturity = scorecard.maturity(store, actor, code, as_of=as_of_day)
+
+# -- the PDF for a minister: typeset on the server when clicked, from the same figures ------------------
+with st.container(horizontal=True, key="scorecard_pdf"):
+    st.download_button(
+        "Download PDF", icon=":material/picture_as_pdf:", type="primary", on_click="ignore",
+        data=lambda: scorecard_pdf.scorecard_pdf(
+            scorecard_document.scorecard_document(store, actor, code, as_of=as_of_day)),
+        file_name=scorecard_pdf.file_name(code), mime="application/pdf", key="scorecard_pdf_download",
+        help="The scorecard as shown here, on A4 for a minister"
+             + (", marked confidential: it holds private data" if maturity.includes_private else ""),
+    )
+    if maturity.includes_private or actor.role is not scorecard_document.PUBLIC.role:
+        st.download_button(
+            "Download public PDF", icon=":material/public:", on_click="ignore",
+            data=lambda: scorecard_pdf.scorecard_pdf(
+                scorecard_document.scorecard_document(store, scorecard_document.PUBLIC, code, as_of=as_of_day)),
+            file_name=scorecard_pdf.file_name(code).replace(".pdf", "-public.pdf"), mime="application/pdf",
+            key="scorecard_pdf_public_download", help="Only what the public may see: published assessments "
+                                                      "and public commitments",
+        )
+# -- end of the PDF -------------------------------------------------------------------------------------
 definitions = scorecard.figure_definitions(store, actor)
 if maturity.includes_private:
     st.caption(f"Includes private assessments: only {plain(facts['name'])}'s focal points and the secretariat "
@@ -65,6 +87,7 @@ for pair in range(0, len(domains), 2):  # two side by side on a wide screen, sta
         with column:
             st.altair_chart(charts.maturity_heatmap(cells[cells["Domain"] == domain], title=domain),
                             width="stretch")
+chart_downloads(scorecard_pdf.heatmap_spec(cells), f"maturity-{code}")
 with st.expander("Show as a table"):
     show_table(cells, download=f"maturity-{code}.csv")
 if maturity.unmapped:
@@ -88,7 +111,8 @@ else:
         published=history["published"].map(labels.published_label),
     )[["assessed_on", "phase", "phase_label", "source", "published", "note", "crosswalk_note"]]
     show_table(shown.rename(columns={**labels.ASSESSMENT_COLUMNS, "published": "Status",
-                                     "crosswalk_note": "Crosswalk"}), key="scorecard_history")
+                                     "crosswalk_note": "Crosswalk"}), key="scorecard_history",
+               printed=True)
 
 # -- maturity over rounds -------------------------------------------------------------------------------
 st.header("Maturity over rounds")
@@ -100,6 +124,7 @@ else:
         charts.maturity_over_rounds(rounds, title=""),
         rounds,
         height=380,
+        name=f"maturity-over-rounds-{code}",
         caption=f"Each domain's phase after each of {rounds['Round'].nunique()} assessment rounds; a capability "
                 f"not re-assessed in a round keeps its earlier phase. {definitions['domain_phase']}.",
     )
@@ -116,6 +141,7 @@ else:
     chart_with_table(
         charts.peer_context(peers, title=""),
         peers.drop(columns=["Shown"]),
+        name=f"peer-context-{code}",
         caption="The black diamond is this country's phase; each bar is a peer group's middle half, its tick "
                 "the median.",
     )
@@ -142,6 +168,7 @@ show_table(
     charts.commitment_figures_table(figures, definitions),
     key="scorecard_commitments",
     download=f"commitment-figures-{code}.csv",
+    printed=True,
 )
 st.caption(f"Progress score: {definitions['progress_score']}. Verified and self-reported scores are never "
            "added together; commitments not reporting are not scored.")

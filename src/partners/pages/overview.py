@@ -41,6 +41,7 @@ chart_with_table(
     per_country.loc[per_country.commitments > 0, ["name", "region", "commitments"]].rename(
         columns={"name": "Country", "region": "Region", "commitments": "Commitments"}
     ),
+    name="commitments-map",
     caption="Global commitments are not drawn on the map; a multi-country commitment counts for each country.",
 )
 
@@ -51,6 +52,7 @@ with left:
     chart_with_table(
         charts.bar(by_type, "key", "commitments", title="By stakeholder type", category_title="Stakeholder type"),
         by_type.rename(columns={"key": "Stakeholder type", "commitments": "Commitments"}),
+        name="commitments-by-stakeholder-type",
         caption="A joint commitment counts once for each type of partner in it.",
     )
 with right:
@@ -60,6 +62,7 @@ with right:
         by_status.assign(key=labels.column_labels(by_status["key"], labels.STATUS_LABELS)).rename(
             columns={"key": "Status", "commitments": "Commitments"}
         ),
+        name="commitments-by-status",
     )
 
 left, right = st.columns(2)
@@ -68,10 +71,12 @@ with left:
     chart_with_table(
         charts.timeline(by_year, title="Commitments by year made"),
         by_year.rename(columns={"key": "Year", "commitments": "Commitments"}),
+        name="commitments-by-year",
     )
 with right:
     by_region = cache.cached(read.breakdown, store, actor, "region")
     chart_with_table(
         charts.bar(by_region, "key", "commitments", title="By region (UN M49)", category_title="Region"),
         by_region.rename(columns={"key": "Region", "commitments": "Commitments"}),
+        name="commitments-by-region",
     )

@@ -245,12 +245,17 @@ def maturity_heatmap(cells: pd.DataFrame, *, title: str = "", label_limit: int =
     outlined, unassessed ones dashed and empty (:data:`BASIS_STYLE`). One narrow chart per domain, so the
     page can stack them on a phone. ``label_limit``: the capability names' width in pixels (longer ones cut)."""
     data = cells.assign(Label=[f"{n}. {c}" for n, c in zip(cells["No."], cells["Capability"], strict=True)])
+    data["Cell"] = [f"{label}: {maturity} ({basis.lower()})" if basis != NOT_ASSESSED else f"{label}: {maturity}"
+                    for label, maturity, basis in zip(data["Label"], data["Maturity"], data["Basis"], strict=True)]
     tooltip = [alt.Tooltip(f"{c}:N") for c in ("Capability", "Maturity", "Basis")]
     tooltip.append(alt.Tooltip("Assessed on:T", format="%d %b %Y"))
     assessed = int(cells["Phase"].notna().sum())
     description = (f"MNR maturity{f' of {title}' if title else ''}: {assessed} of {len(cells)} capabilities "
                    "assessed, each cell naming its latest phase, verified cells filled, self-assessed outlined.")
-    return _cells(data, tooltip, title, label_limit).properties(description=description)
+    # drawn as SVG, so each cell is an element a screen reader names ("1. Leadership: 4 Maturity (verified)")
+    return _cells(data, tooltip, title, label_limit).properties(
+        description=description, usermeta={"embedOptions": {"renderer": "svg"}}
+    )
 
 
 def maturity_key() -> alt.LayerChart:
@@ -277,6 +282,7 @@ def _cells(data: pd.DataFrame, tooltip: list, title: str, label_limit: int = 190
         x=alt.value(2),
         x2=alt.value("width"),
         fill=alt.Fill("Maturity:N", scale=colour, legend=None),
+        description=alt.Description("Cell:N") if "Cell" in data.columns else alt.Undefined,
         stroke=alt.Stroke("Maturity:N", scale=colour, legend=None),
         # one condition per basis (a discrete opacity scale would interpolate between them)
         fillOpacity=alt.condition(
@@ -285,7 +291,7 @@ def _cells(data: pd.DataFrame, tooltip: list, title: str, label_limit: int = 190
         ),
     )
     dark = f"datum.Basis == '{VERIFIED_BASIS}' && datum.Phase >= 3"
-    text = base.mark_text(align="left", fontSize=12).encode(
+    text = base.mark_text(align="left", fontSize=12, aria=False).encode(  # the cell names itself
         x=alt.value(10),
         text="Maturity:N",
         color=alt.condition(dark, alt.value("white"), alt.value("black")),

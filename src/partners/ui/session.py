@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any, NoReturn
 
 import altair as alt
@@ -14,11 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from partners.domain.model import Actor
-from partners.presentation import exports, labels, urls, wording
+from partners.presentation import chart_export, exports, formatting, labels, urls, wording
 from partners.services import lookups, setup
 from partners.services.errors import DatabaseBusyError, StorageError
 from partners.services.setup import Store
-from partners.ui import auth
+from partners.ui import auth, printing
 from partners.ui.text import plain
 
 #: The single user of local mode (no sign-in configured): may do everything, on this machine only.
@@ -142,17 +143,29 @@ def show_table(
     *,
     download: str | None = None,
     csv: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
+    printed: bool = False,
     **options: Any,
 ) -> Any:
     """Every table the app shows goes through here: ``st.dataframe`` (``options`` are its own), without a
     toolbar download (``no_builtin_table_export``), and with ``download`` (a file name) a "Download CSV"
     button whose file comes from the one formula-neutralising writer, ``exports.to_csv``, of ``csv`` (what
     the file should hold, e.g. absolute links, or every page of it: a table or a function making one) or else
-    of the table shown. The file is written only when the button is clicked, never on every rerun."""
+    of the table shown. The file is written only when the button is clicked, never on every rerun.
+    ``printed``: the whole table also prints (``ui.printing``): a static copy, hidden on screen, every cell
+    as plain text; for tables of a page's length (a paged one prints the page shown)."""
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
     options["column_config"] = {**_date_column_config(frame), **(options.get("column_config") or {})}
-    shown = st.dataframe(frame, **options)
+    if printed:
+        name = options.get("key") or download
+        if not name:
+            raise ValueError("a printed table needs a key or a download name")
+        with st.container(key=f"{printing.SCREEN_TABLE}{name}"):
+            shown = st.dataframe(frame, **options)
+        with st.container(key=f"{printing.PRINT_TABLE}{name}"):
+            st.table(printable(frame), border="horizontal", hide_index=True)
+    else:
+        shown = st.dataframe(frame, **options)
     if download:
         rows = csv if callable(csv) else (lambda: frame if csv is None else csv)
         st.download_button(
@@ -168,6 +181,20 @@ def show_table(
     return shown
 
 
+def printable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as ``st.table`` (which renders Markdown in its cells) shows it as text: every cell and
+    header plain text (``ui.text.plain``), dates as "22 Sep 2022", empty cells blank."""
+    def cell(value: Any) -> str:
+        if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
+            return ""
+        if isinstance(value, pd.Timestamp | date):
+            return formatting.day(value)
+        return plain(value)
+    out = frame.map(cell) if len(frame.columns) else frame
+    out.columns = [plain(c) for c in frame.columns]
+    return out.reset_index(drop=True)
+
+
 def _date_column_config(frame: pd.DataFrame) -> dict[str, Any]:
     """Dates as dates ("22 Sep 2022"), moments with their time: never "2022-09-22 00:00:00"."""
     return {
@@ -181,20 +208,40 @@ def chart_with_table(
     chart: alt.TopLevelMixin | dict[str, Any],
     table: pd.DataFrame,
     *,
+    name: str,
     caption: str = "",
     height: int | None = None,
 ) -> None:
-    """Every chart comes with its data as a table (the text alternative). ``chart``: an Altair chart, or a
-    Vega-Lite spec already made (the world map's). ``height``: the chart's height in pixels when Streamlit
-    should not size it from the chart's own."""
+    """Every chart comes with its data as a table (the text alternative), the table as CSV and the chart as
+    PNG and SVG files (:func:`chart_downloads`). ``chart``: an Altair chart, or a Vega-Lite spec already made
+    (the world map's). ``name``: the files' name without extension, unique on the page (e.g.
+    ``rounds-ALB``). ``height``: the chart's height in pixels when Streamlit should not size it from the
+    chart's own."""
     if isinstance(chart, dict):
         st.vega_lite_chart(chart, width="stretch", height=height or "content")
     else:
         st.altair_chart(chart, width="stretch", height=height or "content")
+    chart_downloads(chart, name)
     with st.expander("Show as a table"):
-        show_table(table)
+        show_table(table, download=f"{name}.csv", key=f"table_{name}")
     if caption:
         st.caption(caption)
+
+
+def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str) -> None:
+    """"PNG" (twice the screen's resolution) and "SVG" buttons for ``chart``, drawn on the server by
+    vl-convert from the chart's own spec when clicked (never a screenshot, never on every rerun)."""
+    with st.container(horizontal=True, key=f"chart_files_{name}"):
+        st.download_button(
+            "PNG", data=lambda: chart_export.to_png(chart), file_name=f"{name}.png", mime="image/png",
+            icon=":material/image:", key=f"png_{name}", on_click="ignore",
+            help=f"The chart as a PNG image, {chart_export.PNG_SCALE}x the screen's resolution",
+        )
+        st.download_button(
+            "SVG", data=lambda: chart_export.to_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml",
+            icon=":material/draw:", key=f"svg_{name}", on_click="ignore",
+            help="The chart as an SVG drawing: sharp at any size, for slides and print",
+        )
 
 
 def pager(total: int, *, size: int, key: str, what: str = "page") -> int:
