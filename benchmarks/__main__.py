@@ -39,7 +39,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--budget", type=float, help="seconds one measurement may take before it gets fewer runs")
     p.add_argument(
         "--parts",
-        default="pages,reads,baselines,import,browser,memory,demo,load",
+        default="pages,reads,baselines,import,browser,memory,demo,load,scorecards",
         help="what to measure (comma-separated)",
     )
     p.add_argument("--import-rows", type=int, help="rows of the imported workbook (default 10,000; quick 1,000)")
@@ -59,7 +59,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         args.budget = args.budget or 1.0
         args.baseline_rows = args.baseline_rows or 20
         args.import_rows = args.import_rows or 1_000
-        parts -= {"load", "demo"}
+        parts -= {"load", "demo", "scorecards"}
     args.scales = sorted(args.scales or [1.0, 10.0, 50.0])
     args.runs = args.runs or 5
     args.warmup = 1 if args.warmup is None else args.warmup
@@ -148,6 +148,9 @@ def measure_scale(scale: float, args: argparse.Namespace, report: dict[str, Any]
             levels = [load.Level(int(n), duration=args.load_duration) for n in args.load_sessions.split(",")]
             with step("load test", log):
                 load.measure_load(copy, folder, levels, entries, log=log)
+        if "scorecards" in args.parts and largest:
+            with step("partners scorecard --all (every member's PDF)", log):
+                measure_all_scorecards(copy, folder, entries)
         if "demo" in args.parts and largest:
             if build is None:
                 log(f"  partners demo --scale {scale:g} ...")
@@ -170,6 +173,24 @@ def measure_scale(scale: float, args: argparse.Namespace, report: dict[str, Any]
                 error=None if peak else entries["demo.generate"].error,
             )
     section["entries"] = {k: e.as_json() for k, e in entries.items()}
+
+
+def measure_all_scorecards(db: Path, folder: Path, entries: dict[str, Entry]) -> None:
+    """`partners --db DB scorecard --all DIR`, the command run the week before a summit, timed once."""
+    out = folder / "scorecards"
+    out.mkdir()
+    cmd = [sys.executable, "-m", "partners.cli", "--db", str(db), "scorecard", "--all", str(out)]
+
+    def work() -> float:
+        started = time.perf_counter()
+        done = subprocess.run(cmd, cwd=ROOT, env=child_env(), capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"partners scorecard --all failed (exit {done.returncode}): {done.stderr[-300:]}")
+        return seconds
+
+    entry = one(entries, "cli.scorecard.all", "`partners scorecard --all`: every member's PDF", "reads", work)
+    entry.info["pdfs"] = len(list(out.glob("*.pdf")))
 
 
 def _remember(section: dict[str, Any], build):

@@ -25,7 +25,8 @@ from benchmarks.core import Entry, Plan, Stopwatch, measure
 from partners.domain.model import CLOSED_STATUSES
 
 TABLES = ("commitments", "commitment_partners", "commitment_countries", "commitment_items", "partners",
-          "countries", "events", "progress_updates", "capability_assessments")  # fmt: skip
+          "countries", "events", "progress_updates", "capability_assessments", "assessment_rounds",
+          "scorecard_signoffs", "signed_assessments", "framework_items")  # fmt: skip
 
 
 @dataclass
@@ -98,6 +99,70 @@ def country_data(f: Frames, code: str) -> dict[str, pd.DataFrame]:
         "commitments": listing(f, commitments[commitments["id"].isin(named)]),
         "assessments": assessments[assessments["country_code"] == code],
     }
+
+
+def scorecard(f: Frames, code: str) -> dict[str, Any]:
+    """The scorecard's figures for one country in pandas, for the secretariat: the latest phase of each
+    capability of the current MNR and each domain's mean, each domain after each round, the peer bands
+    (median and quartiles per region, Global North/South and all members, from the signed-off copies in
+    force) and the commitment figures (withdrawn and embargoed left out; verified, self-reported and not
+    reporting apart). No crosswalk: the demo's assessments are all made against the current version."""
+    versions = f.framework_items["framework_id"]
+    items = f.framework_items[versions == versions[versions.str.startswith("MNR-")].max()]
+    domain_of = items.loc[items["kind"] == "capability"].set_index("key")["parent_key"]
+    assessments = f.live("capability_assessments")
+    drafts = f.live("assessment_rounds")
+    drafts = drafts.loc[drafts["status"] == "draft", "id"]
+    own = assessments[(assessments["country_code"] == code) & ~assessments["round_id"].isin(drafts)
+                      & assessments["capability_key"].isin(domain_of.index)]
+    latest = own.sort_values(["assessed_on", "id"]).groupby("capability_key").tail(1)
+    domains = latest.assign(domain=latest["capability_key"].map(domain_of)).groupby("domain")["phase"].mean()
+    rounds = {}
+    for day in sorted(own["assessed_on"].unique()):
+        upto = own[own["assessed_on"] <= day].sort_values(["assessed_on", "id"]).groupby("capability_key").tail(1)
+        rounds[day] = upto.assign(domain=upto["capability_key"].map(domain_of)).groupby("domain")["phase"].mean()
+    signoffs = f.scorecard_signoffs.sort_values(["signed_at", "id"]).groupby("country_code").tail(1)
+    signoffs = signoffs[signoffs["withdrawn_at"].isna()]
+    signed = f.signed_assessments.merge(signoffs[["id", "country_code"]], left_on="signoff_id", right_on="id")
+    signed = signed.merge(f.countries.loc[f.countries["member"], ["code", "region", "global_north"]],
+                          left_on="country_code", right_on="code")
+    signed = signed[signed["capability_key"].isin(domain_of.index)]
+    last = signed.sort_values(["assessed_on", "assessment_id"]).groupby(["country_code", "capability_key"]).tail(1)
+    per_country = last.assign(domain=last["capability_key"].map(domain_of)).groupby(
+        ["country_code", "region", "global_north", "domain"])["phase"].mean().reset_index()
+    me = f.countries.set_index("code").loc[code]
+    groups = {"region": per_country["region"] == me["region"],
+              "north_south": per_country["global_north"] == me["global_north"],
+              "members": pd.Series(True, index=per_country.index)}
+    peers = {}
+    for kind, chosen in groups.items():
+        bands = per_country[chosen].groupby("domain")["phase"]
+        peers[kind] = pd.DataFrame({"countries": bands.size(), "q1": bands.quantile(0.25),
+                                    "median": bands.median(), "q3": bands.quantile(0.75)})
+    named = f.commitment_countries.loc[f.commitment_countries["country_code"] == code, "commitment_id"]
+    commitments = f.live("commitments")
+    mine = commitments[commitments["id"].isin(named)]
+    embargoed = mine["embargo_until"].notna() & (mine["embargo_until"] > f.now)
+    counted = mine[~mine["review_state"].isin(["withdrawn"]) & ~embargoed]
+    status = latest_status(f.live("progress_updates").pipe(lambda p: p[p["commitment_id"].isin(counted["id"])]))
+    status = status.reindex(counted["id"])
+    cutoff = pd.Timestamp(_cutoff(f.now, f.cycle_months))
+    silent = (status["last_report"].isna() | (pd.to_datetime(status["last_report"]) < cutoff)) & ~status[
+        "reported_status"].isin(list(CLOSED_STATUSES))
+    verified = status[~silent & status["verified_status"].notna()]
+    reported = status[~silent & status["verified_status"].isna()]
+    return {"domains": domains, "rounds": rounds, "peers": peers, "counted": len(counted),
+            "not_reporting": int(silent.sum()), "verified": len(verified), "self_reported": len(reported)}
+
+
+def _same_scorecard(b: dict[str, Any], s: dict[str, Any], ctx: Context) -> bool:
+    ours = {k: d.phase for k, d in s["maturity"].domains["latest"].items() if d.phase is not None}
+    # the scorecard rounds a domain's phase to one decimal
+    theirs = {k: float(v) for k, v in b["domains"].items()}
+    figures = s["figures"]
+    return (ours.keys() == theirs.keys() and all(abs(ours[k] - theirs[k]) <= 0.05 + 1e-9 for k in ours)
+            and len(b["rounds"]) == len(s["rounds"]) and b["counted"] == figures.counted
+            and b["not_reporting"] == figures.not_reporting)
 
 
 def commitments_unfiltered(f: Frames) -> pd.DataFrame:
@@ -238,6 +303,8 @@ BASELINES = [
              lambda f, ctx: commitment_detail(f, ctx.commitment_id),
              lambda b, s, ctx: len(b["progress"]) == len(s["progress"]) and sorted(b["countries"]) ==
              sorted(s["countries"])),
+    Baseline("baseline.scorecard", "Country scorecard's figures in pandas",
+             lambda f, ctx: scorecard(f, ctx.country), _same_scorecard),
     Baseline("baseline.duplicates", "Duplicate suggestions with difflib over a title column",
              lambda f, ctx: duplicates(f, ctx.probe.title, ctx.probe.partner_ids, ctx.probe.countries),
              _same_duplicates),

@@ -134,6 +134,15 @@ def scorecard(ctx: Context, *, past: bool = False) -> dict[str, Any]:
     }
 
 
+def scorecard_pdf(ctx: Context) -> bytes:
+    """One country's scorecard as the PDF for a minister, as the page's button and the CLI make it: its
+    figures gathered, its charts drawn as SVG, the document typeset."""
+    from partners.presentation import scorecard_pdf as pdf
+    from partners.services import scorecard_document
+
+    return pdf.scorecard_pdf(scorecard_document.scorecard_document(ctx.store, ctx.actor, ctx.country))
+
+
 READS = [
     Read("read.overview", "Overview's reads (headline, map counts, 4 breakdowns)", overview),
     Read("read.overview.public", "Overview's reads, as the public", lambda ctx: overview(ctx, PUBLIC)),
@@ -150,12 +159,15 @@ READS = [
     Read("read.scorecard", "Country scorecard's figures (the busiest country)", scorecard),
     Read("read.scorecard.as_of", "Country scorecard's figures as at a summit a year back",
          lambda ctx: scorecard(ctx, past=True)),
+    Read("read.scorecard.pdf", "One country's scorecard as a PDF (figures, SVG charts, typesetting)", scorecard_pdf),
 ]
 
 
 def size(result: Any) -> int | None:
     """Rows (or items) in a read's result, for the report: a frame's rows, a list's length, a dict's parts."""
     if result is None:
+        return None
+    if isinstance(result, bytes):
         return None
     if hasattr(result, "shape"):
         return int(result.shape[0])

@@ -116,8 +116,11 @@ def targets(scales: Scales) -> list[Target]:
         growth("read.country", 1.5),
         growth("read.commitment", 1.5),
         at_most("read.duplicates", 0.100),
-        reported("read.scorecard"),  # the live scorecard, beside its as-of version in the same run
+        at_most("read.scorecard", 0.050),
+        speedup("read.scorecard", "baseline.scorecard", 1),
         at_most("read.scorecard.as_of", 0.150),
+        at_most("read.scorecard.pdf", 1.5),
+        at_most("cli.scorecard.all", 90.0),
     ]
     keys = sorted({k for entries in scales.values() for k in entries if k.startswith("page.") and k.endswith(".rerun")})
     found += [share(k, k.removesuffix(".rerun") + ".first", 0.30) for k in keys]

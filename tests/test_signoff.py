@@ -212,3 +212,17 @@ def test_peer_bands_read_the_signed_copies_only(store: Store) -> None:
                       expected_version=int(store.get_row("assessment_round", rid)["version"]))
     phases = {r["phase"] for r in store.published_member_assessments()}
     assert phases == {2}
+
+
+def test_remembered_assessment_reads_never_cross_viewers_and_end_with_a_write(store: Store) -> None:
+    """The scorecard reads a country's assessments once per data version: the same read for a focal point
+    and for the public in one version gives each their own rows, and the next write is seen at once."""
+    rounds.save_round(store, FOCAL_KEN, "KEN", DAY, full_grid(2), submit=True)
+    for _ in range(2):  # the second round of reads is answered from what was remembered
+        assert set(phases_seen(store, FOCAL_KEN).values()) == {2}
+        assert phases_seen(store, PUBLIC) == {} and phases_seen(store, MEMBER) == {}
+    signoff.sign_off(store, FOCAL_KEN, "KEN")
+    assert set(phases_seen(store, PUBLIC).values()) == {2}
+    rid = rounds.save_round(store, FOCAL_KEN, "KEN", date(2025, 6, 1), full_grid(3), submit=True)
+    assert rid and set(phases_seen(store, FOCAL_KEN).values()) == {3}
+    assert set(phases_seen(store, PUBLIC).values()) == {2}  # what was signed off, until a new sign-off

@@ -11,6 +11,7 @@ assessments only, whoever asks, and hold aggregates only: no country's value, no
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,6 +96,35 @@ def _read_mnr(store: Store) -> MnrShape:
     return MnrShape(current.id, tuple(caps.key), domain_of, {d: str(names.get(d, d)) for d in domains})
 
 
+#: The last few assessment reads of each open store, keyed by the data version and what decides the rows
+#: (the country, whether the viewer may see its private assessments, the moment read): one scorecard asks
+#: for them for each of its figures, and they only change with a write.
+_ROWS: weakref.WeakKeyDictionary[Any, dict[tuple, pd.DataFrame]] = weakref.WeakKeyDictionary()
+_ROWS_KEPT = 8
+_ROWS_LOCK = threading.Lock()
+
+
+def _assessment_rows(store: Store, scope: ViewScope, code: str) -> pd.DataFrame:
+    """``store.assessments(scope, code)``, read once per data version (do not change the frame)."""
+    version = store.data_version()
+    if version is None:
+        return store.assessments(scope, code)
+    private = scope.assessments_all or code in scope.assessment_countries
+    key = (version, code, private, scope.as_of)
+    with _ROWS_LOCK:
+        kept = _ROWS.setdefault(store, {})
+        found = kept.get(key)
+    if found is None:
+        found = store.assessments(scope, code)
+        with _ROWS_LOCK:
+            if any(k[0] != version for k in kept):  # older data: those reads go
+                kept.clear()
+            while len(kept) >= _ROWS_KEPT:
+                kept.pop(next(iter(kept)))
+            kept[key] = found
+    return found
+
+
 def _assessments(rows: Iterable[dict[str, Any]]) -> list[Assessment]:
     return [Assessment.from_row(r) for r in rows]
 
@@ -161,7 +191,7 @@ def maturity(
 
 
 def _maturity(store: Store, scope: ViewScope, code: str, shape: MnrShape) -> Maturity:
-    rows = store.assessments(scope, code)
+    rows = _assessment_rows(store, scope, code)
     recorded = _assessments(rows.to_dict("records"))
     mappings = frameworks.map_to_current(store, {a.capability_key for a in recorded})
     phases, unmapped = scoring.latest_phases(recorded, shape.capability_keys, mappings)
@@ -186,7 +216,7 @@ def maturity_over_rounds(
     scope = _scope(store, actor, now, as_of)
     _country(store, code, scope.as_of)
     shape = current_mnr(store)
-    recorded = _assessments(store.assessments(scope, code).to_dict("records"))
+    recorded = _assessments(_assessment_rows(store, scope, code).to_dict("records"))
     mappings = frameworks.map_to_current(store, {a.capability_key for a in recorded})
     return scoring.phases_by_round(recorded, shape.capability_keys, mappings, shape.domain_of, reading)
 
@@ -200,7 +230,7 @@ def capability_history(
     of ``Store.assessments`` plus ``crosswalk_note`` ("" when made against the current version)."""
     scope = _scope(store, actor, now, as_of)
     _country(store, code, scope.as_of)
-    rows = store.assessments(scope, code)
+    rows = _assessment_rows(store, scope, code)
     if rows.empty:  # no assessment the viewer may see (an empty result need not carry its columns)
         return rows.assign(crosswalk_note=pd.Series(dtype=str))
     mappings = frameworks.map_to_current(store, set(rows.capability_key))
