@@ -93,6 +93,15 @@ def test_the_heatmap_cells_the_files_and_the_printed_page(streamlit_server, brow
         assert sorted(int(n.split(".")[0]) for n in names) == list(range(1, 22))
         assert all(re.search(r": (\d \w+ \((verified|self-assessed)\)|Not assessed)$", n) for n in names), names
 
+        # a click on a cell shows that capability's history
+        history = page.locator('[data-testid="stSelectbox"]').filter(has_text="History of a capability")
+        shown = "e => [...e.querySelectorAll('input')].map(i => i.value).join()"
+        assert history.evaluate(shown).startswith("1. ")
+        page.locator('[data-testid="stVegaLiteChart"] svg [aria-label^="13. "]').first.click()
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
+                .some(i => i.value.startsWith('13. '))""", timeout=30_000)
+
         svg = _download(page, "svg_maturity-ALB").decode()
         assert svg.lstrip().startswith("<svg") and "1. Leadership" in svg
         svg_width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))

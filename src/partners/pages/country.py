@@ -82,11 +82,19 @@ st.caption("The latest phase of each of the 21 capabilities, from 1 (building) t
            "phases are filled, self-assessed ones outlined, capabilities not assessed empty, with a grey outline.")
 st.altair_chart(charts.maturity_key(), width="stretch")
 domains = list(dict.fromkeys(cells["Domain"]))
+clicked = None  # the capability number of a cell clicked just now: its history is shown below
 for pair in range(0, len(domains), 2):  # two side by side on a wide screen, stacked in order on a phone
     for column, domain in zip(st.columns(2), domains[pair : pair + 2], strict=False):
         with column:
-            st.altair_chart(charts.maturity_heatmap(cells[cells["Domain"] == domain], title=domain),
-                            width="stretch")
+            key = f"heatmap_{domains.index(domain)}"
+            event = st.altair_chart(
+                charts.maturity_heatmap(cells[cells["Domain"] == domain], title=domain, pickable=True),
+                width="stretch", key=key, on_select="rerun", selection_mode=charts.PICK,
+            )
+            chosen = [str(p.get("Number")) for p in event.selection.get(charts.PICK, []) if p.get("Number")]
+            if chosen != st.session_state.get(f"_{key}_seen", []):  # a new click, not the one already shown
+                st.session_state[f"_{key}_seen"] = chosen
+                clicked = chosen[0] if chosen else clicked
 chart_downloads(scorecard_pdf.heatmap_spec(cells), f"maturity-{code}")
 with st.expander("Show as a table"):
     show_table(cells, download=f"maturity-{code}.csv")
@@ -96,8 +104,11 @@ if maturity.unmapped:
 
 # -- one capability's history ---------------------------------------------------------------------------
 choices = list(capabilities.itertuples(index=False))
+numbers = [str(c.code) for c in choices]
+if clicked in numbers:  # set before the box is drawn (a widget's value cannot change once it is)
+    st.session_state["scorecard_capability"] = numbers.index(clicked)
 picked = st.selectbox(
-    "History of a capability",
+    "History of a capability (or click a cell above)",
     range(len(choices)),
     format_func=lambda i: f"{choices[i].code}. {choices[i].name} ({choices[i].domain})",
     key="scorecard_capability",

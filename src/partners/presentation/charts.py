@@ -239,23 +239,38 @@ def maturity_cells(capabilities: pd.DataFrame, phases: Mapping[str, CapabilityPh
     return out
 
 
-def maturity_heatmap(cells: pd.DataFrame, *, title: str = "", label_limit: int = 190) -> alt.LayerChart:
+#: The heatmap's selection: the capability (its "No.") a click picks, for the page to show its history.
+PICK = "capability"
+
+
+def maturity_heatmap(
+    cells: pd.DataFrame, *, title: str = "", label_limit: int = 190, pickable: bool = False
+) -> alt.LayerChart:
     """The MNR maturity of one domain's capabilities (rows of ``maturity_cells``): one cell per capability
     with its phase in words, the colour ordered by phase, verified cells filled and self-assessed ones
     outlined, unassessed ones dashed and empty (:data:`BASIS_STYLE`). One narrow chart per domain, so the
-    page can stack them on a phone. ``label_limit``: the capability names' width in pixels (longer ones cut)."""
-    data = cells.assign(Label=[f"{n}. {c}" for n, c in zip(cells["No."], cells["Capability"], strict=True)])
-    data["Cell"] = [f"{label}: {maturity} ({basis.lower()})" if basis != NOT_ASSESSED else f"{label}: {maturity}"
-                    for label, maturity, basis in zip(data["Label"], data["Maturity"], data["Basis"], strict=True)]
+    page can stack them on a phone. ``label_limit``: the capability names' width in pixels (longer ones cut).
+    ``pickable``: a click on a cell selects its capability (the selection :data:`PICK`, field "Number")."""
+    data = heatmap_data(cells)
     tooltip = [alt.Tooltip(f"{c}:N") for c in ("Capability", "Maturity", "Basis")]
     tooltip.append(alt.Tooltip("Assessed on:T", format="%d %b %Y"))
     assessed = int(cells["Phase"].notna().sum())
     description = (f"MNR maturity{f' of {title}' if title else ''}: {assessed} of {len(cells)} capabilities "
                    "assessed, each cell naming its latest phase, verified cells filled, self-assessed outlined.")
     # drawn as SVG, so each cell is an element a screen reader names ("1. Leadership: 4 Maturity (verified)")
-    return _cells(data, tooltip, title, label_limit).properties(
+    return _cells(data, tooltip, title, label_limit, pick=PICK if pickable else None).properties(
         description=description, usermeta={"embedOptions": {"renderer": "svg"}}
     )
+
+
+def heatmap_data(cells: pd.DataFrame) -> pd.DataFrame:
+    """``maturity_cells`` rows as the heatmap draws them: with each cell's axis label ("1. Leadership") and
+    its accessible name ("1. Leadership: 4 Maturity (verified)")."""
+    data = cells.assign(Label=[f"{n}. {c}" for n, c in zip(cells["No."], cells["Capability"], strict=True)],
+                        Number=cells["No."].astype(str))  # a field name without a dot, for the selection
+    data["Cell"] = [f"{label}: {maturity} ({basis.lower()})" if basis != NOT_ASSESSED else f"{label}: {maturity}"
+                    for label, maturity, basis in zip(data["Label"], data["Maturity"], data["Basis"], strict=True)]
+    return data
 
 
 def maturity_key() -> alt.LayerChart:
@@ -272,13 +287,15 @@ def maturity_key() -> alt.LayerChart:
     )
 
 
-def _cells(data: pd.DataFrame, tooltip: list, title: str, label_limit: int = 190) -> alt.LayerChart:
+def _cells(
+    data: pd.DataFrame, tooltip: list, title: str, label_limit: int = 190, *, pick: str | None = None
+) -> alt.LayerChart:
     names = phase_names()
     y = alt.Y("Label:N", sort=list(data["Label"]), title=None,
               axis=alt.Axis(ticks=False, domain=False, labelFontSize=12, labelLimit=label_limit))
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     colour = alt.Scale(domain=[*names, NOT_ASSESSED], range=[*PHASE_COLOURS, NOT_ASSESSED_COLOUR])
-    cell = base.mark_rect(strokeWidth=3, cornerRadius=2, height=24).encode(
+    cell = base.mark_rect(strokeWidth=3, cornerRadius=2, height=24, cursor="pointer" if pick else "default").encode(
         x=alt.value(2),
         x2=alt.value("width"),
         fill=alt.Fill("Maturity:N", scale=colour, legend=None),
@@ -290,6 +307,8 @@ def _cells(data: pd.DataFrame, tooltip: list, title: str, label_limit: int = 190
             alt.value(BASIS_STYLE[ASSESSMENT_BASIS[ReportSource.SELF_REPORTED]][0]),
         ),
     )
+    if pick:
+        cell = cell.add_params(alt.selection_point(name=pick, fields=["Number"], on="click", clear="dblclick"))
     dark = f"datum.Basis == '{VERIFIED_BASIS}' && datum.Phase >= 3"
     text = base.mark_text(align="left", fontSize=12, aria=False).encode(  # the cell names itself
         x=alt.value(10),

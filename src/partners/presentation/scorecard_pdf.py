@@ -113,8 +113,7 @@ def heatmap_spec(cells: pd.DataFrame) -> dict[str, Any]:
         part = json.loads(_heatmap_part(domain, tuple(rows["No."]), tuple(rows["Capability"])))
         name = f"domain-{index}"
         part["data"] = {"name": name}
-        labelled = rows.assign(Label=[f"{n}. {c}" for n, c in zip(rows["No."], rows["Capability"], strict=True)])
-        datasets[name] = alt.utils.sanitize_pandas_dataframe(labelled).to_dict("records")
+        datasets[name] = alt.utils.sanitize_pandas_dataframe(charts.heatmap_data(rows)).to_dict("records")
         parts.append(part)
     return {"$schema": alt.SCHEMA_URL, "concat": parts, "columns": 2, "datasets": datasets,
             "config": {"view": {"strokeWidth": 0}, "concat": {"spacing": 18}, "title": {"frame": "bounds"}}}
