@@ -89,3 +89,23 @@ def test_all_writes_one_pdf_per_member(db: Path, tmp_path: Path, capsys: pytest.
     assert cli.main(["--db", str(db), "scorecard", "--all", str(folder), "--public"]) == 0
     assert sorted(p.name for p in folder.iterdir()) == ["KEN-scorecard.pdf"]
     assert "1 scorecard" in capsys.readouterr().out
+
+
+def test_text_holding_typst_markup_is_printed_as_typed(db: Path) -> None:
+    """Every word reaches the template as data (``sys.inputs``): a country name holding Typst code is set as
+    text, its code never run (no file read, no bold)."""
+    import dataclasses
+    import io
+
+    from partners.presentation import scorecard_pdf
+    from partners.services import scorecard_document
+
+    store = Store.open(db, migrate=False)
+    try:
+        doc = scorecard_document.scorecard_document(store, SYSTEM, "KEN")
+    finally:
+        store.db.close()
+    pdf = scorecard_pdf.scorecard_pdf(dataclasses.replace(doc, name=MARKUP))
+    whole = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert f"Confidential: {MARKUP} and the secretariat" in whole
+    assert "root:" not in whole  # /etc/passwd was not read into the page
