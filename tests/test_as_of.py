@@ -345,3 +345,26 @@ def test_history_tables_follow_a_column_a_later_migration_adds(store: Store) -> 
         "SELECT column_name FROM duckdb_columns() WHERE table_name = 'progress_updates_history'")]
     assert columns[-1] == "later_note"
     assert pd.isna(store.scalar("SELECT max(later_note) FROM progress_updates_history"))
+
+
+def test_a_round_that_was_a_draft_then_stays_out_of_the_private_scorecard_as_of_then(store: Store) -> None:
+    """Rounds have history too (migration 009): a round saved as a draft at T1 and submitted at T2 counts in
+    the focal point's scorecard from T2 on, and not in the scorecard as of T1."""
+    from partners.services import rounds as grid
+
+    with store.transaction(at=T0):
+        store.set_memberships({"KEN": date(2015, 1, 1)})
+    with store.transaction(at=T1):
+        rid = grid.save_round(store, FOCAL_KEN, "KEN", date(2024, 11, 1), [grid.GridRow(k, 3) for k in caps()])
+    with store.transaction(at=T2):
+        grid.submit_round(store, FOCAL_KEN, rid, version(store, "assessment_round", rid))
+
+    def seen(**when: Any) -> set[int]:
+        found = scorecard.maturity(store, FOCAL_KEN, "KEN", **when).capabilities.values()
+        return {p.latest.phase for p in found if p.latest}
+
+    assert seen(now=T3) == {3}
+    assert seen(now=T3, as_of=T2 + timedelta(minutes=1)) == {3}
+    assert seen(now=T3, as_of=T1 + timedelta(minutes=1)) == set()  # a draft then: counted for no one
+    statuses = [r["status"] for r in versions(store, "assessment_rounds")]
+    assert statuses == ["draft", "submitted"]

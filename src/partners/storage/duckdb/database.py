@@ -34,7 +34,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 #: Work that belongs to a migration but is not SQL, run in that migration's transaction: number -> step.
-_AFTER_MIGRATION: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {6: status.rebuild, 8: history.install}
+_AFTER_MIGRATION: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    6: status.rebuild, 8: history.install, 9: history.install,
+}
 
 
 def _jsonable(value: Any) -> Any:

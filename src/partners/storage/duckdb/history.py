@@ -1,5 +1,5 @@
-"""Every version of the rows the country scorecard reads, with the moments it held (migration 008), so that a
-scorecard can be rebuilt exactly as it stood at any past moment (``ViewScope.as_of``).
+"""Every version of the rows the country scorecard reads, with the moments it held (migrations 008 and 009), so
+that a scorecard can be rebuilt exactly as it stood at any past moment (``ViewScope.as_of``).
 
 For each recorded table ``T`` the table ``T_history`` has T's columns plus ``valid_from`` and ``valid_to``
 (null: still the current version): one row per version of a row of T. A row's version is valid from the
@@ -40,6 +40,7 @@ RECORDED: dict[str, tuple[tuple[str, ...], str, str]] = {
     "commitment_items": (("commitment_id", "item_key"), "commitment_id", "_made_of_commitment"),
     "progress_updates": (("id",), "id", "t.created_at"),
     "capability_assessments": (("id",), "id", "t.created_at"),
+    "assessment_rounds": (("id",), "id", "t.created_at"),  # since migration 009
 }
 
 #: The moment before any record: reference rows (countries) are valid from it. A finite timestamp, so that
@@ -81,7 +82,7 @@ def _q(name: str) -> str:
 
 
 def install(cur: duckdb.DuckDBPyConnection) -> None:
-    """Migration 008: make each history table from its live table's columns (whatever columns earlier
+    """Migrations 008 and 009: make each history table from its live table's columns (whatever columns earlier
     migrations gave it) and backfill it from the rows stored now (``backfill``). A history table already
     there (the migration run again over a database that has it) is kept as it is."""
     present = set(_tables(cur))

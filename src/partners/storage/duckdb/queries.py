@@ -329,7 +329,8 @@ class ReadQueries:
             FROM active_signoffs s JOIN signed_assessments a ON a.signoff_id = s.id {labels}
             WHERE s.country_code = $country
             ORDER BY a.assessed_on DESC, CAST(i.code AS INTEGER)"""
-        tables = ("capability_assessments",) if private else ()  # sign-offs and their copies are never edited
+        # the rounds as they were (a draft then stays out); sign-offs and their copies are never edited
+        tables = ("capability_assessments", "assessment_rounds") if private else ()
         return self.query_df(*at_moment(sql, {"country": country, "at": at(scope)}, scope.as_of, tables))
 
     def countries(self, *, members_only: bool = False) -> pd.DataFrame:
