@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -43,6 +43,9 @@ from partners.services.settings import reporting_cycle_months
 from partners.services.visibility import view_scope
 from partners.storage.port import Store
 
+T = TypeVar("T")
+_MISSING = object()
+
 #: ``docs/methodology.md``: src/partners/services/scorecard.py -> <repository>/docs/methodology.md
 METHODOLOGY_PATH = Path(__file__).resolve().parents[3] / "docs" / "methodology.md"
 
@@ -66,21 +69,10 @@ class MnrShape:
     domain_names: dict[str, str]  # domain key -> name
 
 
-#: The last ``current_mnr`` of each open store, with the data version it was read at: a scorecard asks for it
-#: once per figure, and it only changes with a write (a reference load).
-_SHAPES: weakref.WeakKeyDictionary[Any, tuple[int, MnrShape]] = weakref.WeakKeyDictionary()
-
-
 def current_mnr(store: Store) -> MnrShape:
-    """The capabilities and domains of the current MNR version (empty when none is loaded)."""
-    version = store.data_version()
-    known = _SHAPES.get(store) if version is not None else None
-    if known is not None and known[0] == version:
-        return known[1]
-    shape = _read_mnr(store)
-    if version is not None:
-        _SHAPES[store] = (version, shape)
-    return shape
+    """The capabilities and domains of the current MNR version (empty when none is loaded); read once per
+    data version (a reference load changes it)."""
+    return _kept(store, ("mnr",), lambda: _read_mnr(store))
 
 
 def _read_mnr(store: Store) -> MnrShape:
@@ -96,33 +88,38 @@ def _read_mnr(store: Store) -> MnrShape:
     return MnrShape(current.id, tuple(caps.key), domain_of, {d: str(names.get(d, d)) for d in domains})
 
 
-#: The last few assessment reads of each open store, keyed by the data version and what decides the rows
-#: (the country, whether the viewer may see its private assessments, the moment read): one scorecard asks
-#: for them for each of its figures, and they only change with a write.
-_ROWS: weakref.WeakKeyDictionary[Any, dict[tuple, pd.DataFrame]] = weakref.WeakKeyDictionary()
-_ROWS_KEPT = 8
-_ROWS_LOCK = threading.Lock()
+#: Reads a scorecard makes for each of its figures, kept per open store for the data version they were read
+#: at (every write moves it on, so nothing outlives its data): a few entries, keyed by what decides them.
+_KEPT: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
+_KEEP = 16
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept(store: Store, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for ``key`` at this data version (the result is shared: never change
+    it). Not kept when the store has no data version."""
+    version = store.data_version()
+    if version is None:
+        return compute()
+    with _KEPT_LOCK:
+        kept = _KEPT.setdefault(store, {})
+        found = kept.get((version, *key), _MISSING)
+    if found is _MISSING:
+        found = compute()
+        with _KEPT_LOCK:
+            if any(k[0] != version for k in kept):  # older data: those reads go
+                kept.clear()
+            while len(kept) >= _KEEP:
+                kept.pop(next(iter(kept)))
+            kept[(version, *key)] = found
+    return found
 
 
 def _assessment_rows(store: Store, scope: ViewScope, code: str) -> pd.DataFrame:
-    """``store.assessments(scope, code)``, read once per data version (do not change the frame)."""
-    version = store.data_version()
-    if version is None:
-        return store.assessments(scope, code)
+    """``store.assessments(scope, code)``, read once per data version, country, moment and whether the
+    viewer sees the country's private assessments (all the rows depend on)."""
     private = scope.assessments_all or code in scope.assessment_countries
-    key = (version, code, private, scope.as_of)
-    with _ROWS_LOCK:
-        kept = _ROWS.setdefault(store, {})
-        found = kept.get(key)
-    if found is None:
-        found = store.assessments(scope, code)
-        with _ROWS_LOCK:
-            if any(k[0] != version for k in kept):  # older data: those reads go
-                kept.clear()
-            while len(kept) >= _ROWS_KEPT:
-                kept.pop(next(iter(kept)))
-            kept[key] = found
-    return found
+    return _kept(store, ("assessments", code, private, scope.as_of), lambda: store.assessments(scope, code))
 
 
 def _assessments(rows: Iterable[dict[str, Any]]) -> list[Assessment]:
@@ -172,6 +169,10 @@ def country_facts(
 def capabilities(store: Store, actor: Actor) -> pd.DataFrame:
     """The current MNR version's capabilities in the framework's order: key, code, name, domain."""
     authorize(actor, UseCase.VIEW_PUBLIC)
+    return _kept(store, ("capabilities",), lambda: _capabilities(store)).copy()
+
+
+def _capabilities(store: Store) -> pd.DataFrame:
     current = frameworks.current_framework(store, MNR_FAMILY)
     if current is None:
         return pd.DataFrame(columns=["key", "code", "name", "domain"])
@@ -340,6 +341,26 @@ def _published_domain_phases(
     return out
 
 
+#: The last peer inputs of each open store, with the published state they were computed at: they change only
+#: with a sign-off, a withdrawal, a membership or a framework (``Store.published_state``), not with the
+#: progress reports and edits that move the data version all day.
+_BANDS: weakref.WeakKeyDictionary[Any, tuple[tuple, list]] = weakref.WeakKeyDictionary()
+
+
+def _published_phases(
+    store: Store, shape: MnrShape, as_of: datetime | None
+) -> list[tuple[dict, dict[str, DomainPhase]]]:
+    key = (store.published_state(), shape.framework_id, shape.capability_keys, as_of)
+    with _KEPT_LOCK:
+        found = _BANDS.get(store)
+    if found is not None and found[0] == key:
+        return found[1]
+    phases = _published_domain_phases(store, shape, as_of)
+    with _KEPT_LOCK:
+        _BANDS[store] = (key, phases)
+    return phases
+
+
 def peer_context(
     store: Store, actor: Actor, code: str, *, now: datetime | None = None, as_of: AsOf = None
 ) -> PeerContext:
@@ -353,7 +374,7 @@ def peer_context(
     own = _maturity(store, scope, code, shape)
     groups = peer_groups(country)
     region, north = str(country.get("region") or ""), bool(country.get("global_north"))
-    published = _published_domain_phases(store, shape, scope.as_of)
+    published = _published_phases(store, shape, scope.as_of)
     domains = []
     for domain_key, name in shape.domain_names.items():
         bands = []

@@ -399,6 +399,12 @@ class Store(Protocol):
         which only ever show aggregates of it. Needs no scope: private assessments are never read."""
         ...
 
+    def published_state(self) -> tuple[Any, ...]:
+        """A fingerprint of everything ``published_member_assessments`` reads (the sign-offs and their
+        copies, the countries' membership and regions, the frameworks): it changes whenever that result may
+        have, and not with other writes, so the peer bands need not be recomputed after each of them."""
+        ...
+
     def country_commitment_status(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:
         """The commitments naming ``country`` that the scope may see, with only what the scorecard's
         figures need: id, review_state, embargo_until, reported_status, verified_status, not_reporting

@@ -653,6 +653,21 @@ class ReadQueries:
             {"at": as_of}, as_of, ("countries",),
         ))
 
+    def published_state(self) -> tuple[Any, ...]:
+        row = self.query_rows(
+            """SELECT (SELECT count(*) FROM scorecard_signoffs) AS signoffs,
+                      (SELECT max(id) FROM scorecard_signoffs) AS last_signoff,
+                      (SELECT count(withdrawn_at) FROM scorecard_signoffs) AS withdrawn,
+                      (SELECT max(withdrawn_at) FROM scorecard_signoffs) AS last_withdrawn,
+                      (SELECT count(*) FROM countries_history) AS country_versions,
+                      (SELECT max(valid_from) FROM countries_history) AS last_country_change,
+                      (SELECT sum(hash(key || '/' || coalesce(parent_key, ''))) FROM framework_items) AS items,
+                      (SELECT string_agg(id || ':' || current_eligible, ',' ORDER BY id) FROM frameworks) AS fw,
+                      (SELECT sum(hash(from_framework || to_framework || row_no || kind))
+                       FROM framework_crosswalk) AS crosswalk"""
+        )[0]
+        return tuple(row.values())
+
     def country_commitment_status(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:
         """The visible commitments naming ``country`` with what the scorecard's figures need, and nothing
         else: id, review_state, embargo_until, reported_status (latest of any source, null: no update),
