@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from partners.domain import scoring
-from partners.domain.model import Actor, ProgressStatus, Visibility
+from partners.domain.model import Actor, ProgressStatus, ReviewState, Visibility
 from partners.domain.scoring import CommitmentFacts, TimelineFacts, TimelinePeriod
 from partners.services import frameworks
 from partners.services.as_of import AsOf, moment
@@ -96,9 +96,9 @@ class CountryCommitments:
 
     @property
     def includes_private(self) -> bool:
-        """Whether any of them is not yet public (only the secretariat, the country's focal points and the
-        commitment's own partners may see such a commitment)."""
-        return any(c.visibility != Visibility.PUBLIC.value or c.review_state != "published"
+        """Whether any of them is private or not yet published: only the secretariat, the country's focal
+        points and the commitment's own partners may see such a commitment (one shared with members is not)."""
+        return any(c.visibility == Visibility.PRIVATE.value or c.review_state != ReviewState.PUBLISHED.value
                    for c in self.commitments)
 
 

@@ -45,16 +45,17 @@ def commitment_sections(store: Store, actor: Actor, code: str, name: str, as_of:
 def _commitment_list(found: service.CountryCommitments, rows: pd.DataFrame, code: str, name: str) -> None:
     st.subheader("Every commitment for this country")
     if found.includes_private:
-        st.caption(f"Includes commitments that are not public: only the secretariat, {plain(name)}'s focal "
+        st.caption(f"Includes private commitments: only the secretariat, {plain(name)}'s focal "
                    "points and the commitments' own partners see them.")
     own = int((rows["whose"] == "own").sum())
     counts = {"all": len(rows), "own": own, "others": len(rows) - own}
-    whose = st.radio(
-        "Show", list(_WHOSE), horizontal=True, key="scorecard_whose",
-        format_func=lambda w: f"{_WHOSE[w]} ({counts[w]:,})",
+    label = st.radio(
+        "Show", list(_WHOSE.values()), horizontal=True, key="scorecard_whose",
         help="The country's own: made by a partner based in the country (its government, a national body or a "
              "company headquartered there). Made for it by others: naming the country, by partners from elsewhere.",
     )
+    whose = next(k for k, v in _WHOSE.items() if v == label)
+    st.caption(" · ".join(f"{_WHOSE[k]}: {n:,}" for k, n in counts.items()))
     picked = rows if whose == "all" else rows[rows["whose"] == whose]
     if picked.empty:
         st.info("No commitment of this kind that you may see.")
