@@ -21,7 +21,9 @@ from partners.ui.text import plain
 #: Commitments shown at a time in the list.
 PAGE_SIZE = 25
 
-_OPEN = {"Open": st.column_config.LinkColumn("Open", display_text="Open", help="The commitment's page")}
+#: A link to each commitment's page, and titles narrow enough that the statuses beside them show on a phone.
+_OPEN = {"Open": st.column_config.LinkColumn("Open", display_text="Open", help="The commitment's page"),
+         "Commitment": st.column_config.TextColumn(width="medium")}
 
 #: Which commitments the list shows: every one, the country's own, or those others made for it.
 _WHOSE = {"all": "All", "own": "The country's own", "others": "Made for it by others"}
@@ -70,6 +72,7 @@ def _commitment_list(found: service.CountryCommitments, rows: pd.DataFrame, code
             csv=lambda: tables.commitments_table(picked, urls.absolute_commitment_url).rename(columns={"Open": "Link"}),
             column_config=_OPEN,
             height=_height(len(page)),
+            printed=True,
         )
         st.caption(tables.rows_caption(first + 1, first + len(page), len(picked))
                    + ". Self-reported: the partner's latest status; verified: the secretariat's.")
@@ -82,7 +85,7 @@ def _commitment_list(found: service.CountryCommitments, rows: pd.DataFrame, code
     else:
         summary = tables.stakeholder_summary(counts)
         show_table(summary, key="scorecard_by_type", download=f"commitments-by-type-{code}.csv",
-                   csv=lambda: tables.stakeholder_table(counts), height=_height(len(summary)))
+                   csv=lambda: tables.stakeholder_table(counts), height=_height(len(summary)), printed=True)
         st.caption("Commitments per stakeholder type (their lead partner's) and status: how many have each status "
                    "as the partner reported it, and as the secretariat verified it.")
 
@@ -93,7 +96,7 @@ def _who_is_helping(store: Store, found: service.CountryCommitments, code: str) 
     st.caption("For each Model National Response capability, the partners whose commitments for this country "
                "serve it.")
     show_table(tables.helping_summary_table(summary), key="scorecard_helping",
-               download=f"who-is-helping-{code}.csv", height=_height(len(summary)))
+               download=f"who-is-helping-{code}.csv", height=_height(len(summary)), printed=True)
     nobody = summary[~summary["helped"]]
     if len(nobody):
         st.caption("Nobody is helping yet with: " + "; ".join(f"{c}. {plain(n)}" for c, n in
@@ -115,7 +118,8 @@ def _ga_targets(store: Store, found: service.CountryCommitments, code: str) -> N
         return
     shown = tables.ga_table(coverage, service.STATUS_ORDER, compact=True)
     show_table(shown, key="scorecard_ga", download=f"global-alliance-targets-{code}.csv",
-               csv=lambda: tables.ga_table(coverage, service.STATUS_ORDER), height=_height(len(shown)))
+               csv=lambda: tables.ga_table(coverage, service.STATUS_ORDER), height=_height(len(shown)),
+               printed=True)
     uncovered = coverage[~coverage["covered"]]
     st.caption("How many of this country's commitments address each of the four policy targets of 2012 and "
                "their operational goals, by latest status (a commitment serving a goal serves its target too). "
@@ -131,6 +135,7 @@ def _timeline(found: service.CountryCommitments, code: str) -> None:
     chart_with_table(
         charts.commitment_timeline(table),
         table,
+        name=f"progress-timeline-{code}",
         caption="Per quarter: commitments reported complete, falling due, and overdue (past their deadline and not "
                 "closed) at its end; withdrawn and embargoed ones left out.",
     )
