@@ -235,3 +235,24 @@ def test_an_unknown_country_is_refused_in_words(store: Store) -> None:
 
     with pytest.raises(NotFound, match="no country with code XXX"):
         service.country_commitments(store, PUBLIC, "XXX")
+
+
+def test_the_lists_csv_neutralises_a_formula_title_and_links_each_commitment_in_full(
+    store: Store, partners: tuple[int, int]
+) -> None:
+    import csv
+    import io
+
+    from partners.presentation import country_commitments as tables
+    from partners.presentation import exports, urls
+
+    formula = '=HYPERLINK("https://example.org","click")'
+    cid = records.log_commitment(store, EDITOR, Commitment(
+        title=formula, partners=[CommitmentPartner(partner_id=partners[0], role="lead")], countries=["KEN"],
+        visibility=Visibility.PUBLIC, review_state=ReviewState.PUBLISHED))
+    rows = service.commitment_rows(service.country_commitments(store, PUBLIC, "KEN"))
+    text = exports.to_csv(tables.commitments_table(rows, urls.absolute_commitment_url)).decode(exports.CSV_ENCODING)
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["Commitment"] == "'" + formula
+    assert row["Open"] == urls.absolute_commitment_url(cid) and row["Self-reported status"] == "No update yet"
+    assert row["Verified status"] == tables.NOT_VERIFIED_LABEL and row["Whose"] == "The country's own"

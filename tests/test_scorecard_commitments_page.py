@@ -129,3 +129,28 @@ def test_the_sections_after_the_list_are_there_with_their_tables(db: dict[str, A
     timeline = [spec for spec, _ in charts(at) if "completed, due and overdue" in spec.get("description", "")]
     assert len(timeline) == 1
     assert any(c.value.startswith("Per quarter:") for c in at.caption)
+
+
+def test_as_of_yesterday_the_list_leaves_out_the_commitments_logged_today(db: dict[str, Any]) -> None:
+    from datetime import date, timedelta
+
+    from partners.services import country_commitments as service
+    from partners.storage import open_store
+
+    yesterday = date.today() - timedelta(days=1)
+    store = open_store(db["path"])
+    try:
+        expected = len(service.country_commitments(store, SYSTEM, db["code"], as_of=yesterday).commitments)
+        today = len(service.country_commitments(store, SYSTEM, db["code"]).commitments)
+    finally:
+        store.close()
+    assert today >= expected + EXTRA
+    at = scorecard_page(db["code"], EDITOR)
+    at.query_params["as_of"] = yesterday.isoformat()
+    at.run()
+    assert not at.exception, at.exception
+    if expected == 0:
+        assert not any(c.value.startswith("Rows ") for c in at.caption)
+    else:
+        assert rows_caption(at)[2] == expected
+    assert not any(t.startswith("Public commitment number") for t in every_title(at))
