@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from partners.domain.figures import HEADLINE_DEFINITIONS
 from partners.domain.frameworks import CrosswalkKind
 from partners.domain.frameworks import Mapping as CrosswalkMapping
-from partners.domain.model import ProgressStatus, ReportSource, ReviewState
+from partners.domain.model import CLOSED_STATUSES, ProgressStatus, ReportSource, ReviewState
 
 # -- commitment progress -----------------------------------------------------------------------------
 
@@ -398,3 +398,100 @@ def peer_band(values: Iterable[float]) -> PeerBand:
         )
     q1, median, q3 = statistics.quantiles(data, n=4, method="inclusive")
     return PeerBand(len(data), one_decimal(median), one_decimal(q1), one_decimal(q3))
+
+
+# -- progress timeline (the scorecard's "Progress timeline") ------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineFacts:
+    """What the progress timeline needs to know of one commitment."""
+
+    review_state: str
+    deadline: date | None
+    updates: tuple[tuple[date, str], ...] = ()  # (report date, status) of every progress update, any source
+    embargo_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TimelinePeriod:
+    """One period of the progress timeline (a calendar quarter): what happened in it, and where it ended."""
+
+    start: date
+    end: date  # its last day
+    label: str  # "2024 Q3"
+    completed: int  # commitments that became complete in the period (complete at its end, not at its start)
+    due: int  # commitments whose deadline falls in the period
+    overdue: int  # commitments past their deadline and not closed at the period's end (or today, if sooner)
+
+
+def status_on(c: TimelineFacts, day: date) -> ProgressStatus | None:
+    """A commitment's status at the end of ``day``: that of its latest progress update reported on or before
+    it, of any source (None: no update by then). Updates of one day count in the order given."""
+    found = None
+    for reported, status in c.updates:
+        if reported <= day:
+            found = status
+    return _status(found)
+
+
+def is_completed_on(c: TimelineFacts, day: date) -> bool:
+    """Completed: its status at the end of ``day`` is "complete" (a later update can reopen it)."""
+    return status_on(c, day) is ProgressStatus.COMPLETE
+
+
+def is_overdue_on(c: TimelineFacts, day: date) -> bool:
+    """Overdue: its deadline is before ``day`` and its status at the end of ``day`` is not closed (complete or
+    discontinued). A commitment without a deadline is never overdue."""
+    if c.deadline is None or c.deadline >= day:
+        return False
+    return status_on(c, day) not in CLOSED_STATUSES
+
+
+def in_timeline(c: TimelineFacts, now: datetime) -> bool:
+    """Whether a commitment counts in the timeline: as for every figure, withdrawn ones and ones under embargo
+    at ``now`` are left out (:func:`counts_toward_figures`)."""
+    return counts_toward_figures(CommitmentFacts(c.review_state, None, None, False, c.embargo_until), now)
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first and last day of the calendar quarter holding ``day``."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    following = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    return start, date.fromordinal(following.toordinal() - 1)
+
+
+def progress_timeline(commitments: Iterable[TimelineFacts], now: datetime) -> list[TimelinePeriod]:
+    """Commitments completed, due and overdue per calendar quarter, from the quarter of the earliest deadline
+    or progress update up to the quarter of ``now`` (none: an empty timeline). Withdrawn and embargoed
+    commitments are left out (:func:`in_timeline`). In each quarter:
+
+    * **completed**: complete at the quarter's end and not at the end of the day before it began, so a
+      commitment counts once, in the quarter it was reported complete (again if it was reopened and completed
+      later);
+    * **due**: its deadline falls in the quarter (whatever its status);
+    * **overdue**: at the quarter's end (for the current quarter, today) past its deadline and not closed.
+    """
+    today = now.date()
+    kept = [c for c in commitments if in_timeline(c, now)]
+    days = [c.deadline for c in kept if c.deadline is not None] + [d for c in kept for d, _ in c.updates]
+    days = [d for d in days if d <= today]
+    if not days:
+        return []
+    start, end = quarter_of(min(days))
+    periods = []
+    while start <= today:
+        until = min(end, today)
+        before = date.fromordinal(start.toordinal() - 1)
+        periods.append(TimelinePeriod(
+            start=start,
+            end=end,
+            label=f"{start.year} Q{(start.month - 1) // 3 + 1}",
+            completed=sum(is_completed_on(c, until) and not is_completed_on(c, before) for c in kept),
+            due=sum(c.deadline is not None and start <= c.deadline <= end for c in kept),
+            overdue=sum(is_overdue_on(c, until) for c in kept),
+        ))
+        start, end = quarter_of(date.fromordinal(end.toordinal() + 1))
+    return periods
+

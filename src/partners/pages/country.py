@@ -6,6 +6,7 @@ import streamlit as st
 from partners.presentation import charts, labels, scorecard_pdf
 from partners.services import lookups, scorecard, scorecard_document, setup
 from partners.ui.as_of import as_of_control
+from partners.ui.country_commitments import commitment_sections
 from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import chart_downloads, chart_with_table, current_actor, get_store, show_table
 from partners.ui.signoff import signoff_panel
@@ -183,6 +184,10 @@ show_table(
 )
 st.caption(f"Progress score: {definitions['progress_score']}. Verified and self-reported scores are never "
            "added together; commitments not reporting are not scored.")
+
+# -- the commitments, who is helping, Global Alliance targets, progress timeline (ui/country_commitments.py) --
+commitment_sections(store, actor, code, str(facts["name"]), as_of_day)
+# -- end of the commitment sections ---------------------------------------------------------------------
 
 with st.expander("How is this calculated?"):
     st.markdown(scorecard.methodology_text())  # our own file, not user text

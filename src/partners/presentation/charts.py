@@ -443,3 +443,38 @@ def commitment_figures_table(figures: Any, definitions: Mapping[str, str]) -> pd
     out = pd.DataFrame(rows, columns=["Figure", "Commitments", "Complete", "Progress score", "What it counts"])
     out["Complete"] = ["" if pd.isna(n) else f"{int(n):,}" for n in out["Complete"]]  # NaN: no count
     return out
+
+
+# -- the scorecard's progress timeline ---------------------------------------------------------------
+
+#: The timeline's three series, each with its own colour (Okabe-Ito) and dash: not told apart by colour alone.
+TIMELINE_SERIES = {"Completed": (OKABE_ITO[2], [1, 0]), "Due": (OKABE_ITO[0], [6, 3]),
+                   "Overdue": (OKABE_ITO[3], [2, 2])}
+
+
+def commitment_timeline(table: pd.DataFrame, *, title: str = "") -> alt.LayerChart:
+    """Commitments completed, due and overdue per quarter (``presentation.country_commitments.timeline_table``):
+    a line and point per series, colour, dash and point shape per series."""
+    long = table.melt(id_vars=["Quarter", "From"], value_vars=list(TIMELINE_SERIES), var_name="Series",
+                      value_name="Commitments")
+    names = list(TIMELINE_SERIES)
+    colour = alt.Color("Series:N", scale=alt.Scale(domain=names, range=[c for c, _ in TIMELINE_SERIES.values()]),
+                       legend=alt.Legend(orient="bottom", title=None))
+    base = alt.Chart(long).encode(
+        x=alt.X("From:T", title="Quarter", axis=alt.Axis(format="%Y", labelAngle=0, tickCount="year")),
+        y=alt.Y("Commitments:Q", title="Commitments", axis=alt.Axis(tickMinStep=1)),
+        color=colour,
+    )
+    line = base.mark_line(strokeWidth=2).encode(
+        strokeDash=alt.StrokeDash("Series:N", scale=alt.Scale(domain=names,
+                                                                range=[d for _, d in TIMELINE_SERIES.values()]),
+                                  legend=None))
+    points = base.mark_point(filled=True, size=30, opacity=1).encode(
+        shape=alt.Shape("Series:N", scale=alt.Scale(domain=names, range=["circle", "square", "triangle-up"]),
+                        legend=None),
+        tooltip=[alt.Tooltip("Quarter:N"), alt.Tooltip("Series:N"), alt.Tooltip("Commitments:Q")],
+    )
+    return alt.layer(line, points, title=title).properties(
+        width="container", height=260,
+        description=f"Commitments completed, due and overdue in each of {len(table)} quarters.",
+    )

@@ -410,3 +410,9 @@ class Store(Protocol):
         figures need: id, review_state, embargo_until, reported_status, verified_status, not_reporting
         (each as in ``commitments``; reported_status null when there is no update yet)."""
         ...
+
+    # -- the scorecard's commitment sections (storage/duckdb/country_commitments.py) ---------------
+    def country_commitment_rows(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:
+        """The commitments naming ``country`` that the scope may see, newest first, with their statuses (latest
+        of any source, of each source), not_reporting, progress updates, partners and framework item keys."""
+        ...
