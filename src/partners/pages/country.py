@@ -6,6 +6,7 @@ import streamlit as st
 from partners.presentation import charts, labels, scorecard_pdf
 from partners.services import lookups, scorecard, scorecard_document, setup
 from partners.ui.as_of import as_of_control
+from partners.ui.gaps import gaps_section
 from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import chart_downloads, chart_with_table, current_actor, get_store, show_table
 from partners.ui.signoff import signoff_panel
@@ -162,6 +163,10 @@ for group in context.groups:
         which = "every domain" if len(hidden) == len(context.domains) else ", ".join(hidden["Domain"])
         st.caption(f"{plain(group.label)}: not shown for {plain(which)}, since fewer than 3 countries in the "
                    "group have published assessments.")
+
+# -- gaps, with suggestions and one-click drafts (ui/gaps.py) -------------------------------------------
+gaps_section(store, actor, code, str(facts["name"]), as_of_day)
+# -- end of gaps ----------------------------------------------------------------------------------------
 
 # -- commitments ----------------------------------------------------------------------------------------
 st.header("Commitments for this country")
