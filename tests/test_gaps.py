@@ -344,3 +344,13 @@ def test_a_named_lead_partner_must_be_based_in_the_country(store: Store, world: 
     new_id = gaps.suggest_commitment(store, EDITOR, "KEN", "MNR-2016:3", "AD-2015:O4",
                                      partner_id=world["hotline_ken"])
     assert records.get_commitment(store, new_id)["partners"][0]["partner_id"] == world["hotline_ken"]
+
+
+def test_gaps_as_of_a_past_moment_ignore_what_was_recorded_since(store: Store, world: dict[str, int]) -> None:
+    then = datetime.now()
+    before = gaps.gaps(store, EDITOR, "KEN")
+    _commitment(store, world["gov_ken"], "KEN", ["MNR-2016:3"], "Kenya law reform")  # covers 3 from now on
+    assert "3" not in [g.code for g in gaps.gaps(store, EDITOR, "KEN").gaps]
+    past = gaps.gaps(store, EDITOR, "KEN", as_of=then)
+    assert [g.code for g in past.gaps] == [g.code for g in before.gaps] == ["3", "4", "5", "6"]
+    assert _gap(past, "3").comparable == _gap(before, "3").comparable

@@ -91,7 +91,14 @@ class Gaps:
     includes_private: bool  # unpublished assessments or private commitments went into it
 
 
-def _label(cap: Any) -> str:
+@dataclass(frozen=True)
+class _Capability:
+    code: str
+    name: str
+    domain: str
+
+
+def _label(cap: _Capability) -> str:
     return f"{cap.code}. {cap.name}"
 
 
@@ -122,12 +129,6 @@ def templates(store: Store) -> list[Template]:
     return out
 
 
-def _capability_item_keys(store: Store) -> list[str]:
-    """Every capability key of every MNR version loaded (a commitment may link to an older one)."""
-    items = store.framework_items()
-    return [str(k) for k in items.key[items.kind == "capability"]]
-
-
 def _on_current(store: Store, rows: Iterable[dict[str, Any]]) -> list[tuple[dict[str, Any], tuple[str, ...]]]:
     """Each row with the current capabilities its ``item_key`` lands on (through the crosswalk)."""
     rows = list(rows)
@@ -146,9 +147,14 @@ def gaps(store: Store, actor: Actor, code: str, *, now: datetime | None = None, 
     maturity = scorecard.maturity(store, actor, code, now=now, as_of=as_of)  # authorises; NotFound
     scope = view_scope(actor, now, store, as_of=moment(as_of, now))
     shape = scorecard.current_mnr(store)
-    caps = scorecard.capabilities(store, actor)
-    by_key = {c.key: c for c in caps.itertuples(index=False)}
-    cap_keys = _capability_item_keys(store)
+    items = store.framework_items()
+    names_of = dict(zip(items.key, items.name, strict=True))
+    by_key = {
+        key: _Capability(str(code), str(name), str(names_of.get(parent, "")) if isinstance(parent, str) else "")
+        for key, code, name, parent in zip(items.key, items.code, items.name, items.parent_key, strict=True)
+        if key in shape.domain_of
+    }
+    cap_keys = [str(k) for k in items.key[items.kind == "capability"]]  # of every version: links may be older
 
     own = _on_current(store, store.linked_commitments(scope, [code], cap_keys))
     active = {
@@ -160,7 +166,10 @@ def gaps(store: Store, actor: Actor, code: str, *, now: datetime | None = None, 
     country = store.country(code, as_of=scope.as_of) or {}
     countries = store.countries()
     names = dict(zip(countries.code, countries.name, strict=True))
-    peers = scoring.comparable_countries({**country, "code": code}, countries.to_dict("records"))
+    peers = scoring.comparable_countries({**country, "code": code}, (
+        {"code": c, "region": r, "global_north": n}
+        for c, r, n in zip(countries.code, countries.region, countries.global_north, strict=True)
+    ))
     gap_keys = {g.key for g in finding.gaps}
     found: dict[str, dict[int, dict[str, Any]]] = {k: {} for k in gap_keys}
     for row, targets in _on_current(store, store.linked_commitments(scope, peers, cap_keys) if gap_keys else []):
@@ -178,7 +187,7 @@ def gaps(store: Store, actor: Actor, code: str, *, now: datetime | None = None, 
         cap = by_key[gap.key]
         rows = sorted(found[gap.key].values(), key=lambda r: -int(r["id"]))  # newest first
         out.append(GapSuggestions(
-            key=gap.key, code=str(cap.code), name=str(cap.name), domain=str(cap.domain),
+            key=gap.key, code=cap.code, name=cap.name, domain=cap.domain,
             phase=gap.phase, source=gap.source.value,
             templates=tuple(t for t in suggestions if gap.key in t.capabilities),
             comparable=tuple(
