@@ -354,3 +354,13 @@ def test_gaps_as_of_a_past_moment_ignore_what_was_recorded_since(store: Store, w
     past = gaps.gaps(store, EDITOR, "KEN", as_of=then)
     assert [g.code for g in past.gaps] == [g.code for g in before.gaps] == ["3", "4", "5", "6"]
     assert _gap(past, "3").comparable == _gap(before, "3").comparable
+
+
+def test_the_secretariat_finds_the_draft_under_the_gaps_and_no_one_else_does(
+    store: Store, world: dict[str, int]
+) -> None:
+    new_id = gaps.suggest_commitment(store, FOCAL_KEN, "KEN", "MNR-2016:3", "AD-2015:O4")
+    assert [d.commitment_id for d in gaps.gaps(store, EDITOR, "KEN").drafts] == [new_id]
+    assert gaps.gaps(store, EDITOR, "KEN").drafts[0].partners == "Kenya Ministry of ICT"
+    for actor in (FOCAL_KEN, PUBLIC, MEMBER, FOCAL_UGA):
+        assert gaps.gaps(store, actor, "KEN").drafts == ()

@@ -93,3 +93,10 @@ def test_one_click_stores_one_draft_and_a_second_click_says_it_exists(db) -> Non
     assert not at.exception, at.exception
     assert any("already exists" in e.value for e in at.error)
     assert len(drafts_from(path, code, gap)) == 1
+
+    review = scorecard_page(code, EDITOR)  # the secretariat finds it under the gaps, linked to its page
+    assert not review.exception, review.exception
+    assert any(m.value.startswith("**Drafts from these suggestions") for m in review.markdown)
+    links = [list(df.value["open"]) for df in review.dataframe if "Partners" in df.value.columns
+             and "Countries" not in df.value.columns]
+    assert [f"commitment?id={stored[0]['id']}"] in links

@@ -89,6 +89,9 @@ class Gaps:
     comparable_group: str  # e.g. "Europe, Global North"
     comparable_countries: int
     includes_private: bool  # unpublished assessments or private commitments went into it
+    #: Drafts for the country linked to a template and a capability (made from a suggestion, or alike),
+    #: waiting for review: shown to those who may see drafts (the secretariat), newest first.
+    drafts: tuple[Comparable, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,11 @@ def gaps(store: Store, actor: Actor, code: str, *, now: datetime | None = None, 
             ),
             comparable_total=len(rows),
         ))
+    template_keys = [t.key for t in suggestions]
+    drafts: dict[int, dict[str, Any]] = {}
+    for row in store.linked_commitments(scope, [code], template_keys) if template_keys else []:
+        if row["review_state"] == ReviewState.DRAFT.value:
+            drafts.setdefault(int(row["id"]), row)
     north = "Global North" if country.get("global_north") else "Global South"
     private_commitments = any(row["visibility"] != Visibility.PUBLIC.value for row, _ in own)
     return Gaps(
@@ -208,6 +216,11 @@ def gaps(store: Store, actor: Actor, code: str, *, now: datetime | None = None, 
         comparable_group=f"{country.get('region') or 'no region'}, {north}",
         comparable_countries=len(peers),
         includes_private=maturity.includes_private or private_commitments,
+        drafts=tuple(
+            Comparable(i, str(r["title"]), names.get(code, code), str(r["partners"]), r["reported_status"] or None,
+                       False)
+            for i, r in sorted(drafts.items(), reverse=True)
+        ),
     )
 
 

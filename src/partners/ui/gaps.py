@@ -49,6 +49,15 @@ def gaps_section(store: Store, actor: Actor, code: str, name: str, as_of: date |
             st.caption(plain(gap.domain))
             _templates(store, actor, code, name, gap, may_suggest)
             _comparable(gap, found.comparable_group, found.comparable_countries)
+    if found.drafts:
+        st.markdown("**Drafts from these suggestions, waiting for review**")
+        show_table(pd.DataFrame([
+            {"open": urls.commitment_url(d.commitment_id), "Commitment": d.title, "Partners": d.partners}
+            for d in found.drafts
+        ]), key="gap_drafts", column_config={
+            "open": st.column_config.LinkColumn("Open", display_text="Open", help="The commitment's page"),
+        })
+        st.caption("Open a draft to review it, edit it and submit it (the workflow on its page).")
     if found.covered:
         st.caption("At phase 1 or 2 but with an active commitment: " + plain("; ".join(found.covered)) + ".")
     if found.not_assessed:
@@ -82,8 +91,8 @@ def _propose(store: Store, actor: Actor, code: str, name: str, capability: str, 
     if new_id is not None:
         st.session_state[OUTCOME_KEY] = (
             "ok",
-            f"Draft commitment {new_id} stored for {name}: the secretariat reviews it with the other drafts "
-            "(Commitments, review state Draft).",
+            f"Draft commitment {new_id} stored for {name}: the secretariat sees it under this section and "
+            "among the commitments (review state Draft), and reviews it there.",
         )
     st.rerun()
 
