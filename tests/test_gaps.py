@@ -364,3 +364,11 @@ def test_the_secretariat_finds_the_draft_under_the_gaps_and_no_one_else_does(
     assert gaps.gaps(store, EDITOR, "KEN").drafts[0].partners == "Kenya Ministry of ICT"
     for actor in (FOCAL_KEN, PUBLIC, MEMBER, FOCAL_UGA):
         assert gaps.gaps(store, actor, "KEN").drafts == ()
+
+
+def test_a_database_loaded_before_the_match_says_so(store: Store, world: dict[str, int]) -> None:
+    assert gaps.gaps(store, EDITOR, "KEN").templates_matched
+    store.cur.execute("UPDATE framework_items SET extra = json_object('template', extra->'template')"
+                      " WHERE framework_id = 'AD-2015'")  # as loaded before extra.mnr_capabilities
+    found = gaps.gaps(store, EDITOR, "KEN")
+    assert not found.templates_matched and all(g.templates == () for g in found.gaps)

@@ -92,6 +92,9 @@ class Gaps:
     #: Drafts for the country linked to a template and a capability (made from a suggestion, or alike),
     #: waiting for review: shown to those who may see drafts (the secretariat), newest first.
     drafts: tuple[Comparable, ...] = ()
+    #: Whether any template names its capabilities: False in a database loaded before the templates were
+    #: matched to capabilities (``partners reference reload`` brings the match in).
+    templates_matched: bool = True
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,7 @@ def gaps(store: Store, actor: Actor, code: str, *, now: datetime | None = None, 
                        False)
             for i, r in sorted(drafts.items(), reverse=True)
         ),
+        templates_matched=any(t.capabilities for t in suggestions),
     )
 
 

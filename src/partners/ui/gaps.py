@@ -38,6 +38,9 @@ def gaps_section(store: Store, actor: Actor, code: str, name: str, as_of: date |
     may_suggest = as_of is None and can(actor, UseCase.SUGGEST_COMMITMENT, countries=[code])
     if as_of is not None and can(actor, UseCase.SUGGEST_COMMITMENT, countries=[code]):
         st.caption("Drafts are proposed from the scorecard as it stands today, not from a past date.")
+    if not found.templates_matched:
+        st.caption("The Abu Dhabi templates are not matched to capabilities in this database yet: an "
+                   "administrator reloads the reference data (partners reference reload).")
     if not found.gaps:
         st.info("No gap: no assessed capability is at phase 1 or 2 without an active commitment.",
                 icon=":material/task_alt:")
