@@ -41,6 +41,7 @@ from partners.services import (
     backup,
     commitment_page,
     frameworks,
+    gaps,
     history,
     importing,
     lookups,
@@ -88,6 +89,7 @@ EXPECTED: dict[UseCase, tuple[str, ...]] = {
     UseCase.VIEW_HISTORY:           (ALL, ALL, ALL, NO , NO , NO , NO),
     UseCase.DELETE_RECORD:          (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.RESTORE_RECORD:         (ALL, ALL, NO , NO , NO , NO , NO),
+    UseCase.SUGGEST_COMMITMENT:     (ALL, ALL, NO , OWN, NO , NO , NO),
     UseCase.VIEW_WORKLIST:          (ALL, ALL, ALL, NO , NO , NO , NO),
     UseCase.RECORD_REMINDERS:       (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.BACKUP_DATABASE:        (ALL, ALL, NO , NO , NO , NO , NO),
@@ -342,6 +344,8 @@ ACTIONS: dict[UseCase, Action] = {
     UseCase.MANAGE_REFERENCE: lambda s, a, w, side: setup.load_reference(s, a),
     UseCase.MANAGE_DEMO: lambda s, a, w, side: setup.remove_demo(s, a),
     UseCase.MANAGE_USERS: lambda s, a, w, side: users.add_user(s, a, f"new-{side}@matrix.example", "admin"),
+    UseCase.SUGGEST_COMMITMENT: lambda s, a, w, side: gaps.suggest_commitment(
+        s, a, COUNTRY[side], "MNR-2016:1", "AD-2015:C1", partner_id=w.partner[side]),
 }
 
 

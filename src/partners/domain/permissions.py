@@ -41,6 +41,7 @@ class UseCase(StrEnum):
     WITHDRAW_COMMITMENT = "withdraw a commitment (or reinstate it as a draft)"
     DELETE_RECORD = "delete a record"
     RESTORE_RECORD = "restore a deleted record or an earlier version of a record"
+    SUGGEST_COMMITMENT = "propose a draft commitment for the secretariat from a scorecard gap's suggestion"
 
 
 class Scope(StrEnum):
@@ -74,6 +75,7 @@ _SECRETARIAT_EDIT = {
     UseCase.WITHDRAW_COMMITMENT,
     UseCase.DELETE_RECORD,
     UseCase.RESTORE_RECORD,
+    UseCase.SUGGEST_COMMITMENT,
 }
 
 #: role -> use case -> scope. Absent means refused.
@@ -103,6 +105,9 @@ PERMISSIONS: dict[Role, dict[UseCase, Scope]] = {
         UseCase.VIEW_ASSESSMENTS: Scope.OWN_COUNTRIES,
         UseCase.RECORD_ASSESSMENT: Scope.OWN_COUNTRIES,
         UseCase.PUBLISH_ASSESSMENT: Scope.OWN_COUNTRIES,
+        # Narrow: a draft from a scorecard gap's template, for the secretariat to review (services.gaps);
+        # not LOG_COMMITMENT, which logs any commitment in any state.
+        UseCase.SUGGEST_COMMITMENT: Scope.OWN_COUNTRIES,
     },
     Role.PARTNER_CONTRIBUTOR: {
         UseCase.VIEW_PUBLIC: Scope.ALL,

@@ -495,3 +495,81 @@ def progress_timeline(commitments: Iterable[TimelineFacts], now: datetime) -> li
         start, end = quarter_of(date.fromordinal(end.toordinal() + 1))
     return periods
 
+
+# -- gaps (the scorecard's "Gaps" section) ------------------------------------------------------------
+
+#: The phases at which an assessed capability is a gap: 1 (building) and 2 (developing).
+GAP_PHASES = frozenset({1, 2})
+
+
+def is_active_commitment(c: CommitmentFacts, now: datetime) -> bool:
+    """Whether a commitment is *active*, so that it takes a capability out of the gaps.
+
+    Active: it counts toward the figures (:func:`counts_toward_figures`: not withdrawn, not under embargo
+    at ``now``), and it is not closed: its latest status (of any source) is neither complete nor
+    discontinued. A commitment with no status yet (a draft, or one not reported on) is active: someone
+    has taken the capability on. Callers pass only the commitments the viewer may see."""
+    if not counts_toward_figures(c, now):
+        return False
+    status = _status(c.reported_status)
+    return status not in (ProgressStatus.COMPLETE, ProgressStatus.DISCONTINUED)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A current capability at phase 1 or 2 with no active commitment."""
+
+    key: str
+    phase: int  # the latest phase (verified or self-assessed, whichever is newer: ``CapabilityPhase.latest``)
+    source: ReportSource
+
+
+@dataclass(frozen=True)
+class GapFinding:
+    """Each current capability in one of four places, each in the framework's order."""
+
+    gaps: tuple[Gap, ...]  # phase 1-2, no active commitment
+    covered: tuple[str, ...]  # phase 1-2, with an active commitment
+    not_assessed: tuple[str, ...]  # no phase the viewer may see: shown apart, never a gap
+    beyond: tuple[str, ...]  # phase 3 or 4
+
+
+def find_gaps(
+    capability_keys: Sequence[str], phases: Mapping[str, CapabilityPhase], with_active: Iterable[str]
+) -> GapFinding:
+    """Sort the current capabilities into gaps and the rest.
+
+    ``phases``: the latest phases (:func:`latest_phases`) from the assessments the viewer may see;
+    ``with_active``: the capability keys with at least one active commitment (:func:`is_active_commitment`).
+    A capability without a phase is *not assessed*: listed apart, since nothing says it is weak."""
+    active = set(with_active)
+    gaps: list[Gap] = []
+    covered: list[str] = []
+    not_assessed: list[str] = []
+    beyond: list[str] = []
+    for key in capability_keys:
+        held = phases.get(key)
+        reading = held.latest if held is not None else None
+        if reading is None:
+            not_assessed.append(key)
+        elif reading.phase not in GAP_PHASES:
+            beyond.append(key)
+        elif key in active:
+            covered.append(key)
+        else:
+            gaps.append(Gap(key, reading.phase, reading.source))
+    return GapFinding(tuple(gaps), tuple(covered), tuple(not_assessed), tuple(beyond))
+
+
+def comparable_countries(country: Mapping[str, object], countries: Iterable[Mapping[str, object]]) -> list[str]:
+    """The countries comparable with ``country`` for suggestions: the same UN region and the same side of
+    the Global North / South line, the country itself left out; by code (an order of names, never of
+    scores). There is no income-group data, so region and North / South stand in for it. A country
+    without a region has no comparable countries."""
+    region, north, code = country.get("region"), bool(country.get("global_north")), country.get("code")
+    if not region:
+        return []
+    return sorted(
+        str(c["code"]) for c in countries
+        if c.get("region") == region and bool(c.get("global_north")) == north and c.get("code") != code
+    )

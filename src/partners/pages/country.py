@@ -7,6 +7,7 @@ from partners.presentation import charts, labels, scorecard_pdf
 from partners.services import lookups, scorecard, scorecard_document, setup
 from partners.ui.as_of import as_of_control
 from partners.ui.country_commitments import commitment_sections
+from partners.ui.gaps import gaps_section
 from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import chart_downloads, chart_with_table, current_actor, get_store, show_table
 from partners.ui.signoff import signoff_panel
@@ -188,6 +189,10 @@ st.caption(f"Progress score: {definitions['progress_score']}. Verified and self-
 # -- the commitments, who is helping, Global Alliance targets, progress timeline (ui/country_commitments.py) --
 commitment_sections(store, actor, code, str(facts["name"]), as_of_day)
 # -- end of the commitment sections ---------------------------------------------------------------------
+
+# -- gaps, with suggestions and one-click drafts (ui/gaps.py) -------------------------------------------
+gaps_section(store, actor, code, str(facts["name"]), as_of_day)
+# -- end of gaps ----------------------------------------------------------------------------------------
 
 with st.expander("How is this calculated?"):
     st.markdown(scorecard.methodology_text())  # our own file, not user text

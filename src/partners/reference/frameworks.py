@@ -11,6 +11,7 @@ import copy
 import functools
 import os
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,8 @@ def _flatten_items(
         extra = node.get("extra")
         if extra is not None and not isinstance(extra, dict):
             raise ReferenceDataError(f"{file}: {label}: 'extra' must be a mapping")
+        if isinstance(extra, dict) and CAPABILITY_LINKS in extra:
+            _check_capability_list(file, label, extra[CAPABILITY_LINKS])
         data = {
             "framework_id": framework_id,
             "code": code,
@@ -89,6 +92,40 @@ def _flatten_items(
         _flatten_items(
             file, framework_id, default_source, node.get("items"), item.code, f"{loc}.items", out, positions
         )
+
+
+#: An item's ``extra`` key listing the MNR capabilities (keys such as ``MNR-2016:1``) whose gaps its template
+#: helps close (the Abu Dhabi 2015 templates); checked here: a list of distinct keys of loaded capabilities.
+CAPABILITY_LINKS = "mnr_capabilities"
+
+
+def _check_capability_list(file: str, label: str, value: Any) -> None:
+    """The shape of ``extra.mnr_capabilities``: a list (maybe empty) of distinct ``FRAMEWORK:CODE`` keys."""
+    where = f"{file}: {label}: 'extra.{CAPABILITY_LINKS}'"
+    if not isinstance(value, list):
+        raise ReferenceDataError(f"{where} must be a list of capability keys such as MNR-2016:1 (or [])")
+    for key in value:
+        framework_id, sep, code = key.partition(":") if isinstance(key, str) else ("", "", "")
+        if not (sep and framework_id.strip() and code.strip()) or key != key.strip():
+            raise ReferenceDataError(f"{where}: {key!r} is not a capability key such as MNR-2016:1")
+    repeated = sorted({k for k in value if value.count(k) > 1})
+    if repeated:
+        raise ReferenceDataError(f"{where} lists {', '.join(repeated)} twice")
+
+
+def check_capability_links(loaded: Iterable[Framework]) -> None:
+    """Every key an item's ``extra.mnr_capabilities`` lists must be a capability of one of the frameworks
+    loaded with it (raises :class:`ReferenceDataError` naming the framework, the item and the key)."""
+    loaded = list(loaded)
+    capabilities = {i.key for fw in loaded for i in fw.items if i.kind == "capability"}
+    for fw in loaded:
+        for item in fw.items:
+            unknown = [k for k in item.extra.get(CAPABILITY_LINKS, []) if k not in capabilities]
+            if unknown:
+                raise ReferenceDataError(
+                    f"{fw.id}: item {item.code!r}: 'extra.{CAPABILITY_LINKS}' names {', '.join(unknown)}, "
+                    "which is no capability of a loaded MNR version"
+                )
 
 
 def _load(path: Path) -> tuple[Framework, dict[str, Any]]:
@@ -155,6 +192,7 @@ def _frameworks_loaded() -> tuple[tuple[Framework, dict[str, Any]], ...]:
                 f"{meta['file']}: framework id {fw.id!r} is already used by {seen[fw.id]}"
             )
         seen[fw.id] = meta["file"]
+    check_capability_links(fw for fw, _ in loaded)
     return tuple(sorted(loaded, key=lambda pair: _framework_sort_key(pair[0])))
 
 

@@ -336,13 +336,22 @@ def log_commitment(store: Store, actor: Actor, commitment: Commitment) -> int:
     """Log a new commitment (joint commitments: several partners, several countries or global); the
     permission is ``check_log_commitment``'s."""
     check_log_commitment(actor, commitment)
+    return write_new_commitment(store, actor, commitment)
+
+
+def write_new_commitment(
+    store: Store, actor: Actor, commitment: Commitment, *, note: dict[str, Any] | None = None
+) -> int:
+    """Store a new commitment with its links and its audit entry (``note``: added to the entry), in one
+    transaction (joining the caller's). The caller has authorised it: ``log_commitment``, or a narrower use
+    case such as ``services.gaps.suggest_commitment``."""
     commitment = _with_smart_level(commitment)
     values = _commitment_columns(commitment)
     with store.transaction():
         _check_commitment_refs(store, commitment)
         new_id = store.insert_row("commitment", values)
         _write_links(store, new_id, commitment)
-        after = _commitment_snapshot(values, commitment)
+        after = _commitment_snapshot(values, commitment) | (note or {})
         audit.record(store, actor, "create", "commitment", new_id, after=after)
     return new_id
 

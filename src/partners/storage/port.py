@@ -416,3 +416,21 @@ class Store(Protocol):
         """The commitments naming ``country`` that the scope may see, newest first, with their statuses (latest
         of any source, of each source), not_reporting, progress updates, partners and framework item keys."""
         ...
+    # -- Gaps on the country scorecard (storage/duckdb/gaps.py) ------------------------------------
+    def framework_item_extras(self, framework_id: str) -> list[dict[str, Any]]:
+        """Every item of one framework with its ``extra`` as a dict: key, code, kind, name, summary, extra."""
+        ...
+
+    def linked_commitments(
+        self, scope: ViewScope, countries: Sequence[str], item_keys: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """The commitments the scope may see naming one of ``countries`` and linked to one of ``item_keys``,
+        one row per (commitment, country, item): id, title, review_state, visibility, embargo_until,
+        reported_status, verified_status, not_reporting, country_code, item_key, partners. Newest first."""
+        ...
+
+    def commitments_linked_to_all(self, country: str, item_keys: Sequence[str]) -> list[dict[str, Any]]:
+        """Live, not withdrawn commitments naming ``country`` linked to all of ``item_keys`` (id, title,
+        review_state), whoever may see them: for a use case's own duplicate check."""
+        ...
+    # -- end of gaps -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from partners.storage.duckdb import history, status
 from partners.storage.duckdb.backup import WholeDatabase
 from partners.storage.duckdb.country_commitments import CountryCommitmentRows
 from partners.storage.duckdb.database import Database, migrations, to_json, translated, writes  # noqa: F401 (migrations: for tests)
+from partners.storage.duckdb.gaps import GapRows
 from partners.storage.duckdb.queries import ReadQueries
 from partners.storage.duckdb.reference_rows import ReferenceRows
 from partners.storage.duckdb.scorecards import ScorecardRows
@@ -31,7 +32,9 @@ from partners.storage.duckdb.users import UserRows
 from partners.storage.errors import ConcurrentEditError
 
 
-class DuckDBStore(ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, UserRows, CountryCommitmentRows):
+class DuckDBStore(
+    ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, UserRows, CountryCommitmentRows, GapRows
+):
     """The storage port (``partners.storage.port.Store``) over a DuckDB ``Database``.
 
     Services call it inside ``store.transaction()``; all of its SQL lives in this package.

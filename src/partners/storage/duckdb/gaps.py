@@ -1,0 +1,111 @@
+"""The rows behind the scorecard's "Gaps" section: the templates of a framework's items, the visible
+commitments for some countries linked to some framework items, and the commitments already made from a
+gap's suggestion (so that one click twice does not store two drafts).
+
+Mixed into ``DuckDBStore``; every value is a parameter, and the commitments are filtered by the one
+visibility rule (``queries._visible_cte``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from partners.domain.scope import ViewScope
+from partners.storage.duckdb.history import at_moment
+from partners.storage.duckdb.queries import _CLOSED, _cutoff, _visible_cte
+
+
+class GapRows:
+    """The gaps section's queries (``query_rows`` is the store's)."""
+
+    def query_rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:  # provided by the store
+        raise NotImplementedError
+
+    def framework_item_extras(self, framework_id: str) -> list[dict[str, Any]]:
+        """Every item of one framework with its ``extra`` (a dict; {} when none): key, code, kind, name,
+        summary, extra, in the framework's order."""
+        rows = self.query_rows(
+            "SELECT key, code, kind, name, summary, extra FROM framework_items"
+            " WHERE framework_id = $fw ORDER BY ordinal, code",
+            {"fw": framework_id},
+        )
+        for row in rows:
+            extra = row["extra"]
+            row["extra"] = json.loads(extra) if isinstance(extra, str) and extra else (extra or {})
+        return rows
+
+    def linked_commitments(
+        self, scope: ViewScope, countries: Sequence[str], item_keys: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """The commitments ``scope`` may see that name one of ``countries`` and link to one of ``item_keys``:
+        one row per (commitment, such country, such item) with id, title, review_state, visibility,
+        embargo_until, reported_status (latest of any source, null: none), verified_status, not_reporting,
+        country_code, item_key and partners (their names, the lead first). Newest commitment first. At
+        ``scope.as_of``: as they stood then, under the same rule."""
+        if not countries or not item_keys:
+            return []
+        within = (
+            "SELECT cc.commitment_id AS id FROM commitment_countries cc"
+            " JOIN commitment_items ci ON ci.commitment_id = cc.commitment_id"
+            " WHERE list_contains($g_countries, cc.country_code) AND list_contains($g_items, ci.item_key)"
+            " GROUP BY cc.commitment_id"
+        )
+        vis, params = _visible_cte(scope, within=within)
+        params |= {
+            "g_countries": sorted(set(countries)), "g_items": sorted(set(item_keys)),
+            "cutoff": _cutoff(scope), "closed": _CLOSED,
+        }
+        sql = f"""WITH {vis},
+        latest AS (
+            SELECT commitment_id,
+                   arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
+                   max(report_date) AS last_report,
+                   arg_max(status, struct_pack(d := report_date, i := id))
+                       FILTER (WHERE source = 'verified') AS verified_status
+            FROM progress_updates
+            WHERE deleted_at IS NULL AND commitment_id IN (SELECT id FROM visible)
+            GROUP BY commitment_id
+        ),
+        names AS (
+            SELECT cp.commitment_id,
+                   string_agg(p.name, ', ' ORDER BY cp.role = 'lead' DESC, p.name) AS partners
+            FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
+            WHERE cp.commitment_id IN (SELECT id FROM visible)
+            GROUP BY cp.commitment_id
+        )
+        SELECT c.id, c.title, c.review_state, c.visibility, c.embargo_until,
+               l.reported_status, l.verified_status,
+               (l.last_report IS NULL OR l.last_report < $cutoff)
+                   AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting,
+               cc.country_code, ci.item_key, coalesce(n.partners, '') AS partners
+        FROM visible v
+        JOIN commitments c ON c.id = v.id
+        JOIN commitment_countries cc ON cc.commitment_id = c.id AND list_contains($g_countries, cc.country_code)
+        JOIN commitment_items ci ON ci.commitment_id = c.id AND list_contains($g_items, ci.item_key)
+        LEFT JOIN latest l ON l.commitment_id = c.id
+        LEFT JOIN names n ON n.commitment_id = c.id
+        ORDER BY c.id DESC, cc.country_code, ci.item_key"""  # noqa: S608 (only the visibility CTE is formatted in)
+        return self.query_rows(*at_moment(
+            sql, params, scope.as_of,
+            ("commitments", "commitment_partners", "commitment_countries", "commitment_items",
+             "progress_updates", "partners"),
+        ))
+
+    def commitments_linked_to_all(self, country: str, item_keys: Sequence[str]) -> list[dict[str, Any]]:
+        """The live (not deleted), not withdrawn commitments naming ``country`` and linked to every one of
+        ``item_keys``, whoever may see them: id, title, review_state. For the use case's own check (one
+        suggestion turned into a draft twice), never shown as a list."""
+        keys = sorted(set(item_keys))
+        if not keys:
+            return []
+        return self.query_rows(
+            "SELECT c.id, c.title, c.review_state FROM commitments c"
+            " JOIN commitment_countries cc ON cc.commitment_id = c.id AND cc.country_code = $country"
+            " WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn'"
+            " AND (SELECT count(DISTINCT ci.item_key) FROM commitment_items ci"
+            "      WHERE ci.commitment_id = c.id AND list_contains($keys, ci.item_key)) = $n"
+            " ORDER BY c.id",
+            {"country": country, "keys": keys, "n": len(keys)},
+        )
