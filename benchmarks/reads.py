@@ -134,6 +134,24 @@ def scorecard(ctx: Context, *, past: bool = False) -> dict[str, Any]:
     }
 
 
+def scorecard_sections(ctx: Context) -> dict[str, Any]:
+    """The scorecard's later sections for the busiest country: its commitments (own and others'), by
+    stakeholder type and status, who is helping, the Global Alliance targets, the progress timeline, and
+    the gaps with their suggestions."""
+    from partners.services import country_commitments as cc
+    from partners.services import gaps
+
+    found = cc.country_commitments(ctx.store, ctx.actor, ctx.country)
+    return {
+        "rows": cc.commitment_rows(found),
+        "by_type": cc.by_stakeholder_and_status(found),
+        "helping": cc.who_is_helping(ctx.store, found)[0],
+        "targets": cc.ga_coverage(ctx.store, found),
+        "timeline": cc.timeline(found),
+        "gaps": gaps.gaps(ctx.store, ctx.actor, ctx.country),
+    }
+
+
 def scorecard_pdf(ctx: Context) -> bytes:
     """One country's scorecard as the PDF for a minister, as the page's button and the CLI make it: its
     figures gathered, its charts drawn as SVG, the document typeset."""
@@ -159,6 +177,8 @@ READS = [
     Read("read.scorecard", "Country scorecard's figures (the busiest country)", scorecard),
     Read("read.scorecard.as_of", "Country scorecard's figures as at a summit a year back",
          lambda ctx: scorecard(ctx, past=True)),
+    Read("read.scorecard.sections", "Country scorecard's commitment sections and gaps (the busiest country)",
+         scorecard_sections),
     Read("read.scorecard.pdf", "One country's scorecard as a PDF (figures, SVG charts, typesetting)", scorecard_pdf),
 ]
 

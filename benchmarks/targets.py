@@ -119,6 +119,7 @@ def targets(scales: Scales) -> list[Target]:
         at_most("read.scorecard", 0.050),
         speedup("read.scorecard", "baseline.scorecard", 1),
         at_most("read.scorecard.as_of", 0.150),
+        reported("read.scorecard.sections"),
         at_most("read.scorecard.pdf", 1.5),
         at_most("cli.scorecard.all", 90.0),
     ]

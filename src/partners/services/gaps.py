@@ -177,10 +177,19 @@ def gaps(store: Store, actor: Actor, code: str, *, now: datetime | None = None, 
         for c, r, n in zip(countries.code, countries.region, countries.global_north, strict=True)
     ))
     gap_keys = {g.key for g in finding.gaps}
+    mapped = frameworks.map_to_current(store, cap_keys)
+    gap_items = [k for k in cap_keys if mapped.get(k) is not None and gap_keys & set(mapped[k].targets)]
     found: dict[str, dict[int, dict[str, Any]]] = {k: {} for k in gap_keys}
-    for row, targets in _on_current(store, store.linked_commitments(scope, peers, cap_keys) if gap_keys else []):
+    totals: dict[str, set[int]] = {k: set() for k in gap_keys}
+    for pair, targets in _on_current(store, store.linked_commitment_items(scope, peers, gap_items) if gap_keys else []):
+        for target in targets:
+            if target in totals:
+                totals[target].add(int(pair["id"]))
+    # the newest few per capability only (withdrawn and embargoed ones left out in the query: no example to follow)
+    newest = store.linked_commitments(scope, peers, gap_items, newest=SUGGESTIONS_PER_GAP) if gap_keys else []
+    for row, targets in _on_current(store, newest):
         if not scoring.counts_toward_figures(CommitmentFacts.from_row(row), scope.now):
-            continue  # withdrawn or under embargo: no example to follow
+            continue
         for target in targets:
             if target in found:
                 held = found[target].setdefault(int(row["id"]), {**row, "names": []})
@@ -202,7 +211,7 @@ def gaps(store: Store, actor: Actor, code: str, *, now: datetime | None = None, 
                            and r["verified_status"] == r["reported_status"])
                 for r in rows[:SUGGESTIONS_PER_GAP]
             ),
-            comparable_total=len(rows),
+            comparable_total=len(totals[gap.key]),
         ))
     template_keys = [t.key for t in suggestions]
     drafts: dict[int, dict[str, Any]] = {}

@@ -37,13 +37,15 @@ class GapRows:
         return rows
 
     def linked_commitments(
-        self, scope: ViewScope, countries: Sequence[str], item_keys: Sequence[str]
+        self, scope: ViewScope, countries: Sequence[str], item_keys: Sequence[str], *, newest: int | None = None
     ) -> list[dict[str, Any]]:
         """The commitments ``scope`` may see that name one of ``countries`` and link to one of ``item_keys``:
         one row per (commitment, such country, such item) with id, title, review_state, visibility,
         embargo_until, reported_status (latest of any source, null: none), verified_status, not_reporting,
         country_code, item_key and partners (their names, the lead first). Newest commitment first. At
-        ``scope.as_of``: as they stood then, under the same rule."""
+        ``scope.as_of``: as they stood then, under the same rule. ``newest``: only commitments that count (not
+        withdrawn, not under embargo at ``scope.now``), the newest ``newest`` of them per item, so that a
+        handful of examples never reads every commitment of a region."""
         if not countries or not item_keys:
             return []
         within = (
@@ -57,7 +59,19 @@ class GapRows:
             "g_countries": sorted(set(countries)), "g_items": sorted(set(item_keys)),
             "cutoff": _cutoff(scope), "closed": _CLOSED,
         }
+        if newest is None:
+            chosen = "chosen AS (SELECT id FROM visible)"
+        else:
+            params |= {"newest": newest, "g_now": scope.now}
+            chosen = """chosen AS (
+            SELECT DISTINCT id FROM (
+                SELECT c.id FROM visible v JOIN commitments c ON c.id = v.id
+                JOIN commitment_items ci ON ci.commitment_id = c.id AND list_contains($g_items, ci.item_key)
+                WHERE c.review_state <> 'withdrawn' AND (c.embargo_until IS NULL OR c.embargo_until <= $g_now)
+                QUALIFY row_number() OVER (PARTITION BY ci.item_key ORDER BY c.id DESC) <= $newest
+            ))"""
         sql = f"""WITH {vis},
+        {chosen},
         latest AS (
             SELECT commitment_id,
                    arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
@@ -65,14 +79,14 @@ class GapRows:
                    arg_max(status, struct_pack(d := report_date, i := id))
                        FILTER (WHERE source = 'verified') AS verified_status
             FROM progress_updates
-            WHERE deleted_at IS NULL AND commitment_id IN (SELECT id FROM visible)
+            WHERE deleted_at IS NULL AND commitment_id IN (SELECT id FROM chosen)
             GROUP BY commitment_id
         ),
         names AS (
             SELECT cp.commitment_id,
                    string_agg(p.name, ', ' ORDER BY cp.role = 'lead' DESC, p.name) AS partners
             FROM commitment_partners cp JOIN partners p ON p.id = cp.partner_id
-            WHERE cp.commitment_id IN (SELECT id FROM visible)
+            WHERE cp.commitment_id IN (SELECT id FROM chosen)
             GROUP BY cp.commitment_id
         )
         SELECT c.id, c.title, c.review_state, c.visibility, c.embargo_until,
@@ -80,7 +94,7 @@ class GapRows:
                (l.last_report IS NULL OR l.last_report < $cutoff)
                    AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting,
                cc.country_code, ci.item_key, coalesce(n.partners, '') AS partners
-        FROM visible v
+        FROM chosen v
         JOIN commitments c ON c.id = v.id
         JOIN commitment_countries cc ON cc.commitment_id = c.id AND list_contains($g_countries, cc.country_code)
         JOIN commitment_items ci ON ci.commitment_id = c.id AND list_contains($g_items, ci.item_key)
@@ -91,6 +105,32 @@ class GapRows:
             sql, params, scope.as_of,
             ("commitments", "commitment_partners", "commitment_countries", "commitment_items",
              "progress_updates", "partners"),
+        ))
+
+    def linked_commitment_items(
+        self, scope: ViewScope, countries: Sequence[str], item_keys: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """The (id, item_key) pairs of the commitments ``scope`` may see that name one of ``countries``, link to
+        one of ``item_keys`` and count (not withdrawn, not under embargo at ``scope.now``): how many there
+        are per item, without reading their progress. At ``scope.as_of``: as they stood then."""
+        if not countries or not item_keys:
+            return []
+        within = (
+            "SELECT cc.commitment_id AS id FROM commitment_countries cc"
+            " JOIN commitment_items ci ON ci.commitment_id = cc.commitment_id"
+            " WHERE list_contains($g_countries, cc.country_code) AND list_contains($g_items, ci.item_key)"
+            " GROUP BY cc.commitment_id"
+        )
+        vis, params = _visible_cte(scope, within=within)
+        params |= {"g_countries": sorted(set(countries)), "g_items": sorted(set(item_keys)), "g_now": scope.now}
+        sql = f"""WITH {vis}
+        SELECT DISTINCT c.id, ci.item_key FROM visible v JOIN commitments c ON c.id = v.id
+        JOIN commitment_items ci ON ci.commitment_id = c.id AND list_contains($g_items, ci.item_key)
+        WHERE c.review_state <> 'withdrawn' AND (c.embargo_until IS NULL OR c.embargo_until <= $g_now)
+        ORDER BY c.id DESC, ci.item_key"""  # noqa: S608 (only the visibility CTE is formatted in)
+        return self.query_rows(*at_moment(
+            sql, params, scope.as_of,
+            ("commitments", "commitment_partners", "commitment_countries", "commitment_items"),
         ))
 
     def commitments_linked_to_all(self, country: str, item_keys: Sequence[str]) -> list[dict[str, Any]]:
