@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -339,11 +341,27 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     store = _open(args)
     codes = scorecard_document.member_codes(store, actor)
     private = 0
-    for done, code in enumerate(codes, 1):
-        doc = scorecard_document.scorecard_document(store, actor, code, as_of=as_of)
-        _write(folder / scorecard_pdf.file_name(code), scorecard_pdf.scorecard_pdf(doc))
-        private += doc.includes_private
-        _progress(done, len(codes), code)
+    # The figures are read here, one country after another; each is typeset (charts drawn, pages set) in a
+    # process of its own meanwhile, one per core: the typesetting is most of the time. Written in order.
+    workers = max(1, min(len(codes), os.cpu_count() or 1))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: list[tuple[str, Future[bytes]]] = []
+        done = 0
+
+        def finish(code: str, typeset: Future[bytes]) -> None:
+            nonlocal done
+            _write(folder / scorecard_pdf.file_name(code), typeset.result())
+            done += 1
+            _progress(done, len(codes), code)
+
+        for code in codes:
+            doc = scorecard_document.scorecard_document(store, actor, code, as_of=as_of)
+            private += doc.includes_private
+            pending.append((code, pool.submit(scorecard_pdf.scorecard_pdf, doc)))
+            while pending and pending[0][1].done():
+                finish(*pending.pop(0))
+        for code, typeset in pending:
+            finish(code, typeset)
     view = "the public's view" if args.public else "the secretariat's view"
     print(f"wrote {plural(len(codes), 'scorecard')} ({view}) to {folder}: {private} with private data, marked "
           "confidential")
