@@ -45,6 +45,8 @@ def _open_commitments(page: Page, url: str, search: str) -> None:
     box.fill(search)
     box.press("Enter")
     expect(page.get_by_text("1 commitment matches")).to_be_visible(timeout=TIMEOUT)
+    # the run that filtered has finished: a button clicked during a run may belong to the run before
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=TIMEOUT)
 
 
 @pytest.mark.browser
