@@ -72,7 +72,7 @@ class MnrShape:
 def current_mnr(store: Store) -> MnrShape:
     """The capabilities and domains of the current MNR version (empty when none is loaded); read once per
     data version (a reference load changes it)."""
-    return _kept(store, ("mnr",), lambda: _read_mnr(store))
+    return _by_reference(store, ("mnr",), lambda: _read_mnr(store))
 
 
 def _read_mnr(store: Store) -> MnrShape:
@@ -113,6 +113,35 @@ def _kept(store: Store, key: tuple, compute: Callable[[], T]) -> T:
                 kept.pop(next(iter(kept)))
             kept[(version, *key)] = found
     return found
+
+
+#: Reference reads (the current MNR, its capabilities, where recorded keys land), kept per open store for the
+#: state of the frameworks they were read at (``Store.published_state``, read once per data version): they
+#: change with a reference load, not with the records written all day.
+_REFERENCE: weakref.WeakKeyDictionary[Any, tuple[tuple, dict[tuple, Any]]] = weakref.WeakKeyDictionary()
+
+
+def _by_reference(store: Store, key: tuple, compute: Callable[[], T]) -> T:
+    state = _kept(store, ("published_state",), store.published_state)
+    with _KEPT_LOCK:
+        held = _REFERENCE.get(store)
+        if held is None or held[0] != state:
+            held = (state, {})
+            _REFERENCE[store] = held
+        found = held[1].get(key, _MISSING)
+    if found is _MISSING:
+        found = compute()
+        with _KEPT_LOCK:
+            if len(held[1]) >= 4 * _KEEP:
+                held[1].clear()
+            held[1][key] = found
+    return found
+
+
+def _map_to_current(store: Store, keys: Iterable[str]) -> dict[str, Any]:
+    """``frameworks.map_to_current``, kept while the frameworks stay as they are (do not change the result)."""
+    wanted = frozenset(keys)
+    return _by_reference(store, ("map", wanted), lambda: frameworks.map_to_current(store, wanted))
 
 
 def _assessment_rows(store: Store, scope: ViewScope, code: str) -> pd.DataFrame:
@@ -169,7 +198,7 @@ def country_facts(
 def capabilities(store: Store, actor: Actor) -> pd.DataFrame:
     """The current MNR version's capabilities in the framework's order: key, code, name, domain."""
     authorize(actor, UseCase.VIEW_PUBLIC)
-    return _kept(store, ("capabilities",), lambda: _capabilities(store)).copy()
+    return _by_reference(store, ("capabilities",), lambda: _capabilities(store)).copy()
 
 
 def _capabilities(store: Store) -> pd.DataFrame:
@@ -194,7 +223,7 @@ def maturity(
 def _maturity(store: Store, scope: ViewScope, code: str, shape: MnrShape) -> Maturity:
     rows = _assessment_rows(store, scope, code)
     recorded = _assessments(rows.to_dict("records"))
-    mappings = frameworks.map_to_current(store, {a.capability_key for a in recorded})
+    mappings = _map_to_current(store, {a.capability_key for a in recorded})
     phases, unmapped = scoring.latest_phases(recorded, shape.capability_keys, mappings)
     return Maturity(
         country_code=code,
@@ -218,7 +247,7 @@ def maturity_over_rounds(
     _country(store, code, scope.as_of)
     shape = current_mnr(store)
     recorded = _assessments(_assessment_rows(store, scope, code).to_dict("records"))
-    mappings = frameworks.map_to_current(store, {a.capability_key for a in recorded})
+    mappings = _map_to_current(store, {a.capability_key for a in recorded})
     return scoring.phases_by_round(recorded, shape.capability_keys, mappings, shape.domain_of, reading)
 
 
@@ -234,7 +263,7 @@ def capability_history(
     rows = _assessment_rows(store, scope, code)
     if rows.empty:  # no assessment the viewer may see (an empty result need not carry its columns)
         return rows.assign(crosswalk_note=pd.Series(dtype=str))
-    mappings = frameworks.map_to_current(store, set(rows.capability_key))
+    mappings = _map_to_current(store, set(rows.capability_key))
     lands = [_lands_on(mappings.get(key), key, capability_key) for key in rows.capability_key]
     out = rows[lands].copy()
     notes = {key: frameworks.crosswalk_note(store, mappings.get(key)) for key in set(out.capability_key)}
@@ -332,7 +361,7 @@ def _published_domain_phases(
         by_country.setdefault(row["country_code"], []).append(row)
     if not by_country:
         return []
-    mappings = frameworks.map_to_current(store, {r["capability_key"] for rows in by_country.values() for r in rows})
+    mappings = _map_to_current(store, {r["capability_key"] for rows in by_country.values() for r in rows})
     out = []
     for rows in by_country.values():
         phases, _ = scoring.latest_phases(_assessments(rows), shape.capability_keys, mappings)
@@ -350,7 +379,8 @@ _BANDS: weakref.WeakKeyDictionary[Any, tuple[tuple, list]] = weakref.WeakKeyDict
 def _published_phases(
     store: Store, shape: MnrShape, as_of: datetime | None
 ) -> list[tuple[dict, dict[str, DomainPhase]]]:
-    key = (store.published_state(), shape.framework_id, shape.capability_keys, as_of)
+    key = (_kept(store, ("published_state",), store.published_state), shape.framework_id, shape.capability_keys,
+           as_of)
     with _KEPT_LOCK:
         found = _BANDS.get(store)
     if found is not None and found[0] == key:
