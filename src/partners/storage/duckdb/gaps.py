@@ -14,7 +14,16 @@ from typing import Any
 
 from partners.domain.scope import ViewScope
 from partners.storage.duckdb.history import at_moment
-from partners.storage.duckdb.queries import _CLOSED, _cutoff, _visible_cte
+from partners.storage.duckdb.queries import _CLOSED, _cutoff, _visible_cte, latest_cte
+
+#: The ids of the commitments naming one of ``$g_countries`` and linked to one of ``$g_items``: the only ones the
+#: visibility rule is applied to.
+_NAMING_AND_LINKED = (
+    "SELECT cc.commitment_id AS id FROM commitment_countries cc"
+    " JOIN commitment_items ci ON ci.commitment_id = cc.commitment_id"
+    " WHERE list_contains($g_countries, cc.country_code) AND list_contains($g_items, ci.item_key)"
+    " GROUP BY cc.commitment_id"
+)
 
 
 class GapRows:
@@ -48,13 +57,7 @@ class GapRows:
         handful of examples never reads every commitment of a region."""
         if not countries or not item_keys:
             return []
-        within = (
-            "SELECT cc.commitment_id AS id FROM commitment_countries cc"
-            " JOIN commitment_items ci ON ci.commitment_id = cc.commitment_id"
-            " WHERE list_contains($g_countries, cc.country_code) AND list_contains($g_items, ci.item_key)"
-            " GROUP BY cc.commitment_id"
-        )
-        vis, params = _visible_cte(scope, within=within)
+        vis, params = _visible_cte(scope, within=_NAMING_AND_LINKED)
         params |= {
             "g_countries": sorted(set(countries)), "g_items": sorted(set(item_keys)),
             "cutoff": _cutoff(scope), "closed": _CLOSED,
@@ -72,16 +75,7 @@ class GapRows:
             ))"""
         sql = f"""WITH {vis},
         {chosen},
-        latest AS (
-            SELECT commitment_id,
-                   arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
-                   max(report_date) AS last_report,
-                   arg_max(status, struct_pack(d := report_date, i := id))
-                       FILTER (WHERE source = 'verified') AS verified_status
-            FROM progress_updates
-            WHERE deleted_at IS NULL AND commitment_id IN (SELECT id FROM chosen)
-            GROUP BY commitment_id
-        ),
+        {latest_cte("chosen")},
         names AS (
             SELECT cp.commitment_id,
                    string_agg(p.name, ', ' ORDER BY cp.role = 'lead' DESC, p.name) AS partners
@@ -115,13 +109,7 @@ class GapRows:
         are per item, without reading their progress. At ``scope.as_of``: as they stood then."""
         if not countries or not item_keys:
             return []
-        within = (
-            "SELECT cc.commitment_id AS id FROM commitment_countries cc"
-            " JOIN commitment_items ci ON ci.commitment_id = cc.commitment_id"
-            " WHERE list_contains($g_countries, cc.country_code) AND list_contains($g_items, ci.item_key)"
-            " GROUP BY cc.commitment_id"
-        )
-        vis, params = _visible_cte(scope, within=within)
+        vis, params = _visible_cte(scope, within=_NAMING_AND_LINKED)
         params |= {"g_countries": sorted(set(countries)), "g_items": sorted(set(item_keys)), "g_now": scope.now}
         sql = f"""WITH {vis}
         SELECT DISTINCT c.id, ci.item_key FROM visible v JOIN commitments c ON c.id = v.id

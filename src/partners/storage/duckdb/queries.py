@@ -74,6 +74,22 @@ def _with(
 _CLOSED = sorted(s.value for s in CLOSED_STATUSES)
 
 
+def latest_cte(ids: str) -> str:
+    """``latest``: for each commitment of the CTE ``ids`` (a name holding ``id``), its latest reported status
+    (of any source), the day of its last report and its latest verified status, from its live progress
+    updates (the latest: by report date, then the later record)."""
+    return f"""latest AS (
+            SELECT commitment_id,
+                   arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
+                   max(report_date) AS last_report,
+                   arg_max(status, struct_pack(d := report_date, i := id))
+                       FILTER (WHERE source = 'verified') AS verified_status
+            FROM progress_updates
+            WHERE deleted_at IS NULL AND commitment_id IN (SELECT id FROM {ids})
+            GROUP BY commitment_id
+        )"""  # noqa: S608 (a CTE name of this package's own SQL)
+
+
 def _cutoff(scope: ViewScope) -> date:
     """The day before which a last report counts as overdue (``reporting_cycle_months`` back from now)."""
     import calendar
@@ -682,16 +698,7 @@ class ReadQueries:
             SELECT DISTINCT v.id FROM visible v
             JOIN commitment_countries cc ON cc.commitment_id = v.id AND cc.country_code = $country
         ),
-        latest AS (
-            SELECT commitment_id,
-                   arg_max(status, struct_pack(d := report_date, i := id)) AS reported_status,
-                   max(report_date) AS last_report,
-                   arg_max(status, struct_pack(d := report_date, i := id))
-                       FILTER (WHERE source = 'verified') AS verified_status
-            FROM progress_updates
-            WHERE deleted_at IS NULL AND commitment_id IN (SELECT id FROM mine)
-            GROUP BY commitment_id
-        )
+        {latest_cte("mine")}
         SELECT c.id, c.review_state, c.embargo_until, l.reported_status, l.verified_status,
                (l.last_report IS NULL OR l.last_report < $cutoff)
                    AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting
