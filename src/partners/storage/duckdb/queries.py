@@ -670,19 +670,18 @@ class ReadQueries:
         ))
 
     def published_state(self) -> tuple[Any, ...]:
-        row = self.query_rows(
-            """SELECT (SELECT count(*) FROM scorecard_signoffs) AS signoffs,
-                      (SELECT max(id) FROM scorecard_signoffs) AS last_signoff,
-                      (SELECT count(withdrawn_at) FROM scorecard_signoffs) AS withdrawn,
-                      (SELECT max(withdrawn_at) FROM scorecard_signoffs) AS last_withdrawn,
-                      (SELECT count(*) FROM countries_history) AS country_versions,
-                      (SELECT max(valid_from) FROM countries_history) AS last_country_change,
-                      (SELECT sum(hash(key || '/' || coalesce(parent_key, ''))) FROM framework_items) AS items,
-                      (SELECT string_agg(id || ':' || current_eligible, ',' ORDER BY id) FROM frameworks) AS fw,
-                      (SELECT sum(hash(from_framework || to_framework || row_no || kind))
-                       FROM framework_crosswalk) AS crosswalk"""
-        )[0]
-        return tuple(row.values())
+        # five small reads: as scalar subqueries of one statement they plan ten times slower
+        return tuple(
+            value
+            for sql in (
+                "SELECT count(*), max(id), count(withdrawn_at), max(withdrawn_at) FROM scorecard_signoffs",
+                "SELECT count(*), max(valid_from) FROM countries_history",
+                "SELECT sum(hash(key || '/' || coalesce(parent_key, ''))) FROM framework_items",
+                "SELECT string_agg(id || ':' || current_eligible, ',' ORDER BY id) FROM frameworks",
+                "SELECT sum(hash(from_framework || to_framework || row_no || kind)) FROM framework_crosswalk",
+            )
+            for value in self.query_rows(sql)[0].values()
+        )
 
     def country_commitment_status(self, scope: ViewScope, country: str) -> list[dict[str, Any]]:
         """The visible commitments naming ``country`` with what the scorecard's figures need, and nothing
