@@ -150,3 +150,16 @@ def test_no_published_assessments_suppress_every_band(store: Store) -> None:
     context = scorecard.peer_context(store, EDITOR, "KEN")
     assert all(not b.shown for d in context.domains for _, b in d.bands)
     assert context.includes_private
+
+
+def test_the_bands_follow_a_sign_off_and_a_withdrawal_at_once(peers: Store) -> None:
+    """The bands' inputs are kept between writes that cannot change them (a progress report), never past a
+    sign-off or a withdrawal: DEU (phase 1, private) signs off, then withdraws."""
+    from partners.services import signoff
+
+    before = bands(scorecard.peer_context(peers, PUBLIC, "UGA"), "members")
+    assert {b.countries for b in before} == {8}
+    signoff.sign_off(peers, ADMIN, "DEU")
+    assert {b.countries for b in bands(scorecard.peer_context(peers, PUBLIC, "UGA"), "members")} == {9}
+    signoff.withdraw(peers, ADMIN, "DEU", "Signed off by mistake")
+    assert bands(scorecard.peer_context(peers, PUBLIC, "UGA"), "members") == before

@@ -370,25 +370,14 @@ def _published_domain_phases(
     return out
 
 
-#: The last peer inputs of each open store, with the published state they were computed at: they change only
-#: with a sign-off, a withdrawal, a membership or a framework (``Store.published_state``), not with the
-#: progress reports and edits that move the data version all day.
-_BANDS: weakref.WeakKeyDictionary[Any, tuple[tuple, list]] = weakref.WeakKeyDictionary()
-
-
 def _published_phases(
     store: Store, shape: MnrShape, as_of: datetime | None
 ) -> list[tuple[dict, dict[str, DomainPhase]]]:
-    key = (_kept(store, ("published_state",), store.published_state), shape.framework_id, shape.capability_keys,
-           as_of)
-    with _KEPT_LOCK:
-        found = _BANDS.get(store)
-    if found is not None and found[0] == key:
-        return found[1]
-    phases = _published_domain_phases(store, shape, as_of)
-    with _KEPT_LOCK:
-        _BANDS[store] = (key, phases)
-    return phases
+    """``_published_domain_phases``, kept while the published state stays as it is (``_by_reference``: a
+    sign-off, a withdrawal, a membership or a framework changes it; the progress reports and edits that move
+    the data version all day do not)."""
+    return _by_reference(store, ("published", shape.framework_id, shape.capability_keys, as_of),
+                         lambda: _published_domain_phases(store, shape, as_of))
 
 
 def peer_context(
