@@ -525,6 +525,11 @@ RECORD_KINDS: tuple[str, ...] = (
 #: The actor for set-up work done from the command line (init, reference reload, demo data).
 SYSTEM = Actor(identity="system", role=Role.ADMIN, name="System (command line)")
 
+#: Whoever has not signed in (or has no role), to the permission table: sees published, non-embargoed,
+#: public records and public aggregates. Every "public" view (the public switch of a dashboard, a public PDF,
+#: snapshots, packs, the static site) is computed as this viewer.
+PUBLIC_VIEWER = Actor(identity="anonymous", role=Role.PUBLIC, name="Public visitor")
+
 
 #: Fields whose name does not read as words on its own (the others: "deadline" -> "Deadline").
 _FIELD_WORDS = {"contact_email": "Contact e-mail", "contact_email_2": "Second contact e-mail",

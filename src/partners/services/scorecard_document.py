@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from partners.domain.model import Actor, Role
+from partners.domain.model import PUBLIC_VIEWER, Actor, Role
 from partners.domain.permissions import UseCase, authorize
 from partners.domain.scoring import CommitmentFigures, DomainPhase
 from partners.services import scorecard, setup
@@ -24,7 +24,7 @@ from partners.services.visibility import view_scope
 from partners.storage.port import Store
 
 #: Who the public is, to the permission table: what a visitor who has not signed in may see.
-PUBLIC = Actor(identity="anonymous", role=Role.PUBLIC, name="Public visitor")
+PUBLIC = PUBLIC_VIEWER
 
 
 @dataclass(frozen=True)

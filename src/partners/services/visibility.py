@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from partners.domain.model import Actor
+from partners.domain.model import PUBLIC_VIEWER, Actor
 from partners.domain.permissions import Scope, UseCase, authorize, scope_of
 from partners.domain.scope import REPORTING_CYCLE_MONTHS, ViewScope
 from partners.services.errors import NotFound
@@ -48,3 +48,10 @@ def require_visible(store: Store, actor: Actor, commitment_id: int, *, now: date
     """NotFound, worded as for a missing one, unless ``actor`` may see this commitment (``may_see``)."""
     if not may_see(store, actor, commitment_id, now=now):
         raise NotFound(f"there is no commitment {commitment_id} that you can see")
+
+
+def shown_as(actor: Actor, public: bool) -> Actor:
+    """The viewer a dashboard view is computed for: the public (``PUBLIC_VIEWER``) when ``public`` is on,
+    whatever the person's own role, else the person. Switching the public view off never widens a scope:
+    it only returns to what ``actor`` may see anyway."""
+    return PUBLIC_VIEWER if public else actor

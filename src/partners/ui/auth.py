@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit import config
 
-from partners.domain.model import Actor, Role
+from partners.domain.model import PUBLIC_VIEWER, Actor, Role
 from partners.services import users
 from partners.services.setup import Store
 from partners.ui.text import plain
@@ -48,7 +48,7 @@ OPEN_ACCESS_ENV = "PARTNERS_ALLOW_OPEN_ACCESS"
 LOCAL_ACTOR = Actor(identity="local-user", role=Role.ADMIN, name="Local user")
 
 #: Whoever has not signed in (or has no role): sees published, non-embargoed records and public aggregates.
-ANONYMOUS = Actor(identity="anonymous", role=Role.PUBLIC, name="Public visitor")
+ANONYMOUS = PUBLIC_VIEWER
 
 LOCAL_BANNER = "Local mode: single user, no sign-in, this machine only"
 OPEN_WARNING = (
