@@ -171,6 +171,34 @@ def test_another_process_sees_the_data_version_its_write_moved_on(tmp_path: Path
         again.close()
 
 
+def test_a_second_store_on_the_same_file_sees_the_data_version_the_first_moved_on(tmp_path: Path) -> None:
+    """The version is read once per write made in this process; two stores of one file share that count."""
+    db = tmp_path / "twice.duckdb"
+    first = Store.open(db)
+    setup.load_reference(first, SYSTEM)
+    second = Store.open(db)
+    try:
+        seen = second.data_version()
+        assert second.data_version() == seen  # asked again with no write: the same
+        users.add_user(first, ADMIN, "rey@secretariat.example", "reviewer")
+        assert second.data_version() > seen
+        assert second.data_version() == first.data_version()
+    finally:
+        second.close()
+        first.close()
+
+
+def test_a_refused_write_leaves_the_remembered_data_version_right(store: Store) -> None:
+    before = store.data_version()
+    with pytest.raises(ValidationFailed):
+        with store.db.transaction():  # type: ignore[attr-defined]
+            store.db.cursor().execute("INSERT INTO data_changes DEFAULT VALUES")  # type: ignore[attr-defined]
+            raise ValidationFailed(["refused"])
+    assert store.data_version() == before
+    users.add_user(store, ADMIN, "rey@secretariat.example", "reviewer")
+    assert store.data_version() > before
+
+
 # -- each commitment's stored status ------------------------------------------------------------------
 
 

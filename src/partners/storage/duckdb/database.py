@@ -30,6 +30,13 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _LOCK_HOLDER = re.compile(r"lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
 
+#: Committed write transactions per database file in this process, so that every ``Database`` open on one
+#: file (DuckDB shares one instance between them) knows when its remembered data version is old. No other
+#: process can write meanwhile: DuckDB lets one process at a time open a file for writing, and none opens
+#: it to read while that one has it.
+_WRITES: dict[str, int] = {}
+_WRITES_LOCK = threading.Lock()
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -114,6 +121,10 @@ class Database:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._counts_changes = False  # whether the data_changes table exists yet (migration 006)
+        # the data version as last read, with the file's count of writes (``_WRITES``) it was read at;
+        # an in-memory database is its own file
+        self._file = os.path.realpath(self.path) if self.path != MEMORY else f"{MEMORY}#{id(self)}"
+        self._version: tuple[int, int | None] | None = None
 
     # -- connections ------------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -154,7 +165,10 @@ class Database:
             # in the same commit, so a cached read never outlives the data it was computed from.
             if self._has_change_log(cur):
                 cur.execute("INSERT INTO data_changes DEFAULT VALUES")
-            cur.execute("COMMIT")
+            try:
+                cur.execute("COMMIT")
+            finally:
+                self._wrote()
         except BaseException as exc:
             _rollback_quietly(cur)
             if isinstance(exc, duckdb.Error):  # never let DuckDB's own error types cross the port
@@ -185,13 +199,29 @@ class Database:
             )
         return self._counts_changes
 
+    def _wrote(self) -> None:
+        """A write transaction ended: every ``Database`` of this file reads the data version again."""
+        with _WRITES_LOCK:
+            _WRITES[self._file] = _WRITES.get(self._file, 0) + 1
+
     def data_version(self) -> int | None:
         """The number of the last committed write transaction (None before migration 006): it only grows,
-        in every process that opens this database, whoever made the write."""
+        in every process that opens this database, whoever made the write. Read from the database once
+        after each write made in this process (the only process that can write while this one has the
+        file open), so that a page's many reads ask it once."""
+        with _WRITES_LOCK:
+            writes, known = _WRITES.get(self._file, 0), self._version
+        if known is not None and known[0] == writes:
+            return known[1]
         cur = self.cursor()
-        if not self._has_change_log(cur):
-            return None
-        return int(cur.execute("SELECT coalesce(max(id), 0) FROM data_changes").fetchone()[0])
+        version = (
+            int(cur.execute("SELECT coalesce(max(id), 0) FROM data_changes").fetchone()[0])
+            if self._has_change_log(cur) else None
+        )
+        with _WRITES_LOCK:  # kept only if no write ended while it was read (else the next call reads again)
+            if _WRITES.get(self._file, 0) == writes:
+                self._version = (writes, version)
+        return version
 
     # -- schema ----------------------------------------------------------------------------------
     def schema_version(self) -> int:
