@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -155,6 +155,14 @@ def _assessments(rows: Iterable[dict[str, Any]]) -> list[Assessment]:
     return [Assessment.from_row(r) for r in rows]
 
 
+def _recorded(store: Store, scope: ViewScope, code: str) -> list[Assessment]:
+    """The assessments of ``_assessment_rows`` as the scoring's inputs, made once per data version (shared:
+    never change the list)."""
+    private = scope.assessments_all or code in scope.assessment_countries
+    return _kept(store, ("recorded", code, private, scope.as_of),
+                 lambda: _assessments(_assessment_rows(store, scope, code).to_dict("records")))
+
+
 # -- one country's maturity ----------------------------------------------------------------------------
 
 
@@ -175,11 +183,14 @@ class Maturity:
 def _scope(store: Store, actor: Actor, now: datetime | None, as_of: AsOf) -> ViewScope:
     """The viewer's scope, reading the records as they stood at ``as_of`` (a date: the end of that day;
     one still to come is refused) when it is given."""
-    return view_scope(actor, now, store, as_of=moment(as_of, now))
+    scope = view_scope(actor, now, None, as_of=moment(as_of, now))
+    months = _kept(store, ("reporting_cycle_months",), lambda: reporting_cycle_months(store))
+    return replace(scope, reporting_cycle_months=months)
 
 
 def _country(store: Store, code: str, as_of: datetime | None = None) -> dict:
-    facts = store.country(code, as_of=as_of)
+    """The country's facts (shared: never change them), read once per data version and moment."""
+    facts = _kept(store, ("country", code, as_of), lambda: store.country(code, as_of=as_of))
     if facts is None:
         raise NotFound(f"there is no country with code {code}")
     return facts
@@ -192,7 +203,7 @@ def country_facts(
     ``NotFound`` for a code that is no country. Reference data: the same for every viewer. ``as_of``: as
     they stood then (membership changes)."""
     authorize(actor, UseCase.VIEW_PUBLIC)
-    return _country(store, code, moment(as_of, now))
+    return dict(_country(store, code, moment(as_of, now)))
 
 
 def capabilities(store: Store, actor: Actor) -> pd.DataFrame:
@@ -221,8 +232,15 @@ def maturity(
 
 
 def _maturity(store: Store, scope: ViewScope, code: str, shape: MnrShape) -> Maturity:
+    """``_maturity_of``, once per data version for what decides it (shared: never change the result)."""
+    private = scope.assessments_all or code in scope.assessment_countries
+    return _kept(store, ("maturity", code, private, scope.as_of, shape.framework_id, shape.capability_keys),
+                 lambda: _maturity_of(store, scope, code, shape))
+
+
+def _maturity_of(store: Store, scope: ViewScope, code: str, shape: MnrShape) -> Maturity:
     rows = _assessment_rows(store, scope, code)
-    recorded = _assessments(rows.to_dict("records"))
+    recorded = _recorded(store, scope, code)
     mappings = _map_to_current(store, {a.capability_key for a in recorded})
     phases, unmapped = scoring.latest_phases(recorded, shape.capability_keys, mappings)
     return Maturity(
@@ -246,7 +264,7 @@ def maturity_over_rounds(
     scope = _scope(store, actor, now, as_of)
     _country(store, code, scope.as_of)
     shape = current_mnr(store)
-    recorded = _assessments(_assessment_rows(store, scope, code).to_dict("records"))
+    recorded = _recorded(store, scope, code)
     mappings = _map_to_current(store, {a.capability_key for a in recorded})
     return scoring.phases_by_round(recorded, shape.capability_keys, mappings, shape.domain_of, reading)
 

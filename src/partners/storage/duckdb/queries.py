@@ -690,6 +690,16 @@ class ReadQueries:
         only, so one country's figures do not scan every commitment's history. At ``scope.as_of`` when it
         is set: the commitments, links and progress updates as they stood then (the status computed from
         those, as ``commitment_status`` held it then), under the same rule, with ``scope.now`` the moment."""
+        if scope.as_of is None:  # now: each commitment's status as kept on write (``commitment_status``)
+            vis, params = _visible_cte(
+                scope, within="SELECT commitment_id AS id FROM commitment_countries WHERE country_code = $country")
+            params |= {"country": country, "cutoff": _cutoff(scope), "closed": _CLOSED}
+            return self.query_rows(f"""WITH {vis}
+            SELECT c.id, c.review_state, c.embargo_until, l.reported_status, l.verified_status,
+                   (l.last_report IS NULL OR l.last_report < $cutoff)
+                       AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting
+            FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN commitment_status l ON l.commitment_id = c.id
+            ORDER BY c.id""", params)  # noqa: S608 (only the visibility CTE is formatted in)
         vis, params = _visible_cte(scope)
         params |= {"country": country, "cutoff": _cutoff(scope), "closed": _CLOSED}
         sql = f"""WITH {vis},
