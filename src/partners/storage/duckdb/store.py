@@ -301,26 +301,22 @@ class DuckDBStore(
             status.refresh_names(self.cur, [commitment_id])
 
     def commitment_links(self, commitment_id: int) -> dict[str, list]:
-        partners = self.query_rows(
-            "SELECT partner_id, role FROM commitment_partners WHERE commitment_id = ?"
-            " ORDER BY role = 'lead' DESC, partner_id",
-            [commitment_id],
-        )
-        countries = [
-            r[0]
-            for r in self.cur.execute(
-                "SELECT country_code FROM commitment_countries WHERE commitment_id = ? ORDER BY country_code",
-                [commitment_id],
-            ).fetchall()
-        ]
-        items = [
-            r[0]
-            for r in self.cur.execute(
-                "SELECT item_key FROM commitment_items WHERE commitment_id = ? ORDER BY item_key",
-                [commitment_id],
-            ).fetchall()
-        ]
-        return {"partners": partners, "countries": countries, "framework_items": items}
+        """A commitment's partners (lead first, then by id), countries and framework items (sorted), read in one
+        statement."""
+        rows = self.cur.execute(
+            "SELECT 'partner' AS kind, CAST(partner_id AS VARCHAR) AS value, role FROM commitment_partners"
+            " WHERE commitment_id = $id"
+            " UNION ALL SELECT 'country', country_code, NULL FROM commitment_countries WHERE commitment_id = $id"
+            " UNION ALL SELECT 'item', item_key, NULL FROM commitment_items WHERE commitment_id = $id",
+            {"id": int(commitment_id)},
+        ).fetchall()
+        partners = sorted(({"partner_id": int(v), "role": r} for k, v, r in rows if k == "partner"),
+                          key=lambda p: (p["role"] != "lead", p["partner_id"]))
+        return {
+            "partners": partners,
+            "countries": sorted(v for k, v, _ in rows if k == "country"),
+            "framework_items": sorted(v for k, v, _ in rows if k == "item"),
+        }
 
     def existing_keys(self, table: str, column: str, values: Iterable[Any]) -> set[Any]:
         """Which of ``values`` exist in ``table.column`` (for validating references in bulk)."""
