@@ -107,6 +107,9 @@ def test_the_heatmap_cells_the_files_and_the_printed_page(streamlit_server, brow
         svg_width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
         png_width, png_height = _png_size(_download(page, "png_maturity-ALB"))
         assert png_width == pytest.approx(2 * svg_width, abs=2) and png_height > 0
+        chart_pdf = _download(page, "pdf_maturity-ALB")  # the chart alone, as a vector PDF: its text is text
+        assert chart_pdf[:5] == b"%PDF-"
+        assert "Leadership" in pypdf.PdfReader(io.BytesIO(chart_pdf)).pages[0].extract_text()
 
         pdf = _download(page, "scorecard_pdf_download")
         assert pdf[:5] == b"%PDF-"

@@ -43,3 +43,8 @@ def to_svg(chart: alt.TopLevelMixin | dict[str, Any], *, width: int = DEFAULT_WI
 def to_png(chart: alt.TopLevelMixin | dict[str, Any], *, width: int = DEFAULT_WIDTH, scale: float = PNG_SCALE) -> bytes:
     """``chart`` as a PNG image, ``scale`` times finer than on screen."""
     return vl_convert.vegalite_to_png(spec(chart, width=width), scale=scale, allowed_base_urls=[])
+
+
+def to_pdf(chart: alt.TopLevelMixin | dict[str, Any], *, width: int = DEFAULT_WIDTH) -> bytes:
+    """``chart`` as a one-page vector PDF (text kept as text), for print and for slides."""
+    return vl_convert.vegalite_to_pdf(spec(chart, width=width), allowed_base_urls=[])

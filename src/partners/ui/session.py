@@ -213,7 +213,7 @@ def chart_with_table(
     height: int | None = None,
 ) -> None:
     """Every chart comes with its data as a table (the text alternative), the table as CSV and the chart as
-    PNG and SVG files (:func:`chart_downloads`). ``chart``: an Altair chart, or a Vega-Lite spec already made
+    PNG, SVG and PDF files (:func:`chart_downloads`). ``chart``: an Altair chart, or a Vega-Lite spec already made
     (the world map's). ``name``: the files' name without extension, unique on the page (e.g.
     ``rounds-ALB``). ``height``: the chart's height in pixels when Streamlit should not size it from the
     chart's own."""
@@ -229,7 +229,7 @@ def chart_with_table(
 
 
 def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str) -> None:
-    """"PNG" (twice the screen's resolution) and "SVG" buttons for ``chart``, drawn on the server by
+    """"PNG" (twice the screen's resolution), "SVG" and "PDF" buttons for ``chart``, drawn on the server by
     vl-convert from the chart's own spec when clicked (never a screenshot, never on every rerun)."""
     with st.container(horizontal=True, key=f"chart_files_{name}"):
         st.download_button(
@@ -241,6 +241,11 @@ def chart_downloads(chart: alt.TopLevelMixin | dict[str, Any], name: str) -> Non
             "SVG", data=lambda: chart_export.to_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml",
             icon=":material/draw:", key=f"svg_{name}", on_click="ignore",
             help="The chart as an SVG drawing: sharp at any size, for slides and print",
+        )
+        st.download_button(
+            "PDF", data=lambda: chart_export.to_pdf(chart), file_name=f"{name}.pdf", mime="application/pdf",
+            icon=":material/picture_as_pdf:", key=f"pdf_{name}", on_click="ignore",
+            help="The chart as a one-page vector PDF, for print",
         )
 
 
