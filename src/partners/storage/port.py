@@ -434,3 +434,13 @@ class Store(Protocol):
         review_state), whoever may see them: for a use case's own duplicate check."""
         ...
     # -- end of gaps -------------------------------------------------------------------------------
+
+    # -- Since the last summit (storage/duckdb/since.py) -------------------------------------------
+    def changes_between(
+        self, before: ViewScope, after: ViewScope, target_framework: str | None
+    ) -> list[dict[str, Any]]:
+        """What changed from ``before.as_of`` to ``after.as_of`` (None: now), each moment read as it stood
+        then for its own scope: rows of kind, key, commitments, countries (totals, new commitments by
+        stakeholder type and region, newly complete by region and by target of ``target_framework``)."""
+        ...
+    # -- end of since the last summit --------------------------------------------------------------

@@ -45,6 +45,7 @@ PAGES: list[PageSpec] = [
     PageSpec("commitments.py", "Commitments", ":material/handshake:", "commitments"),
     PageSpec("commitment.py", "Commitment details", ":material/description:", urls.COMMITMENT_PATH),
     PageSpec("frameworks.py", "Frameworks", ":material/account_tree:", "frameworks"),
+    PageSpec("since.py", "Since the last summit", ":material/update:", "since"),  # issue 11: since the last summit
     PageSpec(
         "log_commitment.py", "Log a commitment", ":material/add_circle:", "log-commitment",
         needs=UseCase.LOG_COMMITMENT, section="Secretariat",

@@ -27,13 +27,15 @@ from partners.storage.duckdb.gaps import GapRows
 from partners.storage.duckdb.queries import ReadQueries
 from partners.storage.duckdb.reference_rows import ReferenceRows
 from partners.storage.duckdb.scorecards import ScorecardRows
+from partners.storage.duckdb.since import SinceRows
 from partners.storage.duckdb.tables import ENTITY_TABLES, TABLES
 from partners.storage.duckdb.users import UserRows
 from partners.storage.errors import ConcurrentEditError
 
 
 class DuckDBStore(
-    ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, UserRows, CountryCommitmentRows, GapRows
+    ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, UserRows, CountryCommitmentRows, GapRows,
+    SinceRows,  # since the last summit (since.py)
 ):
     """The storage port (``partners.storage.port.Store``) over a DuckDB ``Database``.
 
