@@ -40,7 +40,7 @@ def _bars(table: pd.DataFrame, category: str, *, title: str, sort: Sequence[str]
           colour: str = OKABE_ITO[0]) -> alt.LayerChart:
     """Horizontal bars of ``Commitments`` per ``category``, each labelled with its count (read from a slide
     without the axis), the category named by the title alone."""
-    base = alt.Chart(table, title=title).encode(
+    base = alt.Chart(table).encode(
         y=alt.Y(f"{category}:N", sort=list(sort) if not isinstance(sort, str) else sort, title=None,
                 axis=FULL_LABELS),
         x=alt.X("Commitments:Q", title="Commitments", axis=alt.Axis(tickMinStep=1, format=",d")),
@@ -48,7 +48,7 @@ def _bars(table: pd.DataFrame, category: str, *, title: str, sort: Sequence[str]
     )
     bars = base.mark_bar(color=colour)
     text = base.mark_text(align="left", dx=4).encode(text=alt.Text("Commitments:Q", format=","))
-    return (bars + text).properties(width="container")
+    return (bars + text).properties(title=title, width="container")
 
 
 def changes_chart(table: pd.DataFrame, *, title: str = "What changed") -> alt.LayerChart:
