@@ -161,6 +161,17 @@ def scorecard_pdf(ctx: Context) -> bytes:
     return pdf.scorecard_pdf(scorecard_document.scorecard_document(ctx.store, ctx.actor, ctx.country))
 
 
+# -- since the last summit (issue 11) -----------------------------------------------------------------
+def since_last_summit(ctx: Context, actor=None) -> Any:
+    """What "Since the last summit" asks by default: from the summit before the latest one to today."""
+    from partners.services import since
+
+    actor = actor or ctx.actor
+    window = since.window(ctx.store, actor)
+    return since.figures(ctx.store, actor, window, public=actor is PUBLIC).new_by_type
+# -- end of since the last summit ---------------------------------------------------------------------
+
+
 READS = [
     Read("read.overview", "Overview's reads (headline, map counts, 4 breakdowns)", overview),
     Read("read.overview.public", "Overview's reads, as the public", lambda ctx: overview(ctx, PUBLIC)),
@@ -180,6 +191,9 @@ READS = [
     Read("read.scorecard.sections", "Country scorecard's commitment sections and gaps (the busiest country)",
          scorecard_sections),
     Read("read.scorecard.pdf", "One country's scorecard as a PDF (figures, SVG charts, typesetting)", scorecard_pdf),
+    Read("read.since", "Since the last summit: what changed, as the secretariat", since_last_summit),
+    Read("read.since.public", "Since the last summit, as the public",
+         lambda ctx: since_last_summit(ctx, PUBLIC)),
 ]
 
 

@@ -122,6 +122,8 @@ def targets(scales: Scales) -> list[Target]:
         reported("read.scorecard.sections"),
         at_most("read.scorecard.pdf", 1.5),
         at_most("cli.scorecard.all", 90.0),
+        at_most("read.since", 0.300),  # issue 11: since the last summit
+        at_most("read.since.public", 0.300),
     ]
     keys = sorted({k for entries in scales.values() for k in entries if k.startswith("page.") and k.endswith(".rerun")})
     found += [share(k, k.removesuffix(".rerun") + ".first", 0.30) for k in keys]

@@ -41,20 +41,20 @@ def _initial(end, key: str) -> None:
 
 _initial(asked.start, "since_from")
 _initial(asked.end, "since_to")
-with st.container(horizontal=True, key="since_controls"):
-    with st.container():
-        pick_from = st.selectbox("From", [*names, DATE], key="since_from_pick",
-                                 format_func=lambda v: "A date…" if v == DATE else names.get(v, str(v)),
-                                 help="The records as they stood at the end of this event's day (or date).")
-        if pick_from == DATE:
-            st.date_input("From date", key="since_from_day", max_value=today, format="YYYY-MM-DD")
-    with st.container():
-        pick_to = st.selectbox("To", [since.TODAY, *names, DATE], key="since_to_pick",
-                               format_func=lambda v: ("Today" if v == since.TODAY else
-                                                      "A date…" if v == DATE else names.get(v, str(v))),
-                               help="Today: the records as they stand now.")
-        if pick_to == DATE:
-            st.date_input("To date", key="since_to_day", max_value=today, format="YYYY-MM-DD")
+from_column, to_column = st.columns(2)  # side by side, one above the other on a phone
+with from_column:
+    pick_from = st.selectbox("From", [*names, DATE], key="since_from_pick",
+                             format_func=lambda v: "A date…" if v == DATE else names.get(v, str(v)),
+                             help="The records as they stood at the end of this event's day (or date).")
+    if pick_from == DATE:
+        st.date_input("From date", key="since_from_day", max_value=today, format="YYYY-MM-DD")
+with to_column:
+    pick_to = st.selectbox("To", [since.TODAY, *names, DATE], key="since_to_pick",
+                           format_func=lambda v: ("Today" if v == since.TODAY else
+                                                  "A date…" if v == DATE else names.get(v, str(v))),
+                           help="Today: the records as they stand now.")
+    if pick_to == DATE:
+        st.date_input("To date", key="since_to_day", max_value=today, format="YYYY-MM-DD")
 
 
 def _text(pick: object, key: str) -> str:
@@ -99,7 +99,7 @@ with left:
     changes = since_charts.changes_table(figures)
     chart_with_table(since_charts.changes_chart(changes), changes, name="since-changes",
                      caption="A commitment counts as new when it is shown at the end and was not at the start "
-                             "(made, published or out of embargo in between).")
+                             "(made, published or out of embargo in between); joint: of more than one partner.")
 with right:
     by_type = since_charts.groups_table(figures.new_by_type, "Stakeholder type")
     if by_type.empty:

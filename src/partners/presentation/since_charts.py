@@ -17,7 +17,7 @@ HELD_BACK = "Held back: fewer than 3 countries"
 #: The changes in commitments, in the order they are told.
 CHANGES = (
     ("new", "New commitments"),
-    ("new_joint", "New joint commitments (more than one partner)"),
+    ("new_joint", "New joint commitments"),
     ("newly_complete", "Newly complete"),
     ("newly_stalled", "Newly stalled"),
     ("newly_overdue", "Newly not reporting"),

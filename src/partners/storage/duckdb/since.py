@@ -32,12 +32,23 @@ def _suffixed(sql: str, params: dict[str, Any], suffix: str) -> tuple[str, dict[
     return renamed, {f"{k}_{suffix}": v for k, v in params.items()}
 
 
-def _state(scope: ViewScope, suffix: str) -> tuple[str, dict[str, Any]]:
+def _state(scope: ViewScope, suffix: str, *, whole: bool) -> tuple[str, dict[str, Any]]:
     """One moment's state: each commitment the scope is shown then (not withdrawn), with complete, stalled
-    and overdue (no report for a reporting cycle, not closed) as of then, its partners (id, stakeholder type),
-    its countries and its framework items, all as they stood then (a partner's stakeholder type: as it is now)."""
+    and overdue (no report for a reporting cycle, not closed) as of then, its partners and its countries and,
+    when ``whole`` (the end's state, which the breakdowns read), its partners' stakeholder types and its
+    framework items, all as they stood then (a partner's stakeholder type: as it is now)."""
     vis, params = _visible_cte(scope, counting=True)
     params |= {"cutoff": _cutoff(scope), "closed": _CLOSED}
+    if whole:
+        types = (",\n                   list(DISTINCT p.stakeholder_type) FILTER (WHERE p.stakeholder_type IS NOT NULL)"
+                 " AS types")
+        join_types = " LEFT JOIN partners p ON p.id = cp.partner_id"
+        items = ("SELECT commitment_id, list(item_key ORDER BY item_key) AS item_keys FROM commitment_items"
+                 " WHERE commitment_id IN (SELECT id FROM visible) GROUP BY commitment_id")
+    else:
+        types = ", []::VARCHAR[] AS types"
+        join_types = ""
+        items = "SELECT NULL::INTEGER AS commitment_id, []::VARCHAR[] AS item_keys WHERE false"
     sql = f"""WITH {vis},
         latest AS (
             SELECT commitment_id,
@@ -48,9 +59,8 @@ def _state(scope: ViewScope, suffix: str) -> tuple[str, dict[str, Any]]:
             GROUP BY commitment_id
         ),
         who AS (
-            SELECT cp.commitment_id, list(cp.partner_id ORDER BY cp.partner_id) AS partner_ids,
-                   list(DISTINCT p.stakeholder_type) FILTER (WHERE p.stakeholder_type IS NOT NULL) AS types
-            FROM commitment_partners cp LEFT JOIN partners p ON p.id = cp.partner_id
+            SELECT cp.commitment_id, list(cp.partner_id ORDER BY cp.partner_id) AS partner_ids{types}
+            FROM commitment_partners cp{join_types}
             WHERE cp.commitment_id IN (SELECT id FROM visible)
             GROUP BY cp.commitment_id
         ),
@@ -59,11 +69,7 @@ def _state(scope: ViewScope, suffix: str) -> tuple[str, dict[str, Any]]:
             FROM commitment_countries WHERE commitment_id IN (SELECT id FROM visible)
             GROUP BY commitment_id
         ),
-        items AS (
-            SELECT commitment_id, list(item_key ORDER BY item_key) AS item_keys
-            FROM commitment_items WHERE commitment_id IN (SELECT id FROM visible)
-            GROUP BY commitment_id
-        )
+        items AS ({items})
         SELECT v.id,
                coalesce(l.reported_status = 'complete', false) AS complete,
                coalesce(l.reported_status = 'stalled', false) AS stalled,
@@ -102,8 +108,8 @@ class SinceRows:
         naming a country of it and how many of its countries they name;
         kind ``complete_by_target``: key a target of ``target_framework`` (a commitment linked to one of its
         goals addresses it too), newly complete commitments addressing it."""
-        sql_a, params_a = _state(before, "a")
-        sql_b, params_b = _state(after, "b")
+        sql_a, params_a = _state(before, "a", whole=False)
+        sql_b, params_b = _state(after, "b", whole=True)
         params = params_a | params_b | {"target_fw": target_framework or ""}
         sql = f"""WITH a AS ({sql_a}),
         b AS ({sql_b}),
