@@ -79,6 +79,8 @@ st.caption(f"{stamp_words(actor, public)} · From {plain(end_words(win.start))} 
 
 # -- the paragraph to read out -----------------------------------------------------------------------------
 text = paragraph(figures)
+# Large enough to read out from a lectern; a fixed style, nothing typed into the app goes into it.
+st.html("<style>.st-key-since_paragraph [data-testid='stText'] {font-size: 1.4rem; line-height: 1.5;}</style>")
 with st.container(border=True, key="since_paragraph"):
     st.text(text)
 with st.expander("Copy the paragraph", icon=":material/content_copy:"):
