@@ -192,3 +192,19 @@ def test_the_paragraph_between_two_ends_and_all_joint() -> None:
                            "there were 3 new commitments from 4 partners, all of them joint commitments")
     assert "2 commitments fell behind on reporting (no progress update for 12 months); none stalled." in text
     assert text.endswith("1 country made its first commitment.")
+
+
+def test_a_focal_point_and_a_contributor_count_what_they_may_see(store: Store, made: dict[str, Any]) -> None:
+    """Each moment's read carries the viewer's own countries and partners (their parameters renamed per
+    moment): Rwanda's focal point counts Rwanda's embargoed commitment only once the embargo lifts (never,
+    here); the partner that made the draft does not count it (a draft is not yet submitted)."""
+    from actors import contributor
+    from partners.domain.model import Actor, Role
+
+    win = window(store, made)
+    focal_rwa = Actor(identity="rw@example", role=Role.COUNTRY_FOCAL_POINT, countries=frozenset({"RWA"}))
+    assert since.figures(store, focal_rwa, win, public=False, now=NOW).new == 1
+    partner = int(store.scalar("SELECT id FROM partners WHERE name = 'Kampala Ministry'"))
+    own = since.figures(store, contributor(partner), win, public=False, now=NOW)
+    assert own.new == 2  # the joint one (public) and its own embargoed one; not its draft
+    assert since.figures(store, contributor(partner), win, public=True, now=NOW).new == 1
