@@ -156,3 +156,24 @@ def test_the_public_sees_no_switch_and_the_public_figures(db: tuple[str, str]) -
     at = since_page(None, public="0")  # asking for more than the public view gives the public view
     assert not [t for t in at.toggle if t.label == "Show as: public"]
     assert shown_paragraph(at) == paragraph(service(path, public=True))
+
+
+def test_an_end_before_the_start_is_refused_and_the_comparison_kept(db: tuple[str, str]) -> None:
+    path, _ = db
+    store = open_store(path)
+    try:
+        held = since.events(store, SYSTEM)
+    finally:
+        store.close()
+    at = since_page(EDITOR)
+    before = shown_paragraph(at)
+    start = param(at, "from")
+    first = service(path, public=True).start.day
+    older = next(o for o in held if o.on < first)
+    at = next(s for s in at.selectbox if s.label == "To").set_value(older.event_id).run()
+    assert not at.exception, at.exception
+    said = [w.value.replace("\\", "") for w in at.warning]  # as shown: the escapes of plain text dropped
+    assert any("That comparison cannot be shown: the start" in w and "must be before the end" in w for w in said)
+    assert shown_paragraph(at) == before
+    assert (param(at, "from"), param(at, "to")) == (start, "today")
+    assert next(s for s in at.selectbox if s.label == "To").value == "today"

@@ -15,6 +15,8 @@ from partners.ui.showing import public_switch, stamp_words
 from partners.ui.text import plain
 
 DATE = "date"
+NOTICE = "since_notice"  # why the last choice was not taken, said after the rerun that undoes it
+WIDGETS = ("since_from_pick", "since_from_day", "since_to_pick", "since_to_day")
 
 store, actor = get_store(), current_actor()
 st.title("Since the last summit")
@@ -27,6 +29,8 @@ if asked.problems:
     st.error("The address asks for a comparison that cannot be shown: "
              f"{plain('; '.join(asked.problems))}. Showing the default comparison instead.",
              icon=":material/event_busy:")
+if NOTICE in st.session_state:
+    st.warning(plain(st.session_state.pop(NOTICE)), icon=":material/warning:")
 held = since.events(store, actor)
 names = {o.event_id: f"{o.name} ({o.on.day} {o.on:%b %Y})" for o in held}
 today = date.today()
@@ -65,9 +69,12 @@ def _text(pick: object, key: str) -> str:
 
 from_text, to_text = _text(pick_from, "since_from"), _text(pick_to, "since_to")
 win = since.window(store, actor, from_text, to_text)
-if win.problems and not asked.problems:
-    st.warning(f"{plain('; '.join(win.problems))}. Showing the default comparison instead.",
-               icon=":material/warning:")
+if win.problems:  # a choice that cannot be compared: back to the comparison in the address, saying why
+    st.session_state[NOTICE] = f"That comparison cannot be shown: {'; '.join(win.problems)}. The comparison " \
+                               "shown is still the one before."
+    for key in WIDGETS:
+        st.session_state.pop(key, None)
+    st.rerun()
 st.query_params["from"] = str(win.start.event_id) if win.start.event_id is not None else win.start.day.isoformat()
 st.query_params["to"] = (since.TODAY if win.end.today and win.end.event_id is None
                          else str(win.end.event_id) if win.end.event_id is not None else win.end.day.isoformat())
