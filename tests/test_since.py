@@ -208,3 +208,12 @@ def test_a_focal_point_and_a_contributor_count_what_they_may_see(store: Store, m
     own = since.figures(store, contributor(partner), win, public=False, now=NOW)
     assert own.new == 2  # the joint one (public) and its own embargoed one; not its draft
     assert since.figures(store, contributor(partner), win, public=True, now=NOW).new == 1
+
+
+def test_the_paragraph_of_the_made_records_says_the_numbers_counted_by_hand(store: Store, made: dict[str, Any]) -> None:
+    f = since.figures(store, EDITOR, window(store, made), public=True, now=NOW)
+    assert paragraph(f) == (
+        "Between Alliance summit 2024 (1 Jun 2024) and 1 Jun 2026, there was 1 new commitment from 2 partners in "
+        "2 countries, a joint commitment of more than one partner. 1 commitment was completed; 2 commitments fell "
+        "behind on reporting (no progress update for 12 months); none stalled. 1 country and 1 partner made "
+        "their first commitment.")
