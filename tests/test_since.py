@@ -31,13 +31,15 @@ DRAFT = "Draft pledge counted by the secretariat only 4471"
 
 @pytest.fixture
 def made(store: Store) -> dict[str, Any]:
-    """Two summits; at T0 two public commitments (Kenya's, Uganda's: linked to a Global Alliance goal); at T1
-    a joint commitment of an old and a new partner for Kenya and Tanzania, an embargoed one for Rwanda, a
-    draft for Ethiopia and Uganda's commitment reported complete; at T2 (after the end) one for Ghana."""
+    """Three summits (2022, 2024, 2026); at T0 two public commitments (Kenya's, Uganda's: linked to a Global
+    Alliance goal); at T1 a joint commitment of an old and a new partner for Kenya and Tanzania, an embargoed
+    one for Rwanda, a draft for Ethiopia and Uganda's commitment reported complete; at T2 (after the end) one
+    for Ghana."""
     with store.transaction(at=T0):
         p1 = records.create_partner(store, EDITOR, Partner(name="Nairobi Safety Lab", stakeholder_type="civil_society"))
         p2 = records.create_partner(store, EDITOR, Partner(name="Kampala Ministry", stakeholder_type="government"))
         p3 = records.create_partner(store, EDITOR, Partner(name="Dodoma Hotline", stakeholder_type="hotline"))
+        records.create_event(store, EDITOR, Event(name="Alliance summit 2022", kind="summit", date=date(2022, 6, 1)))
         s24 = records.create_event(store, EDITOR, Event(name="Alliance summit 2024", kind="summit", date=START))
         s26 = records.create_event(store, EDITOR, Event(name="Alliance summit 2026", kind="summit",
                                                         date=date(2026, 10, 6)))
@@ -217,3 +219,10 @@ def test_the_paragraph_of_the_made_records_says_the_numbers_counted_by_hand(stor
         "2 countries, a joint commitment of more than one partner. 1 commitment was completed; 2 commitments fell "
         "behind on reporting (no progress update for 12 months); none stalled. 1 country and 1 partner made "
         "their first commitment.")
+
+
+def test_on_a_summits_day_the_default_is_since_the_one_before(store: Store, made: dict[str, Any]) -> None:
+    on_the_day = datetime(2026, 10, 6, 11, 0)  # the 2026 summit's day
+    win = since.window(store, EDITOR, now=on_the_day)
+    assert win.start.event == "Alliance summit 2024" and win.end.today and win.end.day == on_the_day.date()
+    assert win.problems == ()

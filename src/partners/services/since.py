@@ -53,14 +53,14 @@ def summits(store: Store, actor: Actor, now: datetime | None = None) -> list[Occ
 
 
 def default_window(store: Store, actor: Actor, now: datetime | None = None) -> Window:
-    """From the summit before the latest one held (at the latest summit, "since the last summit" is since
-    the one before; later, it still counts what the latest summit brought), up to today. With one summit
-    held: since it; with none: the last twelve months."""
+    """From the summit before the latest one held (on the latest summit's day, "since the last summit" is
+    since the one before; later, it still counts what the latest summit brought), up to today. With one
+    summit held before today: since it; else the last twelve months."""
     today = (now or datetime.now()).date()
-    held = [s for s in summits(store, actor, now) if s.on < today]
+    held = summits(store, actor, now)  # on or before today, newest first: on a summit's day, it is the latest
     if len(held) >= 2:
         start = _event_end(held[1])
-    elif held:
+    elif held and held[0].on < today:
         start = _event_end(held[0])
     else:
         start = End(day=today - timedelta(days=365))
