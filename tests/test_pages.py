@@ -15,7 +15,7 @@ from partners.services import read
 from partners.storage.duckdb.store import DuckDBStore as Store
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["overview", "countries", "country", "commitments", "frameworks", "about"]
+PAGES = ["overview", "countries", "country", "since", "commitments", "frameworks", "about"]
 
 
 @pytest.fixture
