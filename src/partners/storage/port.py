@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from partners.domain.audit import AuditEntry
+from partners.domain.dashboard import DashboardFilter
 from partners.domain.scope import CommitmentFilter, ViewScope
 
 
@@ -444,3 +445,21 @@ class Store(Protocol):
         stakeholder type and region, newly complete by region and by target of ``target_framework``)."""
         ...
     # -- end of since the last summit --------------------------------------------------------------
+
+    # -- The dashboard (storage/duckdb/dashboard.py) ----------------------------------------------
+    def dashboard_headline(self, scope: ViewScope, flt: DashboardFilter) -> dict[str, int]:
+        """The headline figures of a dashboard view: the visible commitments the filter keeps."""
+        ...
+
+    def dashboard_breakdown(self, scope: ViewScope, flt: DashboardFilter, by: str) -> pd.DataFrame:
+        """The view's commitments by ``stakeholder_type``, ``status``, ``year`` or ``region``: key,
+        commitments, countries (named), global."""
+        ...
+
+    def dashboard_countries(
+        self, scope: ViewScope, flt: DashboardFilter, capability_keys: list[str]
+    ) -> pd.DataFrame:
+        """Every country the filter keeps, by name: code, name, numeric, region, global_north, member,
+        commitments, complete, verified, assessed (of ``capability_keys``, in the published scorecard)."""
+        ...
+    # -- end of the dashboard ----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from partners.storage import MEMORY
 from partners.storage.duckdb import history, status
 from partners.storage.duckdb.backup import WholeDatabase
 from partners.storage.duckdb.country_commitments import CountryCommitmentRows
+from partners.storage.duckdb.dashboard import DashboardRows
 from partners.storage.duckdb.database import Database, migrations, to_json, translated, writes  # noqa: F401 (migrations: for tests)
 from partners.storage.duckdb.gaps import GapRows
 from partners.storage.duckdb.queries import ReadQueries
@@ -36,6 +37,7 @@ from partners.storage.errors import ConcurrentEditError
 class DuckDBStore(
     ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, UserRows, CountryCommitmentRows, GapRows,
     SinceRows,  # since the last summit (since.py)
+    DashboardRows,
 ):
     """The storage port (``partners.storage.port.Store``) over a DuckDB ``Database``.
 

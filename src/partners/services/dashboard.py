@@ -1,0 +1,98 @@
+"""The dashboard's use cases (the Overview): its figures as plain functions of (store, viewer, filter).
+
+Every figure is computed for the viewer's scope (``view_scope``); the page computes them for
+``PUBLIC_VIEWER`` when "Show as: public" is on. For the public viewer, an aggregate over fewer than
+``MIN_PUBLIC_COUNTRIES`` countries is held back: the figure is ``None`` and the view says so. A group is over
+fewer than 3 countries when it names fewer than 3 (of the countries the filter keeps) and holds no global
+commitment (one that serves every country). A country's own figures (the map) are not aggregates over
+countries and are shown; countries are listed by name, never ranked.
+
+Other views (since the last summit, the static site, the offline pack) call these same functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from partners.domain.dashboard import EVERYTHING, MIN_PUBLIC_COUNTRIES, DashboardFilter
+from partners.domain.model import Actor, Role, StakeholderType
+from partners.services.scorecard import current_mnr
+from partners.services.visibility import view_scope
+from partners.storage.port import Store
+
+BREAKDOWNS = ("stakeholder_type", "status", "year", "region")
+
+
+def suppressing(actor: Actor) -> bool:
+    """Whether figures over fewer than 3 countries are held back for this viewer (the public's)."""
+    return actor.role is Role.PUBLIC
+
+
+def _small(countries: int, global_: int) -> bool:
+    return countries < MIN_PUBLIC_COUNTRIES and global_ == 0
+
+
+def headline(
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """The headline figures (``HEADLINE_DEFINITIONS``) of the view, and ``held_back``: True when the whole
+    view covers fewer than 3 countries for the public, every figure then ``None`` (``member_countries``
+    aside: a fact about the alliance, not about commitments)."""
+    figures: dict[str, Any] = dict(store.dashboard_headline(view_scope(actor, now, store), flt))
+    held = suppressing(actor) and _small(figures["countries"], figures["global"])
+    if held:
+        figures = {k: (v if k == "member_countries" else None) for k, v in figures.items()}
+    return figures | {"held_back": held}
+
+
+def breakdown(
+    store: Store, actor: Actor, by: str, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+) -> pd.DataFrame:
+    """The view's commitments by ``by`` (``BREAKDOWNS``): ``key``, ``commitments`` (None when held back)
+    and ``held_back``, by key. A joint or multi-country commitment counts once in each group."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by}")
+    rows = store.dashboard_breakdown(view_scope(actor, now, store), flt, by)
+    held = (
+        [_small(int(c), int(g)) for c, g in zip(rows["countries"], rows["global"], strict=True)]
+        if suppressing(actor) else [False] * len(rows)
+    )  # fmt: skip
+    out = pd.DataFrame({"key": rows["key"], "commitments": rows["commitments"].astype("Int64"), "held_back": held})
+    out.loc[out["held_back"], "commitments"] = pd.NA
+    return out.reset_index(drop=True)
+
+
+def countries(
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+) -> pd.DataFrame:
+    """Every country the filter keeps, by name (never ranked), with the map's metrics: ``commitments``
+    naming it, ``share_complete`` and ``verified_share`` of those (None without any), and ``mnr_coverage``:
+    the share of the current MNR's capabilities its published scorecard assesses (published assessments
+    only, whoever looks: the map is one picture for every viewer of a country). Plus ``complete``,
+    ``verified``, ``assessed`` and ``capabilities`` (the counts behind the shares)."""
+    caps = list(current_mnr(store).capability_keys)
+    rows = store.dashboard_countries(view_scope(actor, now, store), flt, caps)
+    n = rows["commitments"].astype(float)
+    rows["share_complete"] = (rows["complete"] / n).where(n > 0)
+    rows["verified_share"] = (rows["verified"] / n).where(n > 0)
+    rows["capabilities"] = len(caps)
+    rows["mnr_coverage"] = rows["assessed"] / len(caps) if caps else None
+    return rows.sort_values("name", kind="stable").reset_index(drop=True)
+
+
+def filter_options(store: Store, actor: Actor) -> dict[str, Any]:
+    """What the filters offer: ``regions`` (names), ``stakeholder_types`` (values), ``events`` (id ->
+    name and date, newest first) and ``items`` (framework item key -> "framework: code name")."""
+    view_scope(actor, None, store)  # the same permission as every figure of the view
+    events = store.events()
+    items = store.framework_items()
+    return {
+        "regions": sorted(set(store.countries()["region"])),
+        "stakeholder_types": [t.value for t in StakeholderType],
+        "events": {int(i): f"{name} ({d:%Y-%m-%d})" for i, name, d in zip(events.id, events.name, events.date,
+                                                                          strict=True)},
+        "items": {str(k): f"{fw}: {code} {name}" for k, fw, code, name in zip(items.key, items.framework,
+                                                                               items.code, items.name, strict=True)},
+    }

@@ -1,0 +1,160 @@
+"""The dashboard's reads: the Overview's figures for a ``ViewScope`` narrowed by a ``DashboardFilter``.
+
+Every read starts from the same two CTEs: ``visible`` (the one visibility rule, withdrawn commitments left
+out) and ``picked`` (the visible commitments the filter keeps), plus ``places`` (the countries the filter
+keeps). All values are parameters; only constant SQL is put together here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from partners.domain.dashboard import DashboardFilter
+from partners.domain.scope import ViewScope
+from partners.storage.duckdb.queries import _CLOSED, _cutoff, _with
+from partners.storage.duckdb.scorecards import ACTIVE_SIGNOFFS
+
+
+def picked_cte(scope: ViewScope, flt: DashboardFilter) -> tuple[str, dict[str, Any]]:
+    """``WITH visible, places(code), picked(id, is_global, made_on)``: the commitments of the view."""
+    within = ("SELECT DISTINCT commitment_id AS id FROM commitment_items WHERE item_key = $item"
+              if flt.item_key else None)
+    head, params = _with(scope, counting=True, within=within)
+    place = [sql for given, sql in ((flt.regions, "list_contains($regions, k.region)"),
+                                    (flt.north is not None, "k.global_north = $north")) if given]
+    place_sql = " AND ".join(place) or "true"
+    made = "coalesce(e.date, c.start_date, CAST(c.created_at AS DATE))"
+    conditions = [
+        sql
+        for given, sql in (
+            (place, "EXISTS (SELECT 1 FROM commitment_countries cc JOIN places p ON p.code = cc.country_code"
+                    " WHERE cc.commitment_id = c.id)"),
+            (flt.stakeholder_types, "EXISTS (SELECT 1 FROM commitment_partners cp JOIN partners p"
+                                    " ON p.id = cp.partner_id WHERE cp.commitment_id = c.id"
+                                    " AND list_contains($types, p.stakeholder_type))"),
+            (flt.event_ids, "list_contains($events, c.event_id)"),
+            (flt.made_from, f"{made} >= $made_from"),
+            (flt.made_to, f"{made} <= $made_to"),
+        )
+        if given
+    ]  # fmt: skip
+    params |= {
+        **({"item": flt.item_key} if flt.item_key else {}),
+        **({"regions": list(flt.regions)} if flt.regions else {}),
+        **({"north": flt.north} if flt.north is not None else {}),
+        **({"types": list(flt.stakeholder_types)} if flt.stakeholder_types else {}),
+        **({"events": [int(i) for i in flt.event_ids]} if flt.event_ids else {}),
+        **({"made_from": flt.made_from} if flt.made_from else {}),
+        **({"made_to": flt.made_to} if flt.made_to else {}),
+    }
+    sql = f"""{head},
+    places AS (SELECT k.code FROM countries k WHERE {place_sql}),
+    picked AS (
+        SELECT c.id, c.is_global, {made} AS made_on
+        FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN events e ON e.id = c.event_id
+        WHERE {" AND ".join(conditions) or "true"}
+    )"""  # noqa: S608 (constants only; every value is a parameter)
+    return sql, params
+
+
+#: Per group of a breakdown: the commitments in it, the countries they name (of ``places``) and how many are
+#: global (a group of global commitments is not about a few countries).
+_GROUP_COUNTS = """count(DISTINCT g.id) AS commitments,
+    count(DISTINCT cc.country_code) FILTER (WHERE cc.country_code IN (SELECT code FROM places)) AS countries,
+    count(DISTINCT g.id) FILTER (WHERE g.is_global) AS global"""
+
+_BREAKDOWNS = {
+    "stakeholder_type": """SELECT p.stakeholder_type AS key, {counts}
+        FROM picked g JOIN commitment_partners cp ON cp.commitment_id = g.id JOIN partners p ON p.id = cp.partner_id
+        LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id GROUP BY 1""",
+    "status": """SELECT coalesce(l.reported_status, 'not_reported') AS key, {counts}
+        FROM picked g LEFT JOIN commitment_status l ON l.commitment_id = g.id
+        LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id GROUP BY 1""",
+    "year": """SELECT CAST(year(g.made_on) AS INTEGER) AS key, {counts}
+        FROM picked g LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id GROUP BY 1""",
+    # a region's group: the commitments naming one of its countries, and those countries
+    "region": """SELECT k.region AS key, count(DISTINCT g.id) AS commitments,
+            count(DISTINCT cc.country_code) AS countries, 0 AS global
+        FROM picked g JOIN commitment_countries cc ON cc.commitment_id = g.id
+        JOIN countries k ON k.code = cc.country_code JOIN places p ON p.code = k.code GROUP BY 1""",
+}
+
+
+class DashboardRows:
+    """The dashboard's reads, mixed into ``DuckDBStore``."""
+
+    def query_df(self, sql: str, params: Any = ()) -> pd.DataFrame:  # provided by the store
+        raise NotImplementedError
+
+    def query_rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:  # provided by the store
+        raise NotImplementedError
+
+    def dashboard_headline(self, scope: ViewScope, flt: DashboardFilter) -> dict[str, int]:
+        """The headline figures of the view (``HEADLINE_DEFINITIONS``), counting the picked commitments;
+        ``countries``: the countries of ``places`` they name."""
+        head, params = picked_cte(scope, flt)
+        params |= {"cutoff": _cutoff(scope), "closed": _CLOSED}
+        sql = f"""{head},
+        base AS (
+            SELECT g.id, g.is_global, l.reported_status, l.verified_status, l.last_report,
+                   (SELECT count(*) FROM commitment_partners cp WHERE cp.commitment_id = g.id) AS n_partners
+            FROM picked g LEFT JOIN commitment_status l ON l.commitment_id = g.id
+        )
+        SELECT
+            count(*) AS commitments,
+            count(*) FILTER (WHERE n_partners > 1) AS joint,
+            count(*) FILTER (WHERE is_global) AS global,
+            count(*) FILTER (WHERE verified_status IS NOT NULL) AS verified,
+            count(*) FILTER (WHERE reported_status IS NOT NULL AND verified_status IS NULL) AS self_reported_only,
+            count(*) FILTER (WHERE (last_report IS NULL OR last_report < $cutoff)
+                              AND NOT list_contains($closed, coalesce(reported_status, ''))) AS not_reporting,
+            count(*) FILTER (WHERE reported_status = 'complete') AS complete,
+            count(*) FILTER (WHERE verified_status = 'complete') AS complete_verified,
+            (SELECT count(DISTINCT cp.partner_id) FROM commitment_partners cp JOIN picked g2
+                ON g2.id = cp.commitment_id) AS partners,
+            (SELECT count(DISTINCT cc.country_code) FROM commitment_countries cc JOIN picked g3
+                ON g3.id = cc.commitment_id JOIN places p ON p.code = cc.country_code) AS countries,
+            (SELECT count(*) FROM countries k JOIN places p ON p.code = k.code WHERE k.member) AS member_countries
+        FROM base
+        """  # noqa: S608 (constants only)
+        row = self.query_rows(sql, params)[0]
+        return {k: int(v or 0) for k, v in row.items()}
+
+    def dashboard_breakdown(self, scope: ViewScope, flt: DashboardFilter, by: str) -> pd.DataFrame:
+        """The view's commitments by ``stakeholder_type``, ``status``, ``year`` or ``region`` (a joint or
+        multi-country commitment counts once in each group): ``key``, ``commitments``, ``countries``
+        (named, of ``places``), ``global``; by key."""
+        if by not in _BREAKDOWNS:
+            raise ValueError(f"unknown breakdown {by}")
+        head, params = picked_cte(scope, flt)
+        return self.query_df(f"{head} {_BREAKDOWNS[by].format(counts=_GROUP_COUNTS)} ORDER BY key", params)
+
+    def dashboard_countries(
+        self, scope: ViewScope, flt: DashboardFilter, capability_keys: list[str]
+    ) -> pd.DataFrame:
+        """Every country of ``places`` with the view's commitments naming it (``commitments``), those
+        reported ``complete`` and those ``verified``, and ``assessed``: how many of ``capability_keys`` (the
+        current MNR's) the country's published scorecard (its sign-off in force) assesses. By name."""
+        head, params = picked_cte(scope, flt)
+        params |= {"caps": capability_keys, "at": scope.as_of}
+        sql = f"""{head}, {ACTIVE_SIGNOFFS},
+        named AS (
+            SELECT cc.country_code AS code, count(DISTINCT g.id) AS commitments,
+                   count(DISTINCT g.id) FILTER (WHERE l.reported_status = 'complete') AS complete,
+                   count(DISTINCT g.id) FILTER (WHERE l.verified_status IS NOT NULL) AS verified
+            FROM picked g JOIN commitment_countries cc ON cc.commitment_id = g.id
+            LEFT JOIN commitment_status l ON l.commitment_id = g.id GROUP BY 1
+        ),
+        assessed AS (
+            SELECT s.country_code AS code, count(DISTINCT x.capability_key) AS assessed
+            FROM active_signoffs s JOIN signed_assessments x ON x.signoff_id = s.id
+            WHERE list_contains($caps, x.capability_key) GROUP BY 1
+        )
+        SELECT k.code, k.name, k.numeric, k.region, k.global_north, k.member,
+               coalesce(n.commitments, 0) AS commitments, coalesce(n.complete, 0) AS complete,
+               coalesce(n.verified, 0) AS verified, coalesce(a.assessed, 0) AS assessed
+        FROM countries k JOIN places p ON p.code = k.code
+        LEFT JOIN named n ON n.code = k.code LEFT JOIN assessed a ON a.code = k.code
+        ORDER BY k.name"""  # noqa: S608 (constants only)
+        return self.query_df(sql, params)
