@@ -1,82 +1,142 @@
-"""Overview: headline figures and the global picture, computed from the data the viewer may see."""
+"""Overview: the dashboard. Headline figures and the world map first, then the breakdowns; every figure
+computed for the viewer (or, with "Show as: public" on, for the public) and narrowed by the filters, the
+whole view kept in the URL (a permalink) and shareable as a link and a QR code."""
 
+import pandas as pd
 import streamlit as st
 
-from partners.presentation import charts, labels
+from partners.domain.dashboard import HELD_BACK, MAP_METRICS
+from partners.presentation import charts, formatting, labels
 from partners.presentation.labels import WITHDRAWN_LEFT_OUT
-from partners.services import cache, read
+from partners.services import cache, dashboard, read
+from partners.ui import dashboard as controls
+from partners.ui import showing
 from partners.ui.session import chart_with_table, current_actor, get_store
+from partners.ui.share import share_control
 
 store, actor = get_store(), current_actor()
+options = cache.cached(dashboard.filter_options, store, actor)
+problems = controls.seed_from_url(options)
+
 st.title("Overview")
-st.caption("The alliance's commitments against online child sexual exploitation and abuse, at a glance.")
+with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
+    public, viewer = showing.public_switch(actor, default=False)
+    with st.popover("Filters", icon=":material/filter_list:"):
+        controls.filters(options)
+    view, period_problem = controls.current_view(True if public else None)  # off: the default, not in the link
+    controls.keep_in_url(view)
+    link = share_control(view)
+st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}",
+           help="Figures count the commitments this view may show, as they stand now.")
+for problem in problems + ([period_problem] if period_problem else []):
+    st.warning(problem, icon=":material/link_off:")
 
-figures = cache.cached(read.headline, store, actor)
-definitions = read.headline_definitions(store, actor)
-top = st.columns(4)
-top[0].metric("Commitments", f"{figures['commitments']:,}", help=definitions["commitments"])
-top[1].metric("Partners", f"{figures['partners']:,}", help=definitions["partners"])
-top[2].metric("Countries named", f"{figures['countries']:,}", help=definitions["countries"])
-top[3].metric("Member countries", f"{figures['member_countries']:,}", help=definitions["member_countries"])
-st.caption(WITHDRAWN_LEFT_OUT)
+flt = view.filter
+if not flt.is_empty():
+    st.caption("Filtered: the figures, the map and every chart count only the commitments the filters keep.")
 
-st.subheader("Reporting and verification")
-st.caption("Unverified and non-reporting commitments are counted apart from verified ones.")
-row = st.columns(4)
-row[0].metric("Verified by the secretariat", f"{figures['verified']:,}", help=definitions["verified"])
-row[1].metric("Self-reported only", f"{figures['self_reported_only']:,}",
-              help=definitions["self_reported_only"])
-row[2].metric("Not reporting", f"{figures['not_reporting']:,}", help=definitions["not_reporting"])
-row[3].metric("Complete (verified)", f"{figures['complete_verified']:,}",
-              help=definitions["complete_verified"])
-more = st.columns(4)
-more[0].metric("Joint commitments", f"{figures['joint']:,}", help=definitions["joint"])
-more[1].metric("Global commitments", f"{figures['global']:,}", help=definitions["global"])
-more[2].metric("Complete (reported)", f"{figures['complete']:,}", help=definitions["complete"])
+figures = cache.cached(dashboard.headline, store, viewer, flt)
+definitions = read.headline_definitions(store, viewer)
 
-st.subheader("Where commitments apply")
-per_country = cache.cached(read.commitments_per_country, store, actor)
+
+def shown(key: str) -> str:
+    value = figures[key]
+    return HELD_BACK if value is None else f"{value:,}"
+
+
+if figures["held_back"]:
+    st.info(f"Figures {HELD_BACK}: the public view of this selection covers fewer than 3 countries.",
+            icon=":material/visibility_off:")
+top = st.columns(6)
+for col, (key, title) in zip(top, [("commitments", "Commitments"), ("partners", "Partners"),
+                                   ("countries", "Countries named"), ("verified", "Verified by the secretariat"),
+                                   ("self_reported_only", "Self-reported only"),
+                                   ("not_reporting", "Not reporting")], strict=True):
+    col.metric(title, shown(key), help=definitions[key])
+
+# -- the map -------------------------------------------------------------------------------------------
+metric = controls.metric_picker()
+per_country = cache.cached(dashboard.countries, store, viewer, flt)
+metric_title = MAP_METRICS[metric]
+drawn = per_country[["numeric", "name"]].copy()
+drawn[metric] = per_country[metric] * (1 if metric == "commitments" else 100)
+value_title = metric_title if metric == "commitments" else f"{metric_title} (%)"
+table = per_country.loc[(per_country.commitments > 0) | (per_country.assessed > 0)]
 chart_with_table(
-    charts.world_map(per_country, title="Commitments naming each country"),
-    per_country.loc[per_country.commitments > 0, ["name", "region", "commitments"]].rename(
-        columns={"name": "Country", "region": "Region", "commitments": "Commitments"}
-    ),
-    name="commitments-map",
-    caption="Global commitments are not drawn on the map; a multi-country commitment counts for each country.",
+    charts.world_map(drawn, title=f"{metric_title} by country", value=metric, value_title=value_title,
+                     width=1200, height=560),
+    pd.DataFrame({
+        "Country": table["name"], "Region": table["region"], "Commitments": table["commitments"],
+        "Complete (reported)": table["complete"], "Verified": table["verified"],
+        "Share complete (%)": (table["share_complete"] * 100).round(1),
+        "Verified share (%)": (table["verified_share"] * 100).round(1),
+        "MNR capabilities assessed (published)": table["assessed"],
+        "MNR capability coverage (%)": (table["mnr_coverage"] * 100).round(1),
+    }),
+    name=f"map-{metric}",
+    caption=("Countries in alphabetical order in the table; grey on the map: none. Global commitments are not "
+             "drawn; a multi-country commitment counts for each country. Shares: of the commitments naming "
+             "the country. MNR capability coverage: the share of the current MNR's capabilities the "
+             "country's published scorecard assesses (published assessments only)."),
 )
 
+row = st.columns(3)
+row[0].metric("Complete (reported)", shown("complete"), help=definitions["complete"])
+row[1].metric("Complete (verified)", shown("complete_verified"), help=definitions["complete_verified"])
+row[2].metric("Joint commitments", shown("joint"), help=definitions["joint"])
+st.caption(WITHDRAWN_LEFT_OUT)
+
+
+def breakdown_table(frame: pd.DataFrame, key_title: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        key_title: frame["key"],
+        "Commitments": [HELD_BACK if h else f"{int(n):,}" for n, h in zip(frame["commitments"], frame["held_back"],
+                                                                           strict=True)],
+    })
+
+
+def held_note(frame: pd.DataFrame) -> str:
+    held = frame.loc[frame["held_back"], "key"].astype(str).tolist()
+    return f" Not drawn ({HELD_BACK}): {', '.join(held)}." if held else ""
+
+
 left, right = st.columns(2)
 with left:
-    by_type = cache.cached(read.breakdown, store, actor, "stakeholder_type")
+    by_type = cache.cached(dashboard.breakdown, store, viewer, "stakeholder_type", flt)
     by_type["key"] = labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS)
     chart_with_table(
-        charts.bar(by_type, "key", "commitments", title="By stakeholder type", category_title="Stakeholder type"),
-        by_type.rename(columns={"key": "Stakeholder type", "commitments": "Commitments"}),
+        charts.bar(by_type.loc[~by_type["held_back"]], "key", "commitments", title="By stakeholder type",
+                   category_title="Stakeholder type"),
+        breakdown_table(by_type, "Stakeholder type"),
         name="commitments-by-stakeholder-type",
-        caption="A joint commitment counts once for each type of partner in it.",
+        caption="A joint commitment counts once for each type of partner in it." + held_note(by_type),
     )
 with right:
-    by_status = cache.cached(read.breakdown, store, actor, "status")
+    by_status = cache.cached(dashboard.breakdown, store, viewer, "status", flt)
+    shown_status = by_status.loc[~by_status["held_back"]]
     chart_with_table(
-        charts.status_bar(by_status, title="By latest reported status"),
-        by_status.assign(key=labels.column_labels(by_status["key"], labels.STATUS_LABELS)).rename(
-            columns={"key": "Status", "commitments": "Commitments"}
-        ),
+        charts.status_bar(shown_status, title="By latest reported status"),
+        breakdown_table(by_status.assign(key=labels.column_labels(by_status["key"], labels.STATUS_LABELS)),
+                        "Status"),
         name="commitments-by-status",
+        caption=held_note(by_status.assign(key=labels.column_labels(by_status["key"], labels.STATUS_LABELS))),
     )
 
 left, right = st.columns(2)
 with left:
-    by_year = cache.cached(read.breakdown, store, actor, "year")
+    by_year = cache.cached(dashboard.breakdown, store, viewer, "year", flt)
     chart_with_table(
-        charts.timeline(by_year, title="Commitments by year made"),
-        by_year.rename(columns={"key": "Year", "commitments": "Commitments"}),
+        charts.timeline(by_year.loc[~by_year["held_back"]], title="Commitments by year made"),
+        breakdown_table(by_year, "Year"),
         name="commitments-by-year",
+        caption=held_note(by_year),
     )
 with right:
-    by_region = cache.cached(read.breakdown, store, actor, "region")
+    by_region = cache.cached(dashboard.breakdown, store, viewer, "region", flt)
     chart_with_table(
-        charts.bar(by_region, "key", "commitments", title="By region (UN M49)", category_title="Region"),
-        by_region.rename(columns={"key": "Region", "commitments": "Commitments"}),
+        charts.bar(by_region.loc[~by_region["held_back"]], "key", "commitments", title="By region (UN M49)",
+                   category_title="Region"),
+        breakdown_table(by_region, "Region"),
         name="commitments-by-region",
+        caption="A commitment naming countries in several regions counts in each." + held_note(by_region),
     )

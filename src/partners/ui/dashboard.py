@@ -1,0 +1,106 @@
+"""The dashboard's controls (filters, the map's metric), seeded from the URL and kept in it.
+
+A first view of a session takes its state from the URL (a permalink); every change is written back to the
+URL at once, so the address bar always holds the view on screen (``presentation.permalinks``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from partners.domain.dashboard import MAP_METRICS, DashboardFilter
+from partners.presentation import labels, permalinks
+from partners.presentation.permalinks import Choices, DashboardView
+
+KEYS = {"regions": "dash_regions", "north": "dash_north", "types": "dash_types", "item": "dash_item",
+        "events": "dash_events", "from": "dash_from", "to": "dash_to", "metric": "dash_metric"}
+_NORTH = {"both": None, "north": True, "south": False}
+_NORTH_LABELS = {"both": "North and South", "north": "Global North", "south": "Global South"}
+_WRITTEN = "dash_url"  # the parameters last written to the URL
+
+
+def choices(options: dict[str, Any]) -> Choices:
+    return Choices(regions=options["regions"], stakeholder_types=options["stakeholder_types"],
+                   items=options["items"], events=options["events"])
+
+
+def seed_from_url(options: dict[str, Any]) -> list[str]:
+    """The widgets' state from the URL when it holds other parameters than the page last wrote (a
+    permalink opened, in a new session or this one); what in the URL could not be used, in words."""
+    params = st.query_params.to_dict()
+    view, problems = permalinks.from_params(params, choices(options))
+    ours = {k: v for k, v in params.items() if k in permalinks.PARAMS and k != "public"}
+    if st.session_state.get(_WRITTEN) != ours:
+        f = view.filter
+        st.session_state[KEYS["regions"]] = list(f.regions)
+        st.session_state[KEYS["north"]] = {v: k for k, v in _NORTH.items()}[f.north]
+        st.session_state[KEYS["types"]] = list(f.stakeholder_types)
+        st.session_state[KEYS["item"]] = f.item_key or None
+        st.session_state[KEYS["events"]] = list(f.event_ids)
+        st.session_state[KEYS["from"]] = f.made_from
+        st.session_state[KEYS["to"]] = f.made_to
+        st.session_state[KEYS["metric"]] = view.metric
+    return problems
+
+
+def filters(options: dict[str, Any]) -> None:
+    """The filter widgets (their state in ``st.session_state``, read by ``current_view``)."""
+    cols = st.columns(3)
+    cols[0].multiselect("Region (UN M49)", options["regions"], key=KEYS["regions"], placeholder="Every region")
+    cols[1].radio("Global North / South", list(_NORTH), format_func=_NORTH_LABELS.get, key=KEYS["north"],
+                  horizontal=True)
+    cols[2].multiselect("Stakeholder type", options["stakeholder_types"], key=KEYS["types"],
+                        format_func=lambda v: labels.STAKEHOLDER_LABELS.get(v, v), placeholder="Every type")
+    cols = st.columns(3)
+    items = options["items"]
+    cols[0].selectbox("Framework item", list(items), key=KEYS["item"], format_func=lambda k: items.get(k, k),
+                      placeholder="Every item")
+    events = options["events"]
+    cols[1].multiselect("Made at event", list(events), key=KEYS["events"], format_func=lambda i: events.get(i, i),
+                        placeholder="Every event")
+    with cols[2]:
+        period = st.columns(2)
+        period[0].date_input("Made from", key=KEYS["from"], min_value=date(1990, 1, 1), format="YYYY-MM-DD")
+        period[1].date_input("Made until", key=KEYS["to"], min_value=date(1990, 1, 1), format="YYYY-MM-DD")
+
+
+def metric_picker() -> str:
+    return st.radio("Map shows", list(MAP_METRICS), format_func=MAP_METRICS.get, key=KEYS["metric"],
+                    horizontal=True)
+
+
+def current_view(public: bool | None) -> tuple[DashboardView, str]:
+    """The view the widgets describe, and a problem in words when the period is back to front (the period
+    then left open)."""
+    state = st.session_state
+    made_from, made_to = state.get(KEYS["from"]), state.get(KEYS["to"])
+    problem = ""
+    if made_from and made_to and made_from > made_to:
+        problem = "The period ends before it starts: pick an end on or after the start. The whole period is shown."
+        made_from = made_to = None
+    flt = DashboardFilter(
+        regions=tuple(state.get(KEYS["regions"]) or ()),
+        north=_NORTH.get(state.get(KEYS["north"]) or "both"),
+        stakeholder_types=tuple(state.get(KEYS["types"]) or ()),
+        item_key=state.get(KEYS["item"]) or "",
+        event_ids=tuple(int(i) for i in state.get(KEYS["events"]) or ()),
+        made_from=made_from,
+        made_to=made_to,
+    )
+    return DashboardView(flt, state.get(KEYS["metric"]) or permalinks.DEFAULT_METRIC, public), problem
+
+
+def keep_in_url(view: DashboardView) -> None:
+    """Write the view's parameters into the URL (``public`` is ``ui.showing``'s: left as it keeps it)."""
+    wanted = permalinks.to_params(DashboardView(view.filter, view.metric, None))
+    for key in permalinks.PARAMS:
+        if key == "public":
+            continue
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+    st.session_state[_WRITTEN] = wanted
