@@ -29,7 +29,7 @@ AUTH_SECRETS = {
 EDITOR = "sam@secretariat.example"
 SECRETARIAT = Actor(identity=EDITOR, role=Role.SECRETARIAT_EDITOR, name="sam")
 HEADLINE = {"Commitments": "commitments", "Partners": "partners", "Countries named": "countries",
-            "Verified by the secretariat": "verified", "Self-reported only": "self_reported_only",
+            "Verified": "verified", "Self-reported": "self_reported_only",
             "Not reporting": "not_reporting", "Complete (reported)": "complete",
             "Complete (verified)": "complete_verified", "Joint commitments": "joint"}
 

@@ -51,7 +51,7 @@ def test_overview_shows_headline_numbers_from_the_database(app: AppTest) -> None
     assert expected["commitments"] > 100
     assert _metric(app, "Commitments") == f"{expected['commitments']:,}"
     assert _metric(app, "Partners") == f"{expected['partners']:,}"
-    assert _metric(app, "Verified by the secretariat") == f"{expected['verified']:,}"
+    assert _metric(app, "Verified") == f"{expected['verified']:,}"
     assert _metric(app, "Not reporting") == f"{expected['not_reporting']:,}"
 
 

@@ -5,8 +5,8 @@ whole view kept in the URL (a permalink) and shareable as a link and a QR code."
 import pandas as pd
 import streamlit as st
 
-from partners.domain.dashboard import HELD_BACK, MAP_METRICS
-from partners.presentation import charts, formatting, labels
+from partners.domain.dashboard import HELD_BACK
+from partners.presentation import charts, dashboard_charts, formatting, labels
 from partners.presentation.labels import WITHDRAWN_LEFT_OUT
 from partners.services import cache, dashboard, read
 from partners.ui import dashboard as controls
@@ -21,13 +21,13 @@ problems = controls.seed_from_url(options)
 st.title("Overview")
 with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
     public, viewer = showing.public_switch(actor, default=False)
-    with st.popover("Filters", icon=":material/filter_list:"):
-        controls.filters(options)
     view, period_problem = controls.current_view(True if public else None)  # off: the default, not in the link
+    with st.popover(controls.filters_label(view.filter), icon=":material/filter_list:"):
+        controls.filters(options)
     controls.keep_in_url(view)
     link = share_control(view)
-st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}",
-           help="Figures count the commitments this view may show, as they stand now.")
+    st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}",
+               help="Figures count the commitments this view may show, as they stand at that minute.")
 for problem in problems + ([period_problem] if period_problem else []):
     st.warning(problem, icon=":material/link_off:")
 
@@ -49,22 +49,17 @@ if figures["held_back"]:
             icon=":material/visibility_off:")
 top = st.columns(6)
 for col, (key, title) in zip(top, [("commitments", "Commitments"), ("partners", "Partners"),
-                                   ("countries", "Countries named"), ("verified", "Verified by the secretariat"),
-                                   ("self_reported_only", "Self-reported only"),
-                                   ("not_reporting", "Not reporting")], strict=True):
+                                   ("countries", "Countries named"), ("verified", "Verified"),
+                                   ("self_reported_only", "Self-reported"), ("not_reporting", "Not reporting")],
+                             strict=True):
     col.metric(title, shown(key), help=definitions[key])
 
 # -- the map -------------------------------------------------------------------------------------------
 metric = controls.metric_picker()
 per_country = cache.cached(dashboard.countries, store, viewer, flt)
-metric_title = MAP_METRICS[metric]
-drawn = per_country[["numeric", "name"]].copy()
-drawn[metric] = per_country[metric] * (1 if metric == "commitments" else 100)
-value_title = metric_title if metric == "commitments" else f"{metric_title} (%)"
 table = per_country.loc[(per_country.commitments > 0) | (per_country.assessed > 0)]
 chart_with_table(
-    charts.world_map(drawn, title=f"{metric_title} by country", value=metric, value_title=value_title,
-                     width=1200, height=560),
+    dashboard_charts.metric_map(per_country, metric),
     pd.DataFrame({
         "Country": table["name"], "Region": table["region"], "Commitments": table["commitments"],
         "Complete (reported)": table["complete"], "Verified": table["verified"],
@@ -74,6 +69,7 @@ chart_with_table(
         "MNR capability coverage (%)": (table["mnr_coverage"] * 100).round(1),
     }),
     name=f"map-{metric}",
+    height=480,
     caption=("Countries in alphabetical order in the table; grey on the map: none. Global commitments are not "
              "drawn; a multi-country commitment counts for each country. Shares: of the commitments naming "
              "the country. MNR capability coverage: the share of the current MNR's capabilities the "

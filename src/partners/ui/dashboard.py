@@ -32,7 +32,8 @@ def seed_from_url(options: dict[str, Any]) -> list[str]:
     params = st.query_params.to_dict()
     view, problems = permalinks.from_params(params, choices(options))
     ours = {k: v for k, v in params.items() if k in permalinks.PARAMS and k != "public"}
-    if st.session_state.get(_WRITTEN) != ours:
+    # also when a widget's state is gone (Streamlit drops it while another page is open)
+    if st.session_state.get(_WRITTEN) != ours or any(k not in st.session_state for k in KEYS.values()):
         f = view.filter
         st.session_state[KEYS["regions"]] = list(f.regions)
         st.session_state[KEYS["north"]] = {v: k for k, v in _NORTH.items()}[f.north]
@@ -53,22 +54,29 @@ def filters(options: dict[str, Any]) -> None:
                   horizontal=True)
     cols[2].multiselect("Stakeholder type", options["stakeholder_types"], key=KEYS["types"],
                         format_func=lambda v: labels.STAKEHOLDER_LABELS.get(v, v), placeholder="Every type")
-    cols = st.columns(3)
+    cols = st.columns(2)
     items = options["items"]
     cols[0].selectbox("Framework item", list(items), key=KEYS["item"], format_func=lambda k: items.get(k, k),
                       placeholder="Every item")
     events = options["events"]
     cols[1].multiselect("Made at event", list(events), key=KEYS["events"], format_func=lambda i: events.get(i, i),
                         placeholder="Every event")
-    with cols[2]:
-        period = st.columns(2)
-        period[0].date_input("Made from", key=KEYS["from"], min_value=date(1990, 1, 1), format="YYYY-MM-DD")
-        period[1].date_input("Made until", key=KEYS["to"], min_value=date(1990, 1, 1), format="YYYY-MM-DD")
+    cols = st.columns(3, vertical_alignment="bottom")
+    cols[0].date_input("Made from", key=KEYS["from"], min_value=date(1990, 1, 1), format="YYYY-MM-DD")
+    cols[1].date_input("Made until", key=KEYS["to"], min_value=date(1990, 1, 1), format="YYYY-MM-DD")
+    cols[2].caption("Made: at the commitment's event, else its start, else the day it was recorded.")
+
+
+def filters_label(flt: DashboardFilter) -> str:
+    """"Filters", with how many are set ("Filters (2)"), so that a narrowed view says so at a glance."""
+    count = sum(bool(x) for x in (flt.regions, flt.north is not None, flt.stakeholder_types, flt.item_key,
+                                  flt.event_ids, flt.made_from or flt.made_to))
+    return f"Filters ({count})" if count else "Filters"
 
 
 def metric_picker() -> str:
     return st.radio("Map shows", list(MAP_METRICS), format_func=MAP_METRICS.get, key=KEYS["metric"],
-                    horizontal=True)
+                    horizontal=True, label_visibility="collapsed")
 
 
 def current_view(public: bool | None) -> tuple[DashboardView, str]:
