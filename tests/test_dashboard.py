@@ -96,3 +96,49 @@ def test_a_filter_narrows_every_figure(demo_store: Store, flt: DashboardFilter) 
     assert int(by_status["commitments"].sum()) == narrowed["commitments"]
     per_country = dashboard.countries(demo_store, SYSTEM, flt, now=now)
     assert per_country["commitments"].sum() < dashboard.countries(demo_store, SYSTEM, now=now)["commitments"].sum()
+
+
+def test_the_coverage_matrix_has_every_capability_and_type_and_counts_independently(demo_store: Store) -> None:
+    from partners.domain.model import StakeholderType
+    from partners.services import scorecard
+
+    now = datetime.now()
+    caps = scorecard.current_mnr(demo_store).capability_keys
+    matrix = dashboard.coverage_matrix(demo_store, SYSTEM, now=now)
+    assert len(matrix) == len(caps) * len(StakeholderType) == 21 * len(StakeholderType)
+    assert list(dict.fromkeys(matrix["capability_key"])) == list(caps)
+    cells = {(k, t): int(n) for k, t, n in zip(matrix["capability_key"], matrix["type"], matrix["commitments"],
+                                               strict=True)}
+    rows = demo_store.query_rows(
+        """SELECT ci.item_key, p.stakeholder_type, count(DISTINCT c.id) AS n FROM commitments c
+           JOIN commitment_items ci ON ci.commitment_id = c.id JOIN commitment_partners cp ON cp.commitment_id = c.id
+           JOIN partners p ON p.id = cp.partner_id
+           WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn' GROUP BY 1, 2""")
+    independent = {(r["item_key"], r["stakeholder_type"]): int(r["n"]) for r in rows if r["item_key"] in caps}
+    assert {k: v for k, v in cells.items() if v} == independent
+    assert 0 in cells.values()  # empty pairs are there, as 0 ("none" on the page)
+
+
+def test_a_small_cell_is_held_back_for_the_public_and_shown_to_the_secretariat(demo_store: Store) -> None:
+    now = datetime.now()
+    public = dashboard.coverage_matrix(demo_store, PUBLIC_VIEWER, now=now)
+    held = public[public["held_back"]]
+    assert len(held) and held["commitments"].isna().all()
+    mine = dashboard.coverage_matrix(demo_store, SYSTEM, now=now).set_index(["capability_key", "type"])
+    assert not mine["held_back"].any()
+    assert all(mine.loc[(k, t), "commitments"] > 0 for k, t in zip(held["capability_key"], held["type"],
+                                                                   strict=True))
+
+
+def test_progress_by_target_counts_a_commitment_once_per_target(demo_store: Store) -> None:
+    now = datetime.now()
+    progress = dashboard.target_progress(demo_store, SYSTEM, now=now)
+    assert [t.split(".")[0] for t in dict.fromkeys(progress["target"])] == ["T1", "T2", "T3", "T4"]
+    totals = progress.groupby("target", sort=False)["commitments"].sum()
+    rows = demo_store.query_rows(
+        """SELECT coalesce(t.code, i.code) AS code, count(DISTINCT c.id) AS n FROM commitments c
+           JOIN commitment_items ci ON ci.commitment_id = c.id JOIN framework_items i ON i.key = ci.item_key
+           LEFT JOIN framework_items t ON t.key = i.parent_key
+           WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn' AND i.framework_id = 'GA-2012'
+           GROUP BY 1 ORDER BY 1""")
+    assert [int(n) for n in totals] == [int(r["n"]) for r in rows]

@@ -5,6 +5,7 @@ could not use and shows the defaults; the Share control holds the link and its Q
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,16 @@ def test_a_public_view_over_fewer_than_3_countries_says_held_back(db: str) -> No
     assert any(HELD_BACK in i.value for i in public.info)
     mine = overview(EDITOR, params)
     assert metrics(mine)["Commitments"] not in (HELD_BACK, "0")
+
+
+def test_the_coverage_matrix_and_the_target_progress_come_with_their_tables(db: str) -> None:
+    at = overview()
+    tables = {tuple(df.value.columns)[:1]: df.value for df in at.dataframe}
+    matrix = tables[("Capability",)]
+    assert len(matrix) == 21 and (matrix == "none").to_numpy().any()
+    assert matrix.iloc[0, 0].startswith("1. ")
+    targets = tables[("Target",)]
+    assert {t.split(".")[0] for t in targets["Target"]} == {"T1", "T2", "T3", "T4"}
+    titles = {title if isinstance(title := json.loads(c.proto.spec).get("title"), str) else (title or {}).get("text")
+              for c in at.get("vega_lite_chart")}
+    assert {"MNR capabilities x stakeholder types", "Progress by Global Alliance target"} <= titles

@@ -136,3 +136,32 @@ with right:
         name="commitments-by-region",
         caption="A commitment naming countries in several regions counts in each." + held_note(by_region),
     )
+
+# -- coverage and progress ------------------------------------------------------------------------------
+st.subheader("Coverage of the Model National Response")
+matrix = dashboard_charts.coverage_cells(cache.cached(dashboard.coverage_matrix, store, viewer, flt))
+held_cells = int((matrix["Cell"] == dashboard_charts.HELD_CELL).sum())
+chart_with_table(
+    dashboard_charts.coverage_matrix(matrix),
+    dashboard_charts.coverage_table(matrix),
+    name="coverage-mnr-by-stakeholder-type",
+    caption=("Commitments linked to each MNR capability that have a partner of each type (a joint commitment "
+             f"counts for each type in it). \"{dashboard_charts.EMPTY_CELL}\": no such commitment, a gap."
+             + (f" {held_cells} cells {HELD_BACK}." if held_cells else "")),
+)
+
+progress = cache.cached(dashboard.target_progress, store, viewer, flt)
+held_targets = progress.loc[progress["held_back"]]
+chart_with_table(
+    dashboard_charts.target_progress(progress),
+    pd.DataFrame({
+        "Target": progress["target"],
+        "Latest reported status": [labels.status_label(s) if isinstance(s, str) else "" for s in progress["status"]],
+        "Commitments": [HELD_BACK if h else f"{int(n):,}" for n, h in zip(progress["commitments"].fillna(0),
+                                                                           progress["held_back"], strict=True)],
+    }),
+    name="progress-by-global-alliance-target",
+    caption=("Commitments linked to a Global Alliance target (2012) or one of its operational goals, once per "
+             "target, by their latest reported status."
+             + (f" Not drawn ({HELD_BACK}): {len(held_targets)} parts." if len(held_targets) else "")),
+)

@@ -18,11 +18,15 @@ import pandas as pd
 
 from partners.domain.dashboard import EVERYTHING, MIN_PUBLIC_COUNTRIES, DashboardFilter
 from partners.domain.model import Actor, Role, StakeholderType
+from partners.services import frameworks
 from partners.services.scorecard import current_mnr
 from partners.services.visibility import view_scope
 from partners.storage.port import Store
 
 BREAKDOWNS = ("stakeholder_type", "status", "year", "region")
+
+#: The framework family of the Global Alliance against Child Sexual Abuse Online (its four targets).
+GA_FAMILY = "GA"
 
 
 def suppressing(actor: Actor) -> bool:
@@ -96,3 +100,61 @@ def filter_options(store: Store, actor: Actor) -> dict[str, Any]:
         "items": {str(k): f"{fw}: {code} {name}" for k, fw, code, name in zip(items.key, items.framework,
                                                                                items.code, items.name, strict=True)},
     }
+
+
+def _held(rows: pd.DataFrame, actor: Actor) -> list[bool]:
+    if not suppressing(actor):
+        return [False] * len(rows)
+    return [_small(int(c), int(g)) for c, g in zip(rows["countries"], rows["global"], strict=True)]
+
+
+def coverage_matrix(
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+) -> pd.DataFrame:
+    """The current MNR's capabilities x stakeholder types: every pair (in the MNR's order, then the types'),
+    with the view's commitments linked to the capability that have a partner of the type (``commitments``:
+    0 for an empty cell, None when held back) and ``held_back``. Columns: ``capability`` ("1. Leadership"),
+    ``capability_key``, ``type``, ``commitments``, ``held_back``."""
+    caps = frameworks.capabilities(store)
+    rows = store.dashboard_item_types(view_scope(actor, now, store), flt, list(caps["key"]))
+    rows = rows.assign(held_back=_held(rows, actor)).set_index(["item", "type"])
+    out = []
+    for key, code, name in zip(caps["key"], caps["code"], caps["name"], strict=True):
+        for kind in StakeholderType:
+            found = (key, kind.value) in rows.index
+            held = bool(rows.loc[(key, kind.value), "held_back"]) if found else False
+            count = int(rows.loc[(key, kind.value), "commitments"]) if found else 0
+            out.append({"capability": f"{code}. {name}", "capability_key": key, "type": kind.value,
+                        "commitments": None if held else count, "held_back": held})
+    frame = pd.DataFrame(out, columns=["capability", "capability_key", "type", "commitments", "held_back"])
+    frame["commitments"] = frame["commitments"].astype("Int64")
+    return frame
+
+
+def target_progress(
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+) -> pd.DataFrame:
+    """The Global Alliance's targets (``GA_FAMILY``, its current version): the view's commitments linked to
+    each target or one of its operational goals (once per target), by latest reported status. Columns:
+    ``target`` ("T1. Identify victims ..."), ``status``, ``commitments`` (None when held back),
+    ``held_back``; every target listed (a target without commitments: one row, status None, 0)."""
+    current = frameworks.current_framework(store, GA_FAMILY)
+    items = store.framework_items()
+    items = items[items.framework_id == (current.id if current else "")]
+    targets = items[items.kind == "target"]
+    label = {k: f"{c}. {n}" for k, c, n in zip(targets.key, targets.code, targets.name, strict=True)}
+    parent = dict(zip(items.key, items.parent_key, strict=True))
+    keys = [k for k in items.key if k in label or parent.get(k) in label]
+    groups = [k if k in label else str(parent[k]) for k in keys]
+    rows = store.dashboard_group_status(view_scope(actor, now, store), flt, keys, groups)
+    held = _held(rows, actor)
+    out = pd.DataFrame({"target": rows["key"].map(label), "status": rows["status"],
+                        "commitments": rows["commitments"].astype("Int64"), "held_back": held})
+    out.loc[out["held_back"], "commitments"] = pd.NA
+    missing = [t for t in label.values() if t not in set(out["target"])]
+    empty = pd.DataFrame({"target": missing, "status": [None] * len(missing),
+                          "commitments": pd.array([0] * len(missing), dtype="Int64"),
+                          "held_back": [False] * len(missing)})
+    out = pd.concat([out, empty], ignore_index=True) if missing else out
+    order = {t: i for i, t in enumerate(label.values())}
+    return out.sort_values("target", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)

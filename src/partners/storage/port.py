@@ -462,4 +462,15 @@ class Store(Protocol):
         """Every country the filter keeps, by name: code, name, numeric, region, global_north, member,
         commitments, complete, verified, assessed (of ``capability_keys``, in the published scorecard)."""
         ...
+    def dashboard_item_types(self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str]) -> pd.DataFrame:
+        """The view's commitments linked to each item by partners' stakeholder type: item, type, commitments,
+        countries, global (pairs without a commitment: no row)."""
+        ...
+
+    def dashboard_group_status(
+        self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], groups: list[str]
+    ) -> pd.DataFrame:
+        """The view's commitments linked to items gathered in groups (``item_keys[i]`` in ``groups[i]``), by
+        latest reported status: key, status, commitments, countries, global."""
+        ...
     # -- end of the dashboard ----------------------------------------------------------------------

@@ -158,3 +158,34 @@ class DashboardRows:
         LEFT JOIN named n ON n.code = k.code LEFT JOIN assessed a ON a.code = k.code
         ORDER BY k.name"""  # noqa: S608 (constants only)
         return self.query_df(sql, params)
+
+    def dashboard_item_types(self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str]) -> pd.DataFrame:
+        """The view's commitments linked to each of ``item_keys``, by the stakeholder type of their partners
+        (a joint commitment counts once for each type in it): ``item``, ``type``, ``commitments``,
+        ``countries`` (named, of ``places``), ``global``. Pairs without any commitment have no row."""
+        head, params = picked_cte(scope, flt)
+        params["wanted_items"] = item_keys
+        sql = f"""{head}
+        SELECT ci.item_key AS item, p.stakeholder_type AS type, {_GROUP_COUNTS}
+        FROM picked g JOIN commitment_items ci ON ci.commitment_id = g.id AND list_contains($wanted_items, ci.item_key)
+        JOIN commitment_partners cp ON cp.commitment_id = g.id JOIN partners p ON p.id = cp.partner_id
+        LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id
+        GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 (constants only)
+        return self.query_df(sql, params)
+
+    def dashboard_group_status(
+        self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], groups: list[str]
+    ) -> pd.DataFrame:
+        """The view's commitments linked to items, gathered in groups (``item_keys[i]`` belongs to
+        ``groups[i]``; a commitment counts once per group), by latest reported status: ``key`` (the group),
+        ``status``, ``commitments``, ``countries``, ``global``."""
+        head, params = picked_cte(scope, flt)
+        params |= {"group_items": item_keys, "group_keys": groups}
+        sql = f"""{head},
+        grouping AS (SELECT unnest($group_items) AS item_key, unnest($group_keys) AS key)
+        SELECT t.key, coalesce(l.reported_status, 'not_reported') AS status, {_GROUP_COUNTS}
+        FROM picked g JOIN commitment_items ci ON ci.commitment_id = g.id JOIN grouping t ON t.item_key = ci.item_key
+        LEFT JOIN commitment_status l ON l.commitment_id = g.id
+        LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id
+        GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 (constants only)
+        return self.query_df(sql, params)
