@@ -142,3 +142,20 @@ def test_progress_by_target_counts_a_commitment_once_per_target(demo_store: Stor
            WHERE c.deleted_at IS NULL AND c.review_state <> 'withdrawn' AND i.framework_id = 'GA-2012'
            GROUP BY 1 ORDER BY 1""")
     assert [int(n) for n in totals] == [int(r["n"]) for r in rows]
+
+
+def test_the_public_matrix_holds_back_exactly_the_pairs_over_fewer_than_3_countries(demo_store: Store) -> None:
+    now = datetime.now()
+    rows = demo_store.query_rows(
+        f"""SELECT ci.item_key, p.stakeholder_type, count(DISTINCT cc.country_code) AS n,
+                   count(DISTINCT c.id) FILTER (WHERE c.is_global) AS g
+            FROM commitments c JOIN commitment_items ci ON ci.commitment_id = c.id
+            JOIN commitment_partners cp ON cp.commitment_id = c.id JOIN partners p ON p.id = cp.partner_id
+            LEFT JOIN commitment_countries cc ON cc.commitment_id = c.id
+            WHERE {PUBLIC_SQL} GROUP BY 1, 2""", [now])  # noqa: S608
+    expected = {(r["item_key"], r["stakeholder_type"]) for r in rows if int(r["n"]) < 3 and int(r["g"]) == 0}
+    public = dashboard.coverage_matrix(demo_store, PUBLIC_VIEWER, now=now)
+    held = {(k, t) for k, t, h in zip(public["capability_key"], public["type"], public["held_back"], strict=True)
+            if h}
+    assert held == {pair for pair in expected if pair[0] in set(public["capability_key"])}
+    assert held

@@ -58,7 +58,7 @@ def breakdown(
     and ``held_back``, by key. A joint or multi-country commitment counts once in each group."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by}")
-    rows = store.dashboard_breakdown(view_scope(actor, now, store), flt, by)
+    rows = store.dashboard_breakdown(view_scope(actor, now, store), flt, by, countries=suppressing(actor))
     held = (
         [_small(int(c), int(g)) for c, g in zip(rows["countries"], rows["global"], strict=True)]
         if suppressing(actor) else [False] * len(rows)
@@ -116,7 +116,8 @@ def coverage_matrix(
     0 for an empty cell, None when held back) and ``held_back``. Columns: ``capability`` ("1. Leadership"),
     ``capability_key``, ``type``, ``commitments``, ``held_back``."""
     caps = frameworks.capabilities(store)
-    rows = store.dashboard_item_types(view_scope(actor, now, store), flt, list(caps["key"]))
+    rows = store.dashboard_item_types(view_scope(actor, now, store), flt, list(caps["key"]),
+                                      countries=suppressing(actor))
     rows = rows.assign(held_back=_held(rows, actor)).set_index(["item", "type"])
     out = []
     for key, code, name in zip(caps["key"], caps["code"], caps["name"], strict=True):
@@ -146,7 +147,8 @@ def target_progress(
     parent = dict(zip(items.key, items.parent_key, strict=True))
     keys = [k for k in items.key if k in label or parent.get(k) in label]
     groups = [k if k in label else str(parent[k]) for k in keys]
-    rows = store.dashboard_group_status(view_scope(actor, now, store), flt, keys, groups)
+    rows = store.dashboard_group_status(view_scope(actor, now, store), flt, keys, groups,
+                                        countries=suppressing(actor))
     held = _held(rows, actor)
     out = pd.DataFrame({"target": rows["key"].map(label), "status": rows["status"],
                         "commitments": rows["commitments"].astype("Int64"), "held_back": held})

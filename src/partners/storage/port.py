@@ -451,9 +451,11 @@ class Store(Protocol):
         """The headline figures of a dashboard view: the visible commitments the filter keeps."""
         ...
 
-    def dashboard_breakdown(self, scope: ViewScope, flt: DashboardFilter, by: str) -> pd.DataFrame:
+    def dashboard_breakdown(
+        self, scope: ViewScope, flt: DashboardFilter, by: str, *, countries: bool = True
+    ) -> pd.DataFrame:
         """The view's commitments by ``stakeholder_type``, ``status``, ``year`` or ``region``: key,
-        commitments, countries (named), global."""
+        commitments, global, countries (named; 0 unless ``countries``)."""
         ...
 
     def dashboard_countries(
@@ -462,13 +464,16 @@ class Store(Protocol):
         """Every country the filter keeps, by name: code, name, numeric, region, global_north, member,
         commitments, complete, verified, assessed (of ``capability_keys``, in the published scorecard)."""
         ...
-    def dashboard_item_types(self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str]) -> pd.DataFrame:
+    def dashboard_item_types(
+        self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], *, countries: bool = True
+    ) -> pd.DataFrame:
         """The view's commitments linked to each item by partners' stakeholder type: item, type, commitments,
         countries, global (pairs without a commitment: no row)."""
         ...
 
     def dashboard_group_status(
-        self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], groups: list[str]
+        self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], groups: list[str], *,
+        countries: bool = True,
     ) -> pd.DataFrame:
         """The view's commitments linked to items gathered in groups (``item_keys[i]`` in ``groups[i]``), by
         latest reported status: key, status, commitments, countries, global."""

@@ -58,27 +58,38 @@ def picked_cte(scope: ViewScope, flt: DashboardFilter) -> tuple[str, dict[str, A
     return sql, params
 
 
-#: Per group of a breakdown: the commitments in it, the countries they name (of ``places``) and how many are
-#: global (a group of global commitments is not about a few countries).
-_GROUP_COUNTS = """count(DISTINCT g.id) AS commitments,
-    count(DISTINCT cc.country_code) FILTER (WHERE cc.country_code IN (SELECT code FROM places)) AS countries,
-    count(DISTINCT g.id) FILTER (WHERE g.is_global) AS global"""
-
-_BREAKDOWNS = {
-    "stakeholder_type": """SELECT p.stakeholder_type AS key, {counts}
-        FROM picked g JOIN commitment_partners cp ON cp.commitment_id = g.id JOIN partners p ON p.id = cp.partner_id
-        LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id GROUP BY 1""",
-    "status": """SELECT coalesce(l.reported_status, 'not_reported') AS key, {counts}
-        FROM picked g LEFT JOIN commitment_status l ON l.commitment_id = g.id
-        LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id GROUP BY 1""",
-    "year": """SELECT CAST(year(g.made_on) AS INTEGER) AS key, {counts}
-        FROM picked g LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id GROUP BY 1""",
-    # a region's group: the commitments naming one of its countries, and those countries
-    "region": """SELECT k.region AS key, count(DISTINCT g.id) AS commitments,
-            count(DISTINCT cc.country_code) AS countries, 0 AS global
-        FROM picked g JOIN commitment_countries cc ON cc.commitment_id = g.id
-        JOIN countries k ON k.code = cc.country_code JOIN places p ON p.code = k.code GROUP BY 1""",
+#: The members of each breakdown's groups: (key, id), one row per commitment in a group.
+_MEMBERS = {
+    "stakeholder_type": """SELECT DISTINCT p.stakeholder_type AS key, g.id FROM picked g
+        JOIN commitment_partners cp ON cp.commitment_id = g.id JOIN partners p ON p.id = cp.partner_id""",
+    "status": """SELECT coalesce(l.reported_status, 'not_reported') AS key, g.id FROM picked g
+        LEFT JOIN commitment_status l ON l.commitment_id = g.id""",
+    "year": "SELECT CAST(year(g.made_on) AS INTEGER) AS key, g.id FROM picked g",
+    # a region's group: the commitments naming one of its countries (of ``places``)
+    "region": """SELECT DISTINCT k.region AS key, g.id FROM picked g
+        JOIN commitment_countries cc ON cc.commitment_id = g.id JOIN countries k ON k.code = cc.country_code
+        JOIN places p ON p.code = k.code""",
 }
+
+
+def grouped(members: str, keys: tuple[str, ...], *, countries: bool, of_region: bool = False) -> str:
+    """Counts per group of ``members`` (SQL of rows (``keys``..., id), distinct): ``commitments``,
+    ``global`` (how many serve every country) and, when ``countries``, how many countries of ``places``
+    the group's commitments name (else 0: only the public's figures need it, to hold small groups back);
+    ``of_region``: only those of the group's region (the key)."""
+    cols = ", ".join(f"m.{k}" for k in keys)
+    on = " AND ".join(f"n.{k} IS NOT DISTINCT FROM m.{k}" for k in keys)
+    region = " JOIN countries k ON k.code = cc.country_code AND k.region = m.key" if of_region else ""
+    named = f"""LEFT JOIN (
+            SELECT {cols}, count(DISTINCT cc.country_code) AS countries
+            FROM members m JOIN commitment_countries cc ON cc.commitment_id = m.id
+            JOIN places p ON p.code = cc.country_code{region} GROUP BY ALL
+        ) n ON {on}""" if countries else ""
+    return f""", members AS ({members})
+        SELECT {cols}, count(*) AS commitments, count(*) FILTER (WHERE g.is_global) AS global,
+               {"coalesce(any_value(n.countries), 0)" if countries else "0"} AS countries
+        FROM members m JOIN picked g ON g.id = m.id {named}
+        GROUP BY ALL ORDER BY ALL"""
 
 
 class DashboardRows:
@@ -121,14 +132,17 @@ class DashboardRows:
         row = self.query_rows(sql, params)[0]
         return {k: int(v or 0) for k, v in row.items()}
 
-    def dashboard_breakdown(self, scope: ViewScope, flt: DashboardFilter, by: str) -> pd.DataFrame:
+    def dashboard_breakdown(
+        self, scope: ViewScope, flt: DashboardFilter, by: str, *, countries: bool = True
+    ) -> pd.DataFrame:
         """The view's commitments by ``stakeholder_type``, ``status``, ``year`` or ``region`` (a joint or
-        multi-country commitment counts once in each group): ``key``, ``commitments``, ``countries``
-        (named, of ``places``), ``global``; by key."""
-        if by not in _BREAKDOWNS:
+        multi-country commitment counts once in each group): ``key``, ``commitments``, ``global``,
+        ``countries`` (named, of ``places``; 0 unless ``countries``); by key."""
+        if by not in _MEMBERS:
             raise ValueError(f"unknown breakdown {by}")
         head, params = picked_cte(scope, flt)
-        return self.query_df(f"{head} {_BREAKDOWNS[by].format(counts=_GROUP_COUNTS)} ORDER BY key", params)
+        return self.query_df(
+            head + grouped(_MEMBERS[by], ("key",), countries=countries, of_region=by == "region"), params)
 
     def dashboard_countries(
         self, scope: ViewScope, flt: DashboardFilter, capability_keys: list[str]
@@ -159,33 +173,30 @@ class DashboardRows:
         ORDER BY k.name"""  # noqa: S608 (constants only)
         return self.query_df(sql, params)
 
-    def dashboard_item_types(self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str]) -> pd.DataFrame:
+    def dashboard_item_types(
+        self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], *, countries: bool = True
+    ) -> pd.DataFrame:
         """The view's commitments linked to each of ``item_keys``, by the stakeholder type of their partners
         (a joint commitment counts once for each type in it): ``item``, ``type``, ``commitments``,
-        ``countries`` (named, of ``places``), ``global``. Pairs without any commitment have no row."""
+        ``global``, ``countries`` (as ``dashboard_breakdown``). Pairs without any commitment have no row."""
         head, params = picked_cte(scope, flt)
         params["wanted_items"] = item_keys
-        sql = f"""{head}
-        SELECT ci.item_key AS item, p.stakeholder_type AS type, {_GROUP_COUNTS}
-        FROM picked g JOIN commitment_items ci ON ci.commitment_id = g.id AND list_contains($wanted_items, ci.item_key)
-        JOIN commitment_partners cp ON cp.commitment_id = g.id JOIN partners p ON p.id = cp.partner_id
-        LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id
-        GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 (constants only)
-        return self.query_df(sql, params)
+        members = """SELECT DISTINCT ci.item_key AS item, p.stakeholder_type AS type, g.id FROM picked g
+            JOIN commitment_items ci ON ci.commitment_id = g.id AND list_contains($wanted_items, ci.item_key)
+            JOIN commitment_partners cp ON cp.commitment_id = g.id JOIN partners p ON p.id = cp.partner_id"""
+        return self.query_df(head + grouped(members, ("item", "type"), countries=countries), params)
 
     def dashboard_group_status(
-        self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], groups: list[str]
+        self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], groups: list[str], *,
+        countries: bool = True,
     ) -> pd.DataFrame:
         """The view's commitments linked to items, gathered in groups (``item_keys[i]`` belongs to
         ``groups[i]``; a commitment counts once per group), by latest reported status: ``key`` (the group),
-        ``status``, ``commitments``, ``countries``, ``global``."""
+        ``status``, ``commitments``, ``global``, ``countries`` (as ``dashboard_breakdown``)."""
         head, params = picked_cte(scope, flt)
         params |= {"group_items": item_keys, "group_keys": groups}
-        sql = f"""{head},
-        grouping AS (SELECT unnest($group_items) AS item_key, unnest($group_keys) AS key)
-        SELECT t.key, coalesce(l.reported_status, 'not_reported') AS status, {_GROUP_COUNTS}
-        FROM picked g JOIN commitment_items ci ON ci.commitment_id = g.id JOIN grouping t ON t.item_key = ci.item_key
-        LEFT JOIN commitment_status l ON l.commitment_id = g.id
-        LEFT JOIN commitment_countries cc ON cc.commitment_id = g.id
-        GROUP BY 1, 2 ORDER BY 1, 2"""  # noqa: S608 (constants only)
-        return self.query_df(sql, params)
+        members = """SELECT DISTINCT t.key, coalesce(l.reported_status, 'not_reported') AS status, g.id
+            FROM picked g JOIN commitment_items ci ON ci.commitment_id = g.id
+            JOIN (SELECT unnest($group_items) AS item_key, unnest($group_keys) AS key) t ON t.item_key = ci.item_key
+            LEFT JOIN commitment_status l ON l.commitment_id = g.id"""
+        return self.query_df(head + grouped(members, ("key", "status"), countries=countries), params)
