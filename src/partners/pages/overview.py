@@ -17,6 +17,7 @@ from partners.ui.share import share_control
 store, actor = get_store(), current_actor()
 options = cache.cached(dashboard.filter_options, store, actor)
 problems = controls.seed_from_url(options)
+controls.compact_first_screen()
 
 st.title("Overview")
 with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
@@ -26,14 +27,13 @@ with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
         controls.filters(options)
     controls.keep_in_url(view)
     link = share_control(view)
-    st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}",
+    filtered = "" if view.filter.is_empty() else " · Filtered (every figure and chart)"
+    st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}{filtered}",
                help="Figures count the commitments this view may show, as they stand at that minute.")
 for problem in problems + ([period_problem] if period_problem else []):
     st.warning(problem, icon=":material/link_off:")
 
 flt = view.filter
-if not flt.is_empty():
-    st.caption("Filtered: the figures, the map and every chart count only the commitments the filters keep.")
 
 figures = cache.cached(dashboard.headline, store, viewer, flt)
 definitions = read.headline_definitions(store, viewer)

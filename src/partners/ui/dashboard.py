@@ -112,3 +112,19 @@ def keep_in_url(view: DashboardView) -> None:
         elif key in st.query_params:
             del st.query_params[key]
     st.session_state[_WRITTEN] = wanted
+
+
+#: The dashboard's first screen carries the figures and the map: less empty space above the title, and the
+#: app's banners (still shown, whole) on one compact line each. Static text (no user text) through st.html.
+COMPACT_CSS = """<style>
+@media screen {
+  [data-testid="stMainBlockContainer"] { padding-top: 4rem; }  /* the header bar above is 3.75rem */
+  [class*="st-key-banner_"] [data-testid="stAlertContainer"] { padding: 0.35rem 0.75rem; }
+  [class*="st-key-banner_"] [data-testid="stMarkdownContainer"] p { font-size: 0.875rem; }
+  [class*="st-key-banner_"] { gap: 0.5rem; }
+}
+</style>"""
+
+
+def compact_first_screen() -> None:
+    st.html(COMPACT_CSS)

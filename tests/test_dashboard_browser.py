@@ -1,0 +1,59 @@
+"""The dashboard in Chromium (a real `streamlit run`): a permalink with the public switch on shows the
+public's figures and the map on the first screen at 1920x1080, every chart draws, the Share control shows the
+link and its QR code; screenshots at 1920x1080 and 1280x720 kept as artifacts."""
+
+from __future__ import annotations
+
+import pytest
+
+from partners.domain.dashboard import DashboardFilter
+from partners.domain.model import PUBLIC_VIEWER
+from partners.services import dashboard
+from partners.storage.duckdb.store import DuckDBStore as Store
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT = 90_000
+LINK = "/overview?region=Africa,Europe&metric=share_complete&public=1"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)], ids=["1920x1080", "1280x720"])
+def test_a_public_permalink_draws_the_public_dashboard(streamlit_server, browser, artifacts, demo_db_path,
+                                                       size: tuple[int, int]) -> None:
+    store = Store.open(demo_db_path, migrate=False)
+    try:
+        expected = dashboard.headline(store, PUBLIC_VIEWER, DashboardFilter(regions=("Africa", "Europe")))
+    finally:
+        store.close()
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        page.goto(streamlit_server + LINK, wait_until="domcontentloaded")
+        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Commitments").first
+        metric.wait_for(timeout=TIMEOUT)
+        assert metric.locator('[data-testid="stMetricValue"]').inner_text() == f"{expected['commitments']:,}"
+        assert page.get_by_text("Shown as: public (what anyone can see)").first.is_visible()
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        charts.nth(6).wait_for(timeout=TIMEOUT)  # the map, four breakdowns, the matrix, the targets
+        page.locator('[data-testid="stVegaLiteChart"] .marks').nth(6).wait_for(timeout=TIMEOUT)
+        assert charts.count() == 7
+        drawn = sum(charts.nth(i).locator(".marks").count() > 0 for i in range(7))
+        assert drawn == 7, f"{drawn} of 7 charts drawn"
+        if size == (1920, 1080):  # the first screen carries the headline figures and the whole map
+            box = charts.first.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= size[1], box
+            assert box["width"] >= 1000, box
+        page.screenshot(path=str(artifacts / f"dashboard-{size[0]}x{size[1]}.png"))
+        page.get_by_role("button", name="Share").click()
+        code = page.locator('[data-testid="stCode"]').filter(has_text="/overview?")
+        code.wait_for(timeout=TIMEOUT)
+        link = code.inner_text().strip()
+        assert link == streamlit_server + LINK.replace("&public=1", "").replace(
+            "&metric=share_complete", "") + "&metric=share_complete&public=1"
+        qr = page.locator('[data-testid="stImage"] img').first
+        qr.wait_for(timeout=TIMEOUT)
+        assert (qr.bounding_box() or {}).get("width", 0) >= 200
+        assert page.get_by_text("QR code of the link").first.is_visible()
+        page.screenshot(path=str(artifacts / f"dashboard-share-{size[0]}x{size[1]}.png"))
+    finally:
+        context.close()
