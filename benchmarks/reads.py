@@ -37,6 +37,23 @@ def overview(ctx: Context, actor=None) -> dict[str, Any]:
     }
 
 
+# -- the dashboard (services/dashboard.py): what the Overview asks now -----------------------------------
+def dashboard(ctx: Context, actor=None) -> dict[str, Any]:
+    """The dashboard's reads, unfiltered: headline, per-country metrics (the map), four breakdowns, the
+    coverage matrix and the progress by Global Alliance target."""
+    from partners.services import dashboard as dash
+
+    actor = actor or ctx.actor
+    return {
+        "headline": dash.headline(ctx.store, actor),
+        "countries": dash.countries(ctx.store, actor),
+        **{by: dash.breakdown(ctx.store, actor, by) for by in dash.BREAKDOWNS},
+        "matrix": dash.coverage_matrix(ctx.store, actor),
+        "targets": dash.target_progress(ctx.store, actor),
+    }
+# -- end of the dashboard --------------------------------------------------------------------------------
+
+
 def country(ctx: Context) -> dict[str, Any]:
     from partners.services import read
 
@@ -175,6 +192,8 @@ def since_last_summit(ctx: Context, actor=None) -> Any:
 READS = [
     Read("read.overview", "Overview's reads (headline, map counts, 4 breakdowns)", overview),
     Read("read.overview.public", "Overview's reads, as the public", lambda ctx: overview(ctx, PUBLIC)),
+    Read("read.dashboard", "Dashboard's reads (figures, map metrics, breakdowns, matrix, targets)", dashboard),
+    Read("read.dashboard.public", "Dashboard's reads, as the public", lambda ctx: dashboard(ctx, PUBLIC)),
     Read("read.country", "One country's data (the busiest country)", country),
     Read("read.commitments", "Commitments, unfiltered", commitments_unfiltered),
     Read("read.lookups", "Commitments page's filter choices", commitments_lookups),
