@@ -9,6 +9,7 @@ from datetime import date
 MIN_PUBLIC_COUNTRIES = 3
 
 HELD_BACK = "held back: fewer than 3 countries"
+HELD_SHORT = "held back"  # where the reason is said beside it (a headline figure under the note)
 
 #: The map's metrics: key -> what it shows, in words.
 MAP_METRICS: dict[str, str] = {

@@ -5,7 +5,7 @@ whole view kept in the URL (a permalink) and shareable as a link and a QR code."
 import pandas as pd
 import streamlit as st
 
-from partners.domain.dashboard import HELD_BACK
+from partners.domain.dashboard import HELD_BACK, HELD_SHORT
 from partners.presentation import charts, dashboard_charts, formatting, labels
 from partners.presentation.labels import WITHDRAWN_LEFT_OUT
 from partners.services import cache, dashboard, read
@@ -39,20 +39,20 @@ figures = cache.cached(dashboard.headline, store, viewer, flt)
 definitions = read.headline_definitions(store, viewer)
 
 
-def shown(key: str) -> str:
-    value = figures[key]
-    return HELD_BACK if value is None else f"{value:,}"
+def metrics(pairs: list[tuple[str, str]]) -> None:
+    """The headline figures ``(key, title)`` side by side; none when the view's figures are held back (the
+    note said so once, instead of a row of cut-off words)."""
+    if figures["held_back"]:
+        return
+    for col, (key, title) in zip(st.columns(len(pairs)), pairs, strict=True):
+        col.metric(title, f"{figures[key]:,}", help=definitions[key])
 
 
 if figures["held_back"]:
-    st.info(f"Figures {HELD_BACK}: the public view of this selection covers fewer than 3 countries.",
-            icon=":material/visibility_off:")
-top = st.columns(6)
-for col, (key, title) in zip(top, [("commitments", "Commitments"), ("partners", "Partners"),
-                                   ("countries", "Countries named"), ("verified", "Verified"),
-                                   ("self_reported_only", "Self-reported"), ("not_reporting", "Not reporting")],
-                             strict=True):
-    col.metric(title, shown(key), help=definitions[key])
+    st.info(f"Figures {HELD_SHORT}: the public view of this selection covers fewer than 3 countries. Widen the "
+            "filters to see them.", icon=":material/visibility_off:")
+metrics([("commitments", "Commitments"), ("partners", "Partners"), ("countries", "Countries named"),
+         ("verified", "Verified"), ("self_reported_only", "Self-reported"), ("not_reporting", "Not reporting")])
 
 # -- the map -------------------------------------------------------------------------------------------
 metric = controls.metric_picker()
@@ -76,10 +76,8 @@ chart_with_table(
              "country's published scorecard assesses (published assessments only)."),
 )
 
-row = st.columns(3)
-row[0].metric("Complete (reported)", shown("complete"), help=definitions["complete"])
-row[1].metric("Complete (verified)", shown("complete_verified"), help=definitions["complete_verified"])
-row[2].metric("Joint commitments", shown("joint"), help=definitions["joint"])
+metrics([("complete", "Complete (reported)"), ("complete_verified", "Complete (verified)"),
+         ("joint", "Joint commitments")])
 st.caption(WITHDRAWN_LEFT_OUT)
 
 

@@ -33,7 +33,8 @@ def metric_map(countries: pd.DataFrame, metric: str, *, height: int = 480) -> di
     for layer in layers:  # Antarctica (ISO 3166-1 numeric 010) names no commitment: the map fills the space
         layer["transform"] = [{"filter": f"datum.id != '{ANTARCTICA}'"}, *layer.get("transform", [])]
     colour = layers[1]["encoding"]["color"]
-    colour["legend"] = {"orient": "bottom-left", "gradientLength": max(120, height // 3), "titleLimit": 260}
+    colour["legend"] = {"orient": "bottom-left", "gradientLength": max(120, height // 3), "titleLimit": 260,
+                        "format": ".0f" if metric in PERCENT_METRICS else "d"}
     if metric in PERCENT_METRICS:
         colour["scale"] = {"scheme": "blues", "domain": [0, 100]}
     return {**spec, "layer": layers, "width": "container"}
