@@ -86,9 +86,18 @@ def test_countries_are_listed_by_name_never_by_count(demo_store: Store) -> None:
     DashboardFilter(north=False),
     DashboardFilter(stakeholder_types=("government",)),
     DashboardFilter(made_from=date(2020, 1, 1), made_to=date(2022, 12, 31)),
-], ids=["region", "south", "type", "period"])
+    DashboardFilter(item_key="?"),
+    DashboardFilter(event_ids=(-1,)),
+], ids=["region", "south", "type", "period", "item", "event"])
 def test_a_filter_narrows_every_figure(demo_store: Store, flt: DashboardFilter) -> None:
     now = datetime.now()
+    if flt == DashboardFilter(item_key="?"):  # the framework item and the event linked to most commitments
+        item = demo_store.scalar("SELECT item_key FROM commitment_items GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+        flt = DashboardFilter(item_key=item)
+    elif flt == DashboardFilter(event_ids=(-1,)):
+        event = demo_store.scalar("SELECT event_id FROM commitments WHERE event_id IS NOT NULL GROUP BY 1"
+                                  " ORDER BY count(*) DESC LIMIT 1")
+        flt = DashboardFilter(event_ids=(int(event),))
     everything = dashboard.headline(demo_store, SYSTEM, now=now)
     narrowed = dashboard.headline(demo_store, SYSTEM, flt, now=now)
     assert 0 < narrowed["commitments"] < everything["commitments"]
@@ -96,6 +105,15 @@ def test_a_filter_narrows_every_figure(demo_store: Store, flt: DashboardFilter) 
     assert int(by_status["commitments"].sum()) == narrowed["commitments"]
     per_country = dashboard.countries(demo_store, SYSTEM, flt, now=now)
     assert per_country["commitments"].sum() < dashboard.countries(demo_store, SYSTEM, now=now)["commitments"].sum()
+    # the same commitments as the Commitments page's own filter finds, where it has the same one
+    from partners.domain.scope import CommitmentFilter
+    from partners.services import read
+
+    same = {"stakeholder_types": flt.stakeholder_types, "item_keys": (flt.item_key,) if flt.item_key else (),
+            "event_ids": flt.event_ids}
+    if not (flt.regions or flt.north is not None or flt.made_from):
+        listed = read.find_commitments(demo_store, SYSTEM, CommitmentFilter(**same), now=now)
+        assert int((listed["review_state"] != "withdrawn").sum()) == narrowed["commitments"]
 
 
 def test_the_coverage_matrix_has_every_capability_and_type_and_counts_independently(demo_store: Store) -> None:
