@@ -37,10 +37,10 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 a
 line-height:1.45;color:#1a1a1a}
 header{border-bottom:1px solid #ccc;margin-bottom:1rem}
 .stamp{font-weight:600}.demo{background:#fff3cd;border:1px solid #e0c36a;padding:.4rem .6rem;display:inline-block}
-.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.75rem;padding:0;list-style:none}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(10rem,1fr));gap:.75rem;padding:0;list-style:none}
 .figures li{border:1px solid #ddd;border-radius:6px;padding:.5rem .75rem}
 .figures .count{font-size:1.8rem;font-weight:700;display:block}
-.figures .what{font-size:.85rem;color:#444}
+.figures .what{font-size:.85rem;color:#444;display:block}
 figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto}
 table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.2rem .45rem;
 text-align:left;vertical-align:top}td.n{text-align:right}
@@ -188,7 +188,7 @@ def table_section(view: TableView, folder: str) -> Markup:
 def headline_section(view: TableView, folder: str) -> Markup:
     """The headline figures as large numbers, each with what it counts; their table in CSV and JSON."""
     items = [tag("li", None, tag("span", {"class": "count"}, f"{int(count):,}"), tag("strong", None, figure),
-                 tag("span", {"class": "what"}, " ", what))
+                 tag("span", {"class": "what"}, what))
              for figure, count, what in view.table.itertuples(index=False, name=None)]
     return tag("section", None, tag("h2", {"id": view.slug}, view.title), tag("ul", {"class": "figures"}, *items),
                tag("p", None, view.caption), _files_line(f"{folder}{view.slug}"))
