@@ -343,3 +343,23 @@ def test_the_pack_refuses_a_folder_and_a_zip_name(seeded: Seeded, tmp_path: Path
     assert cli.main(["--db", str(seeded.db), "pack", str(tmp_path / "pack.zip")]) == 2
     assert "HTML file's name" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_list_page_stays_light_and_the_data_files_hold_every_public_commitment(
+    seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(static_site, "COMMITMENTS_SHOWN", 3)
+    store = open_store(seeded.db)
+    try:
+        everyone = publish.public_commitments(store)
+        files = dict(static_site.dashboard_files(publish.public_dashboard(store), [], everyone))
+    finally:
+        store.close()
+    assert len(everyone) > 3
+    page = Page()
+    page.feed(files["commitments.html"].decode("utf-8"))
+    assert sum(1 for tag, _ in page.elements if tag == "tr") == 1 + 3  # the header and three rows
+    assert f"{len(everyone):,} public commitments: the newest 3" in " ".join(page.text)
+    rows = list(csv.DictReader(io.StringIO(files["data/commitments.csv"].decode("utf-8-sig"))))
+    assert len(rows) == len(everyone)
+    assert len(json.loads(files["data/commitments.json"])["rows"]) == len(everyone)

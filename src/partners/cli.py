@@ -405,10 +405,17 @@ def cmd_publish(args: argparse.Namespace) -> int:
     codes = publish.published_scorecard_codes(store)
     files: dict[str, bytes] = {}
     countries: list[tuple[str, str]] = []
-    for done, doc in enumerate(publish.public_scorecards(store, now=now), 1):
-        files.update(static_site.scorecard_files(doc, as_of=now))
-        countries.append((doc.code, doc.name))
-        _progress(done, len(codes), doc.code)
+    # As for `scorecard --all`: the figures are read here, each country's page drawn in a process of its own
+    # meanwhile, one per core (drawing the charts is most of the time).
+    workers = max(1, min(len(codes), os.cpu_count() or 1))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: list[tuple[str, Future[dict[str, bytes]]]] = []
+        for doc in publish.public_scorecards(store, now=now):
+            countries.append((doc.code, doc.name))
+            pending.append((doc.code, pool.submit(static_site.scorecard_file_map, doc, now)))
+        for done, (code, drawn) in enumerate(pending, 1):
+            files.update(drawn.result())
+            _progress(done, len(codes), code)
     countries.sort(key=lambda c: c[1])
     files.update(static_site.dashboard_files(dashboard, countries, publish.public_commitments(store, now=now)))
     old = folder / static_site.MANIFEST

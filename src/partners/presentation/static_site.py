@@ -194,6 +194,9 @@ def headline_section(view: TableView, folder: str) -> Markup:
                tag("p", None, view.caption), _files_line(f"{folder}{view.slug}"))
 
 
+#: How many commitments the list page shows (light enough for a phone); the data files hold every one.
+COMMITMENTS_SHOWN = 500
+
 #: The columns of the public commitments list, as the site names them.
 COMMITMENT_COLUMNS = {"title": "Commitment", "partners": "Partners", "countries": "Countries", "event": "Made at",
                       "event_date": "Date made", "deadline": "Deadline", "reported_status": "Latest reported status",
@@ -238,8 +241,11 @@ def dashboard_files(dashboard: Any, countries: list[tuple[str, str]],
         yield from _data_files("data/", v.slug, v.title, v.table, as_of, source)
     listed = commitments_table(commitments)
     count = len(listed)
-    body = [tag("section", None, tag("p", None, f"{count:,} public commitments, newest first."),
-                _files_line("data/commitments"), html_table(listed))]
+    shown = listed.head(COMMITMENTS_SHOWN)
+    lead = (f"{count:,} public commitments, newest first." if count <= COMMITMENTS_SHOWN else
+            f"{count:,} public commitments: the newest {COMMITMENTS_SHOWN:,} are listed here, every one of them "
+            "is in the CSV and JSON files.")
+    body = [tag("section", None, tag("p", None, lead), _files_line("data/commitments"), html_table(shown))]
     yield "commitments.html", page("Public commitments", body, as_of=as_of, demo=demo)
     yield from _data_files("data/", "commitments", "Public commitments", listed, as_of, "Public commitments")
 
@@ -278,3 +284,8 @@ def is_site_path(relative: str) -> bool:
     """Whether ``relative`` (read from an earlier site's manifest) is a path this writer could have made: an
     earlier site's stale file is removed only then, never a path leading out of the folder."""
     return bool(_SAFE_PATH.match(relative)) and ".." not in relative.split("/")
+
+
+def scorecard_file_map(doc: Any, as_of: datetime) -> dict[str, bytes]:
+    """:func:`scorecard_files` as one mapping (for a worker process: the charts are most of the time)."""
+    return dict(scorecard_files(doc, as_of=as_of))
