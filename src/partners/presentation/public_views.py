@@ -151,7 +151,7 @@ def scorecard_views(doc: Any) -> list[ChartView]:
         f"Heatmap of the Model National Response's {len(cells)} capabilities, one block per domain: {assessed} "
         "assessed, each cell naming its latest phase; verified cells filled, self-assessed outlined. The table "
         "lists every capability.",
-        scorecard_pdf.heatmap_spec(cells), cell_table,
+        {**scorecard_pdf.heatmap_spec(cells), "columns": 1}, cell_table,  # one block a row: a phone's width
         "From published assessments only.",
     )]
     rounds = charts.rounds_table(doc.rounds, doc.maturity.domain_names)
