@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -73,11 +74,12 @@ def _chart_block(index: int, view: ChartView) -> Markup:
     )
 
 
-def pack_html(dashboard: Any) -> str:
+def pack_html(dashboard: Any, *, extra: Sequence[ChartView] = ()) -> str:
     """The pack's HTML: the as-of stamp, "Demo data" when it is, the headline figures, every dashboard chart
-    with its text alternative and data table, and the scripts that draw them, all inline."""
+    (and the ``extra`` views after them, e.g. a later since-the-last-summit view) with its text alternative
+    and data table, and the scripts that draw them, all inline."""
     headline = public_views.headline_table(dashboard)
-    views = public_views.dashboard_views(dashboard)
+    views = [*public_views.dashboard_views(dashboard), *extra]
     title = "Alliance commitments: public dashboard (offline pack)"
     banner = [tag("p", {"class": "demo"}, "Demo data: the partners, commitments and assessments shown are "
                                           "fictional.")] if dashboard.demo else []
@@ -116,10 +118,11 @@ def _readme(dashboard: Any, views: list[ChartView], tables: list[TableView]) -> 
     return "\n".join(lines) + "\n"
 
 
-def pack_zip(dashboard: Any) -> bytes:
-    """The pack's ZIP: charts/<slug>.png (2x), .svg and .pdf per chart, tables/<slug>.csv per table (through
-    the neutralising writer), and README.txt saying what each is and the as-of stamp."""
-    views = public_views.dashboard_views(dashboard)
+def pack_zip(dashboard: Any, *, extra: Sequence[ChartView] = ()) -> bytes:
+    """The pack's ZIP: charts/<slug>.png (2x), .svg and .pdf per chart (the dashboard's and ``extra``),
+    tables/<slug>.csv per table (through the neutralising writer), and README.txt saying what each is and the
+    as-of stamp."""
+    views = [*public_views.dashboard_views(dashboard), *extra]
     tables = [public_views.headline_table(dashboard)]
     buffer = io.BytesIO()
     stamp = _zip_time(dashboard.as_of)
