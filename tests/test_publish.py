@@ -20,7 +20,7 @@ import pytest
 from conftest import free_port, wait_for_http
 from partners import cli
 from partners.domain.model import PUBLIC_VIEWER, SYSTEM
-from partners.presentation import labels, static_site
+from partners.presentation import labels, public_views, since_text, static_site
 from partners.services import publish, read
 from partners.storage import open_store
 from publishing import (
@@ -295,7 +295,13 @@ def test_the_pack_is_one_html_file_that_loads_nothing_and_holds_every_chart_and_
     assert not re.search(r"""<(?:script|link|img|iframe|a)[^>]*\b(?:src|href)\s*=""", markup, re.I)
     specs = [json.loads(s) for s in re.findall(r'<script type="application/json" data-chart="[^"]+">(.*?)</script>',
                                                 body, re.S)]
-    assert len(specs) == 5
+    store = open_store(seeded.db)
+    try:
+        since, problems = publish.public_since(store)
+    finally:
+        store.close()
+    assert problems == () and since is not None
+    assert len(specs) == 5 + len(public_views.since_views(since))  # the dashboard's, and what changed
     assert all("url" not in json.dumps(s.get("data", {})) for s in specs)  # the data is inline, not fetched
     store = open_store(seeded.db)
     try:
@@ -309,7 +315,11 @@ def test_the_pack_is_one_html_file_that_loads_nothing_and_holds_every_chart_and_
         zip(by_region["key"], by_region["commitments"], strict=True))
     text = " ".join(page.text)
     assert "Data as of" in text and "Demo data" in text
-    assert text.count("Data table:") == 5
+    assert text.count("Data table:") == len(specs)
+    assert since_text.paragraph(since) in page.text  # the paragraph to read out, the public's figures
+    changes = next(s for s in specs if s.get("title") == "What changed")
+    told = {v["Change"]: v["Commitments"] for v in next(iter(changes["datasets"].values()))}
+    assert told["New commitments"] == since.new and told["Newly complete"] == since.newly_complete
     assert f"{headline['commitments']:,}" in [t.strip() for t in page.text]
     for title in HIDDEN:
         assert title.split()[0] not in body
@@ -325,7 +335,7 @@ def test_the_packs_zip_holds_each_chart_as_png_at_2x_svg_and_pdf_and_each_table_
     with zipfile.ZipFile(archive) as z:
         names = set(z.namelist())
         slugs = {n.removeprefix("charts/").rsplit(".", 1)[0] for n in names if n.startswith("charts/")}
-        assert len(slugs) == 5
+        assert len(slugs) >= 6 and "commitments-map" in slugs and "since-changes" in slugs
         for slug in slugs:
             assert {f"charts/{slug}.png", f"charts/{slug}.svg", f"charts/{slug}.pdf", f"tables/{slug}.csv"} <= names
             svg = z.read(f"charts/{slug}.svg").decode("utf-8")
@@ -363,3 +373,26 @@ def test_the_list_page_stays_light_and_the_data_files_hold_every_public_commitme
     rows = list(csv.DictReader(io.StringIO(files["data/commitments.csv"].decode("utf-8-sig"))))
     assert len(rows) == len(everyone)
     assert len(json.loads(files["data/commitments.json"])["rows"]) == len(everyone)
+
+
+def test_the_pack_compares_the_ends_asked_for_and_refuses_one_it_cannot_use(
+    seeded: Seeded, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(seeded.db)
+    try:
+        held = [o for o in publish.since.events(store, PUBLIC_VIEWER)]
+        start = held[-1]  # the first event held
+        expected, _ = publish.public_since(store, start=str(start.event_id), end="2026-06-01")
+    finally:
+        store.close()
+    target = tmp_path / "pack.html"
+    code = cli.main(["--db", str(seeded.db), "pack", str(target), "--since", start.name.upper(),
+                     "--event", "2026-06-01"])
+    assert code == 0
+    page = parse(target)
+    assert expected is not None and since_text.paragraph(expected) in page.text
+    assert since_text.paragraph(expected).startswith(f"Between {start.name}")
+    capsys.readouterr()
+    assert cli.main(["--db", str(seeded.db), "pack", str(tmp_path / "bad.html"), "--since", "2099-01-01"]) == 2
+    assert "--since/--event" in capsys.readouterr().err
+    assert not (tmp_path / "bad.html").exists()

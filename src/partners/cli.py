@@ -464,13 +464,17 @@ def cmd_pack(args: argparse.Namespace) -> int:
     if archive.is_dir():
         return _refuse(f"{archive} is a folder: the pack's ZIP cannot be written there")
     store = _open(args)
-    dashboard = publish.public_dashboard(store, now=datetime.now())
-    page = offline_pack.pack_html(dashboard).encode("utf-8")
-    data = offline_pack.pack_zip(dashboard)
+    now = datetime.now()
+    since, problems = publish.public_since(store, start=args.since or "", end=args.event or "", now=now)
+    if problems:
+        return _refuse(f"--since/--event: {'; '.join(problems)}")
+    dashboard = publish.public_dashboard(store, now=now)
+    page = offline_pack.pack_html(dashboard, since=since).encode("utf-8")
+    data = offline_pack.pack_zip(dashboard, since=since)
     _write(target, page)
     _write(archive, data)
     print(f"offline pack written: {target} ({len(page):,} bytes) and {archive} ({len(data):,} bytes): "
-          f"{offline_pack.summary(dashboard)}. The HTML needs no network: open it in any browser.")
+          f"{offline_pack.summary(dashboard, since)}. The HTML needs no network: open it in any browser.")
     return 0
 
 
@@ -563,6 +567,10 @@ def build_parser() -> argparse.ArgumentParser:
                                     "charts (PNG, SVG, PDF) and tables (CSV), public data only")
     p.add_argument("path", help="the HTML file to write, e.g. summit-pack.html (the ZIP goes beside it: "
                                 "summit-pack.zip); both are replaced if they exist")
+    p.add_argument("--since", metavar="B", help="what changed since B: an event already held (its name or id) or "
+                                                "a date YYYY-MM-DD (default: since the last summit)")
+    p.add_argument("--event", metavar="A", help="... up to A: an event already held (name or id) or a date "
+                                                "(default: today)")
     p.set_defaults(func=cmd_pack)
     return parser
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import vl_convert
 
-from partners.presentation import chart_export, exports, public_views
+from partners.presentation import chart_export, exports, public_views, since_text
 from partners.presentation.formatting import day
 from partners.presentation.public_views import ChartView, TableView
 from partners.presentation.static_site import Markup, html_table, stamp_line, tag
@@ -32,6 +32,7 @@ line-height:1.45;color:#1a1a1a}
 table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.2rem .45rem;
 text-align:left;vertical-align:top}td.n{text-align:right}.scroll{overflow-x:auto}
 .chart{margin:1rem 0;max-width:100%;overflow-x:auto}.chart svg{max-width:100%;height:auto}section{margin:2rem 0}
+.paragraph{font-size:1.3rem}
 """.strip()
 
 #: Draws each chart from its JSON spec, without the action menu (its links would lead out of the file).
@@ -74,12 +75,16 @@ def _chart_block(index: int, view: ChartView) -> Markup:
     )
 
 
-def pack_html(dashboard: Any, *, extra: Sequence[ChartView] = ()) -> str:
-    """The pack's HTML: the as-of stamp, "Demo data" when it is, the headline figures, every dashboard chart
-    (and the ``extra`` views after them, e.g. a later since-the-last-summit view) with its text alternative
-    and data table, and the scripts that draw them, all inline."""
+def _views(dashboard: Any, since: Any, extra: Sequence[ChartView]) -> list[ChartView]:
+    return [*public_views.dashboard_views(dashboard), *(public_views.since_views(since) if since else ()), *extra]
+
+
+def pack_html(dashboard: Any, *, since: Any = None, extra: Sequence[ChartView] = ()) -> str:
+    """The pack's HTML: the as-of stamp, "Demo data" when it is, the headline figures, every dashboard chart,
+    then (``since``: ``SinceFigures``) what changed with its paragraph to read out, and the ``extra`` views,
+    each with its text alternative and data table, and the scripts that draw them, all inline."""
     headline = public_views.headline_table(dashboard)
-    views = [*public_views.dashboard_views(dashboard), *extra]
+    views = _views(dashboard, since, extra)
     title = "Alliance commitments: public dashboard (offline pack)"
     banner = [tag("p", {"class": "demo"}, "Demo data: the partners, commitments and assessments shown are "
                                           "fictional.")] if dashboard.demo else []
@@ -94,7 +99,11 @@ def pack_html(dashboard: Any, *, extra: Sequence[ChartView] = ()) -> str:
         tag("main", None,
             tag("section", None, tag("h2", {"id": headline.slug}, headline.title), html_table(headline.table),
                 tag("p", None, headline.caption)),
-            *(_chart_block(i, v) for i, v in enumerate(views, 1))),
+            *(_chart_block(i, v) for i, v in enumerate(views, 1) if not v.slug.startswith("since-")),
+            *([tag("section", {"id": "since"},
+                   tag("h2", None, f"{since_text.opening(since)}: what changed"),
+                   tag("p", {"class": "paragraph"}, since_text.paragraph(since)))] if since else []),
+            *(_chart_block(i, v) for i, v in enumerate(views, 1) if v.slug.startswith("since-"))),
         tag("footer", None, tag("p", None, "Public data only (published, not embargoed, public visibility). "
                                            "Each chart as PNG, SVG and PDF, and each table as CSV, are in the "
                                            "ZIP beside this file.")),
@@ -118,11 +127,11 @@ def _readme(dashboard: Any, views: list[ChartView], tables: list[TableView]) -> 
     return "\n".join(lines) + "\n"
 
 
-def pack_zip(dashboard: Any, *, extra: Sequence[ChartView] = ()) -> bytes:
+def pack_zip(dashboard: Any, *, since: Any = None, extra: Sequence[ChartView] = ()) -> bytes:
     """The pack's ZIP: charts/<slug>.png (2x), .svg and .pdf per chart (the dashboard's and ``extra``),
     tables/<slug>.csv per table (through the neutralising writer), and README.txt saying what each is and the
     as-of stamp."""
-    views = [*public_views.dashboard_views(dashboard), *extra]
+    views = _views(dashboard, since, extra)
     tables = [public_views.headline_table(dashboard)]
     buffer = io.BytesIO()
     stamp = _zip_time(dashboard.as_of)
@@ -132,7 +141,8 @@ def pack_zip(dashboard: Any, *, extra: Sequence[ChartView] = ()) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
 
-        put("README.txt", _readme(dashboard, views, tables))
+        put("README.txt", _readme(dashboard, views, tables)
+            + (f"\n{since_text.paragraph(since)}\n" if since else ""))
         for view in views:
             put(f"charts/{view.slug}.svg", chart_export.to_svg(view.spec))
             put(f"charts/{view.slug}.png", chart_export.to_png(view.spec))
@@ -147,8 +157,9 @@ def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
-def summary(dashboard: Any) -> str:
+def summary(dashboard: Any, since: Any = None) -> str:
     """What the pack holds, in words (for the command's last line)."""
-    views = public_views.dashboard_views(dashboard)
-    return (f"{len(views)} charts with their tables, data as of {day(dashboard.as_of)}, public data only"
+    views = _views(dashboard, since, ())
+    window = f" (what changed, {since_text.opening(since)})" if since else ""
+    return (f"{len(views)} charts with their tables{window}, data as of {day(dashboard.as_of)}, public data only"
             f"{'; demo data' if dashboard.demo else ''}")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from partners.presentation import chart_export, charts, labels, scorecard_pdf
+from partners.presentation import chart_export, charts, labels, scorecard_pdf, since_charts
 from partners.presentation.labels import WITHDRAWN_LEFT_OUT
 
 #: The headline figures in the order the dashboard shows them, with their names.
@@ -171,5 +171,37 @@ def scorecard_views(doc: Any) -> list[ChartView]:
             "is not shown.",
             chart_export.spec(charts.peer_context(peers), width=WIDTH), peers,
             "Peer groups with fewer than 3 countries with published assessments are not shown.",
+        ))
+    return views
+
+
+def since_views(f: Any) -> list[ChartView]:
+    """What changed between two ends (``domain.since.SinceFigures``, the public's): the changes, and the new
+    and newly complete commitments by stakeholder type, region and Global Alliance target; a group held back
+    (fewer than 3 countries) is named in its table and drawn in no chart."""
+    changes = since_charts.changes_table(f)
+    views = [ChartView("since-changes", "What changed",
+                       f"Bar chart of what changed: {_spread(changes, 'Change')}.",
+                       chart_export.spec(since_charts.changes_chart(changes), width=WIDTH), changes,
+                       "A commitment counts as new when it is shown at the end and was not at the start.")]
+    parts = (
+        (f.new_by_type, "Stakeholder type", "New commitments by stakeholder type", "since-new-by-type", False,
+         False),
+        (f.new_by_region, "Region", "New commitments by region", "since-new-by-region", True, False),
+        (f.complete_by_region, "Region", "Newly complete by region", "since-complete-by-region", True, False),
+        (f.complete_by_target, "Global Alliance target", "Newly complete by Global Alliance target",
+         "since-complete-by-target", False, True),
+    )
+    for groups, category, title, slug, countries, ordered in parts:
+        table = since_charts.groups_table(groups, category, countries=countries)
+        if table.empty:
+            continue
+        shown = table[table["Commitments"].notna()]
+        held = [g.label for g in groups if g.held_back]
+        views.append(ChartView(
+            slug, title, f"Bar chart of {title.lower()}: {_spread(shown, category)}.",
+            chart_export.spec(since_charts.groups_chart(table, category, title=title, ordered=ordered),
+                              width=WIDTH), table,
+            f"Held back (fewer than 3 countries): {', '.join(held)}." if held else "",
         ))
     return views

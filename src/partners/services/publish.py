@@ -16,7 +16,8 @@ import pandas as pd
 
 from partners.domain.model import PUBLIC_VIEWER
 from partners.domain.permissions import UseCase, authorize
-from partners.services import read, scorecard_document, setup
+from partners.domain.since import SinceFigures
+from partners.services import read, scorecard_document, setup, since
 from partners.services.scorecard_document import ScorecardDocument
 from partners.storage.port import Store
 
@@ -69,3 +70,21 @@ def public_scorecards(store: Store, *, now: datetime | None = None) -> Iterator[
     now = now or datetime.now()
     for code in published_scorecard_codes(store):
         yield scorecard_document.scorecard_document(store, PUBLIC_VIEWER, code, now=now)
+
+
+def public_since(store: Store, *, start: str = "", end: str = "",
+                 now: datetime | None = None) -> tuple[SinceFigures | None, tuple[str, ...]]:
+    """What changed between two ends as the public sees it (``services.since``), for the pack: each end an
+    event already held (its id or its name, in any case), a date (YYYY-MM-DD) or empty (the page's default:
+    since the last summit, up to today). Returns the figures, or None and the reasons an end cannot be used."""
+    now = now or datetime.now()
+    names = {o.name.strip().lower(): o.event_id for o in since.events(store, PUBLIC_VIEWER, now)}
+
+    def as_id(text: str) -> str:
+        found = names.get(text.strip().lower())
+        return str(found) if found is not None else text
+
+    win = since.window(store, PUBLIC_VIEWER, as_id(start), as_id(end), now=now)
+    if win.problems:
+        return None, win.problems
+    return since.figures(store, PUBLIC_VIEWER, win, public=True, now=now), ()
