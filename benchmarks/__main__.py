@@ -39,7 +39,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--budget", type=float, help="seconds one measurement may take before it gets fewer runs")
     p.add_argument(
         "--parts",
-        default="pages,reads,baselines,import,browser,memory,demo,load,scorecards",
+        default="pages,reads,baselines,import,browser,memory,demo,load,scorecards,publish",
         help="what to measure (comma-separated)",
     )
     p.add_argument("--import-rows", type=int, help="rows of the imported workbook (default 10,000; quick 1,000)")
@@ -59,7 +59,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         args.budget = args.budget or 1.0
         args.baseline_rows = args.baseline_rows or 20
         args.import_rows = args.import_rows or 1_000
-        parts -= {"load", "demo", "scorecards"}
+        parts -= {"load", "demo", "scorecards", "publish"}
     args.scales = sorted(args.scales or [1.0, 10.0, 50.0])
     args.runs = args.runs or 5
     args.warmup = 1 if args.warmup is None else args.warmup
@@ -151,6 +151,9 @@ def measure_scale(scale: float, args: argparse.Namespace, report: dict[str, Any]
         if "scorecards" in args.parts and largest:
             with step("partners scorecard --all (every member's PDF)", log):
                 measure_all_scorecards(copy, folder, entries)
+        if "publish" in args.parts and largest:
+            with step("partners publish and partners pack (the public site and the offline pack)", log):
+                measure_publish(copy, folder, entries)
         if "demo" in args.parts and largest:
             if build is None:
                 log(f"  partners demo --scale {scale:g} ...")
@@ -191,6 +194,27 @@ def measure_all_scorecards(db: Path, folder: Path, entries: dict[str, Entry]) ->
 
     entry = one(entries, "cli.scorecard.all", "`partners scorecard --all`: every member's PDF", "reads", work)
     entry.info["pdfs"] = len(list(out.glob("*.pdf")))
+
+
+def measure_publish(db: Path, folder: Path, entries: dict[str, Entry]) -> None:
+    """`partners publish DIR` (the static public site, every published scorecard) and `partners pack PATH`
+    (the offline pack), each timed once, as run before a summit."""
+    site, pack = folder / "site", folder / "pack" / "summit-pack.html"
+    pack.parent.mkdir()
+
+    def timed(args: list[str]) -> float:
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "partners.cli", "--db", str(db), *args], cwd=ROOT,
+                              env=child_env(), capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"partners {args[0]} failed (exit {done.returncode}): {done.stderr[-300:]}")
+        return seconds
+
+    entry = one(entries, "cli.publish", "`partners publish`: the public site", "reads",
+                lambda: timed(["publish", str(site)]))
+    entry.info["pages"] = len(list(site.rglob("*.html")))
+    one(entries, "cli.pack", "`partners pack`: the offline pack", "reads", lambda: timed(["pack", str(pack)]))
 
 
 def _remember(section: dict[str, Any], build):

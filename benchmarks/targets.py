@@ -124,6 +124,8 @@ def targets(scales: Scales) -> list[Target]:
         at_most("cli.scorecard.all", 90.0),
         at_most("read.since", 0.300),  # issue 11: since the last summit
         at_most("read.since.public", 0.300),
+        at_most("cli.publish", 60.0),  # issue 11: the public site and the pack
+        at_most("cli.pack", 20.0),
     ]
     keys = sorted({k for entries in scales.values() for k in entries if k.startswith("page.") and k.endswith(".rerun")})
     found += [share(k, k.removesuffix(".rerun") + ".first", 0.30) for k in keys]

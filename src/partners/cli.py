@@ -368,6 +368,116 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the static public site and the offline pack (public data only) --------------------------------------
+
+
+def _site_folder_problem(folder: Path) -> str | None:
+    """Why the public site cannot be written into ``folder`` (None: it can; it is made if missing)."""
+    from partners.presentation import static_site
+
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder: give a folder for the site"
+    if folder.is_dir():
+        if any(folder.iterdir()) and not (folder / static_site.MANIFEST).is_file():
+            return (f"the folder {folder} is not empty and holds no site written by `partners publish`: give an "
+                    "empty or new folder, or the folder of an earlier site (it is then replaced)")
+        return _writable_folder(folder)
+    return _writable_folder(folder.parent)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Write the static public site (the public dashboard, the public commitments, one page per country with a
+    published scorecard, each view's data as CSV and JSON) into a folder any web server can serve."""
+    import json
+    from datetime import datetime
+
+    from partners.presentation import static_site
+    from partners.presentation.formatting import day
+    from partners.services import publish
+
+    folder = Path(args.dir)
+    problem = _site_folder_problem(folder)
+    if problem:
+        return _refuse(problem)
+    store = _open(args)
+    now = datetime.now()
+    dashboard = publish.public_dashboard(store, now=now)
+    codes = publish.published_scorecard_codes(store)
+    files: dict[str, bytes] = {}
+    countries: list[tuple[str, str]] = []
+    # As for `scorecard --all`: the figures are read here, each country's page drawn in a process of its own
+    # meanwhile, one per core (drawing the charts is most of the time).
+    workers = max(1, min(len(codes), os.cpu_count() or 1))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: list[tuple[str, Future[dict[str, bytes]]]] = []
+        for doc in publish.public_scorecards(store, now=now):
+            countries.append((doc.code, doc.name))
+            pending.append((doc.code, pool.submit(static_site.scorecard_file_map, doc, now)))
+        for done, (code, drawn) in enumerate(pending, 1):
+            files.update(drawn.result())
+            _progress(done, len(codes), code)
+    countries.sort(key=lambda c: c[1])
+    files.update(static_site.dashboard_files(dashboard, countries, publish.public_commitments(store, now=now)))
+    old = folder / static_site.MANIFEST
+    earlier = set(json.loads(old.read_text(encoding="utf-8")).get("files", [])) if old.is_file() else set()
+    folder.mkdir(exist_ok=True)
+    for relative, data in files.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write(target, data)
+    for relative in sorted(earlier - set(files)):  # the earlier site's files this one no longer has
+        stale = folder / relative
+        if static_site.is_site_path(relative) and stale.is_file():
+            stale.unlink()
+    _write(old, static_site.manifest(files, as_of=now))
+    pages = sum(1 for name in files if name.endswith(".html"))
+    print(f"published the public site to {folder}: {plural(pages, 'page')} (the dashboard, the public "
+          f"commitments, {plural(len(countries), 'country scorecard')}) and {plural(len(files) - pages, 'data file')}"
+          f" (CSV and JSON), data as of {day(now)}, public data only{'; demo data' if dashboard.demo else ''}. "
+          f"Open {folder / 'index.html'} or serve the folder with any web server.")
+    return 0
+
+
+def pack_zip_path(target: Path) -> Path:
+    """Where ``partners pack PATH`` writes its ZIP: beside the HTML, with the suffix .zip (summit.html ->
+    summit.zip)."""
+    return target.with_suffix(".zip")
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    """Write the offline pack: one self-contained HTML file of the public dashboard (PATH) and a ZIP beside it
+    (PATH with the suffix .zip) of every chart as PNG (2x), SVG and PDF and every table as CSV."""
+    from datetime import datetime
+
+    from partners.presentation import offline_pack
+    from partners.services import publish
+
+    target = Path(args.path)
+    if target.is_dir():
+        return _refuse(f"{target} is a folder: give the pack's file name, e.g. {target / 'summit-pack.html'}")
+    if target.suffix.lower() == ".zip":
+        return _refuse("give the HTML file's name (e.g. summit-pack.html): the ZIP is written beside it")
+    problem = _writable_folder(target.parent)
+    if problem:
+        return _refuse(problem)
+    archive = pack_zip_path(target)
+    if archive.is_dir():
+        return _refuse(f"{archive} is a folder: the pack's ZIP cannot be written there")
+    store = _open(args)
+    now = datetime.now()
+    since, problems = publish.public_since(store, start=args.since or "", end=args.event or "", now=now)
+    if problems:
+        return _refuse(f"--since/--event: {'; '.join(problems)}")
+    dashboard = publish.public_dashboard(store, now=now)
+    page = offline_pack.pack_html(dashboard, since=since).encode("utf-8")
+    data = offline_pack.pack_zip(dashboard, since=since)
+    _write(target, page)
+    _write(archive, data)
+    print(f"offline pack written: {target} ({len(page):,} bytes) and {archive} ({len(data):,} bytes): "
+          f"{offline_pack.summary(dashboard, since)}. The HTML needs no network: open it in any browser.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="partners", description=__doc__)
     parser.add_argument("--db", help=f"database file (default: $PARTNERS_DB or {default_db_path()})")
@@ -448,6 +558,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", metavar="DATE",
                    help="as it stood at the end of DATE (YYYY-MM-DD), rebuilt from the stored history")
     p.set_defaults(func=cmd_scorecard)
+
+    p = sub.add_parser("publish", help="write the static public site (public data only) into a folder")
+    p.add_argument("dir", help="the folder to write (made if missing; an earlier site there is replaced)")
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("pack", help="write the offline pack: one self-contained HTML file and a ZIP of the "
+                                    "charts (PNG, SVG, PDF) and tables (CSV), public data only")
+    p.add_argument("path", help="the HTML file to write, e.g. summit-pack.html (the ZIP goes beside it: "
+                                "summit-pack.zip); both are replaced if they exist")
+    p.add_argument("--since", metavar="B", help="what changed since B: an event already held (its name or id) or "
+                                                "a date YYYY-MM-DD (default: since the last summit)")
+    p.add_argument("--event", metavar="A", help="... up to A: an event already held (name or id) or a date "
+                                                "(default: today)")
+    p.set_defaults(func=cmd_pack)
     return parser
 
 
