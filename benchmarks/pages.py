@@ -24,7 +24,12 @@ PAGES_DIR = SRC / "partners" / "pages"
 TIMEOUT = 900  # seconds AppTest waits for one run (the slowest page at 50x must finish)
 
 #: Query parameters a page needs to show its subject (by page file name): the commitment page shows one.
-QUERIES = {"commitment": lambda ctx: {"id": str(ctx.commitment_id)}}
+#: The address each page is opened at: a commitment's page names one, the scorecard names the busiest country
+#: (without a code it only asks which country, and would measure nothing).
+QUERIES = {
+    "commitment": lambda ctx: {"id": str(ctx.commitment_id)},
+    "country": lambda ctx: {"code": ctx.country},
+}
 
 #: The light page a session visits between two samples of another page.
 NEUTRAL = "about"

@@ -4,7 +4,7 @@ commitment figures, each computed for the viewer by ``services.scorecard``."""
 import streamlit as st
 
 from partners.presentation import charts, labels, scorecard_pdf
-from partners.services import lookups, scorecard, scorecard_document, setup
+from partners.services import cache, lookups, scorecard, scorecard_document, setup
 from partners.ui.as_of import as_of_control
 from partners.ui.country_commitments import commitment_sections
 from partners.ui.gaps import gaps_section
@@ -82,22 +82,29 @@ if not maturity.assessments:
             "publishes them. Every capability is shown as not assessed.")
 st.caption("The latest phase of each of the 21 capabilities, from 1 (building) to 4 (maturity). Verified "
            "phases are filled, self-assessed ones outlined, capabilities not assessed empty, with a grey outline.")
-st.altair_chart(charts.maturity_key(), width="stretch")
 domains = list(dict.fromkeys(cells["Domain"]))
+# The key and the six domains' charts, as Vega-Lite specs made once per data version and viewer: building and
+# checking Altair charts is most of this page's time, and a click elsewhere on it need not do it again.
+key_spec, domain_specs = cache.remembered(store, actor, "maturity-charts", (code, as_of_day), lambda: (
+    charts.maturity_key().to_dict(),
+    [charts.maturity_heatmap(cells[cells["Domain"] == d], title=d, pickable=True).to_dict() for d in domains],
+))
+st.vega_lite_chart(key_spec, width="stretch")
 clicked = None  # the capability number of a cell clicked just now: its history is shown below
 for pair in range(0, len(domains), 2):  # two side by side on a wide screen, stacked in order on a phone
     for column, domain in zip(st.columns(2), domains[pair : pair + 2], strict=False):
         with column:
             key = f"heatmap_{domains.index(domain)}"
-            event = st.altair_chart(
-                charts.maturity_heatmap(cells[cells["Domain"] == domain], title=domain, pickable=True),
+            event = st.vega_lite_chart(
+                domain_specs[domains.index(domain)],
                 width="stretch", key=key, on_select="rerun", selection_mode=charts.PICK,
             )
             chosen = [str(p.get("Number")) for p in event.selection.get(charts.PICK, []) if p.get("Number")]
             if chosen != st.session_state.get(f"_{key}_seen", []):  # a new click, not the one already shown
                 st.session_state[f"_{key}_seen"] = chosen
                 clicked = chosen[0] if chosen else clicked
-chart_downloads(scorecard_pdf.heatmap_spec(cells), f"maturity-{code}")
+chart_downloads(cache.remembered(store, actor, "maturity-file-spec", (code, as_of_day),
+                                 lambda: scorecard_pdf.heatmap_spec(cells)), f"maturity-{code}")
 with st.expander("Show as a table"):
     show_table(cells, download=f"maturity-{code}.csv")
 if maturity.unmapped:

@@ -13,6 +13,7 @@ import streamlit as st
 from partners.domain.model import Actor
 from partners.presentation import charts, urls
 from partners.presentation import country_commitments as tables
+from partners.services import cache
 from partners.services import country_commitments as service
 from partners.services.setup import Store
 from partners.ui.session import chart_with_table, pager, show_table
@@ -36,12 +37,13 @@ def _height(rows: int) -> int:
 
 def commitment_sections(store: Store, actor: Actor, code: str, name: str, as_of: date | None) -> None:
     """The list, "Who is helping", "Global Alliance targets" and "Progress timeline" for one country."""
-    found = service.country_commitments(store, actor, code, as_of=as_of)
+    # remembered per data version and viewer: a click elsewhere on the page does not read them again
+    found = cache.cached(service.country_commitments, store, actor, code, as_of=as_of)
     rows = service.commitment_rows(found)
     _commitment_list(found, rows, code, name)
     _who_is_helping(store, found, code)
     _ga_targets(store, found, code)
-    _timeline(found, code)
+    _timeline(store, actor, found, code, as_of)
 
 
 def _commitment_list(found: service.CountryCommitments, rows: pd.DataFrame, code: str, name: str) -> None:
@@ -126,9 +128,11 @@ def _ga_targets(store: Store, found: service.CountryCommitments, code: str) -> N
                + (f"Uncovered: {', '.join(uncovered['code'])}." if len(uncovered) else "Every one is covered."))
 
 
-def _timeline(found: service.CountryCommitments, code: str) -> None:
+def _timeline(store: Store, actor: Actor, found: service.CountryCommitments, code: str, as_of: date | None) -> None:
     st.header("Progress timeline")
-    table = tables.timeline_table(service.timeline(found))
+    # counted once per data version and viewer (a quarter-by-quarter pass over every commitment)
+    table = cache.remembered(store, actor, "progress-timeline", (code, as_of),
+                             lambda: tables.timeline_table(service.timeline(found)))
     if table.empty:
         st.caption("No commitment with a deadline or a progress report yet.")
         return

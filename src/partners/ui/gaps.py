@@ -16,6 +16,7 @@ from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, can
 from partners.presentation import labels, urls
 from partners.presentation.charts import phase_names
+from partners.services import cache
 from partners.services import gaps as gap_service
 from partners.services.setup import Store
 from partners.ui import forms
@@ -28,7 +29,7 @@ OUTCOME_KEY = "gaps_outcome"
 def gaps_section(store: Store, actor: Actor, code: str, name: str, as_of: date | None = None) -> None:
     """The whole section, under its header."""
     st.header("Gaps")
-    found = gap_service.gaps(store, actor, code, as_of=as_of)
+    found = cache.cached(gap_service.gaps, store, actor, code, as_of=as_of)  # per data version and viewer
     st.caption(
         f"Capabilities at phase 1 (building) or 2 (developing) with no active commitment for {plain(name)} "
         "that you may see. Active: not withdrawn, not complete or discontinued, not under embargo. "
