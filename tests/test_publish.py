@@ -21,7 +21,7 @@ from conftest import free_port, wait_for_http
 from partners import cli
 from partners.domain.model import PUBLIC_VIEWER, SYSTEM
 from partners.presentation import labels, public_views, since_text, static_site
-from partners.services import publish, read
+from partners.services import dashboard, publish, read
 from partners.storage import open_store
 from publishing import (
     FORMULA_PARTNER,
@@ -147,8 +147,9 @@ def test_the_dashboards_figures_are_the_publics_and_its_data_files_say_the_same(
     try:
         public = read.headline(store, PUBLIC_VIEWER)
         secretariat = read.headline(store, SYSTEM)
-        by_status = read.breakdown(store, PUBLIC_VIEWER, "status")
-        by_type = read.breakdown(store, PUBLIC_VIEWER, "stakeholder_type")
+        # the dashboard's own figures for the public: groups over fewer than 3 countries held back
+        by_status = dashboard.breakdown(store, PUBLIC_VIEWER, "status")
+        by_type = dashboard.breakdown(store, PUBLIC_VIEWER, "stakeholder_type")
     finally:
         store.close()
     assert public["commitments"] < secretariat["commitments"]  # the check below can tell them apart
@@ -160,11 +161,20 @@ def test_the_dashboards_figures_are_the_publics_and_its_data_files_say_the_same(
     assert {r["Figure"]: r["Count"] for r in headline["rows"]}["Commitments"] == public["commitments"]
     assert headline["data_as_of"] and headline["columns"] == ["Figure", "Count", "What it counts"]
     status = json.loads((site / "data" / "commitments-by-status.json").read_text(encoding="utf-8"))
+    shown_status = by_status[~by_status["held_back"]]
     assert {r["Status"]: r["Commitments"] for r in status["rows"]} == {
-        labels.STATUS_LABELS.get(k, k): n for k, n in zip(by_status["key"], by_status["commitments"], strict=True)}
+        labels.STATUS_LABELS.get(k, k): n
+        for k, n in zip(shown_status["key"], shown_status["commitments"], strict=True)}
     rows = list(csv.DictReader(io.StringIO(
         (site / "data" / "commitments-by-stakeholder-type.csv").read_text(encoding="utf-8-sig"))))
-    assert sum(int(r["Commitments"]) for r in rows) == int(by_type["commitments"].sum())
+    kept, held = by_type[~by_type["held_back"]], by_type[by_type["held_back"]]
+    assert len(held), "the seeded data has stakeholder types over fewer than 3 countries: the check needs one"
+    assert sum(int(r["Commitments"]) for r in rows) == int(kept["commitments"].sum())
+    held_names = {labels.STAKEHOLDER_LABELS.get(k, k) for k in held["key"]}
+    assert not held_names & {r["Stakeholder type"] for r in rows}  # a held-back group is in no file
+    page_text = " ".join(parse(site / "index.html").text)
+    assert "Held back for the public, over fewer than 3 countries" in page_text
+    assert all(name in page_text for name in held_names)
     index = parse(site / "index.html")
     text = " ".join(index.text)
     assert "Data as of" in text and "Demo data" in text
@@ -305,14 +315,15 @@ def test_the_pack_is_one_html_file_that_loads_nothing_and_holds_every_chart_and_
     assert all("url" not in json.dumps(s.get("data", {})) for s in specs)  # the data is inline, not fetched
     store = open_store(seeded.db)
     try:
-        by_region = read.breakdown(store, PUBLIC_VIEWER, "region")
+        by_region = dashboard.breakdown(store, PUBLIC_VIEWER, "region")
         headline = read.headline(store, PUBLIC_VIEWER)
     finally:
         store.close()
     region_spec = next(s for s in specs if s.get("title") == "By region (UN M49)")
     values = next(iter(region_spec["datasets"].values()))
+    kept = by_region[~by_region["held_back"]]
     assert {v["key"]: v["commitments"] for v in values} == dict(
-        zip(by_region["key"], by_region["commitments"], strict=True))
+        zip(kept["key"], kept["commitments"], strict=True))  # a region over fewer than 3 countries: not drawn
     text = " ".join(page.text)
     assert "Data as of" in text and "Demo data" in text
     assert text.count("Data table:") == len(specs)

@@ -7,7 +7,7 @@ data out: nothing here writes markup. Countries are listed by name, never in an 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -74,7 +74,32 @@ def headline_table(dashboard: Any) -> TableView:
                      pd.DataFrame(rows, columns=["Figure", "Count", "What it counts"]), WITHDRAWN_LEFT_OUT)
 
 
+#: Which breakdown each chart of ``dashboard_views`` shows, and the labels of its groups.
+_BREAKDOWN_OF = {
+    "commitments-by-stakeholder-type": ("stakeholder_type", labels.STAKEHOLDER_LABELS),
+    "commitments-by-status": ("status", labels.STATUS_LABELS),
+    "commitments-by-year": ("year", {}),
+    "commitments-by-region": ("region", {}),
+}
+
+
+def _with_held_back(view: ChartView, dashboard: Any) -> ChartView:
+    """The view, its caption naming the groups held back for the public (over fewer than 3 countries)."""
+    by, names = _BREAKDOWN_OF.get(view.slug, ("", {}))
+    held = getattr(dashboard, "held_back", {}).get(by, ())
+    if not held:
+        return view
+    note = ("Held back for the public, over fewer than 3 countries: "
+            + ", ".join(str(names.get(k, k)) for k in held) + ".")
+    return replace(view, caption=f"{view.caption} {note}".strip())
+
+
 def dashboard_views(dashboard: Any) -> list[ChartView]:
+    """The public dashboard's charts, each caption naming the groups held back (``_with_held_back``)."""
+    return [_with_held_back(v, dashboard) for v in _dashboard_views(dashboard)]
+
+
+def _dashboard_views(dashboard: Any) -> list[ChartView]:
     """The public dashboard's charts: where commitments apply, and commitments by stakeholder type, status,
     year made and region (the Overview's charts, for the public)."""
     per_country = dashboard.per_country

@@ -17,7 +17,7 @@ import pandas as pd
 from partners.domain.model import PUBLIC_VIEWER
 from partners.domain.permissions import UseCase, authorize
 from partners.domain.since import SinceFigures
-from partners.services import read, scorecard_document, setup, since
+from partners.services import dashboard, read, scorecard_document, setup, since
 from partners.services.scorecard_document import ScorecardDocument
 from partners.storage.port import Store
 
@@ -27,7 +27,8 @@ BREAKDOWNS = ("stakeholder_type", "status", "year", "region")
 
 @dataclass(frozen=True)
 class PublicDashboard:
-    """The public dashboard's figures at one moment, as the public sees them."""
+    """The public dashboard's figures at one moment, as the public sees them: the dashboard's own functions
+    for the public viewer, so a group over fewer than 3 countries is held back here as on the page."""
 
     as_of: datetime  # the moment the figures were read
     demo: str | None  # what the demo data is (None: real records only)
@@ -35,6 +36,8 @@ class PublicDashboard:
     definitions: dict[str, str]  # what each headline figure counts
     per_country: pd.DataFrame  # commitments naming each country (code, numeric, name, region, commitments)
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)  # BREAKDOWNS -> key, commitments
+    #: BREAKDOWNS -> the groups left out of it: over fewer than 3 countries, held back for the public
+    held_back: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def public_dashboard(store: Store, *, now: datetime | None = None) -> PublicDashboard:
@@ -42,14 +45,34 @@ def public_dashboard(store: Store, *, now: datetime | None = None) -> PublicDash
     viewer = PUBLIC_VIEWER
     authorize(viewer, UseCase.VIEW_PUBLIC)
     now = now or datetime.now()
+    parts = {by: _breakdown(store, by, now) for by in BREAKDOWNS}
     return PublicDashboard(
         as_of=now,
         demo=setup.demo_description(store, viewer),
-        headline=read.headline(store, viewer, now=now),
+        headline=_headline(store, now),
         definitions=read.headline_definitions(store, viewer),
         per_country=read.commitments_per_country(store, viewer, now=now),
-        breakdowns={by: read.breakdown(store, viewer, by, now=now) for by in BREAKDOWNS},
+        breakdowns={by: kept for by, (kept, _) in parts.items()},
+        held_back={by: held for by, (_, held) in parts.items() if held},
     )
+
+
+def _headline(store: Store, now: datetime) -> dict[str, int]:
+    """The dashboard's headline figures for the public (``services.dashboard``); none at all when the whole
+    view covers fewer than 3 countries (the dashboard's rule for the public)."""
+    figures = dashboard.headline(store, PUBLIC_VIEWER, now=now)
+    if figures.pop("held_back"):
+        return {}
+    return {k: int(v) for k, v in figures.items()}
+
+
+def _breakdown(store: Store, by: str, now: datetime) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The dashboard's breakdown for the public (``key``, ``commitments``), the groups it holds back (fewer
+    than 3 countries) left out, and the keys of those groups."""
+    rows = dashboard.breakdown(store, PUBLIC_VIEWER, by, now=now)
+    kept = rows.loc[~rows["held_back"], ["key", "commitments"]]
+    held = tuple(str(k) for k in rows.loc[rows["held_back"], "key"])
+    return kept.astype({"commitments": "int64"}).reset_index(drop=True), held
 
 
 def public_commitments(store: Store, *, now: datetime | None = None) -> pd.DataFrame:
