@@ -1,0 +1,127 @@
+"""Presentation mode (``present?slide=3``): the dashboard for a big screen, one view per screen ("slides"),
+large type, no sidebar or chrome. Public by default: a presenter switches it off deliberately to show more,
+and the stamp on every slide says which view is shown, as of when, and whether the data is demo data.
+
+Next and previous by the buttons or the keys a clicker sends (Right/Left arrows, PageDown/PageUp, through
+``st.button(shortcut=...)``: no script of our own). The slide, the dashboard's filters and map metric
+(the Overview's permalink parameters) and the public switch live in the address, so a permalink opens the
+same slide; "Exit presentation" goes back to the Overview with the same filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from partners.domain.dashboard import HELD_BACK
+from partners.presentation import charts, dashboard_charts, formatting, labels, permalinks, share, since_charts
+from partners.presentation.permalinks import DashboardView
+from partners.presentation.since_text import paragraph
+from partners.services import cache, dashboard, setup, since
+from partners.ui import dashboard as controls
+from partners.ui import present as slides
+from partners.ui import showing
+from partners.ui.session import current_actor, get_store
+from partners.ui.share import current_base
+
+store, actor = get_store(), current_actor()
+slides.hide_chrome()
+
+SLIDES = ("Headline figures", "Commitments by country", "By stakeholder type and status",
+          "Progress by Global Alliance target", "Since the last summit", "Share this dashboard")
+
+number, slide_problem = slides.slide_from_url(len(SLIDES))
+options = cache.cached(dashboard.filter_options, store, actor)
+asked, problems = permalinks.from_params(st.query_params.to_dict(), controls.choices(options))
+flt = asked.filter
+
+# -- the stamp, on every slide ---------------------------------------------------------------------------
+with st.container(horizontal=True, vertical_alignment="center", key="present_stamp"):
+    public, viewer = showing.public_switch(actor, default=True, key="present_public")
+    demo = " · Demo data (fictional records)" if setup.demo_description(store, actor) is not None else ""
+    filtered = "" if flt.is_empty() else " · Filtered"
+    st.markdown(f"**{showing.stamp_words(actor, public)}** · Data as of {formatting.moment(cache.minute())}"
+                f"{demo}{filtered} · Slide {number} of {len(SLIDES)}")
+for problem in ([slide_problem] if slide_problem else []) + problems:
+    st.warning(problem, icon=":material/link_off:")
+
+st.header(SLIDES[number - 1], anchor=False)
+view = DashboardView(flt, asked.metric, True if public else None)  # the Overview: public only when on here
+
+
+def shown(value: int | None) -> str:
+    return HELD_BACK if value is None else f"{value:,}"
+
+
+def held_words(frame: pd.DataFrame, column: str = "key") -> str:
+    held = frame.loc[frame["held_back"], column].astype(str).tolist()
+    return f"Not drawn ({HELD_BACK}, fewer than 3 countries): {', '.join(held)}." if held else ""
+
+
+def draw(chart: alt.TopLevelMixin | dict[str, Any], room: str, name: str = "") -> None:
+    """The chart in a box of the slide's height (``room``: which slide's, ``ui.present.ROOMS``)."""
+    with st.container(height=slides.ROOMS[room], border=False, key=f"present_room_{room}_{name}"):
+        if isinstance(chart, dict):
+            st.vega_lite_chart(slides.large_spec(chart), width="stretch", height="stretch")
+        else:
+            st.altair_chart(slides.large_chart(chart), width="stretch", height="stretch")
+
+
+with st.container(key="present_slide"):
+    if number == 1:
+        figures = cache.cached(dashboard.headline, store, viewer, flt)
+        if figures["held_back"]:
+            st.info(f"Figures {HELD_BACK}: the public view of this selection covers fewer than 3 countries.")
+        for row in (slides.HEADLINE[:3], slides.HEADLINE[3:]):
+            for col, (key, title) in zip(st.columns(3), row, strict=True):
+                col.metric(title, shown(figures[key]), border=True)
+        st.caption("Verified: complete and checked by the secretariat. Self-reported: progress reported by the "
+                   "partner only. Not reporting: no progress update in the reporting cycle. Withdrawn "
+                   "commitments are left out.")
+    elif number == 2:
+        per_country = cache.cached(dashboard.countries, store, viewer, flt)
+        draw(dashboard_charts.metric_map(per_country, asked.metric), "map")
+        st.caption("Grey: none. Global commitments are not drawn; a multi-country commitment counts for each "
+                   "country.")
+    elif number == 3:
+        by_type = cache.cached(dashboard.breakdown, store, viewer, "stakeholder_type", flt)
+        by_type["key"] = labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS)
+        by_status = cache.cached(dashboard.breakdown, store, viewer, "status", flt)
+        left, right = st.columns(2)
+        with left:
+            draw(charts.bar(by_type.loc[~by_type["held_back"]], "key", "commitments", title="By stakeholder type",
+                            category_title="Stakeholder type"), "chart", "types")
+        with right:
+            draw(charts.status_bar(by_status.loc[~by_status["held_back"]], title="By latest reported status"),
+                 "chart", "status")
+        status_named = by_status.assign(key=labels.column_labels(by_status["key"], labels.STATUS_LABELS))
+        st.caption(" ".join(filter(None, ["A joint commitment counts once for each type of partner in it.",
+                                          held_words(by_type), held_words(status_named)])))
+    elif number == 4:
+        progress = cache.cached(dashboard.target_progress, store, viewer, flt)
+        draw(dashboard_charts.target_progress(progress), "chart")
+        held = int(progress["held_back"].sum())
+        st.caption("Commitments linked to a Global Alliance target (2012) or one of its operational goals, once "
+                   "per target, by their latest reported status."
+                   + (f" Not drawn ({HELD_BACK}): {held} parts." if held else ""))
+    elif number == 5:
+        win = since.window(store, actor)
+        figures_since = since.figures(store, actor, win, public=public)
+        with st.container(border=True, key="present_paragraph"):
+            st.text(paragraph(figures_since))
+        changes = since_charts.changes_table(figures_since)
+        draw(since_charts.changes_chart(changes), "since")
+    else:
+        link = permalinks.dashboard_url(current_base(), view)
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        with left:
+            st.markdown("**Open this dashboard on your phone or laptop:** scan the code or type the link.")
+            st.code(link, language=None, wrap_lines=True)
+            st.caption("The link opens the same view: the same filters and map, as the public sees it.")
+        with right:
+            st.image(share.qr_png(link, scale=10), width=slides.QR_WIDTH)
+
+# -- next / previous / exit ------------------------------------------------------------------------------
+slides.navigation(number, len(SLIDES), exit_params=permalinks.to_params(view))
