@@ -47,6 +47,10 @@ def test_every_slide_fits_the_screen_and_the_keys_move_on(streamlit_server, brow
             assert not page.locator('[data-testid="stHeader"]').is_visible()
             assert page.evaluate(OVERFLOW) == [0, 0], f"slide {number} scrolls at {size}"
             page.screenshot(path=str(artifacts / f"present-{size[0]}x{size[1]}-slide{number}.png"))
+            if number == len(TITLES):  # the Share link: the Overview's, beside this page, not under it
+                link = page.locator('[data-testid="stCode"]').first.inner_text().strip()
+                assert link == streamlit_server + "/overview?public=1", link
+                assert page.locator('[data-testid="stImage"] img').first.is_visible()  # its QR code
             if number < len(TITLES):
                 idle(page)  # a key pressed while the slide is still being drawn may be lost, as on any page
                 page.keyboard.press("ArrowRight" if number % 2 else "PageDown")

@@ -24,7 +24,6 @@ from partners.ui import dashboard as controls
 from partners.ui import present as slides
 from partners.ui import showing
 from partners.ui.session import current_actor, get_store
-from partners.ui.share import current_base
 
 store, actor = get_store(), current_actor()
 slides.hide_chrome()
@@ -114,7 +113,7 @@ with st.container(key="present_slide"):
         changes = since_charts.changes_table(figures_since)
         draw(since_charts.changes_chart(changes), "since")
     else:
-        link = permalinks.dashboard_url(current_base(), view)
+        link = permalinks.dashboard_url(slides.share_base(), view)
         left, right = st.columns([3, 2], vertical_alignment="center")
         with left:
             st.markdown("**Open this dashboard on your phone or laptop:** scan the code or type the link.")

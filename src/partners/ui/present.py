@@ -12,8 +12,10 @@ import streamlit as st
 
 from partners.ui.navigation import PAGES
 from partners.ui.printing import BANNER
+from partners.ui.share import current_base
 
-#: The query parameter holding the slide (1-based).
+#: The page's address (its ``PageSpec.url_path``) and the query parameter holding the slide (1-based).
+PAGE_PATH = "present"
 PARAM = "slide"
 
 #: The headline figures on the first slide, two rows of three.
@@ -69,6 +71,13 @@ def slide_from_url(count: int) -> tuple[int, str]:
     st.query_params[PARAM] = "1"
     return 1, (f"The link asks for slide {raw!r}, but this presentation has slides 1 to {count}: "
                "showing slide 1.")
+
+
+def share_base() -> str:
+    """The app's own address, as ``ui.share.current_base`` gives it, without this page's ``/present``."""
+    base = current_base()
+    head, _, last = base.rpartition("/")
+    return head if last == PAGE_PATH and "://" in base else base
 
 
 def _go(number: int) -> None:
