@@ -17,9 +17,10 @@ import streamlit as st
 
 from partners.domain.dashboard import HELD_BACK
 from partners.presentation import charts, dashboard_charts, formatting, labels, permalinks, share, since_charts
+from partners.presentation.labels import WITHDRAWN_LEFT_OUT
 from partners.presentation.permalinks import DashboardView
 from partners.presentation.since_text import paragraph
-from partners.services import cache, dashboard, setup, since
+from partners.services import cache, dashboard, read, setup, since
 from partners.ui import dashboard as controls
 from partners.ui import present as slides
 from partners.ui import showing
@@ -71,14 +72,13 @@ def draw(chart: alt.TopLevelMixin | dict[str, Any], room: str, name: str = "") -
 with st.container(key="present_slide"):
     if number == 1:
         figures = cache.cached(dashboard.headline, store, viewer, flt)
+        definitions = read.headline_definitions(store, viewer)  # what each figure counts, as on the Overview
         if figures["held_back"]:
             st.info(f"Figures {HELD_BACK}: the public view of this selection covers fewer than 3 countries.")
         for row in (slides.HEADLINE[:3], slides.HEADLINE[3:]):
             for col, (key, title) in zip(st.columns(3), row, strict=True):
-                col.metric(title, shown(figures[key]), border=True)
-        st.caption("Verified: complete and checked by the secretariat. Self-reported: progress reported by the "
-                   "partner only. Not reporting: no progress update in the reporting cycle. Withdrawn "
-                   "commitments are left out.")
+                col.metric(title, shown(figures[key]), border=True, help=definitions[key])
+        st.caption(WITHDRAWN_LEFT_OUT)
     elif number == 2:
         per_country = cache.cached(dashboard.countries, store, viewer, flt)
         draw(dashboard_charts.metric_map(per_country, asked.metric), "map")
