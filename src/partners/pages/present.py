@@ -81,7 +81,9 @@ with st.container(key="present_slide"):
         st.caption(WITHDRAWN_LEFT_OUT)
     elif number == 2:
         per_country = cache.cached(dashboard.countries, store, viewer, flt)
-        draw(dashboard_charts.metric_map(per_country, asked.metric), "map")
+        world = dict(dashboard_charts.metric_map(per_country, asked.metric))
+        world.pop("title", None)  # the slide's own heading names it
+        draw(world, "map")
         st.caption("Grey: none. Global commitments are not drawn; a multi-country commitment counts for each "
                    "country.")
     elif number == 3:
