@@ -11,6 +11,7 @@ from partners.presentation.labels import WITHDRAWN_LEFT_OUT
 from partners.services import cache, dashboard, read
 from partners.ui import dashboard as controls
 from partners.ui import showing
+from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import chart_with_table, current_actor, get_store
 from partners.ui.share import share_control
 
@@ -27,6 +28,9 @@ with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
         controls.filters(options)
     controls.keep_in_url(view)
     link = share_control(view)
+    # the same view on a big screen, public again by default there (a presenter switches it off on purpose)
+    st.page_link(PAGES_DIR / "present.py", label="Present", icon=":material/slideshow:",
+                 query_params={k: v for k, v in st.query_params.to_dict().items() if k != showing.PARAM})
     filtered = "" if view.filter.is_empty() else " · Filtered (every figure and chart)"
     st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}{filtered}",
                help="Figures count the commitments this view may show, as they stand at that minute.")
