@@ -177,3 +177,18 @@ def test_the_public_matrix_holds_back_exactly_the_pairs_over_fewer_than_3_countr
             if h}
     assert held == {pair for pair in expected if pair[0] in set(public["capability_key"])}
     assert held
+
+
+@pytest.mark.parametrize("viewer", [PUBLIC_VIEWER, SYSTEM], ids=["public", "secretariat"])
+def test_an_empty_database_gives_empty_views_whose_held_back_flags_are_true_or_false(store: Store, viewer) -> None:
+    """No commitment yet (a new install): every view is empty or all zeros, and ``held_back`` is a column of
+    booleans a page can negate, not an empty column of objects."""
+    for by in dashboard.BREAKDOWNS:
+        rows = dashboard.breakdown(store, viewer, by)
+        assert rows.empty and rows["held_back"].dtype == bool
+        assert rows[~rows["held_back"]].empty
+    for view in (dashboard.coverage_matrix(store, viewer), dashboard.target_progress(store, viewer)):
+        assert view["held_back"].dtype == bool
+        assert not view.loc[~view["held_back"], "commitments"].fillna(0).any()
+    figures = dashboard.headline(store, viewer)
+    assert figures["held_back"] is (viewer is PUBLIC_VIEWER)  # no country at all: fewer than 3, for the public

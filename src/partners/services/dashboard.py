@@ -63,7 +63,8 @@ def breakdown(
         [_small(int(c), int(g)) for c, g in zip(rows["countries"], rows["global"], strict=True)]
         if suppressing(actor) else [False] * len(rows)
     )  # fmt: skip
-    out = pd.DataFrame({"key": rows["key"], "commitments": rows["commitments"].astype("Int64"), "held_back": held})
+    out = pd.DataFrame({"key": rows["key"], "commitments": rows["commitments"].astype("Int64"),
+                        "held_back": pd.Series(held, index=rows.index, dtype=bool)})  # bool when empty too
     out.loc[out["held_back"], "commitments"] = pd.NA
     return out.reset_index(drop=True)
 
@@ -128,6 +129,7 @@ def coverage_matrix(
             out.append({"capability": f"{code}. {name}", "capability_key": key, "type": kind.value,
                         "commitments": None if held else count, "held_back": held})
     frame = pd.DataFrame(out, columns=["capability", "capability_key", "type", "commitments", "held_back"])
+    frame["held_back"] = frame["held_back"].astype(bool)  # bool when empty too
     frame["commitments"] = frame["commitments"].astype("Int64")
     return frame
 
@@ -151,7 +153,8 @@ def target_progress(
                                         countries=suppressing(actor))
     held = _held(rows, actor)
     out = pd.DataFrame({"target": rows["key"].map(label), "status": rows["status"],
-                        "commitments": rows["commitments"].astype("Int64"), "held_back": held})
+                        "commitments": rows["commitments"].astype("Int64"),
+                        "held_back": pd.Series(held, index=rows.index, dtype=bool)})
     out.loc[out["held_back"], "commitments"] = pd.NA
     missing = [t for t in label.values() if t not in set(out["target"])]
     empty = pd.DataFrame({"target": missing, "status": [None] * len(missing),
