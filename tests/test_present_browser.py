@@ -28,7 +28,7 @@ def test_every_slide_fits_the_screen_and_the_keys_move_on(streamlit_server, brow
     page = context.new_page()
     try:
         page.goto(streamlit_server + "/present?slide=1", wait_until="domcontentloaded")
-        heading = page.locator('[data-testid="stHeading"] h2').first
+        heading = page.locator('[data-testid="stHeading"] h1').first
         for number, (title, charts) in enumerate(zip(TITLES, CHARTS, strict=True), start=1):
             page.wait_for_function(f"() => new URL(location.href).searchParams.get('slide') == '{number}' || "
                                    f"({number} == 1)", timeout=TIMEOUT // 3)

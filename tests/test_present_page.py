@@ -47,7 +47,7 @@ def expected(figures: dict) -> dict[str, str]:
 
 
 def title(at: AppTest) -> str:
-    return at.header[0].value
+    return at.title[0].value
 
 
 def stamp(at: AppTest) -> str:

@@ -47,7 +47,7 @@ with st.container(horizontal=True, vertical_alignment="center", key="present_sta
 for problem in ([slide_problem] if slide_problem else []) + problems:
     st.warning(problem, icon=":material/link_off:")
 
-st.header(SLIDES[number - 1], anchor=False)
+st.title(SLIDES[number - 1], anchor=False)
 view = DashboardView(flt, asked.metric, True if public else None)  # the Overview: public only when on here
 
 

@@ -46,7 +46,7 @@ CHROME_CSS = f"""<style>
 [data-testid="stMainBlockContainer"] {{ padding: 0.75rem 2.5rem 0.5rem; max-width: 100%; }}
 [data-testid="stMain"] [data-testid="stVerticalBlock"] {{ gap: 0.6rem; }}
 .st-key-present_stamp p {{ font-size: 1.15rem; margin: 0; }}
-[data-testid="stMain"] h2 {{ font-size: 2.6rem; padding: 0.2rem 0; }}
+[data-testid="stMain"] h1 {{ font-size: 2.6rem; padding: 0.2rem 0; }}
 .st-key-present_slide [data-testid="stMetricLabel"] p {{ font-size: 1.8rem; }}
 .st-key-present_slide [data-testid="stCaptionContainer"] p {{ font-size: 1.1rem; }}
 .st-key-present_slide [data-testid="stMarkdownContainer"] p {{ font-size: 1.7rem; }}
