@@ -40,7 +40,9 @@ def test_the_gaps_section_opens_and_reflows_on_a_phone(
         summaries.filter(has_text=f"{gap.code}. {gap.name}").first.click()
         template = page.get_by_text(gap.templates[0].title, exact=True)
         template.wait_for(timeout=30_000)
-        assert page.get_by_role("button", name="Propose as a draft for the secretariat").count() >= 1
+        propose = page.get_by_role("button", name="Propose as a draft for the secretariat")
+        propose.first.wait_for(timeout=30_000)  # drawn after the template's text, in the same run
+        assert propose.count() >= 1
         page.get_by_text("In comparable countries").first.wait_for(timeout=30_000)
         page.wait_for_timeout(1000)  # let the table draw
         assert page.evaluate(OVERFLOW) <= 0
