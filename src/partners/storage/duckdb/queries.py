@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from partners.domain.dashboard import EVERYTHING
 from partners.domain.model import CLOSED_STATUSES
 from partners.domain.scope import CommitmentFilter, ViewScope
 from partners.storage.duckdb.history import at_moment
@@ -234,35 +235,9 @@ class ReadQueries:
         return bool(self.scalar(f"WITH {vis} SELECT EXISTS (SELECT 1 FROM visible)", params))
 
     def headline(self, scope: ViewScope) -> dict[str, int]:
-        """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``)."""
-        head, params = _with(scope, counting=True)
-        params |= {"cutoff": _cutoff(scope), "closed": _CLOSED}
-        sql = f"""{head},
-        base AS (
-            SELECT c.id, c.is_global,
-                   l.reported_status, l.verified_status, l.last_report,
-                   (SELECT count(*) FROM commitment_partners cp WHERE cp.commitment_id = c.id) AS n_partners
-            FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN commitment_status l ON l.commitment_id = c.id
-        )
-        SELECT
-            count(*) AS commitments,
-            count(*) FILTER (WHERE n_partners > 1) AS joint,
-            count(*) FILTER (WHERE is_global) AS global,
-            count(*) FILTER (WHERE verified_status IS NOT NULL) AS verified,
-            count(*) FILTER (WHERE reported_status IS NOT NULL AND verified_status IS NULL) AS self_reported_only,
-            count(*) FILTER (WHERE (last_report IS NULL OR last_report < $cutoff)
-                              AND NOT list_contains($closed, coalesce(reported_status, ''))) AS not_reporting,
-            count(*) FILTER (WHERE reported_status = 'complete') AS complete,
-            count(*) FILTER (WHERE verified_status = 'complete') AS complete_verified,
-            (SELECT count(DISTINCT cp.partner_id) FROM commitment_partners cp JOIN visible v2
-                ON v2.id = cp.commitment_id) AS partners,
-            (SELECT count(DISTINCT cc.country_code) FROM commitment_countries cc JOIN visible v3
-                ON v3.id = cc.commitment_id) AS countries,
-            (SELECT count(*) FROM countries WHERE member) AS member_countries
-        FROM base
-        """
-        row = self.query_rows(sql, params)[0]
-        return {k: int(v or 0) for k, v in row.items()}
+        """The headline figures, each counting visible commitments (see ``HEADLINE_DEFINITIONS``): the
+        dashboard's, unfiltered (one definition of each figure, in ``dashboard_headline``)."""
+        return self.dashboard_headline(scope, EVERYTHING)  # type: ignore[attr-defined]  (the dashboard mixin)
 
     def breakdown(self, scope: ViewScope, by: str) -> pd.DataFrame:
         """Visible commitments counted by ``stakeholder_type``, ``region``, ``year``, ``status`` or ``framework``.
