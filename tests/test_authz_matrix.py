@@ -50,6 +50,7 @@ from partners.services import (
     rounds,
     settings,
     setup,
+    snapshots,
     users,
     workflow,
     worklist,
@@ -90,6 +91,7 @@ EXPECTED: dict[UseCase, tuple[str, ...]] = {
     UseCase.DELETE_RECORD:          (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.RESTORE_RECORD:         (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.SUGGEST_COMMITMENT:     (ALL, ALL, NO , OWN, NO , NO , NO),
+    UseCase.FREEZE_SNAPSHOT:        (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.VIEW_WORKLIST:          (ALL, ALL, ALL, NO , NO , NO , NO),
     UseCase.RECORD_REMINDERS:       (ALL, ALL, NO , NO , NO , NO , NO),
     UseCase.BACKUP_DATABASE:        (ALL, ALL, NO , NO , NO , NO , NO),
@@ -346,6 +348,7 @@ ACTIONS: dict[UseCase, Action] = {
     UseCase.MANAGE_USERS: lambda s, a, w, side: users.add_user(s, a, f"new-{side}@matrix.example", "admin"),
     UseCase.SUGGEST_COMMITMENT: lambda s, a, w, side: gaps.suggest_commitment(
         s, a, COUNTRY[side], "MNR-2016:1", "AD-2015:C1", partner_id=w.partner[side]),
+    UseCase.FREEZE_SNAPSHOT: lambda s, a, w, side: snapshots.freeze(s, a, f"Matrix {side}"),
 }
 
 

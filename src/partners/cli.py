@@ -417,7 +417,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
             files.update(drawn.result())
             _progress(done, len(codes), code)
     countries.sort(key=lambda c: c[1])
-    files.update(static_site.dashboard_files(dashboard, countries, publish.public_commitments(store, now=now)))
+    frozen = publish.public_snapshots(store)
+    for snap, figures in frozen:
+        files.update(static_site.snapshot_files(snap.slug, snap.name, figures))
+    files.update(static_site.dashboard_files(dashboard, countries, publish.public_commitments(store, now=now),
+                                             [(s.slug, s.name, s.data_as_of) for s, _ in frozen]))
     old = folder / static_site.MANIFEST
     earlier = set(json.loads(old.read_text(encoding="utf-8")).get("files", [])) if old.is_file() else set()
     folder.mkdir(exist_ok=True)
@@ -432,7 +436,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     _write(old, static_site.manifest(files, as_of=now))
     pages = sum(1 for name in files if name.endswith(".html"))
     print(f"published the public site to {folder}: {plural(pages, 'page')} (the dashboard, the public "
-          f"commitments, {plural(len(countries), 'country scorecard')}) and {plural(len(files) - pages, 'data file')}"
+          f"commitments, {plural(len(countries), 'country scorecard')}, {plural(len(frozen), 'snapshot')}) "
+          f"and {plural(len(files) - pages, 'data file')}"
           f" (CSV and JSON), data as of {day(now)}, public data only{'; demo data' if dashboard.demo else ''}. "
           f"Open {folder / 'index.html'} or serve the folder with any web server.")
     return 0
@@ -451,6 +456,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
     from partners.presentation import offline_pack
     from partners.services import publish
+    from partners.services.errors import NotFound
 
     target = Path(args.path)
     if target.is_dir():
@@ -463,12 +469,22 @@ def cmd_pack(args: argparse.Namespace) -> int:
     archive = pack_zip_path(target)
     if archive.is_dir():
         return _refuse(f"{archive} is a folder: the pack's ZIP cannot be written there")
+    if args.snapshot is not None and (args.since or args.event):
+        return _refuse("--snapshot packs the snapshot as it was frozen, with its own 'since the last summit': "
+                       "leave out --since and --event")
     store = _open(args)
     now = datetime.now()
-    since, problems = publish.public_since(store, start=args.since or "", end=args.event or "", now=now)
-    if problems:
-        return _refuse(f"--since/--event: {'; '.join(problems)}")
-    dashboard = publish.public_dashboard(store, now=now)
+    if args.snapshot is not None:
+        try:
+            snap, dashboard = publish.public_snapshot(store, args.snapshot)
+        except NotFound as exc:
+            return _refuse(f"--snapshot: {exc}")
+        since = snap.since
+    else:
+        since, problems = publish.public_since(store, start=args.since or "", end=args.event or "", now=now)
+        if problems:
+            return _refuse(f"--since/--event: {'; '.join(problems)}")
+        dashboard = publish.public_dashboard(store, now=now)
     page = offline_pack.pack_html(dashboard, since=since).encode("utf-8")
     data = offline_pack.pack_zip(dashboard, since=since)
     _write(target, page)
@@ -571,6 +587,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "a date YYYY-MM-DD (default: since the last summit)")
     p.add_argument("--event", metavar="A", help="... up to A: an event already held (name or id) or a date "
                                                 "(default: today)")
+    p.add_argument("--snapshot", metavar="NAME", help="pack a frozen snapshot (its name, or its link's part) as it "
+                                                      "was frozen, instead of the dashboard as it stands")
     p.set_defaults(func=cmd_pack)
     return parser
 

@@ -42,6 +42,7 @@ class UseCase(StrEnum):
     DELETE_RECORD = "delete a record"
     RESTORE_RECORD = "restore a deleted record or an earlier version of a record"
     SUGGEST_COMMITMENT = "propose a draft commitment for the secretariat from a scorecard gap's suggestion"
+    FREEZE_SNAPSHOT = "freeze the public dashboard as a named snapshot for a summit"
 
 
 class Scope(StrEnum):
@@ -76,6 +77,7 @@ _SECRETARIAT_EDIT = {
     UseCase.DELETE_RECORD,
     UseCase.RESTORE_RECORD,
     UseCase.SUGGEST_COMMITMENT,
+    UseCase.FREEZE_SNAPSHOT,
 }
 
 #: role -> use case -> scope. Absent means refused.

@@ -1,46 +1,73 @@
 """Overview: the dashboard. Headline figures and the world map first, then the breakdowns; every figure
 computed for the viewer (or, with "Show as: public" on, for the public) and narrowed by the filters, the
-whole view kept in the URL (a permalink) and shareable as a link and a QR code."""
+whole view kept in the URL (a permalink) and shareable as a link and a QR code. The secretariat freezes the
+public view as a snapshot; ``?snapshot=<slug>`` shows a snapshot's figures as they were frozen."""
+
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from partners.domain.dashboard import HELD_BACK, HELD_SHORT
-from partners.presentation import charts, dashboard_charts, formatting, labels
+from partners.domain.dashboard import EVERYTHING, HELD_BACK, HELD_SHORT
+from partners.domain.model import PUBLIC_VIEWER
+from partners.presentation import charts, dashboard_charts, formatting, labels, permalinks
 from partners.presentation.labels import WITHDRAWN_LEFT_OUT
-from partners.services import cache, dashboard, read
+from partners.services import cache, dashboard
 from partners.ui import dashboard as controls
 from partners.ui import showing
+from partners.ui import snapshots as frozen_ui
 from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import chart_with_table, current_actor, get_store
 from partners.ui.share import share_control
+from partners.ui.text import plain
 
 store, actor = get_store(), current_actor()
 options = cache.cached(dashboard.filter_options, store, actor)
 problems = controls.seed_from_url(options)
+asked, _ = permalinks.from_params(st.query_params.to_dict(), controls.choices(options))
+frozen, snapshot_problem = frozen_ui.opened(store, actor, asked.snapshot)
 controls.compact_first_screen()
 
 st.title("Overview")
 with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
-    public, viewer = showing.public_switch(actor, default=False)
-    view, period_problem = controls.current_view(True if public else None)  # off: the default, not in the link
-    with st.popover(controls.filters_label(view.filter), icon=":material/filter_list:"):
-        controls.filters(options)
-    controls.keep_in_url(view)
-    link = share_control(view)
-    # the same view on a big screen, public again by default there (a presenter switches it off on purpose)
-    st.page_link(PAGES_DIR / "present.py", label="Present", icon=":material/slideshow:",
-                 query_params={k: v for k, v in st.query_params.to_dict().items() if k != showing.PARAM})
-    filtered = "" if view.filter.is_empty() else " · Filtered (every figure and chart)"
-    st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}{filtered}",
-               help="Figures count the commitments this view may show, as they stand at that minute.")
-for problem in problems + ([period_problem] if period_problem else []):
+    if frozen is not None:  # a frozen snapshot: its own figures, always the public's, its filters as frozen
+        public, viewer = True, PUBLIC_VIEWER
+        view = frozen_ui.frozen_view(frozen, controls.choices(options))
+        current, _ = controls.current_view(None)
+        view = replace(view, metric=current.metric)  # the map's metric may still be picked
+        controls.keep_in_url(replace(view, filter=EVERYTHING))  # the link: the snapshot and the metric
+        share_control(replace(view, filter=EVERYTHING), name=frozen.slug)
+        st.page_link(PAGES_DIR / "present.py", label="Present", icon=":material/slideshow:",
+                     query_params={"snapshot": frozen.slug})
+        st.page_link(PAGES_DIR / "overview.py", label="Live dashboard", icon=":material/sensors:",
+                     query_params=permalinks.to_params(replace(view, snapshot="")))
+        words = controls.filter_words(view.filter, options)
+        st.caption(frozen_ui.stamp(frozen) + (f" · Filtered: {plain(words)}" if words else ""),
+                   help="A snapshot keeps the figures as they were frozen; later edits do not change them.")
+        period_problem = ""
+    else:
+        public, viewer = showing.public_switch(actor, default=False)
+        view, period_problem = controls.current_view(True if public else None)  # off: the default, not in the link
+        with st.popover(controls.filters_label(view.filter), icon=":material/filter_list:"):
+            controls.filters(options)
+        controls.keep_in_url(view)
+        share_control(view)
+        # the same view on a big screen, public again by default there (a presenter switches it off on purpose)
+        st.page_link(PAGES_DIR / "present.py", label="Present", icon=":material/slideshow:",
+                     query_params={k: v for k, v in st.query_params.to_dict().items() if k != showing.PARAM})
+        frozen_ui.freeze_control(store, actor, view)
+        filtered = "" if view.filter.is_empty() else " · Filtered (every figure and chart)"
+        st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}"
+                   f"{filtered}",
+                   help="Figures count the commitments this view may show, as they stand at that minute.")
+frozen_ui.just_frozen()
+for problem in problems + [p for p in (period_problem, snapshot_problem) if p]:
     st.warning(problem, icon=":material/link_off:")
 
 flt = view.filter
-
-figures = cache.cached(dashboard.headline, store, viewer, flt)
-definitions = read.headline_definitions(store, viewer)
+shown = frozen.figures if frozen is not None and frozen.figures is not None else (
+    cache.cached(dashboard.figures, store, viewer, flt))
+figures, definitions = shown.headline, shown.definitions
 
 
 def metrics(pairs: list[tuple[str, str]]) -> None:
@@ -60,7 +87,7 @@ metrics([("commitments", "Commitments"), ("partners", "Partners"), ("countries",
 
 # -- the map -------------------------------------------------------------------------------------------
 metric = controls.metric_picker()
-per_country = cache.cached(dashboard.countries, store, viewer, flt)
+per_country = shown.countries
 table = per_country.loc[(per_country.commitments > 0) | (per_country.assessed > 0)]
 chart_with_table(
     dashboard_charts.metric_map(per_country, metric),
@@ -100,8 +127,8 @@ def held_note(frame: pd.DataFrame) -> str:
 
 left, right = st.columns(2)
 with left:
-    by_type = cache.cached(dashboard.breakdown, store, viewer, "stakeholder_type", flt)
-    by_type["key"] = labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS)
+    by_type = shown.breakdowns["stakeholder_type"]
+    by_type = by_type.assign(key=labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS))
     chart_with_table(
         charts.bar(by_type.loc[~by_type["held_back"]], "key", "commitments", title="By stakeholder type",
                    category_title="Stakeholder type"),
@@ -110,7 +137,7 @@ with left:
         caption="A joint commitment counts once for each type of partner in it." + held_note(by_type),
     )
 with right:
-    by_status = cache.cached(dashboard.breakdown, store, viewer, "status", flt)
+    by_status = shown.breakdowns["status"]
     shown_status = by_status.loc[~by_status["held_back"]]
     chart_with_table(
         charts.status_bar(shown_status, title="By latest reported status"),
@@ -122,7 +149,7 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    by_year = cache.cached(dashboard.breakdown, store, viewer, "year", flt)
+    by_year = shown.breakdowns["year"]
     chart_with_table(
         charts.timeline(by_year.loc[~by_year["held_back"]], title="Commitments by year made"),
         breakdown_table(by_year, "Year"),
@@ -130,7 +157,7 @@ with left:
         caption=held_note(by_year),
     )
 with right:
-    by_region = cache.cached(dashboard.breakdown, store, viewer, "region", flt)
+    by_region = shown.breakdowns["region"]
     chart_with_table(
         charts.bar(by_region.loc[~by_region["held_back"]], "key", "commitments", title="By region (UN M49)",
                    category_title="Region"),
@@ -141,7 +168,7 @@ with right:
 
 # -- coverage and progress ------------------------------------------------------------------------------
 st.subheader("Coverage of the Model National Response")
-matrix = dashboard_charts.coverage_cells(cache.cached(dashboard.coverage_matrix, store, viewer, flt))
+matrix = dashboard_charts.coverage_cells(shown.coverage)
 held_cells = int((matrix["Cell"] == dashboard_charts.HELD_CELL).sum())
 chart_with_table(
     dashboard_charts.coverage_matrix(matrix),
@@ -152,7 +179,7 @@ chart_with_table(
              + (f" {held_cells} cells {HELD_BACK}." if held_cells else "")),
 )
 
-progress = cache.cached(dashboard.target_progress, store, viewer, flt)
+progress = shown.targets
 held_targets = progress.loc[progress["held_back"]]
 chart_with_table(
     dashboard_charts.target_progress(progress),

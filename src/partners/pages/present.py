@@ -5,7 +5,8 @@ and the stamp on every slide says which view is shown, as of when, and whether t
 Next and previous by the buttons or the keys a clicker sends (Right/Left arrows, PageDown/PageUp, through
 ``st.button(shortcut=...)``: no script of our own). The slide, the dashboard's filters and map metric
 (the Overview's permalink parameters) and the public switch live in the address, so a permalink opens the
-same slide; "Exit presentation" goes back to the Overview with the same filters."""
+same slide; "Exit presentation" goes back to the Overview with the same filters. ``?snapshot=<slug>`` presents a
+frozen snapshot: its figures (and its "since the last summit") as they were frozen, always the public's."""
 
 from __future__ import annotations
 
@@ -16,14 +17,16 @@ import pandas as pd
 import streamlit as st
 
 from partners.domain.dashboard import HELD_BACK
+from partners.domain.model import PUBLIC_VIEWER
 from partners.presentation import charts, dashboard_charts, formatting, labels, permalinks, share, since_charts
 from partners.presentation.labels import WITHDRAWN_LEFT_OUT
 from partners.presentation.permalinks import DashboardView
 from partners.presentation.since_text import paragraph
-from partners.services import cache, dashboard, read, setup, since
+from partners.services import cache, dashboard, setup, since
 from partners.ui import dashboard as controls
 from partners.ui import present as slides
 from partners.ui import showing
+from partners.ui import snapshots as frozen_ui
 from partners.ui.session import current_actor, get_store
 
 store, actor = get_store(), current_actor()
@@ -35,20 +38,35 @@ SLIDES = ("Headline figures", "Commitments by country", "By stakeholder type and
 number, slide_problem = slides.slide_from_url(len(SLIDES))
 options = cache.cached(dashboard.filter_options, store, actor)
 asked, problems = permalinks.from_params(st.query_params.to_dict(), controls.choices(options))
-flt = asked.filter
+frozen, snapshot_problem = frozen_ui.opened(store, actor, asked.snapshot)
 
 # -- the stamp, on every slide ---------------------------------------------------------------------------
 with st.container(horizontal=True, vertical_alignment="center", key="present_stamp"):
-    public, viewer = showing.public_switch(actor, default=True, key="present_public")
-    demo = " · Demo data (fictional records)" if setup.demo_description(store, actor) is not None else ""
-    filtered = "" if flt.is_empty() else " · Filtered"
-    st.markdown(f"**{showing.stamp_words(actor, public)}** · Data as of {formatting.moment(cache.minute())}"
-                f"{demo}{filtered} · Slide {number} of {len(SLIDES)}")
-for problem in ([slide_problem] if slide_problem else []) + problems:
+    if frozen is not None:  # a frozen snapshot: always the public's figures, as frozen
+        public, viewer = True, PUBLIC_VIEWER
+        flt = frozen_ui.frozen_view(frozen, controls.choices(options)).filter
+        filtered = "" if flt.is_empty() else " · Filtered"
+        st.markdown(f"**{frozen_ui.stamp(frozen)}**{filtered} · Slide {number} of {len(SLIDES)}")
+    else:
+        flt = asked.filter
+        public, viewer = showing.public_switch(actor, default=True, key="present_public")
+        demo = " · Demo data (fictional records)" if setup.demo_description(store, actor) is not None else ""
+        filtered = "" if flt.is_empty() else " · Filtered"
+        st.markdown(f"**{showing.stamp_words(actor, public)}** · Data as of {formatting.moment(cache.minute())}"
+                    f"{demo}{filtered} · Slide {number} of {len(SLIDES)}")
+for problem in [p for p in (slide_problem, snapshot_problem) if p] + problems:
     st.warning(problem, icon=":material/link_off:")
 
 st.title(SLIDES[number - 1], anchor=False)
-view = DashboardView(flt, asked.metric, True if public else None)  # the Overview: public only when on here
+# the Overview: public only when on here; a snapshot's link names the snapshot alone (its filters are its own)
+view = (DashboardView(metric=asked.metric, snapshot=frozen.slug) if frozen is not None
+        else DashboardView(flt, asked.metric, True if public else None))
+shown_figures = frozen.figures if frozen is not None and frozen.figures is not None else None
+
+
+def figures() -> dashboard.DashboardFigures:
+    """The view's figures: the snapshot's as frozen, else the live ones (read only for a slide that shows them)."""
+    return shown_figures or cache.cached(dashboard.figures, store, viewer, flt)
 
 
 def shown(value: int | None) -> str:
@@ -71,25 +89,26 @@ def draw(chart: alt.TopLevelMixin | dict[str, Any], room: str, name: str = "") -
 
 with st.container(key="present_slide"):
     if number == 1:
-        figures = cache.cached(dashboard.headline, store, viewer, flt)
-        definitions = read.headline_definitions(store, viewer)  # what each figure counts, as on the Overview
-        if figures["held_back"]:
+        figures_now = figures()
+        headline, definitions = figures_now.headline, figures_now.definitions  # as on the Overview
+        if headline["held_back"]:
             st.info(f"Figures {HELD_BACK}: the public view of this selection covers fewer than 3 countries.")
         for row in (slides.HEADLINE[:3], slides.HEADLINE[3:]):
             for col, (key, title) in zip(st.columns(3), row, strict=True):
-                col.metric(title, shown(figures[key]), border=True, help=definitions[key])
+                col.metric(title, shown(headline[key]), border=True, help=definitions[key])
         st.caption(WITHDRAWN_LEFT_OUT)
     elif number == 2:
-        per_country = cache.cached(dashboard.countries, store, viewer, flt)
+        per_country = figures().countries
         world = dict(dashboard_charts.metric_map(per_country, asked.metric))
         world.pop("title", None)  # the slide's own heading names it
         draw(world, "map")
         st.caption("Grey: none. Global commitments are not drawn; a multi-country commitment counts for each "
                    "country.")
     elif number == 3:
-        by_type = cache.cached(dashboard.breakdown, store, viewer, "stakeholder_type", flt)
-        by_type["key"] = labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS)
-        by_status = cache.cached(dashboard.breakdown, store, viewer, "status", flt)
+        parts = figures().breakdowns
+        by_type = parts["stakeholder_type"].assign(
+            key=labels.column_labels(parts["stakeholder_type"]["key"], labels.STAKEHOLDER_LABELS))
+        by_status = parts["status"]
         left, right = st.columns(2)
         with left:
             draw(charts.bar(by_type.loc[~by_type["held_back"]], "key", "commitments", title="By stakeholder type",
@@ -101,15 +120,16 @@ with st.container(key="present_slide"):
         st.caption(" ".join(filter(None, ["A joint commitment counts once for each type of partner in it.",
                                           held_words(by_type), held_words(status_named)])))
     elif number == 4:
-        progress = cache.cached(dashboard.target_progress, store, viewer, flt)
+        progress = figures().targets
         draw(dashboard_charts.target_progress(progress), "chart")
         held = int(progress["held_back"].sum())
         st.caption("Commitments linked to a Global Alliance target (2012) or one of its operational goals, once "
                    "per target, by their latest reported status."
                    + (f" Not drawn ({HELD_BACK}): {held} parts." if held else ""))
     elif number == 5:
-        win = since.window(store, actor)
-        figures_since = since.figures(store, actor, win, public=public)
+        figures_since = frozen.since if frozen is not None else None
+        if figures_since is None:
+            figures_since = since.figures(store, actor, since.window(store, actor), public=public)
         with st.container(border=True, key="present_paragraph"):
             st.text(paragraph(figures_since))
         changes = since_charts.changes_table(figures_since)
@@ -120,7 +140,8 @@ with st.container(key="present_slide"):
         with left:
             st.markdown("**Open this dashboard on your phone or laptop:** scan the code or type the link.")
             st.code(link, language=None, wrap_lines=True)
-            st.caption("The link opens the same view: the same filters and map, as the public sees it.")
+            st.caption("The link opens the same snapshot, as it was frozen." if frozen is not None else
+                       "The link opens the same view: the same filters and map, as the public sees it.")
         with right:
             st.image(share.qr_png(link, scale=10), width=slides.QR_WIDTH)
 

@@ -85,7 +85,7 @@ def pack_html(dashboard: Any, *, since: Any = None, extra: Sequence[ChartView] =
     each with its text alternative and data table, and the scripts that draw them, all inline."""
     headline = public_views.headline_table(dashboard)
     views = _views(dashboard, since, extra)
-    title = "Alliance commitments: public dashboard (offline pack)"
+    title = pack_title(dashboard)
     banner = [tag("p", {"class": "demo"}, "Demo data: the partners, commitments and assessments shown are "
                                           "fictional.")] if dashboard.demo else []
     head = tag("head", None, Markup('<meta charset="utf-8">'),
@@ -112,9 +112,16 @@ def pack_html(dashboard: Any, *, since: Any = None, extra: Sequence[ChartView] =
     return "<!doctype html>\n" + tag("html", {"lang": "en"}, head, body) + "\n"
 
 
+def pack_title(dashboard: Any) -> str:
+    """The pack's title: the public dashboard's, or the frozen snapshot's it was made of."""
+    name = getattr(dashboard, "snapshot", "")
+    return (f"Snapshot '{name}': public dashboard (offline pack)" if name
+            else "Alliance commitments: public dashboard (offline pack)")
+
+
 def _readme(dashboard: Any, views: list[ChartView], tables: list[TableView]) -> str:
     lines = [
-        "Alliance commitments: public dashboard, offline pack",
+        pack_title(dashboard),
         stamp_line(dashboard.as_of) + ("; demo data (fictional records)" if dashboard.demo else ""),
         "Public data only: published, not embargoed, public visibility.",
         "",
@@ -161,5 +168,6 @@ def summary(dashboard: Any, since: Any = None) -> str:
     """What the pack holds, in words (for the command's last line)."""
     views = _views(dashboard, since, ())
     window = f" (what changed, {since_text.opening(since)})" if since else ""
-    return (f"{len(views)} charts with their tables{window}, data as of {day(dashboard.as_of)}, public data only"
-            f"{'; demo data' if dashboard.demo else ''}")
+    frozen = f"snapshot '{dashboard.snapshot}': " if getattr(dashboard, "snapshot", "") else ""
+    return (f"{frozen}{len(views)} charts with their tables{window}, data as of {day(dashboard.as_of)}, public "
+            f"data only{'; demo data' if dashboard.demo else ''}")

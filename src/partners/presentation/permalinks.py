@@ -3,10 +3,12 @@
 Query parameters (all optional; absent: the default): ``region`` (region names, comma-separated), ``north``
 (``north`` or ``south``), ``type`` (stakeholder type values, comma-separated), ``item`` (a framework item
 key), ``event`` (event ids, comma-separated), ``from`` and ``to`` (ISO dates, the period the commitments
-were made in), ``metric`` (the map's) and ``public`` (``1``/``0``, kept by ``ui.showing``)."""
+were made in), ``metric`` (the map's), ``public`` (``1``/``0``, kept by ``ui.showing``) and ``snapshot`` (a
+frozen snapshot's slug: the view shows that snapshot's figures instead of the live ones)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,8 +21,10 @@ from partners.domain.dashboard import MAP_METRICS, DashboardFilter
 DASHBOARD_PATH = "overview"
 
 #: Every query parameter of the dashboard's state, ``public`` included.
-PARAMS = ("region", "north", "type", "item", "event", "from", "to", "metric", "public")
+PARAMS = ("region", "north", "type", "item", "event", "from", "to", "metric", "public", "snapshot")
 DEFAULT_METRIC = "commitments"
+#: What a snapshot's slug looks like (``services.snapshots.slug_of``).
+SNAPSHOT_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class DashboardView:
     filter: DashboardFilter = field(default_factory=DashboardFilter)
     metric: str = DEFAULT_METRIC
     public: bool | None = None  # None: the page's default
+    snapshot: str = ""  # a frozen snapshot's slug ("": the live figures)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ def to_params(view: DashboardView) -> dict[str, str]:
         "to": f.made_to.isoformat() if f.made_to else "",
         "metric": "" if view.metric == DEFAULT_METRIC else view.metric,
         "public": {True: "1", False: "0", None: ""}[view.public],
+        "snapshot": view.snapshot,
     }
     return {k: v for k, v in out.items() if v}
 
@@ -114,9 +120,13 @@ def from_params(params: Mapping[str, Any], choices: Choices) -> tuple[DashboardV
         problems.append(f"Map metric {metric!r} in the link is not known; commitments shown.")
         metric = DEFAULT_METRIC
     public = {"1": True, "0": False, "": None}.get(_one(params, "public"))
+    snapshot = _one(params, "snapshot").lower()
+    if snapshot and not SNAPSHOT_SLUG.fullmatch(snapshot):
+        problems.append(f"Snapshot {snapshot[:60]!r} in the link is not a snapshot's name; the live figures shown.")
+        snapshot = ""
     flt = DashboardFilter(regions=regions, north=north, stakeholder_types=types, item_key=item,
                           event_ids=tuple(events), made_from=dates["from"], made_to=dates["to"])
-    return DashboardView(flt, metric, public), problems
+    return DashboardView(flt, metric, public, snapshot), problems
 
 
 def app_base(current_url: str | None, fallback: str) -> str:

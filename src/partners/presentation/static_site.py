@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -220,25 +220,40 @@ def _data_files(folder: str, slug: str, title: str, table: pd.DataFrame, as_of: 
     yield f"{folder}{slug}.json", table_json(table, title=title, as_of=as_of, source=source)
 
 
-def dashboard_files(dashboard: Any, countries: list[tuple[str, str]],
-                    commitments: pd.DataFrame) -> Iterator[tuple[str, bytes]]:
-    """index.html (the public dashboard, with links to the countries' pages: ``countries`` = code, name),
-    commitments.html, and their data files under data/."""
-    as_of, demo = dashboard.as_of, dashboard.demo
+def _dashboard_body(dashboard: Any, folder: str) -> tuple[list[Markup], list[Any]]:
+    """The dashboard's sections (headline figures, then each chart) and the views whose data files they link
+    to under ``folder``."""
     headline = public_views.headline_table(dashboard)
     views = public_views.dashboard_views(dashboard)
+    return [headline_section(headline, folder), *(chart_section(v, folder) for v in views)], [headline, *views]
+
+
+#: A snapshot's slug as the app makes it (``services.snapshots.slug_of``): safe as a file name.
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def dashboard_files(dashboard: Any, countries: list[tuple[str, str]], commitments: pd.DataFrame,
+                    snapshots: Sequence[tuple[str, str, datetime]] = ()) -> Iterator[tuple[str, bytes]]:
+    """index.html (the public dashboard, with links to the countries' pages: ``countries`` = code, name, and
+    to the snapshots' pages: ``snapshots`` = slug, name, data as of), commitments.html, and their data files
+    under data/."""
+    as_of, demo = dashboard.as_of, dashboard.demo
     source = "Public dashboard"
-    body = [headline_section(headline, "data/")]
-    body += [chart_section(v, "data/") for v in views]
+    body, items = _dashboard_body(dashboard, "data/")
     links = [tag("li", None, tag("a", {"href": f"countries/{code}.html"}, name)) for code, name in countries]
     body.append(tag("section", None, tag("h2", {"id": "scorecards"}, "Country scorecards"),
                     tag("p", None, "Member countries with a published scorecard, by name.") if links
                     else tag("p", None, "No member country has a published scorecard yet."),
                     tag("ul", None, *links)))
+    if snapshots:
+        frozen = [tag("li", None, tag("a", {"href": f"snapshots/{slug}.html"}, name), f" (data as of {day(at)})")
+                  for slug, name, at in snapshots]
+        body.append(tag("section", None, tag("h2", {"id": "snapshots"}, "Frozen snapshots"),
+                        tag("p", None, "The dashboard as it was frozen for a summit, newest first; its figures "
+                                       "do not change."), tag("ul", None, *frozen)))
     yield "index.html", page("Alliance commitments: public dashboard", body, as_of=as_of, demo=demo)
-    yield from _data_files("data/", headline.slug, headline.title, headline.table, as_of, source)
-    for v in views:
-        yield from _data_files("data/", v.slug, v.title, v.table, as_of, source)
+    for item in items:
+        yield from _data_files("data/", item.slug, item.title, item.table, as_of, source)
     listed = commitments_table(commitments)
     count = len(listed)
     shown = listed.head(COMMITMENTS_SHOWN)
@@ -248,6 +263,21 @@ def dashboard_files(dashboard: Any, countries: list[tuple[str, str]],
     body = [tag("section", None, tag("p", None, lead), _files_line("data/commitments"), html_table(shown))]
     yield "commitments.html", page("Public commitments", body, as_of=as_of, demo=demo)
     yield from _data_files("data/", "commitments", "Public commitments", listed, as_of, "Public commitments")
+
+
+def snapshot_files(slug: str, name: str, dashboard: Any) -> Iterator[tuple[str, bytes]]:
+    """snapshots/<slug>.html (a frozen snapshot of the public dashboard, as frozen) and its data files under
+    snapshots/<slug>/."""
+    if not _SLUG.fullmatch(slug):
+        raise ValueError(f"not a snapshot's link: {slug!r}")
+    as_of = dashboard.as_of
+    body, items = _dashboard_body(dashboard, f"{slug}/")
+    lead = tag("p", {"class": "frozen"}, f"Frozen snapshot: the public dashboard as it stood at {day(as_of)}. "
+                                         "Its figures do not change when the records do.")
+    yield f"snapshots/{slug}.html", page(f"Snapshot: {name}", [lead, *body], as_of=as_of, demo=dashboard.demo,
+                                         root="../")
+    for item in items:
+        yield from _data_files(f"snapshots/{slug}/", item.slug, item.title, item.table, as_of, f"Snapshot: {name}")
 
 
 def _facts(doc: Any) -> str:

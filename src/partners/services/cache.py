@@ -15,13 +15,14 @@ A remembered result is keyed by:
 The functions remembered are service reads (``fn(store, actor, ...)``): a first call for a key runs them,
 permission checks included; a later call for the same key, by a viewer with the same role and scope, gets
 the result. Results are shared between sessions and must not be changed by the caller: a DataFrame (alone,
-or in a dict or tuple) comes back as a shallow copy, so setting a column of it is safe.
+or in a dict, tuple or dataclass) comes back as a shallow copy, so setting a column of it is safe.
 
 Direct calls of the services (the command line, tests, benchmarks of the queries) are not cached.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import threading
 import weakref
@@ -152,4 +153,7 @@ def _fresh(value: Any) -> Any:
         return list(value)
     if isinstance(value, tuple) and any(isinstance(v, pd.DataFrame | dict) for v in value):
         return tuple(_fresh(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # e.g. dashboard.DashboardFigures
+        return dataclasses.replace(value, **{f.name: _fresh(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
     return value

@@ -11,6 +11,7 @@ Other views (since the last summit, the static site, the offline pack) call thes
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from partners.domain.dashboard import EVERYTHING, MIN_PUBLIC_COUNTRIES, DashboardFilter
 from partners.domain.model import Actor, Role, StakeholderType
-from partners.services import frameworks
+from partners.services import frameworks, read, setup
 from partners.services.scorecard import current_mnr
 from partners.services.visibility import view_scope
 from partners.storage.port import Store
@@ -163,3 +164,38 @@ def target_progress(
     out = pd.concat([out, empty], ignore_index=True) if missing else out
     order = {t: i for i, t in enumerate(label.values())}
     return out.sort_values("target", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """Every figure of one dashboard view, for one viewer and filter at one moment: what the Overview and
+    presentation mode draw, what a frozen snapshot keeps and what the public site and the offline pack are
+    made from. ``public``: computed for the public viewer (groups over fewer than 3 countries held back)."""
+
+    as_of: datetime
+    public: bool
+    demo: str | None  # what the demo data is (None: real records only)
+    headline: dict[str, Any]  # ``headline``: the figures and ``held_back``
+    definitions: dict[str, str]  # what each headline figure counts
+    countries: pd.DataFrame  # ``countries``: every country the filter keeps, with the map's metrics
+    breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)  # BREAKDOWNS -> ``breakdown``
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)  # ``coverage_matrix``
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)  # ``target_progress``
+
+
+def figures(
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+) -> DashboardFigures:
+    """The whole view at once (``now``: the clock): each figure from this module's own functions."""
+    now = now or datetime.now()
+    return DashboardFigures(
+        as_of=now,
+        public=suppressing(actor),
+        demo=setup.demo_description(store, actor),
+        headline=headline(store, actor, flt, now=now),
+        definitions=read.headline_definitions(store, actor),
+        countries=countries(store, actor, flt, now=now),
+        breakdowns={by: breakdown(store, actor, by, flt, now=now) for by in BREAKDOWNS},
+        coverage=coverage_matrix(store, actor, flt, now=now),
+        targets=target_progress(store, actor, flt, now=now),
+    )

@@ -17,12 +17,15 @@ import pandas as pd
 from partners.domain.model import PUBLIC_VIEWER
 from partners.domain.permissions import UseCase, authorize
 from partners.domain.since import SinceFigures
-from partners.services import dashboard, read, scorecard_document, setup, since
+from partners.services import dashboard, read, scorecard_document, since, snapshots
+from partners.services.dashboard import DashboardFigures
+from partners.services.errors import NotFound
 from partners.services.scorecard_document import ScorecardDocument
+from partners.services.snapshots import Snapshot
 from partners.storage.port import Store
 
-#: The breakdowns of the public dashboard, in the order the site shows them.
-BREAKDOWNS = ("stakeholder_type", "status", "year", "region")
+#: The breakdowns of the public dashboard, in the order the site shows them: the dashboard's own.
+BREAKDOWNS = dashboard.BREAKDOWNS
 
 
 @dataclass(frozen=True)
@@ -34,45 +37,68 @@ class PublicDashboard:
     demo: str | None  # what the demo data is (None: real records only)
     headline: dict[str, int]
     definitions: dict[str, str]  # what each headline figure counts
-    per_country: pd.DataFrame  # commitments naming each country (code, numeric, name, region, commitments)
+    per_country: pd.DataFrame  # each country's figures (code, numeric, name, region, commitments, ...)
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)  # BREAKDOWNS -> key, commitments
     #: BREAKDOWNS -> the groups left out of it: over fewer than 3 countries, held back for the public
     held_back: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    snapshot: str = ""  # the name of the frozen snapshot these figures are ("": computed when written)
 
 
 def public_dashboard(store: Store, *, now: datetime | None = None) -> PublicDashboard:
     """The dashboard's figures as the public sees them now (``now``: the clock)."""
-    viewer = PUBLIC_VIEWER
-    authorize(viewer, UseCase.VIEW_PUBLIC)
-    now = now or datetime.now()
-    parts = {by: _breakdown(store, by, now) for by in BREAKDOWNS}
+    authorize(PUBLIC_VIEWER, UseCase.VIEW_PUBLIC)
+    return of_figures(dashboard.figures(store, PUBLIC_VIEWER, now=now or datetime.now()))
+
+
+def of_figures(figures: DashboardFigures, snapshot: str = "") -> PublicDashboard:
+    """The public dashboard made of the dashboard's figures for the public (computed now, or a frozen
+    snapshot's): the headline figures none at all when the whole view covers fewer than 3 countries, and each
+    breakdown without the groups it holds back (over fewer than 3 countries), which ``held_back`` names.
+    ``snapshot``: the name of the snapshot the figures were frozen as."""
+    if not figures.public:
+        raise ValueError("the public site and the offline pack hold the public view only")
+    headline = dict(figures.headline)
+    held = bool(headline.pop("held_back", False))
+    parts = {by: _kept(rows) for by, rows in figures.breakdowns.items()}
     return PublicDashboard(
-        as_of=now,
-        demo=setup.demo_description(store, viewer),
-        headline=_headline(store, now),
-        definitions=read.headline_definitions(store, viewer),
-        per_country=read.commitments_per_country(store, viewer, now=now),
+        as_of=figures.as_of,
+        demo=figures.demo,
+        headline={} if held else {k: int(v) for k, v in headline.items()},
+        definitions=dict(figures.definitions),
+        per_country=figures.countries,
         breakdowns={by: kept for by, (kept, _) in parts.items()},
-        held_back={by: held for by, (_, held) in parts.items() if held},
+        held_back={by: keys for by, (_, keys) in parts.items() if keys},
+        snapshot=snapshot,
     )
 
 
-def _headline(store: Store, now: datetime) -> dict[str, int]:
-    """The dashboard's headline figures for the public (``services.dashboard``); none at all when the whole
-    view covers fewer than 3 countries (the dashboard's rule for the public)."""
-    figures = dashboard.headline(store, PUBLIC_VIEWER, now=now)
-    if figures.pop("held_back"):
-        return {}
-    return {k: int(v) for k, v in figures.items()}
+def _kept(rows: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """A breakdown for the public (``key``, ``commitments``) without the groups it holds back (fewer than 3
+    countries), and the keys of those groups."""
+    held = rows["held_back"].astype(bool)
+    kept = rows.loc[~held, ["key", "commitments"]]
+    return kept.astype({"commitments": "int64"}).reset_index(drop=True), tuple(str(k) for k in rows.loc[held, "key"])
 
 
-def _breakdown(store: Store, by: str, now: datetime) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """The dashboard's breakdown for the public (``key``, ``commitments``), the groups it holds back (fewer
-    than 3 countries) left out, and the keys of those groups."""
-    rows = dashboard.breakdown(store, PUBLIC_VIEWER, by, now=now)
-    kept = rows.loc[~rows["held_back"], ["key", "commitments"]]
-    held = tuple(str(k) for k in rows.loc[rows["held_back"], "key"])
-    return kept.astype({"commitments": "int64"}).reset_index(drop=True), held
+def public_snapshots(store: Store) -> list[tuple[Snapshot, PublicDashboard]]:
+    """Every frozen snapshot (newest first) with its public dashboard, as frozen: the site's snapshot pages."""
+    return [(snap, of_figures(snap.figures, snap.name)) for snap in
+            (snapshots.opened(store, PUBLIC_VIEWER, s.slug) for s in snapshots.listing(store, PUBLIC_VIEWER))
+            if snap.figures is not None]
+
+
+def public_snapshot(store: Store, name: str) -> tuple[Snapshot, PublicDashboard]:
+    """One frozen snapshot by its name or its link's slug (in any case), with its public dashboard; ``NotFound``
+    naming the snapshots there are when there is none."""
+    slug = snapshots.slug_of(name)
+    try:
+        snap = snapshots.opened(store, PUBLIC_VIEWER, slug)
+    except NotFound:
+        names = [s.name for s in snapshots.listing(store, PUBLIC_VIEWER)]
+        there = ("the snapshots are: " + "; ".join(names[:20])) if names else "no snapshot has been frozen yet"
+        raise NotFound(f"there is no snapshot named {name!r}: {there}") from None
+    assert snap.figures is not None
+    return snap, of_figures(snap.figures, snap.name)
 
 
 def public_commitments(store: Store, *, now: datetime | None = None) -> pd.DataFrame:

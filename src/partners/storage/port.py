@@ -393,6 +393,20 @@ class Store(Protocol):
         """Mark a sign-off withdrawn unless it already is; whether it was withdrawn now."""
         ...
 
+
+    # -- Frozen snapshots of the public dashboard (only ever added) ----------------------------------
+    def snapshots(self) -> list[dict[str, Any]]:
+        """Every snapshot (id, slug, name, frozen_by, frozen_at, data_as_of, view, is_demo), newest first."""
+        ...
+
+    def snapshot(self, slug: str) -> dict[str, Any] | None:
+        """One snapshot by its slug with its ``figures`` (the JSON text frozen), or None."""
+        ...
+
+    def add_snapshot(self, values: dict[str, Any]) -> int:
+        """Keep a new snapshot; returns its id (a slug already taken: ``DuplicateKeyError``)."""
+        ...
+
     # -- Peer context for the country scorecard ----------------------------------------------------
     def published_member_assessments(self, *, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """Every published, live capability assessment of an Alliance member country (id, country_code,

@@ -5,6 +5,7 @@ URL at once, so the address bar always holds the view on screen (``presentation.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -67,6 +68,20 @@ def filters(options: dict[str, Any]) -> None:
     cols[2].caption("Made: at the commitment's event, else its start, else the day it was recorded.")
 
 
+def filter_words(flt: DashboardFilter, options: dict[str, Any]) -> str:
+    """What a filter narrows to, in words ("Region: Africa · Stakeholder type: Hotline"); "" for none."""
+    parts = [
+        ("Region", ", ".join(flt.regions)),
+        ("Global North / South", {True: "Global North", False: "Global South", None: ""}[flt.north]),
+        ("Stakeholder type", ", ".join(labels.STAKEHOLDER_LABELS.get(t, t) for t in flt.stakeholder_types)),
+        ("Framework item", options["items"].get(flt.item_key, flt.item_key) if flt.item_key else ""),
+        ("Made at", ", ".join(str(options["events"].get(i, i)) for i in flt.event_ids)),
+        ("Made from", flt.made_from.isoformat() if flt.made_from else ""),
+        ("Made until", flt.made_to.isoformat() if flt.made_to else ""),
+    ]
+    return " · ".join(f"{what}: {value}" for what, value in parts if value)
+
+
 def filters_label(flt: DashboardFilter) -> str:
     """"Filters", with how many are set ("Filters (2)"), so that a narrowed view says so at a glance."""
     count = sum(bool(x) for x in (flt.regions, flt.north is not None, flt.stakeholder_types, flt.item_key,
@@ -102,7 +117,7 @@ def current_view(public: bool | None) -> tuple[DashboardView, str]:
 
 def keep_in_url(view: DashboardView) -> None:
     """Write the view's parameters into the URL (``public`` is ``ui.showing``'s: left as it keeps it)."""
-    wanted = permalinks.to_params(DashboardView(view.filter, view.metric, None))
+    wanted = permalinks.to_params(replace(view, public=None))
     for key in permalinks.PARAMS:
         if key == "public":
             continue

@@ -45,8 +45,9 @@ PAGES: list[PageSpec] = [
     PageSpec("commitments.py", "Commitments", ":material/handshake:", "commitments"),
     PageSpec("commitment.py", "Commitment details", ":material/description:", urls.COMMITMENT_PATH),
     PageSpec("frameworks.py", "Frameworks", ":material/account_tree:", "frameworks"),
-    PageSpec("since.py", "Since the last summit", ":material/update:", "since"),  # issue 11: since the last summit
-    PageSpec("present.py", "Presentation mode", ":material/slideshow:", "present"),  # issue 11: presentation mode
+    PageSpec("since.py", "Since the last summit", ":material/update:", "since"),
+    PageSpec("present.py", "Presentation mode", ":material/slideshow:", "present"),
+    PageSpec("snapshots.py", "Snapshots", ":material/photo_camera:", "snapshots"),
     PageSpec(
         "log_commitment.py", "Log a commitment", ":material/add_circle:", "log-commitment",
         needs=UseCase.LOG_COMMITMENT, section="Secretariat",

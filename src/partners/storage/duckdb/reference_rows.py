@@ -98,6 +98,7 @@ class ReferenceRows:
             "DELETE FROM signed_assessments WHERE signoff_id IN (SELECT id FROM scorecard_signoffs WHERE is_demo)"
         )
         cur.execute("DELETE FROM scorecard_signoffs WHERE is_demo")
+        cur.execute("DELETE FROM snapshots WHERE is_demo")  # frozen from the demo's figures
         removed = 0
         for table in ("progress_updates", "capability_assessments", "assessment_rounds", "commitments", "events",
                       "partners"):

@@ -29,6 +29,7 @@ from partners.storage.duckdb.queries import ReadQueries
 from partners.storage.duckdb.reference_rows import ReferenceRows
 from partners.storage.duckdb.scorecards import ScorecardRows
 from partners.storage.duckdb.since import SinceRows
+from partners.storage.duckdb.snapshots import SnapshotRows
 from partners.storage.duckdb.tables import ENTITY_TABLES, TABLES
 from partners.storage.duckdb.users import UserRows
 from partners.storage.errors import ConcurrentEditError
@@ -38,6 +39,7 @@ class DuckDBStore(
     ReadQueries, ScorecardRows, ReferenceRows, WholeDatabase, UserRows, CountryCommitmentRows, GapRows,
     SinceRows,  # since the last summit (since.py)
     DashboardRows,
+    SnapshotRows,  # frozen snapshots of the public dashboard (snapshots.py)
 ):
     """The storage port (``partners.storage.port.Store``) over a DuckDB ``Database``.
 

@@ -34,6 +34,7 @@ TABLES: tuple[str, ...] = (
     "dataset_meta",
     "users",
     "partner_reminders",
+    "snapshots",
 )
 
 #: Tables the store keeps for itself, never backed up or restored: ``commitment_status`` and
