@@ -1,6 +1,7 @@
 """Overview: the dashboard. Headline figures and the world map first, then the breakdowns; every figure
-computed for the viewer (or, with "Show as: public" on, for the public) and narrowed by the filters, the
-whole view kept in the URL (a permalink) and shareable as a link and a QR code."""
+computed for the viewer (or, with "Show as: public" on, for the public), narrowed by the filters and, with
+"As of", as it stood at the end of a past day or summit; the whole view kept in the URL (a permalink) and
+shareable as a link and a QR code."""
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,7 @@ from partners.presentation.labels import WITHDRAWN_LEFT_OUT
 from partners.services import cache, dashboard, read
 from partners.ui import dashboard as controls
 from partners.ui import showing
+from partners.ui.as_of import as_of_banner, as_of_picker
 from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import chart_with_table, current_actor, get_store
 from partners.ui.share import share_control
@@ -26,20 +28,25 @@ with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
     view, period_problem = controls.current_view(True if public else None)  # off: the default, not in the link
     with st.popover(controls.filters_label(view.filter), icon=":material/filter_list:"):
         controls.filters(options)
+    with st.popover(f"As of {formatting.day(view.as_of)}" if view.as_of else "As of", icon=":material/history:"):
+        as_of_picker(store, actor, view.as_of, what="dashboard", key="dash")
     controls.keep_in_url(view)
     link = share_control(view)
     # the same view on a big screen, public again by default there (a presenter switches it off on purpose)
     st.page_link(PAGES_DIR / "present.py", label="Present", icon=":material/slideshow:",
                  query_params={k: v for k, v in st.query_params.to_dict().items() if k != showing.PARAM})
     filtered = "" if view.filter.is_empty() else " · Filtered (every figure and chart)"
-    st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}{filtered}",
-               help="Figures count the commitments this view may show, as they stand at that minute.")
+    when, help_when = ((formatting.day(view.as_of), "as they stood at the end of that day") if view.as_of
+                       else (formatting.moment(cache.minute()), "as they stand at that minute"))
+    st.caption(f"{showing.stamp_words(actor, public)} · Data as of {when}{filtered}",
+               help=f"Figures count the commitments this view may show, {help_when}.")
 for problem in problems + ([period_problem] if period_problem else []):
     st.warning(problem, icon=":material/link_off:")
+as_of_banner(view.as_of, what="dashboard", key="dash")
 
-flt = view.filter
+flt, day = view.filter, view.as_of
 
-figures = cache.cached(dashboard.headline, store, viewer, flt)
+figures = cache.cached(dashboard.headline, store, viewer, flt, as_of=day)
 definitions = read.headline_definitions(store, viewer)
 
 
@@ -60,7 +67,7 @@ metrics([("commitments", "Commitments"), ("partners", "Partners"), ("countries",
 
 # -- the map -------------------------------------------------------------------------------------------
 metric = controls.metric_picker()
-per_country = cache.cached(dashboard.countries, store, viewer, flt)
+per_country = cache.cached(dashboard.countries, store, viewer, flt, as_of=day)
 table = per_country.loc[(per_country.commitments > 0) | (per_country.assessed > 0)]
 chart_with_table(
     dashboard_charts.metric_map(per_country, metric),
@@ -100,7 +107,7 @@ def held_note(frame: pd.DataFrame) -> str:
 
 left, right = st.columns(2)
 with left:
-    by_type = cache.cached(dashboard.breakdown, store, viewer, "stakeholder_type", flt)
+    by_type = cache.cached(dashboard.breakdown, store, viewer, "stakeholder_type", flt, as_of=day)
     by_type["key"] = labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS)
     chart_with_table(
         charts.bar(by_type.loc[~by_type["held_back"]], "key", "commitments", title="By stakeholder type",
@@ -110,7 +117,7 @@ with left:
         caption="A joint commitment counts once for each type of partner in it." + held_note(by_type),
     )
 with right:
-    by_status = cache.cached(dashboard.breakdown, store, viewer, "status", flt)
+    by_status = cache.cached(dashboard.breakdown, store, viewer, "status", flt, as_of=day)
     shown_status = by_status.loc[~by_status["held_back"]]
     chart_with_table(
         charts.status_bar(shown_status, title="By latest reported status"),
@@ -122,7 +129,7 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    by_year = cache.cached(dashboard.breakdown, store, viewer, "year", flt)
+    by_year = cache.cached(dashboard.breakdown, store, viewer, "year", flt, as_of=day)
     chart_with_table(
         charts.timeline(by_year.loc[~by_year["held_back"]], title="Commitments by year made"),
         breakdown_table(by_year, "Year"),
@@ -130,7 +137,7 @@ with left:
         caption=held_note(by_year),
     )
 with right:
-    by_region = cache.cached(dashboard.breakdown, store, viewer, "region", flt)
+    by_region = cache.cached(dashboard.breakdown, store, viewer, "region", flt, as_of=day)
     chart_with_table(
         charts.bar(by_region.loc[~by_region["held_back"]], "key", "commitments", title="By region (UN M49)",
                    category_title="Region"),
@@ -141,7 +148,7 @@ with right:
 
 # -- coverage and progress ------------------------------------------------------------------------------
 st.subheader("Coverage of the Model National Response")
-matrix = dashboard_charts.coverage_cells(cache.cached(dashboard.coverage_matrix, store, viewer, flt))
+matrix = dashboard_charts.coverage_cells(cache.cached(dashboard.coverage_matrix, store, viewer, flt, as_of=day))
 held_cells = int((matrix["Cell"] == dashboard_charts.HELD_CELL).sum())
 chart_with_table(
     dashboard_charts.coverage_matrix(matrix),
@@ -152,7 +159,7 @@ chart_with_table(
              + (f" {held_cells} cells {HELD_BACK}." if held_cells else "")),
 )
 
-progress = cache.cached(dashboard.target_progress, store, viewer, flt)
+progress = cache.cached(dashboard.target_progress, store, viewer, flt, as_of=day)
 held_targets = progress.loc[progress["held_back"]]
 chart_with_table(
     dashboard_charts.target_progress(progress),
