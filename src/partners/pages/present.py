@@ -3,9 +3,9 @@ large type, no sidebar or chrome. Public by default: a presenter switches it off
 and the stamp on every slide says which view is shown, as of when, and whether the data is demo data.
 
 Next and previous by the buttons or the keys a clicker sends (Right/Left arrows, PageDown/PageUp, through
-``st.button(shortcut=...)``: no script of our own). The slide, the dashboard's filters and map metric
-(the Overview's permalink parameters) and the public switch live in the address, so a permalink opens the
-same slide; "Exit presentation" goes back to the Overview with the same filters."""
+``st.button(shortcut=...)``: no script of our own). The slide, the dashboard's filters, map metric and
+as-of date (the Overview's permalink parameters) and the public switch live in the address, so a permalink
+opens the same slide; "Exit presentation" goes back to the Overview with the same filters."""
 
 from __future__ import annotations
 
@@ -35,20 +35,21 @@ SLIDES = ("Headline figures", "Commitments by country", "By stakeholder type and
 number, slide_problem = slides.slide_from_url(len(SLIDES))
 options = cache.cached(dashboard.filter_options, store, actor)
 asked, problems = permalinks.from_params(st.query_params.to_dict(), controls.choices(options))
-flt = asked.filter
+flt, day = asked.filter, asked.as_of  # day: every figure as it stood at the end of it (None: now)
 
 # -- the stamp, on every slide ---------------------------------------------------------------------------
 with st.container(horizontal=True, vertical_alignment="center", key="present_stamp"):
     public, viewer = showing.public_switch(actor, default=True, key="present_public")
     demo = " · Demo data (fictional records)" if setup.demo_description(store, actor) is not None else ""
     filtered = "" if flt.is_empty() else " · Filtered"
-    st.markdown(f"**{showing.stamp_words(actor, public)}** · Data as of {formatting.moment(cache.minute())}"
+    when = formatting.day(day) if day else formatting.moment(cache.minute())
+    st.markdown(f"**{showing.stamp_words(actor, public)}** · Data as of {when}"
                 f"{demo}{filtered} · Slide {number} of {len(SLIDES)}")
 for problem in ([slide_problem] if slide_problem else []) + problems:
     st.warning(problem, icon=":material/link_off:")
 
 st.title(SLIDES[number - 1], anchor=False)
-view = DashboardView(flt, asked.metric, True if public else None)  # the Overview: public only when on here
+view = DashboardView(flt, asked.metric, True if public else None, day)  # the Overview: public only when on here
 
 
 def shown(value: int | None) -> str:
@@ -71,7 +72,7 @@ def draw(chart: alt.TopLevelMixin | dict[str, Any], room: str, name: str = "") -
 
 with st.container(key="present_slide"):
     if number == 1:
-        figures = cache.cached(dashboard.headline, store, viewer, flt)
+        figures = cache.cached(dashboard.headline, store, viewer, flt, as_of=day)
         definitions = read.headline_definitions(store, viewer)  # what each figure counts, as on the Overview
         if figures["held_back"]:
             st.info(f"Figures {HELD_BACK}: the public view of this selection covers fewer than 3 countries.")
@@ -80,16 +81,16 @@ with st.container(key="present_slide"):
                 col.metric(title, shown(figures[key]), border=True, help=definitions[key])
         st.caption(WITHDRAWN_LEFT_OUT)
     elif number == 2:
-        per_country = cache.cached(dashboard.countries, store, viewer, flt)
+        per_country = cache.cached(dashboard.countries, store, viewer, flt, as_of=day)
         world = dict(dashboard_charts.metric_map(per_country, asked.metric))
         world.pop("title", None)  # the slide's own heading names it
         draw(world, "map")
         st.caption("Grey: none. Global commitments are not drawn; a multi-country commitment counts for each "
                    "country.")
     elif number == 3:
-        by_type = cache.cached(dashboard.breakdown, store, viewer, "stakeholder_type", flt)
+        by_type = cache.cached(dashboard.breakdown, store, viewer, "stakeholder_type", flt, as_of=day)
         by_type["key"] = labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS)
-        by_status = cache.cached(dashboard.breakdown, store, viewer, "status", flt)
+        by_status = cache.cached(dashboard.breakdown, store, viewer, "status", flt, as_of=day)
         left, right = st.columns(2)
         with left:
             draw(charts.bar(by_type.loc[~by_type["held_back"]], "key", "commitments", title="By stakeholder type",
@@ -101,7 +102,7 @@ with st.container(key="present_slide"):
         st.caption(" ".join(filter(None, ["A joint commitment counts once for each type of partner in it.",
                                           held_words(by_type), held_words(status_named)])))
     elif number == 4:
-        progress = cache.cached(dashboard.target_progress, store, viewer, flt)
+        progress = cache.cached(dashboard.target_progress, store, viewer, flt, as_of=day)
         draw(dashboard_charts.target_progress(progress), "chart")
         held = int(progress["held_back"].sum())
         st.caption("Commitments linked to a Global Alliance target (2012) or one of its operational goals, once "
