@@ -13,6 +13,9 @@ from tests.test_dashboard_page import db as db  # noqa: PLC0414 - the demo datab
 
 from partners.domain.model import PUBLIC_VIEWER
 from partners.presentation import formatting
+from partners.presentation.since_text import paragraph
+from partners.services import since
+from partners.storage import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "src/partners/pages/present.py"
@@ -107,6 +110,16 @@ def test_a_link_as_of_a_past_date_presents_the_figures_of_that_date(db: str) -> 
     assert f"Data as of {formatting.day(past)} ·" in stamp(at)
     assert headline(at) == expected(figures_for(db, PUBLIC_VIEWER, as_of=past)) != expected(
         figures_for(db, PUBLIC_VIEWER))
+    recap = present(slide="5", as_of=past.isoformat())  # since the summit before that date, up to it
+    store = open_store(db)
+    try:
+        win = since.window_until(store, SECRETARIAT, past)
+        then = paragraph(since.figures(store, SECRETARIAT, win, public=True))
+        now = paragraph(since.figures(store, SECRETARIAT, since.window(store, SECRETARIAT), public=True))
+    finally:
+        store.close()
+    assert (win.end.day, win.end.today) == (past, False) and win.start.day < past
+    assert recap.text[0].value == then != now
     last = present(slide="6", as_of=past.isoformat())  # the Share link keeps the date
     assert any("/overview" in c.value and f"as_of={past.isoformat()}" in c.value for c in last.code)
     wrong = present(as_of="someday")

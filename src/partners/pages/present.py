@@ -109,7 +109,7 @@ with st.container(key="present_slide"):
                    "per target, by their latest reported status."
                    + (f" Not drawn ({HELD_BACK}): {held} parts." if held else ""))
     elif number == 5:
-        win = since.window(store, actor)
+        win = since.window_until(store, actor, day) if day else since.window(store, actor)
         figures_since = since.figures(store, actor, win, public=public)
         with st.container(border=True, key="present_paragraph"):
             st.text(paragraph(figures_since))
