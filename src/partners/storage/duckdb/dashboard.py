@@ -21,8 +21,8 @@ from partners.storage.duckdb.queries import _CLOSED, _cutoff, _with
 from partners.storage.duckdb.scorecards import ACTIVE_SIGNOFFS
 from partners.storage.duckdb.status import STATUS_OF
 
-#: The recorded tables the dashboard reads as they stood at ``scope.as_of``. A partner's stakeholder type and
-#: an event's date are read as they are now (as "Since the last summit" does): neither changes with time, and
+#: The recorded tables the dashboard reads as they stood at ``scope.as_of``. A partner's stakeholder type is read
+#: as it is now (as "Since the last summit" reads it), and so is an event's date: neither changes with time, and
 #: records loaded with their dates (the demo's) have partners and events made only when loaded.
 _TABLES = ("countries", "commitments", "commitment_partners", "commitment_countries", "commitment_items",
            "progress_updates")
