@@ -57,3 +57,35 @@ def test_a_public_permalink_draws_the_public_dashboard(streamlit_server, browser
         page.screenshot(path=str(artifacts / f"dashboard-share-{size[0]}x{size[1]}.png"))
     finally:
         context.close()
+
+
+def test_a_permalink_as_of_a_past_date_draws_the_dashboard_of_that_date(streamlit_server, browser, artifacts,
+                                                                        demo_db_path) -> None:
+    from datetime import date
+
+    from partners.presentation import formatting
+
+    past = date(date.today().year - 3, 6, 30)
+    store = Store.open(demo_db_path, migrate=False)
+    try:
+        expected = dashboard.headline(store, PUBLIC_VIEWER, as_of=past)
+    finally:
+        store.close()
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        page.goto(streamlit_server + f"/overview?as_of={past.isoformat()}&public=1", wait_until="domcontentloaded")
+        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Commitments").first
+        metric.wait_for(timeout=TIMEOUT)
+        assert metric.locator('[data-testid="stMetricValue"]').inner_text() == f"{expected['commitments']:,}"
+        assert page.get_by_text(f"Data as of {formatting.day(past)}").first.is_visible()
+        assert page.get_by_text(f"As of {past.day} {past:%B %Y}").first.is_visible()  # the banner
+        page.locator('[data-testid="stVegaLiteChart"] .marks').first.wait_for(timeout=TIMEOUT)
+        page.screenshot(path=str(artifacts / "dashboard-as-of-1920x1080.png"))
+        page.get_by_role("button", name=f"As of {formatting.day(past)}").click()
+        page.get_by_role("button", name="Show the dashboard then").wait_for(timeout=TIMEOUT)
+        page.get_by_text("Or as at an event").first.wait_for(timeout=TIMEOUT)
+        page.locator('[data-testid="stDateInput"] input').last.wait_for(timeout=TIMEOUT)
+        page.screenshot(path=str(artifacts / "dashboard-as-of-picker-1920x1080.png"))
+    finally:
+        context.close()

@@ -6,7 +6,7 @@ could not use and shows the defaults; the Share control holds the link and its Q
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from partners.domain.dashboard import HELD_SHORT, DashboardFilter
 from partners.domain.model import PUBLIC_VIEWER, SYSTEM, Actor, Role
-from partners.services import dashboard, users
+from partners.presentation import formatting
+from partners.services import as_of, dashboard, users
 from partners.storage import Store, open_store
 from partners.ui import auth
 
@@ -68,10 +69,10 @@ def expected(figures: dict[str, Any]) -> dict[str, str]:
     return {} if figures["held_back"] else {label: f"{figures[key]:,}" for label, key in HEADLINE.items()}
 
 
-def figures_for(path: str, actor: Any, **flt: Any) -> dict[str, Any]:
+def figures_for(path: str, actor: Any, *, as_of: date | None = None, **flt: Any) -> dict[str, Any]:
     store = open_store(path)
     try:
-        return dashboard.headline(store, actor, DashboardFilter(**flt))
+        return dashboard.headline(store, actor, DashboardFilter(**flt), as_of=as_of)
     finally:
         store.close()
 
@@ -176,3 +177,59 @@ def test_the_coverage_matrix_and_the_target_progress_come_with_their_tables(db: 
     titles = {title if isinstance(title := json.loads(c.proto.spec).get("title"), str) else (title or {}).get("text")
               for c in at.get("vega_lite_chart")}
     assert {"MNR capabilities x stakeholder types", "Progress by Global Alliance target"} <= titles
+
+
+#: A past day the demo's records stood differently on (more commitments made and reported since).
+PAST = date(date.today().year - 3, 6, 30)
+
+
+def stamp(at: AppTest) -> str:
+    return next(c.value for c in at.caption if "Data as of" in c.value)
+
+
+def test_a_link_as_of_a_past_date_shows_the_figures_of_that_date(db: str) -> None:
+    then, now = figures_for(db, SECRETARIAT, as_of=PAST), figures_for(db, SECRETARIAT)
+    assert 0 < then["commitments"] < now["commitments"]
+    at = overview(params={"as_of": PAST.isoformat(), "metric": "verified_share"})
+    assert metrics(at) == expected(then)
+    assert f"Data as of {formatting.day(PAST)} ·" in stamp(at) + " ·", stamp(at)
+    assert any(f"As of {PAST.day} {PAST:%B %Y}" in i.value for i in at.info), [i.value for i in at.info]
+    assert at.query_params.get("as_of") in (PAST.isoformat(), [PAST.isoformat()])
+    link = next(c.value for c in at.code if "/overview" in c.value)  # the Share link keeps it
+    assert link.endswith(f"/overview?metric=verified_share&as_of={PAST.isoformat()}")
+    # the public switch applies as of then too
+    at.toggle(key="show_as_public").set_value(True).run()
+    assert not at.exception, at.exception
+    assert metrics(at) == expected(figures_for(db, PUBLIC_VIEWER, as_of=PAST)) != expected(then)
+    # back to today
+    at.button(key="dash_as_of_today").click().run()
+    assert not at.exception, at.exception
+    assert metrics(at) == expected(figures_for(db, PUBLIC_VIEWER)) and "as_of" not in at.query_params
+
+
+def test_a_summit_picked_in_the_as_of_control_goes_into_the_link(db: str) -> None:
+    store = open_store(db)
+    try:
+        summit = as_of.occasions(store, SECRETARIAT)[-1]  # the oldest event held
+    finally:
+        store.close()
+    at = overview()
+    event = next(s for s in at.selectbox if s.label == "Or as at an event")
+    event.set_value(summit)
+    next(b for b in at.button if b.label == "Show the dashboard then").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("as_of") in (summit.on.isoformat(), [summit.on.isoformat()])
+    assert f"Data as of {formatting.day(summit.on)}" in stamp(at)
+    assert metrics(at) == expected(figures_for(db, SECRETARIAT, as_of=summit.on))
+
+
+def test_an_as_of_date_the_link_cannot_use_is_said_so_and_today_shown(db: str) -> None:
+    today = expected(figures_for(db, SECRETARIAT))
+    to_come = (date.today() + timedelta(days=3)).isoformat()
+    for raw, words in (("2024-13-01", "is not a date"), (to_come, "still to come")):
+        at = overview(params={"as_of": raw})
+        warnings = " ".join(w.value for w in at.warning)
+        assert "The as-of date in the link cannot be used" in warnings and words in warnings, warnings
+        assert metrics(at) == today
+        assert raw not in stamp(at) and not [i for i in at.info if i.value.startswith("As of")]
+        assert dict(at.query_params) == {}  # the URL holds the view shown: today's

@@ -149,3 +149,13 @@ def test_a_snapshot_of_demo_data_goes_with_the_demo(demo_store: Store) -> None:
     assert frozen.is_demo
     setup.remove_demo(demo_store, ADMIN)
     assert snapshots.listing(demo_store, PUBLIC) == []
+
+
+def test_a_snapshot_of_a_past_day_keeps_the_dashboard_as_it_stood_then(demo_store: Store) -> None:
+    _public_commitment(demo_store, "Made after the day frozen")
+    day = (datetime.now() - timedelta(days=400)).date()
+    frozen = snapshots.freeze(demo_store, EDITOR, "A year ago", as_of=day, view=f"as_of={day.isoformat()}")
+    then = dashboard.figures(demo_store, PUBLIC_VIEWER, as_of=day)
+    _same(snapshots.opened(demo_store, PUBLIC, frozen.slug).figures, then)
+    assert frozen.data_as_of.date() == day
+    assert frozen.since is not None and frozen.since.end.day == day

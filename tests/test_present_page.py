@@ -4,6 +4,7 @@ the public's), switched off the secretariat's own; Next and Previous move the sl
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -11,6 +12,10 @@ from tests.test_dashboard_page import AUTH_SECRETS, EDITOR, SECRETARIAT, figures
 from tests.test_dashboard_page import db as db  # noqa: PLC0414 - the demo database with an editor (a fixture)
 
 from partners.domain.model import PUBLIC_VIEWER
+from partners.presentation import formatting
+from partners.presentation.since_text import paragraph
+from partners.services import since
+from partners.storage import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "src/partners/pages/present.py"
@@ -97,3 +102,26 @@ def test_a_slide_out_of_range_says_so_and_shows_slide_1(db: str) -> None:
         assert any(f"slide '{wrong}'" in w.value and "slides 1 to 6" in w.value for w in at.warning), \
             [w.value for w in at.warning]
         assert param(at, "slide") == "1"
+
+
+def test_a_link_as_of_a_past_date_presents_the_figures_of_that_date(db: str) -> None:
+    past = date(date.today().year - 3, 6, 30)
+    at = present(as_of=past.isoformat())
+    assert f"Data as of {formatting.day(past)} ·" in stamp(at)
+    assert headline(at) == expected(figures_for(db, PUBLIC_VIEWER, as_of=past)) != expected(
+        figures_for(db, PUBLIC_VIEWER))
+    recap = present(slide="5", as_of=past.isoformat())  # since the summit before that date, up to it
+    store = open_store(db)
+    try:
+        win = since.window_until(store, SECRETARIAT, past)
+        then = paragraph(since.figures(store, SECRETARIAT, win, public=True))
+        now = paragraph(since.figures(store, SECRETARIAT, since.window(store, SECRETARIAT), public=True))
+    finally:
+        store.close()
+    assert (win.end.day, win.end.today) == (past, False) and win.start.day < past
+    assert recap.text[0].value == then != now
+    last = present(slide="6", as_of=past.isoformat())  # the Share link keeps the date
+    assert any("/overview" in c.value and f"as_of={past.isoformat()}" in c.value for c in last.code)
+    wrong = present(as_of="someday")
+    assert any("as-of date in the link cannot be used" in w.value for w in wrong.warning)
+    assert headline(wrong) == expected(figures_for(db, PUBLIC_VIEWER))

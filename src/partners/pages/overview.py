@@ -1,7 +1,8 @@
 """Overview: the dashboard. Headline figures and the world map first, then the breakdowns; every figure
-computed for the viewer (or, with "Show as: public" on, for the public) and narrowed by the filters, the
-whole view kept in the URL (a permalink) and shareable as a link and a QR code. The secretariat freezes the
-public view as a snapshot; ``?snapshot=<slug>`` shows a snapshot's figures as they were frozen."""
+computed for the viewer (or, with "Show as: public" on, for the public), narrowed by the filters and, with
+"As of", as it stood at the end of a past day or summit; the whole view kept in the URL (a permalink) and
+shareable as a link and a QR code. The secretariat freezes the public view as a snapshot; ``?snapshot=<slug>``
+shows a snapshot's figures as they were frozen."""
 
 from dataclasses import replace
 
@@ -16,6 +17,7 @@ from partners.services import cache, dashboard
 from partners.ui import dashboard as controls
 from partners.ui import showing
 from partners.ui import snapshots as frozen_ui
+from partners.ui.as_of import as_of_banner, as_of_picker
 from partners.ui.navigation import PAGES_DIR
 from partners.ui.session import chart_with_table, current_actor, get_store
 from partners.ui.share import share_control
@@ -35,8 +37,9 @@ with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
         view = frozen_ui.frozen_view(frozen, controls.choices(options))
         current, _ = controls.current_view(None)
         view = replace(view, metric=current.metric)  # the map's metric may still be picked
-        controls.keep_in_url(replace(view, filter=EVERYTHING))  # the link: the snapshot and the metric
-        share_control(replace(view, filter=EVERYTHING), name=frozen.slug)
+        link_view = replace(view, filter=EVERYTHING, as_of=None)  # the link: the snapshot and the metric
+        controls.keep_in_url(link_view)
+        share_control(link_view, name=frozen.slug)
         st.page_link(PAGES_DIR / "present.py", label="Present", icon=":material/slideshow:",
                      query_params={"snapshot": frozen.slug})
         st.page_link(PAGES_DIR / "overview.py", label="Live dashboard", icon=":material/sensors:",
@@ -50,6 +53,9 @@ with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
         view, period_problem = controls.current_view(True if public else None)  # off: the default, not in the link
         with st.popover(controls.filters_label(view.filter), icon=":material/filter_list:"):
             controls.filters(options)
+        with st.popover(f"As of {formatting.day(view.as_of)}" if view.as_of else "As of",
+                        icon=":material/history:"):
+            as_of_picker(store, actor, view.as_of, what="dashboard", key="dash")
         controls.keep_in_url(view)
         share_control(view)
         # the same view on a big screen, public again by default there (a presenter switches it off on purpose)
@@ -57,16 +63,19 @@ with st.container(horizontal=True, vertical_alignment="center", key="dash_bar"):
                      query_params={k: v for k, v in st.query_params.to_dict().items() if k != showing.PARAM})
         frozen_ui.freeze_control(store, actor, view)
         filtered = "" if view.filter.is_empty() else " · Filtered (every figure and chart)"
-        st.caption(f"{showing.stamp_words(actor, public)} · Data as of {formatting.moment(cache.minute())}"
-                   f"{filtered}",
-                   help="Figures count the commitments this view may show, as they stand at that minute.")
+        when, help_when = ((formatting.day(view.as_of), "as they stood at the end of that day") if view.as_of
+                           else (formatting.moment(cache.minute()), "as they stand at that minute"))
+        st.caption(f"{showing.stamp_words(actor, public)} · Data as of {when}{filtered}",
+                   help=f"Figures count the commitments this view may show, {help_when}.")
 frozen_ui.just_frozen()
 for problem in problems + [p for p in (period_problem, snapshot_problem) if p]:
     st.warning(problem, icon=":material/link_off:")
+if frozen is None:
+    as_of_banner(view.as_of, what="dashboard", key="dash")
 
-flt = view.filter
+flt, day = view.filter, view.as_of
 shown = frozen.figures if frozen is not None and frozen.figures is not None else (
-    cache.cached(dashboard.figures, store, viewer, flt))
+    cache.cached(dashboard.figures, store, viewer, flt, as_of=day))
 figures, definitions = shown.headline, shown.definitions
 
 

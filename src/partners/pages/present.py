@@ -3,10 +3,11 @@ large type, no sidebar or chrome. Public by default: a presenter switches it off
 and the stamp on every slide says which view is shown, as of when, and whether the data is demo data.
 
 Next and previous by the buttons or the keys a clicker sends (Right/Left arrows, PageDown/PageUp, through
-``st.button(shortcut=...)``: no script of our own). The slide, the dashboard's filters and map metric
-(the Overview's permalink parameters) and the public switch live in the address, so a permalink opens the
-same slide; "Exit presentation" goes back to the Overview with the same filters. ``?snapshot=<slug>`` presents a
-frozen snapshot: its figures (and its "since the last summit") as they were frozen, always the public's."""
+``st.button(shortcut=...)``: no script of our own). The slide, the dashboard's filters, map metric and
+as-of date (the Overview's permalink parameters) and the public switch live in the address, so a permalink
+opens the same slide; "Exit presentation" goes back to the Overview with the same filters. ``?snapshot=<slug>``
+presents a frozen snapshot: its figures (and its "since the last summit") as they were frozen, always the
+public's."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ number, slide_problem = slides.slide_from_url(len(SLIDES))
 options = cache.cached(dashboard.filter_options, store, actor)
 asked, problems = permalinks.from_params(st.query_params.to_dict(), controls.choices(options))
 frozen, snapshot_problem = frozen_ui.opened(store, actor, asked.snapshot)
+day = None if frozen is not None else asked.as_of  # every figure as it stood at the end of it (None: now)
 
 # -- the stamp, on every slide ---------------------------------------------------------------------------
 with st.container(horizontal=True, vertical_alignment="center", key="present_stamp"):
@@ -52,7 +54,8 @@ with st.container(horizontal=True, vertical_alignment="center", key="present_sta
         public, viewer = showing.public_switch(actor, default=True, key="present_public")
         demo = " · Demo data (fictional records)" if setup.demo_description(store, actor) is not None else ""
         filtered = "" if flt.is_empty() else " · Filtered"
-        st.markdown(f"**{showing.stamp_words(actor, public)}** · Data as of {formatting.moment(cache.minute())}"
+        when = formatting.day(day) if day else formatting.moment(cache.minute())
+        st.markdown(f"**{showing.stamp_words(actor, public)}** · Data as of {when}"
                     f"{demo}{filtered} · Slide {number} of {len(SLIDES)}")
 for problem in [p for p in (slide_problem, snapshot_problem) if p] + problems:
     st.warning(problem, icon=":material/link_off:")
@@ -60,13 +63,13 @@ for problem in [p for p in (slide_problem, snapshot_problem) if p] + problems:
 st.title(SLIDES[number - 1], anchor=False)
 # the Overview: public only when on here; a snapshot's link names the snapshot alone (its filters are its own)
 view = (DashboardView(metric=asked.metric, snapshot=frozen.slug) if frozen is not None
-        else DashboardView(flt, asked.metric, True if public else None))
+        else DashboardView(flt, asked.metric, True if public else None, day))
 shown_figures = frozen.figures if frozen is not None and frozen.figures is not None else None
 
 
 def figures() -> dashboard.DashboardFigures:
     """The view's figures: the snapshot's as frozen, else the live ones (read only for a slide that shows them)."""
-    return shown_figures or cache.cached(dashboard.figures, store, viewer, flt)
+    return shown_figures or cache.cached(dashboard.figures, store, viewer, flt, as_of=day)
 
 
 def shown(value: int | None) -> str:
@@ -129,7 +132,8 @@ with st.container(key="present_slide"):
     elif number == 5:
         figures_since = frozen.since if frozen is not None else None
         if figures_since is None:
-            figures_since = since.figures(store, actor, since.window(store, actor), public=public)
+            win = since.window_until(store, actor, day) if day else since.window(store, actor)
+            figures_since = since.figures(store, actor, win, public=public)
         with st.container(border=True, key="present_paragraph"):
             st.text(paragraph(figures_since))
         changes = since_charts.changes_table(figures_since)

@@ -3,13 +3,14 @@
 Query parameters (all optional; absent: the default): ``region`` (region names, comma-separated), ``north``
 (``north`` or ``south``), ``type`` (stakeholder type values, comma-separated), ``item`` (a framework item
 key), ``event`` (event ids, comma-separated), ``from`` and ``to`` (ISO dates, the period the commitments
-were made in), ``metric`` (the map's), ``public`` (``1``/``0``, kept by ``ui.showing``) and ``snapshot`` (a
-frozen snapshot's slug: the view shows that snapshot's figures instead of the live ones)."""
+were made in), ``metric`` (the map's), ``as_of`` (an ISO date: every figure as it stood at the end of that
+day, kept by ``ui.as_of``), ``public`` (``1``/``0``, kept by ``ui.showing``) and ``snapshot`` (a frozen
+snapshot's slug: the view shows that snapshot's figures instead of the live ones)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,7 +22,7 @@ from partners.domain.dashboard import MAP_METRICS, DashboardFilter
 DASHBOARD_PATH = "overview"
 
 #: Every query parameter of the dashboard's state, ``public`` included.
-PARAMS = ("region", "north", "type", "item", "event", "from", "to", "metric", "public", "snapshot")
+PARAMS = ("region", "north", "type", "item", "event", "from", "to", "metric", "as_of", "public", "snapshot")
 DEFAULT_METRIC = "commitments"
 #: What a snapshot's slug looks like (``services.snapshots.slug_of``).
 SNAPSHOT_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -34,17 +35,27 @@ class DashboardView:
     filter: DashboardFilter = field(default_factory=DashboardFilter)
     metric: str = DEFAULT_METRIC
     public: bool | None = None  # None: the page's default
+    as_of: date | None = None  # None: now
     snapshot: str = ""  # a frozen snapshot's slug ("": the live figures)
+
+
+def _iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 @dataclass(frozen=True)
 class Choices:
-    """What the parameters may name (the filters' options)."""
+    """What the parameters may name (the filters' options), and how an ``as_of`` date is read and checked
+    (the app's: ``services.as_of.parse``; a ``ValueError`` in words for one that cannot be used)."""
 
     regions: Collection[str]
     stakeholder_types: Collection[str]
     items: Collection[str]
     events: Collection[int]
+    as_of: Callable[[str], date | None] = _iso_day
 
 
 def to_params(view: DashboardView) -> dict[str, str]:
@@ -59,6 +70,7 @@ def to_params(view: DashboardView) -> dict[str, str]:
         "from": f.made_from.isoformat() if f.made_from else "",
         "to": f.made_to.isoformat() if f.made_to else "",
         "metric": "" if view.metric == DEFAULT_METRIC else view.metric,
+        "as_of": view.as_of.isoformat() if view.as_of else "",
         "public": {True: "1", False: "0", None: ""}[view.public],
         "snapshot": view.snapshot,
     }
@@ -119,6 +131,11 @@ def from_params(params: Mapping[str, Any], choices: Choices) -> tuple[DashboardV
     if metric not in MAP_METRICS:
         problems.append(f"Map metric {metric!r} in the link is not known; commitments shown.")
         metric = DEFAULT_METRIC
+    try:
+        as_of = choices.as_of(_one(params, "as_of"))
+    except ValueError as exc:  # services.errors.ValidationFailed is one, in words
+        problems.append(f"The as-of date in the link cannot be used: {exc}. Today's figures shown.")
+        as_of = None
     public = {"1": True, "0": False, "": None}.get(_one(params, "public"))
     snapshot = _one(params, "snapshot").lower()
     if snapshot and not SNAPSHOT_SLUG.fullmatch(snapshot):
@@ -126,7 +143,7 @@ def from_params(params: Mapping[str, Any], choices: Choices) -> tuple[DashboardV
         snapshot = ""
     flt = DashboardFilter(regions=regions, north=north, stakeholder_types=types, item_key=item,
                           event_ids=tuple(events), made_from=dates["from"], made_to=dates["to"])
-    return DashboardView(flt, metric, public, snapshot), problems
+    return DashboardView(flt, metric, public, as_of, snapshot), problems
 
 
 def app_base(current_url: str | None, fallback: str) -> str:

@@ -7,6 +7,10 @@ fewer than 3 countries when it names fewer than 3 (of the countries the filter k
 commitment (one that serves every country). A country's own figures (the map) are not aggregates over
 countries and are shown; countries are listed by name, never ranked.
 
+``as_of`` (a date: the end of that day; a moment; None: now) computes every figure as it stood then, from the
+stored history (``services.as_of.moment``): the records, their visibility and embargoes, the latest statuses
+and who was reporting, all at that moment. ``filter_options`` are today's.
+
 Other views (since the last summit, the static site, the offline pack) call these same functions."""
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import pandas as pd
 
 from partners.domain.dashboard import EVERYTHING, MIN_PUBLIC_COUNTRIES, DashboardFilter
 from partners.domain.model import Actor, Role, StakeholderType
+from partners.domain.scope import ViewScope
 from partners.services import frameworks, read, setup
+from partners.services.as_of import AsOf, moment
 from partners.services.scorecard import current_mnr
 from partners.services.visibility import view_scope
 from partners.storage.port import Store
@@ -35,17 +41,24 @@ def suppressing(actor: Actor) -> bool:
     return actor.role is Role.PUBLIC
 
 
+def _scope(store: Store, actor: Actor, now: datetime | None, as_of: AsOf) -> ViewScope:
+    """The viewer's scope, reading the records as they stood at ``as_of`` (``ValidationFailed`` for a moment
+    still to come)."""
+    return view_scope(actor, now, store, as_of=moment(as_of, now))
+
+
 def _small(countries: int, global_: int) -> bool:
     return countries < MIN_PUBLIC_COUNTRIES and global_ == 0
 
 
 def headline(
-    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
     """The headline figures (``HEADLINE_DEFINITIONS``) of the view, and ``held_back``: True when the whole
     view covers fewer than 3 countries for the public, every figure then ``None`` (``member_countries``
     aside: a fact about the alliance, not about commitments)."""
-    figures: dict[str, Any] = dict(store.dashboard_headline(view_scope(actor, now, store), flt))
+    figures: dict[str, Any] = dict(store.dashboard_headline(_scope(store, actor, now, as_of), flt))
     held = suppressing(actor) and _small(figures["countries"], figures["global"])
     if held:
         figures = {k: (v if k == "member_countries" else None) for k, v in figures.items()}
@@ -53,13 +66,14 @@ def headline(
 
 
 def breakdown(
-    store: Store, actor: Actor, by: str, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+    store: Store, actor: Actor, by: str, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None,
+    as_of: AsOf = None,
 ) -> pd.DataFrame:
     """The view's commitments by ``by`` (``BREAKDOWNS``): ``key``, ``commitments`` (None when held back)
     and ``held_back``, by key. A joint or multi-country commitment counts once in each group."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by}")
-    rows = store.dashboard_breakdown(view_scope(actor, now, store), flt, by, countries=suppressing(actor))
+    rows = store.dashboard_breakdown(_scope(store, actor, now, as_of), flt, by, countries=suppressing(actor))
     held = (
         [_small(int(c), int(g)) for c, g in zip(rows["countries"], rows["global"], strict=True)]
         if suppressing(actor) else [False] * len(rows)
@@ -71,7 +85,8 @@ def breakdown(
 
 
 def countries(
-    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None,
+    as_of: AsOf = None,
 ) -> pd.DataFrame:
     """Every country the filter keeps, by name (never ranked), with the map's metrics: ``commitments``
     naming it, ``share_complete`` and ``verified_share`` of those (None without any), and ``mnr_coverage``:
@@ -79,7 +94,7 @@ def countries(
     only, whoever looks: the map is one picture for every viewer of a country). Plus ``complete``,
     ``verified``, ``assessed`` and ``capabilities`` (the counts behind the shares)."""
     caps = list(current_mnr(store).capability_keys)
-    rows = store.dashboard_countries(view_scope(actor, now, store), flt, caps)
+    rows = store.dashboard_countries(_scope(store, actor, now, as_of), flt, caps)
     n = rows["commitments"].astype(float)
     rows["share_complete"] = (rows["complete"] / n).where(n > 0)
     rows["verified_share"] = (rows["verified"] / n).where(n > 0)
@@ -111,14 +126,15 @@ def _held(rows: pd.DataFrame, actor: Actor) -> list[bool]:
 
 
 def coverage_matrix(
-    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None,
+    as_of: AsOf = None,
 ) -> pd.DataFrame:
     """The current MNR's capabilities x stakeholder types: every pair (in the MNR's order, then the types'),
     with the view's commitments linked to the capability that have a partner of the type (``commitments``:
     0 for an empty cell, None when held back) and ``held_back``. Columns: ``capability`` ("1. Leadership"),
     ``capability_key``, ``type``, ``commitments``, ``held_back``."""
     caps = frameworks.capabilities(store)
-    rows = store.dashboard_item_types(view_scope(actor, now, store), flt, list(caps["key"]),
+    rows = store.dashboard_item_types(_scope(store, actor, now, as_of), flt, list(caps["key"]),
                                       countries=suppressing(actor))
     rows = rows.assign(held_back=_held(rows, actor)).set_index(["item", "type"])
     out = []
@@ -136,7 +152,8 @@ def coverage_matrix(
 
 
 def target_progress(
-    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None,
+    as_of: AsOf = None,
 ) -> pd.DataFrame:
     """The Global Alliance's targets (``GA_FAMILY``, its current version): the view's commitments linked to
     each target or one of its operational goals (once per target), by latest reported status. Columns:
@@ -150,7 +167,7 @@ def target_progress(
     parent = dict(zip(items.key, items.parent_key, strict=True))
     keys = [k for k in items.key if k in label or parent.get(k) in label]
     groups = [k if k in label else str(parent[k]) for k in keys]
-    rows = store.dashboard_group_status(view_scope(actor, now, store), flt, keys, groups,
+    rows = store.dashboard_group_status(_scope(store, actor, now, as_of), flt, keys, groups,
                                         countries=suppressing(actor))
     held = _held(rows, actor)
     out = pd.DataFrame({"target": rows["key"].map(label), "status": rows["status"],
@@ -184,18 +201,21 @@ class DashboardFigures:
 
 
 def figures(
-    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, now: datetime | None = None
+    store: Store, actor: Actor, flt: DashboardFilter = EVERYTHING, *, as_of: AsOf = None,
+    now: datetime | None = None,
 ) -> DashboardFigures:
-    """The whole view at once (``now``: the clock): each figure from this module's own functions."""
+    """The whole view at once (``now``: the clock; ``as_of``: as the records stood then, the figures'
+    ``as_of`` that moment): each figure from this module's own functions."""
     now = now or datetime.now()
+    at = moment(as_of, now) or now
     return DashboardFigures(
-        as_of=now,
+        as_of=at,
         public=suppressing(actor),
         demo=setup.demo_description(store, actor),
-        headline=headline(store, actor, flt, now=now),
+        headline=headline(store, actor, flt, as_of=as_of, now=now),
         definitions=read.headline_definitions(store, actor),
-        countries=countries(store, actor, flt, now=now),
-        breakdowns={by: breakdown(store, actor, by, flt, now=now) for by in BREAKDOWNS},
-        coverage=coverage_matrix(store, actor, flt, now=now),
-        targets=target_progress(store, actor, flt, now=now),
+        countries=countries(store, actor, flt, as_of=as_of, now=now),
+        breakdowns={by: breakdown(store, actor, by, flt, as_of=as_of, now=now) for by in BREAKDOWNS},
+        coverage=coverage_matrix(store, actor, flt, as_of=as_of, now=now),
+        targets=target_progress(store, actor, flt, as_of=as_of, now=now),
     )

@@ -11,7 +11,7 @@ visitor who has not signed in sees, and breakdowns over fewer than 3 countries h
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from partners.domain.model import Actor, Role, StakeholderType
 from partners.domain.permissions import UseCase, authorize
@@ -65,6 +65,13 @@ def default_window(store: Store, actor: Actor, now: datetime | None = None) -> W
     else:
         start = End(day=today - timedelta(days=365))
     return Window(start=start, end=End(day=today, today=True))
+
+
+def window_until(store: Store, actor: Actor, day: date) -> Window:
+    """"Since the last summit" as it read at the end of a past ``day`` (the dashboard shown as of it): the
+    default window of that day, ending on it."""
+    then = default_window(store, actor, datetime.combine(day, time.max))
+    return replace(then, end=End(day=day))
 
 
 def _event_end(o: Occasion, today: date | None = None) -> End:

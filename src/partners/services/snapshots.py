@@ -24,6 +24,7 @@ from partners.domain.model import PUBLIC_VIEWER, Actor
 from partners.domain.permissions import UseCase, authorize, can
 from partners.domain.since import SinceFigures
 from partners.services import audit, dashboard, setup, since
+from partners.services.as_of import AsOf
 from partners.services.dashboard import DashboardFigures
 from partners.services.errors import NotFound, ValidationFailed
 from partners.storage.errors import DuplicateKeyError
@@ -76,11 +77,12 @@ def _check_name(name: str) -> tuple[str, str]:
 
 
 def freeze(
-    store: Store, actor: Actor, name: str, flt: DashboardFilter = EVERYTHING, *, view: str = "",
-    now: datetime | None = None,
+    store: Store, actor: Actor, name: str, flt: DashboardFilter = EVERYTHING, *, as_of: AsOf = None,
+    view: str = "", now: datetime | None = None,
 ) -> Snapshot:
     """Freeze the public dashboard narrowed by ``flt`` (and the default "since the last summit") under
-    ``name``; returns the snapshot. ``view``: the dashboard's permalink parameters to open it with. A name
+    ``name``; returns the snapshot. ``as_of``: the dashboard as it stood then (a past day or moment; None:
+    now). ``view``: the dashboard's permalink parameters to open it with. A name
     that is empty, too long, or taken (by the same link: names differing only in case or punctuation are
     one) is refused and nothing is kept."""
     authorize(actor, UseCase.FREEZE_SNAPSHOT)
@@ -92,11 +94,13 @@ def freeze(
         if store.snapshot(slug) is not None:
             raise ValidationFailed([f"A snapshot named like '{name}' exists already (its link is '{slug}'): "
                                     "snapshots are never replaced, so choose another name."])
-        figures = dashboard.figures(store, PUBLIC_VIEWER, flt, now=when)
-        window = since.window(store, PUBLIC_VIEWER, now=when)
+        figures = dashboard.figures(store, PUBLIC_VIEWER, flt, as_of=as_of, now=when)
+        day = figures.as_of.date() if as_of is not None else None
+        window = since.window_until(store, PUBLIC_VIEWER, day) if day else since.window(store, PUBLIC_VIEWER, now=when)
         changed = since.figures(store, PUBLIC_VIEWER, window, public=True, now=when)
         values = {
-            "slug": slug, "name": name, "frozen_by": actor.display, "frozen_at": when, "data_as_of": when,
+            "slug": slug, "name": name, "frozen_by": actor.display, "frozen_at": when,
+            "data_as_of": figures.as_of,
             "view": view, "figures": json.dumps(_payload(figures, changed), default=_plain),
             "is_demo": setup.demo_description(store, PUBLIC_VIEWER) is not None,
         }
@@ -106,7 +110,7 @@ def freeze(
             raise ValidationFailed([f"A snapshot named like '{name}' exists already; choose another name."]) from exc
         audit.record(store, actor, "freeze", "snapshot", slug,
                      after={"name": name, "view": view, "is_demo": values["is_demo"]}, at=when)
-    return Snapshot(slug, name, when, when, view, bool(values["is_demo"]), actor.display, figures, changed)
+    return Snapshot(slug, name, when, figures.as_of, view, bool(values["is_demo"]), actor.display, figures, changed)
 
 
 def listing(store: Store, actor: Actor) -> list[Snapshot]:

@@ -1,4 +1,5 @@
-"""The dashboard's controls (filters, the map's metric), seeded from the URL and kept in it.
+"""The dashboard's controls (filters, the map's metric), seeded from the URL and kept in it, with the as-of date
+that ``ui.as_of``'s control puts there.
 
 A first view of a session takes its state from the URL (a permalink); every change is written back to the
 URL at once, so the address bar always holds the view on screen (``presentation.permalinks``)."""
@@ -14,6 +15,8 @@ import streamlit as st
 from partners.domain.dashboard import MAP_METRICS, DashboardFilter
 from partners.presentation import labels, permalinks
 from partners.presentation.permalinks import Choices, DashboardView
+from partners.services import as_of
+from partners.ui.as_of import chosen_date
 
 KEYS = {"regions": "dash_regions", "north": "dash_north", "types": "dash_types", "item": "dash_item",
         "events": "dash_events", "from": "dash_from", "to": "dash_to", "metric": "dash_metric"}
@@ -24,7 +27,7 @@ _WRITTEN = "dash_url"  # the parameters last written to the URL
 
 def choices(options: dict[str, Any]) -> Choices:
     return Choices(regions=options["regions"], stakeholder_types=options["stakeholder_types"],
-                   items=options["items"], events=options["events"])
+                   items=options["items"], events=options["events"], as_of=as_of.parse)
 
 
 def seed_from_url(options: dict[str, Any]) -> list[str]:
@@ -95,8 +98,9 @@ def metric_picker() -> str:
 
 
 def current_view(public: bool | None) -> tuple[DashboardView, str]:
-    """The view the widgets describe, and a problem in words when the period is back to front (the period
-    then left open)."""
+    """The view the widgets describe, as of the date in the URL (``ui.as_of``; one that cannot be used: now,
+    ``seed_from_url`` says why), and a problem in words when the period is back to front (the period then left
+    open)."""
     state = st.session_state
     made_from, made_to = state.get(KEYS["from"]), state.get(KEYS["to"])
     problem = ""
@@ -112,11 +116,13 @@ def current_view(public: bool | None) -> tuple[DashboardView, str]:
         made_from=made_from,
         made_to=made_to,
     )
-    return DashboardView(flt, state.get(KEYS["metric"]) or permalinks.DEFAULT_METRIC, public), problem
+    metric = state.get(KEYS["metric"]) or permalinks.DEFAULT_METRIC
+    return DashboardView(flt, metric, public, chosen_date()[0]), problem
 
 
 def keep_in_url(view: DashboardView) -> None:
-    """Write the view's parameters into the URL (``public`` is ``ui.showing``'s: left as it keeps it)."""
+    """Write the view's parameters into the URL (``public`` is ``ui.showing``'s: left as it keeps it; an
+    ``as_of`` that cannot be used goes)."""
     wanted = permalinks.to_params(replace(view, public=None))
     for key in permalinks.PARAMS:
         if key == "public":

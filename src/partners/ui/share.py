@@ -21,7 +21,7 @@ def share_control(view: DashboardView, *, name: str = "dashboard") -> str:
     """A "Share" popover with the view's link and its QR code (SVG and PNG files); the link."""
     link = dashboard_url(current_base(), view)
     with st.popover("Share", icon=":material/share:"):
-        st.caption("The link opens exactly this view (filters, map metric, public switch).")
+        st.caption("The link opens exactly this view (filters, map metric, as-of date, public switch).")
         st.code(link, language=None, wrap_lines=True)
         svg = share.qr_svg(link)
         st.image(share.qr_png(link, scale=6), caption="QR code of the link", width=240)

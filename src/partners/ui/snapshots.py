@@ -20,8 +20,9 @@ from partners.ui.text import plain
 
 _JUST_FROZEN = "snapshot_just_frozen"
 
-FREEZE_HELP = ("Keeps the public view of this dashboard, with these filters, under a name: its figures and "
-               "charts stay as they are now, whatever is edited later, and a link opens them on any screen.")
+FREEZE_HELP = ("Keeps the public view of this dashboard, with these filters (and its as-of date), under a name: "
+               "its figures and charts stay as they are now, whatever is edited later, and a link opens them on "
+               "any screen.")
 
 
 def opened(store: Store, actor: Actor, slug: str) -> tuple[Snapshot | None, str]:
@@ -61,7 +62,8 @@ def freeze_control(store: Store, actor: Actor, view: DashboardView) -> None:
             if st.form_submit_button("Freeze the public view", type="primary", icon=":material/photo_camera:"):
                 params = permalinks.to_params(replace(view, public=None, snapshot=""))
                 try:
-                    snap = snapshots.freeze(store, actor, name, view.filter, view=urlencode(params, safe=","))
+                    snap = snapshots.freeze(store, actor, name, view.filter, as_of=view.as_of,
+                                            view=urlencode(params, safe=","))
                 except ValidationFailed as exc:
                     for problem in exc.problems:
                         st.error(problem)

@@ -2,7 +2,11 @@
 
 Every read starts from the same two CTEs: ``visible`` (the one visibility rule, withdrawn commitments left
 out) and ``picked`` (the visible commitments the filter keeps), plus ``places`` (the countries the filter
-keeps). All values are parameters; only constant SQL is put together here."""
+keeps). All values are parameters; only constant SQL is put together here.
+
+At a past moment (``scope.as_of``) every read runs over the recorded tables as they stood then
+(``history.at_moment``), and each commitment's latest status, which ``commitment_status`` keeps current on
+write, is computed from the progress updates as they stood then by the same definition (``STATUS_OF``)."""
 
 from __future__ import annotations
 
@@ -12,12 +16,26 @@ import pandas as pd
 
 from partners.domain.dashboard import DashboardFilter
 from partners.domain.scope import ViewScope
+from partners.storage.duckdb.history import at_moment
 from partners.storage.duckdb.queries import _CLOSED, _cutoff, _with
 from partners.storage.duckdb.scorecards import ACTIVE_SIGNOFFS
+from partners.storage.duckdb.status import STATUS_OF
+
+#: The recorded tables the dashboard reads as they stood at ``scope.as_of``. A partner's stakeholder type is read
+#: as it is now (as "Since the last summit" reads it), and so is an event's date: neither changes with time, and
+#: records loaded with their dates (the demo's) have partners and events made only when loaded.
+_TABLES = ("countries", "commitments", "commitment_partners", "commitment_countries", "commitment_items",
+           "progress_updates")
+
+
+def at_scope(sql: str, params: dict[str, Any], scope: ViewScope) -> tuple[str, dict[str, Any]]:
+    """A dashboard read (``picked_cte`` and what follows) as it reads at ``scope.as_of`` (now: unchanged)."""
+    return at_moment(sql, params, scope.as_of, _TABLES)
 
 
 def picked_cte(scope: ViewScope, flt: DashboardFilter) -> tuple[str, dict[str, Any]]:
-    """``WITH visible, places(code), picked(id, is_global, made_on)``: the commitments of the view."""
+    """``WITH visible, places(code), picked(id, is_global, made_on)``: the commitments of the view (and, at
+    ``scope.as_of``, ``commitment_status`` as it was then). Run what follows through ``at_scope``."""
     within = ("SELECT DISTINCT commitment_id AS id FROM commitment_items WHERE item_key = $item"
               if flt.item_key else None)
     head, params = _with(scope, counting=True, within=within)
@@ -48,13 +66,17 @@ def picked_cte(scope: ViewScope, flt: DashboardFilter) -> tuple[str, dict[str, A
         **({"made_from": flt.made_from} if flt.made_from else {}),
         **({"made_to": flt.made_to} if flt.made_to else {}),
     }
+    # at a past moment: each picked commitment's status as ``commitment_status`` held it then
+    status = (f""",
+    commitment_status AS ({STATUS_OF.format(where="commitment_id IN (SELECT id FROM picked)")})"""
+              if scope.as_of is not None else "")
     sql = f"""{head},
     places AS (SELECT k.code FROM countries k WHERE {place_sql}),
     picked AS (
         SELECT c.id, c.is_global, {made} AS made_on
         FROM commitments c JOIN visible v ON v.id = c.id LEFT JOIN events e ON e.id = c.event_id
         WHERE {" AND ".join(conditions) or "true"}
-    )"""  # noqa: S608 (constants only; every value is a parameter)
+    ){status}"""  # noqa: S608 (constants only; every value is a parameter)
     return sql, params
 
 
@@ -129,7 +151,7 @@ class DashboardRows:
             (SELECT count(*) FROM countries k JOIN places p ON p.code = k.code WHERE k.member) AS member_countries
         FROM base
         """  # noqa: S608 (constants only)
-        row = self.query_rows(sql, params)[0]
+        row = self.query_rows(*at_scope(sql, params, scope))[0]
         return {k: int(v or 0) for k, v in row.items()}
 
     def dashboard_breakdown(
@@ -141,8 +163,8 @@ class DashboardRows:
         if by not in _MEMBERS:
             raise ValueError(f"unknown breakdown {by}")
         head, params = picked_cte(scope, flt)
-        return self.query_df(
-            head + grouped(_MEMBERS[by], ("key",), countries=countries, of_region=by == "region"), params)
+        return self.query_df(*at_scope(
+            head + grouped(_MEMBERS[by], ("key",), countries=countries, of_region=by == "region"), params, scope))
 
     def dashboard_countries(
         self, scope: ViewScope, flt: DashboardFilter, capability_keys: list[str]
@@ -171,7 +193,7 @@ class DashboardRows:
         FROM countries k JOIN places p ON p.code = k.code
         LEFT JOIN named n ON n.code = k.code LEFT JOIN assessed a ON a.code = k.code
         ORDER BY k.name"""  # noqa: S608 (constants only)
-        return self.query_df(sql, params)
+        return self.query_df(*at_scope(sql, params, scope))
 
     def dashboard_item_types(
         self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], *, countries: bool = True
@@ -184,7 +206,7 @@ class DashboardRows:
         members = """SELECT DISTINCT ci.item_key AS item, p.stakeholder_type AS type, g.id FROM picked g
             JOIN commitment_items ci ON ci.commitment_id = g.id AND list_contains($wanted_items, ci.item_key)
             JOIN commitment_partners cp ON cp.commitment_id = g.id JOIN partners p ON p.id = cp.partner_id"""
-        return self.query_df(head + grouped(members, ("item", "type"), countries=countries), params)
+        return self.query_df(*at_scope(head + grouped(members, ("item", "type"), countries=countries), params, scope))
 
     def dashboard_group_status(
         self, scope: ViewScope, flt: DashboardFilter, item_keys: list[str], groups: list[str], *,
@@ -199,4 +221,5 @@ class DashboardRows:
             FROM picked g JOIN commitment_items ci ON ci.commitment_id = g.id
             JOIN (SELECT unnest($group_items) AS item_key, unnest($group_keys) AS key) t ON t.item_key = ci.item_key
             LEFT JOIN commitment_status l ON l.commitment_id = g.id"""
-        return self.query_df(head + grouped(members, ("key", "status"), countries=countries), params)
+        return self.query_df(*at_scope(head + grouped(members, ("key", "status"), countries=countries), params,
+                                       scope))
