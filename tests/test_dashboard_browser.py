@@ -89,3 +89,45 @@ def test_a_permalink_as_of_a_past_date_draws_the_dashboard_of_that_date(streamli
         page.screenshot(path=str(artifacts / "dashboard-as-of-picker-1920x1080.png"))
     finally:
         context.close()
+
+
+def test_freezing_the_public_view_lands_on_the_snapshot_and_presents_it(streamlit_server, browser, artifacts,
+                                                                        demo_db_path) -> None:
+    """In local mode (the admin): Freeze, a name, and the page is the snapshot, its link in the address; every
+    chart drawn; presentation mode opens it with its stamp (screenshots at 1920x1080 and 1280x720)."""
+    import uuid
+
+    name = f"Browser snapshot {uuid.uuid4().hex[:6]}"
+    slug = name.lower().replace(" ", "-")
+    store = Store.open(demo_db_path, migrate=False)
+    try:
+        expected = dashboard.headline(store, PUBLIC_VIEWER)
+    finally:
+        store.close()
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        page.goto(streamlit_server + "/overview", wait_until="domcontentloaded")
+        page.get_by_role("button", name="Freeze").click()
+        box = page.get_by_label("Snapshot name")
+        box.wait_for(timeout=TIMEOUT)
+        box.fill(name)
+        page.get_by_role("button", name="Freeze the public view").click()
+        page.get_by_text(f"Frozen as “{name}”").wait_for(timeout=TIMEOUT)
+        assert f"snapshot={slug}" in page.url
+        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Commitments").first
+        assert metric.locator('[data-testid="stMetricValue"]').inner_text() == f"{expected['commitments']:,}"
+        assert page.get_by_text(f"Snapshot “{name}”").first.is_visible()
+        page.locator('[data-testid="stVegaLiteChart"] .marks').nth(6).wait_for(timeout=TIMEOUT)
+        page.screenshot(path=str(artifacts / "snapshot-1920x1080.png"))
+        for width, height in ((1920, 1080), (1280, 720)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(streamlit_server + f"/present?snapshot={slug}", wait_until="domcontentloaded")
+            stamp = page.get_by_text(f"Snapshot “{name}”").first
+            stamp.wait_for(timeout=TIMEOUT)
+            value = page.locator('[data-testid="stMetric"]').filter(has_text="Commitments").first
+            assert value.locator('[data-testid="stMetricValue"]').inner_text() == f"{expected['commitments']:,}"
+            assert stamp.is_visible()
+            page.screenshot(path=str(artifacts / f"snapshot-present-{width}x{height}.png"))
+    finally:
+        context.close()

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from actors import EDITOR
 from partners import cli
+from partners.services import snapshots
+from partners.storage import open_store
 from publishing import seeded_copy
 
 
@@ -15,6 +18,11 @@ from publishing import seeded_copy
 def outputs(demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     work = tmp_path_factory.mktemp("publish-browser")
     seeded = seeded_copy(demo_db_path, work)
+    store = open_store(seeded.db)
+    try:
+        snapshots.freeze(store, EDITOR, "Summit opening")  # the site has a page for it
+    finally:
+        store.close()
     assert cli.main(["--db", str(seeded.db), "publish", str(work / "site")]) == 0
     assert cli.main(["--db", str(seeded.db), "pack", str(work / "summit-pack.html")]) == 0
     return work / "site", work / "summit-pack.html"
@@ -59,7 +67,8 @@ def test_the_offline_pack_draws_every_chart_with_the_network_blocked(
         context.close()
 
 
-@pytest.mark.parametrize(("name", "charts"), [("index.html", 5), ("countries/ALB.html", 3)])
+@pytest.mark.parametrize(("name", "charts"), [("index.html", 5), ("countries/ALB.html", 3),
+                                              ("snapshots/summit-opening.html", 5)])
 def test_a_page_of_the_public_site_shows_its_charts_with_the_network_blocked(
     browser, outputs: tuple[Path, Path], artifacts: Path, name: str, charts: int
 ) -> None:
