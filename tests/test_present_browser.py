@@ -33,6 +33,8 @@ def test_every_slide_fits_the_screen_and_the_keys_move_on(streamlit_server, brow
             page.wait_for_function(f"() => new URL(location.href).searchParams.get('slide') == '{number}' || "
                                    f"({number} == 1)", timeout=TIMEOUT // 3)
             heading.filter(has_text=title).wait_for(timeout=TIMEOUT)
+            if number == 1:
+                page.locator('[data-testid="stMetricValue"]').nth(5).wait_for(timeout=TIMEOUT)
             if charts:
                 page.locator('[data-testid="stVegaLiteChart"] .marks').nth(charts - 1).wait_for(timeout=TIMEOUT)
             page.wait_for_function(  # the slide before's charts gone, this slide's all there
@@ -46,6 +48,7 @@ def test_every_slide_fits_the_screen_and_the_keys_move_on(streamlit_server, brow
             page.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=TIMEOUT)
             assert not page.locator('[data-testid="stHeader"]').is_visible()
             assert page.evaluate(OVERFLOW) == [0, 0], f"slide {number} scrolls at {size}"
+            idle(page)  # the slide drawn whole, the one before it gone
             page.screenshot(path=str(artifacts / f"present-{size[0]}x{size[1]}-slide{number}.png"))
             if number == len(TITLES):  # the Share link: the Overview's, beside this page, not under it
                 link = page.locator('[data-testid="stCode"]').first.inner_text().strip()
@@ -53,6 +56,7 @@ def test_every_slide_fits_the_screen_and_the_keys_move_on(streamlit_server, brow
                 assert page.locator('[data-testid="stImage"] img').first.is_visible()  # its QR code
             if number < len(TITLES):
                 idle(page)  # a key pressed while the slide is still being drawn may be lost, as on any page
+                page.get_by_role("button", name="Next").first.wait_for(timeout=TIMEOUT)  # its key is listened for
                 page.keyboard.press("ArrowRight" if number % 2 else "PageDown")
         idle(page)
         page.keyboard.press("ArrowLeft")

@@ -23,7 +23,7 @@ from partners.presentation import charts, dashboard_charts, formatting, labels, 
 from partners.presentation.labels import WITHDRAWN_LEFT_OUT
 from partners.presentation.permalinks import DashboardView
 from partners.presentation.since_text import paragraph
-from partners.services import cache, dashboard, setup, since
+from partners.services import cache, dashboard, read, setup, since
 from partners.ui import dashboard as controls
 from partners.ui import present as slides
 from partners.ui import showing
@@ -64,12 +64,12 @@ st.title(SLIDES[number - 1], anchor=False)
 # the Overview: public only when on here; a snapshot's link names the snapshot alone (its filters are its own)
 view = (DashboardView(metric=asked.metric, snapshot=frozen.slug) if frozen is not None
         else DashboardView(flt, asked.metric, True if public else None, day))
-shown_figures = frozen.figures if frozen is not None and frozen.figures is not None else None
+kept = frozen.figures if frozen is not None else None  # a snapshot's figures, as frozen
 
 
-def figures() -> dashboard.DashboardFigures:
-    """The view's figures: the snapshot's as frozen, else the live ones (read only for a slide that shows them)."""
-    return shown_figures or cache.cached(dashboard.figures, store, viewer, flt, as_of=day)
+def live(fn: Any, *args: Any) -> Any:
+    """One of the dashboard's figures, live (only what the slide on screen shows is read)."""
+    return cache.cached(fn, store, viewer, *args, flt, as_of=day)
 
 
 def shown(value: int | None) -> str:
@@ -78,7 +78,7 @@ def shown(value: int | None) -> str:
 
 def held_words(frame: pd.DataFrame, column: str = "key") -> str:
     held = frame.loc[frame["held_back"], column].astype(str).tolist()
-    return f"Not drawn ({HELD_BACK}, fewer than 3 countries): {', '.join(held)}." if held else ""
+    return f"Not drawn ({HELD_BACK}): {', '.join(held)}." if held else ""
 
 
 def draw(chart: alt.TopLevelMixin | dict[str, Any], room: str, name: str = "") -> None:
@@ -92,8 +92,8 @@ def draw(chart: alt.TopLevelMixin | dict[str, Any], room: str, name: str = "") -
 
 with st.container(key="present_slide"):
     if number == 1:
-        figures_now = figures()
-        headline, definitions = figures_now.headline, figures_now.definitions  # as on the Overview
+        headline = kept.headline if kept else live(dashboard.headline)
+        definitions = kept.definitions if kept else read.headline_definitions(store, viewer)  # as on the Overview
         if headline["held_back"]:
             st.info(f"Figures {HELD_BACK}: the public view of this selection covers fewer than 3 countries.")
         for row in (slides.HEADLINE[:3], slides.HEADLINE[3:]):
@@ -101,17 +101,16 @@ with st.container(key="present_slide"):
                 col.metric(title, shown(headline[key]), border=True, help=definitions[key])
         st.caption(WITHDRAWN_LEFT_OUT)
     elif number == 2:
-        per_country = figures().countries
+        per_country = kept.countries if kept else live(dashboard.countries)
         world = dict(dashboard_charts.metric_map(per_country, asked.metric))
         world.pop("title", None)  # the slide's own heading names it
         draw(world, "map")
         st.caption("Grey: none. Global commitments are not drawn; a multi-country commitment counts for each "
                    "country.")
     elif number == 3:
-        parts = figures().breakdowns
-        by_type = parts["stakeholder_type"].assign(
-            key=labels.column_labels(parts["stakeholder_type"]["key"], labels.STAKEHOLDER_LABELS))
-        by_status = parts["status"]
+        by_type = kept.breakdowns["stakeholder_type"] if kept else live(dashboard.breakdown, "stakeholder_type")
+        by_type = by_type.assign(key=labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS))
+        by_status = kept.breakdowns["status"] if kept else live(dashboard.breakdown, "status")
         left, right = st.columns(2)
         with left:
             draw(charts.bar(by_type.loc[~by_type["held_back"]], "key", "commitments", title="By stakeholder type",
@@ -123,7 +122,7 @@ with st.container(key="present_slide"):
         st.caption(" ".join(filter(None, ["A joint commitment counts once for each type of partner in it.",
                                           held_words(by_type), held_words(status_named)])))
     elif number == 4:
-        progress = figures().targets
+        progress = kept.targets if kept else live(dashboard.target_progress)
         draw(dashboard_charts.target_progress(progress), "chart")
         held = int(progress["held_back"].sum())
         st.caption("Commitments linked to a Global Alliance target (2012) or one of its operational goals, once "

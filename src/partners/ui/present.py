@@ -22,9 +22,12 @@ PARAM = "slide"
 HEADLINE = (("commitments", "Commitments"), ("partners", "Partners"), ("countries", "Countries named"),
             ("verified", "Verified"), ("self_reported_only", "Self-reported"), ("not_reporting", "Not reporting"))
 
-#: The height (px) of each slide's chart box, chosen so that a slide with its stamp, title, caption and buttons
-#: (and the paragraph on "since") fits a 1280x720 screen, and so a 1920x1080 one, without scrolling.
+#: The height (px) of each slide's chart box on a 1280x720 screen, chosen so that a slide with its stamp, title,
+#: caption and buttons (and the paragraph on "since") fits without scrolling. On a taller screen the box grows
+#: with it (``ROOM_CSS``: the screen's height less what the rest of the slide takes), so a 1920x1080 screen is
+#: filled, not left a third empty.
 ROOMS = {"map": 440, "chart": 430, "since": 250}
+_SCREEN = 720  # the screen height ROOMS are for
 QR_WIDTH = 340
 
 #: Type sizes for charts seen from the back of a hall.
@@ -57,8 +60,15 @@ CHROME_CSS = f"""<style>
 </style>"""
 
 
+ROOM_CSS = "\n".join(
+    f'[class*="st-key-present_room_{room}_"], :has(> [class*="st-key-present_room_{room}_"]) '
+    f"{{ height: {h} !important; max-height: {h} !important; flex-basis: {h} !important; }}"  # the box and its frame
+    for room, h in ((room, f"max({px}px, calc(100vh - {_SCREEN - px}px))") for room, px in ROOMS.items())
+)
+
+
 def hide_chrome() -> None:
-    st.html(CHROME_CSS)
+    st.html(CHROME_CSS.replace("</style>", ROOM_CSS + "\n</style>"))
 
 
 def slide_from_url(count: int) -> tuple[int, str]:
@@ -85,7 +95,13 @@ def _go(number: int) -> None:
 
 
 def large_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with the large type; a bar chart's category axis without its title (the chart's own title
+    names it, and at this size the axis title would crowd the long category names)."""
     c = _CHART_CONFIG
+    chart = chart.copy(deep=True)
+    y = getattr(getattr(chart, "encoding", None), "y", alt.Undefined)
+    if y is not alt.Undefined and getattr(y, "shorthand", "").endswith(":N"):
+        y.title = None
     return (chart.configure_axis(**c["axis"]).configure_legend(**c["legend"]).configure_title(**c["title"]))
 
 
