@@ -117,7 +117,8 @@ def _world_map_spec(title: str, value: str, value_title: str, width: int, height
     """The world map's Vega-Lite spec without its counts, made once per process: the 108 KB of country shapes
     are walked and checked by Altair here only, not on every view of the page."""
     shapes = alt.Data(values=_world_topology(), format=alt.DataFormat(feature="countries", type="topojson"))
-    base = alt.Chart().mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4)
+    # The grey land is background: hidden from screen readers (the chart's description and the shaded countries speak).
+    base = alt.Chart().mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4, aria=False)
     filled = (
         alt.Chart()
         .mark_geoshape(stroke="white", strokeWidth=0.4)
