@@ -122,7 +122,7 @@ with st.container(key="present_slide"):
             st.code(link, language=None, wrap_lines=True)
             st.caption("The link opens the same view: the same filters and map, as the public sees it.")
         with right:
-            st.image(share.qr_png(link, scale=10), width=slides.QR_WIDTH)
+            st.image(share.qr_png(link, scale=10), width=slides.QR_WIDTH, alt="QR code of the dashboard's link")
 
 # -- next / previous / exit ------------------------------------------------------------------------------
 slides.navigation(number, len(SLIDES), exit_params=permalinks.to_params(view))

@@ -464,7 +464,10 @@ def peer_context(table: pd.DataFrame, *, title: str = "Peer context") -> alt.Lay
         y=y, x="This country:Q",
         tooltip=[alt.Tooltip("Domain:N"), alt.Tooltip("This country:Q", title="This country's phase")],
     )
-    return alt.layer(band, median, country, title=title).properties(
+    # A layer without rows (no published phase of the country's own) is left out: its empty mark group would
+    # reach a screen reader as an unnamed graphic.
+    layers = [part for part, rows in ((band, shown), (median, shown), (country, own)) if not rows.empty]
+    return alt.layer(*(layers or [band]), title=title).properties(
         width="container", height=alt.Step(16),
         description="The country's phase per MNR domain beside the median and middle half of each peer group "
                     "with enough published assessments; no country is ranked.",
