@@ -1,6 +1,6 @@
 """By keyboard alone, in Chromium: a presenter steps through presentation mode with Tab and Enter, and an
 officer records a progress update on a commitment with Tab, the arrow keys, typing and Enter; the control
-that has the focus shows it (a focus ring: an outline or Streamlit's box shadow), and the update is stored.
+that has the focus shows it (a solid focus ring, ``ui.focus``), and the update is stored.
 
 Runs its own `streamlit run` on a private copy of the demo database (``test_forms_browser.server``), so the
 update it saves never shows up in other tests."""
@@ -20,13 +20,13 @@ pytestmark = pytest.mark.browser
 TIMEOUT = 60_000
 NARRATIVE = "Trained 40 investigators in victim identification"
 
-#: Whether the focused element shows it: a visible outline or a box shadow drawn on keyboard focus.
+#: Whether the focused element shows it: a solid, opaque outline of at least 2 px (``ui.focus``), not only
+#: Streamlit's half-transparent glow.
 FOCUS_RING = """() => {
     const el = document.activeElement;
     if (!el || !el.matches(':focus-visible')) return false;
     const s = getComputedStyle(el);
-    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
-    return outline || (s.boxShadow !== 'none' && s.boxShadow !== '');
+    return s.outlineStyle === 'solid' && parseFloat(s.outlineWidth) >= 2 && s.outlineColor.startsWith('rgb(');
 }"""
 
 
