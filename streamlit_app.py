@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from partners.ui import auth
+from partners.ui.focus import focus_rules
 from partners.ui.navigation import menu
 from partners.ui.printing import BANNER, print_rules
 from partners.ui.session import (
@@ -35,6 +36,7 @@ def main() -> None:
     st.logo(str(BRAND / "logo.svg"), size="large")
     account_sidebar(visitor)
     print_rules()  # every page prints without the menu, the banners, the controls or cut tables
+    focus_rules()  # a link with the keyboard's focus shows it, as Streamlit's own controls do
     with st.container(key=f"{BANNER}access"):
         access_banner(visitor)
     with st.container(key=f"{BANNER}demo"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -104,12 +104,13 @@ def _records(path: Path) -> None:
 
 
 @contextmanager
-def serve_with_sign_in(oidc_provider: str, work: Path, extra_auth: str = "") -> Iterator[AuthApp]:
+def serve_with_sign_in(oidc_provider: str, work: Path, extra_auth: str = "",
+                       records: Callable[[Path], None] | None = None) -> Iterator[AuthApp]:
     """`streamlit run streamlit_app.py` with sign-in configured (plus ``extra_auth`` lines in [auth]), on a
-    free port, logging to a file."""
+    free port, logging to a file; ``records`` writes its database (default: this module's few records)."""
     work.mkdir(parents=True, exist_ok=True)
     db = work / "auth.duckdb"
-    _records(db)
+    (records or _records)(db)
     port = free_port()
     client_secret, cookie_secret = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
     secrets_file = work / "secrets.toml"

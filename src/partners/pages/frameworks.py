@@ -5,6 +5,7 @@ import streamlit as st
 from partners.presentation.wording import plural
 from partners.services import cache, lookups, read
 from partners.ui.session import commitments_table, current_actor, get_store
+from partners.ui.text import link
 
 #: Commitments listed under each framework item.
 SHOWN = 20
@@ -21,7 +22,8 @@ fw = frameworks.set_index("id").loc[fw_id]
 st.markdown(f"**{fw['name']}**, version {fw['version']}")
 if fw["description"]:
     st.write(fw["description"])
-st.caption(f"Source: {fw['source_url']}")
+# In the body's text, not a caption: a link in a caption's faded colour falls below AA contrast.
+st.markdown(f"Source: {link(str(fw['source_url']))}")
 
 items = cache.cached(read.framework_items_with_counts, store, actor, fw_id)
 children: dict[str | None, list] = {}

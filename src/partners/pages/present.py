@@ -146,7 +146,7 @@ with st.container(key="present_slide"):
             st.caption("The link opens the same snapshot, as it was frozen." if frozen is not None else
                        "The link opens the same view: the same filters and map, as the public sees it.")
         with right:
-            st.image(share.qr_png(link, scale=10), width=slides.QR_WIDTH)
+            st.image(share.qr_png(link, scale=10), width=slides.QR_WIDTH, alt="QR code of the dashboard's link")
 
 # -- next / previous / exit ------------------------------------------------------------------------------
 slides.navigation(number, len(SLIDES), exit_params=permalinks.to_params(view))

@@ -19,6 +19,7 @@ from partners.domain.model import ProgressStatus, ReportSource
 from partners.domain.scoring import CapabilityPhase
 from partners.presentation.formatting import number
 from partners.presentation.labels import ASSESSMENT_BASIS, NOT_REPORTED, status_label
+from partners.presentation.wording import join_words
 
 #: Category labels are never cut ("Technology com..."): no pixel limit on them.
 FULL_LABELS = alt.Axis(labelLimit=0)
@@ -37,9 +38,19 @@ STATUS_COLOURS: dict[str, str] = {
 }
 
 
+def figures_sentence(what: str, names: Sequence[Any], values: Sequence[Any], *, unit: str = "") -> str:
+    """A chart's text alternative in one sentence, from the figures its table holds: "Commitments by region:
+    Africa 12, Europe 30." (``unit``: written after each value, e.g. "%"). No figures: it says so."""
+    pairs = [f"{name} {number(value)}{unit}" for name, value in zip(names, values, strict=True)]
+    return f"{what}: {join_words(pairs) if pairs else 'none to show'}."
+
+
 def bar(df: pd.DataFrame, category: str, value: str, *, title: str, category_title: str,
         value_title: str = "Commitments", colour: str = OKABE_ITO[0]) -> alt.Chart:
     """A horizontal bar chart sorted by value, with tooltips."""
+    ordered = df.sort_values(value, ascending=False, kind="stable")
+    description = figures_sentence(f"{value_title} {title[0].lower()}{title[1:]}" if title.startswith("By ")
+                                   else title, ordered[category], ordered[value])
     return (
         alt.Chart(df, title=title)
         .mark_bar(color=colour)
@@ -48,7 +59,7 @@ def bar(df: pd.DataFrame, category: str, value: str, *, title: str, category_tit
             x=alt.X(f"{value}:Q", title=value_title),
             tooltip=[alt.Tooltip(f"{category}:N", title=category_title), alt.Tooltip(f"{value}:Q", title=value_title)],
         )
-        .properties(width="container")
+        .properties(width="container", description=description)
     )
 
 
@@ -56,6 +67,9 @@ def status_bar(df: pd.DataFrame, *, title: str) -> alt.Chart:
     """Commitments by latest reported status, with the one status palette."""
     data = df.assign(status=df["key"].map(status_label))
     order = [status_label(k) for k in STATUS_COLOURS]
+    ordered = data.assign(rank=data["status"].map({s: i for i, s in enumerate(order)})).sort_values("rank")
+    description = figures_sentence("Commitments by latest reported status", ordered["status"],
+                                   ordered["commitments"])
     return (
         alt.Chart(data, title=title)
         .mark_bar()
@@ -69,11 +83,14 @@ def status_bar(df: pd.DataFrame, *, title: str) -> alt.Chart:
             ),
             tooltip=[alt.Tooltip("status:N", title="Status"), alt.Tooltip("commitments:Q", title="Commitments")],
         )
-        .properties(width="container")
+        .properties(width="container", description=description)
     )
 
 
 def timeline(df: pd.DataFrame, *, title: str) -> alt.Chart:
+    """Commitments per year they were made (``key``: the year), as columns."""
+    ordered = df.sort_values("key", kind="stable")
+    description = figures_sentence("Commitments by year made", ordered["key"].astype(str), ordered["commitments"])
     return (
         alt.Chart(df, title=title)
         .mark_bar(color=OKABE_ITO[0])
@@ -82,7 +99,7 @@ def timeline(df: pd.DataFrame, *, title: str) -> alt.Chart:
             y=alt.Y("commitments:Q", title="Commitments"),
             tooltip=[alt.Tooltip("key:O", title="Year"), alt.Tooltip("commitments:Q", title="Commitments")],
         )
-        .properties(width="container")
+        .properties(width="container", description=description)
     )
 
 
@@ -100,7 +117,8 @@ def _world_map_spec(title: str, value: str, value_title: str, width: int, height
     """The world map's Vega-Lite spec without its counts, made once per process: the 108 KB of country shapes
     are walked and checked by Altair here only, not on every view of the page."""
     shapes = alt.Data(values=_world_topology(), format=alt.DataFormat(feature="countries", type="topojson"))
-    base = alt.Chart().mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4)
+    # The grey land is background: hidden from screen readers (the chart's description and the shaded countries speak).
+    base = alt.Chart().mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4, aria=False)
     filled = (
         alt.Chart()
         .mark_geoshape(stroke="white", strokeWidth=0.4)
@@ -119,14 +137,27 @@ def _world_map_spec(title: str, value: str, value_title: str, width: int, height
 
 
 def world_map(df: pd.DataFrame, *, title: str, value: str = "commitments", value_title: str = "Commitments",
-              width: int = 800, height: int = 420) -> dict[str, Any]:
+              width: int = 800, height: int = 420, unit: str = "") -> dict[str, Any]:
     """A choropleth of ``value`` per country (``numeric`` = ISO 3166-1 numeric), from the shipped topojson, as
-    a Vega-Lite spec: the shapes prepared once per process (``_world_map_spec``), the counts added per call."""
+    a Vega-Lite spec: the shapes prepared once per process (``_world_map_spec``), the counts added per call.
+    ``unit``: written after each value in its text alternative (``map_description``), e.g. "%"."""
     lookup = df[["numeric", "name", value]].copy()
     lookup["numeric"] = lookup["numeric"].astype(str).str.zfill(3)
     spec = _world_map_spec(title, value, value_title, width, height)
     # A new top-level dict per call: the shared spec underneath is never changed.
-    return {**spec, "datasets": {**spec.get("datasets", {}), _COUNTS: lookup.to_dict("records")}}
+    return {**spec, "description": map_description(df, title=title, value=value, unit=unit),
+            "datasets": {**spec.get("datasets", {}), _COUNTS: lookup.to_dict("records")}}
+
+
+def map_description(df: pd.DataFrame, *, title: str, value: str, unit: str = "") -> str:
+    """The world map's text alternative: how many countries it shades and the range of their values, from the
+    rows its table shows; never which country comes first (countries are not ranked)."""
+    shaded = df.loc[df[value].astype(float) > 0, value].astype(float)
+    if shaded.empty:
+        return f"World map of {title[0].lower()}{title[1:]}: no country has a value above zero to shade."
+    low, high = f"{number(shaded.min())}{unit}", f"{number(shaded.max())}{unit}"
+    spread = f"each {low}" if low == high else f"from {low} to {high}"
+    return f"World map of {title[0].lower()}{title[1:]}: {len(shaded):,} countries shaded, {spread}, darker for more."
 
 
 #: The two sources of a progress value, each with its own colour and mark shape (not colour alone).
@@ -186,7 +217,23 @@ def progress_timeline(
             y="Value:Q", x=alt.value(0), text="Line:N"
         )
         layers += [rule, label]
-    return alt.layer(*layers, title=title).properties(width="container", height=280)
+    return alt.layer(*layers, title=title).properties(
+        width="container", height=280, description=progress_description(values, baseline=baseline, target=target)
+    )
+
+
+def progress_description(values: pd.DataFrame, *, baseline: Any = None, target: Any = None) -> str:
+    """The progress timeline's text alternative, from its table (``progress_table``): how many values, the
+    first and the latest with their source, and the baseline and target."""
+    levels = [f"{name.lower()} {number(level)}" for name, level in (("Baseline", baseline), ("Target", target))
+              if level is not None]
+    against = f", against {join_words(levels)}" if levels else ""
+    if values.empty:
+        return f"Indicator value over time: no value reported yet{against}."
+    first, latest = values.iloc[0], values.iloc[-1]
+    return (f"Indicator value over time: {len(values):,} reported values from {number(first['Value'])} on "
+            f"{first['Date']:%d %b %Y} to {number(latest['Value'])} on {latest['Date']:%d %b %Y} "
+            f"({latest['Source'].lower()}){against}.")
 
 
 # -- the country scorecard ----------------------------------------------------------------------------
@@ -417,7 +464,10 @@ def peer_context(table: pd.DataFrame, *, title: str = "Peer context") -> alt.Lay
         y=y, x="This country:Q",
         tooltip=[alt.Tooltip("Domain:N"), alt.Tooltip("This country:Q", title="This country's phase")],
     )
-    return alt.layer(band, median, country, title=title).properties(
+    # A layer without rows (no published phase of the country's own) is left out: its empty mark group would
+    # reach a screen reader as an unnamed graphic.
+    layers = [part for part, rows in ((band, shown), (median, shown), (country, own)) if not rows.empty]
+    return alt.layer(*(layers or [band]), title=title).properties(
         width="container", height=alt.Step(16),
         description="The country's phase per MNR domain beside the median and middle half of each peer group "
                     "with enough published assessments; no country is ranked.",

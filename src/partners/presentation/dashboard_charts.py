@@ -11,7 +11,10 @@ import altair as alt
 import pandas as pd
 
 from partners.domain.dashboard import MAP_METRICS
+from partners.domain.model import ProgressStatus
 from partners.presentation import charts, labels
+from partners.presentation.formatting import number
+from partners.presentation.wording import join_words
 
 #: The metrics drawn as a percentage (0 to 100), with a fixed scale so that two views compare.
 PERCENT_METRICS = ("share_complete", "verified_share", "mnr_coverage")
@@ -28,7 +31,8 @@ def metric_map(countries: pd.DataFrame, metric: str, *, height: int = 480) -> di
     scale = 100 if metric in PERCENT_METRICS else 1
     drawn[metric] = (countries[metric].astype(float) * scale).round(1)
     spec = charts.world_map(drawn, title=f"{MAP_METRICS[metric]} by country", value=metric,
-                            value_title=metric_title(metric), width=1200, height=height)
+                            value_title=metric_title(metric), width=1200, height=height,
+                            unit="%" if metric in PERCENT_METRICS else "")
     layers = copy.deepcopy(spec["layer"])  # small; the shared shapes stay in ``data``, untouched
     for layer in layers:  # Antarctica (ISO 3166-1 numeric 010) names no commitment: the map fills the space
         layer["transform"] = [{"filter": f"datum.id != '{ANTARCTICA}'"}, *layer.get("transform", [])]
@@ -91,7 +95,13 @@ def coverage_matrix(cells: pd.DataFrame, *, title: str = "MNR capabilities x sta
         color=alt.condition("isValid(datum.Commitments) && datum.Commitments > 40", alt.value("white"),
                             alt.value("#333333")),
     )
-    return alt.layer(filled, empty, text).properties(title=title, width="container", height=alt.Step(22))
+    held = int((cells["Cell"] == HELD_CELL).sum())
+    gaps = int((cells["Cell"] == EMPTY_CELL).sum())
+    description = (f"{len(rows)} MNR capabilities by {len(cols)} stakeholder types: "
+                   f"{len(cells) - held - gaps:,} pairs with commitments, {gaps:,} with none"
+                   f"{f' and {held:,} held back' if held else ''}; the table gives each pair's count.")
+    return alt.layer(filled, empty, text).properties(title=title, width="container", height=alt.Step(22),
+                                                     description=description)
 
 
 def target_progress(progress: pd.DataFrame, *, title: str = "Progress by Global Alliance target") -> alt.Chart:
@@ -100,6 +110,11 @@ def target_progress(progress: pd.DataFrame, *, title: str = "Progress by Global 
     data = progress[progress["status"].notna() & ~progress["held_back"]].assign(
         Status=lambda d: d["status"].map(labels.status_label))
     order = [labels.status_label(k) for k in charts.STATUS_COLOURS]
+    targets = list(dict.fromkeys(progress["target"]))
+    totals = data.groupby("target")["commitments"].sum()
+    complete = data[data["status"] == ProgressStatus.COMPLETE.value].groupby("target")["commitments"].sum()
+    parts = [f"{t} {number(totals[t])} ({number(complete.get(t, 0))} complete)" for t in targets if t in totals.index]
+    description = f"Commitments per Global Alliance target by latest reported status: {join_words(parts) or 'none'}."
     return (
         alt.Chart(data, title=title)
         .mark_bar()
@@ -114,5 +129,5 @@ def target_progress(progress: pd.DataFrame, *, title: str = "Progress by Global 
                      alt.Tooltip("commitments:Q", title="Commitments")],
         )
         .transform_calculate(status_order=f"indexof({json.dumps(order)}, datum.Status)")
-        .properties(width="container", height=alt.Step(30))
+        .properties(width="container", height=alt.Step(30), description=description)
     )

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from partners.domain.since import Group, SinceFigures
-from partners.presentation.charts import FULL_LABELS, OKABE_ITO
+from partners.presentation.charts import FULL_LABELS, OKABE_ITO, figures_sentence
 
 HELD_BACK = "Held back: fewer than 3 countries"
 
@@ -48,7 +48,9 @@ def _bars(table: pd.DataFrame, category: str, *, title: str, sort: Sequence[str]
     )
     bars = base.mark_bar(color=colour)
     text = base.mark_text(align="left", dx=4).encode(text=alt.Text("Commitments:Q", format=","))
-    return (bars + text).properties(title=title, width="container")
+    ordered = table.sort_values("Commitments", ascending=False, kind="stable") if sort == "-x" else table
+    description = figures_sentence(f"{title}, in commitments", ordered[category], ordered["Commitments"])
+    return (bars + text).properties(title=title, width="container", description=description)
 
 
 def changes_chart(table: pd.DataFrame, *, title: str = "What changed") -> alt.LayerChart:

@@ -24,7 +24,8 @@ def share_control(view: DashboardView, *, name: str = "dashboard") -> str:
         st.caption("The link opens exactly this view (filters, map metric, as-of date, public switch).")
         st.code(link, language=None, wrap_lines=True)
         svg = share.qr_svg(link)
-        st.image(share.qr_png(link, scale=6), caption="QR code of the link", width=240)
+        st.image(share.qr_png(link, scale=6), caption="QR code of the link", width=240,
+                 alt="QR code of the link above")
         with st.container(horizontal=True):
             st.download_button("QR code (SVG)", data=svg, file_name=f"{name}-qr.svg", mime="image/svg+xml",
                                key="share_svg", on_click="ignore", icon=":material/draw:")
