@@ -253,23 +253,27 @@ class _Facts:
         with self.lock:
             missing = [int(p) for p in positions if int(p) not in self.made]
         if missing:
-            rows = self.frame.iloc[missing].to_dict("records")
+            rows = _records(self.frame.iloc[missing])
             cids = list({row["commitment_id"] for row in rows})
             links = self.links[self.links["commitment_id"].isin(cids)].join(self.partners, on="partner_id")
             # Lead first, then by name (and number, for two partners of one name).
             links = links.assign(not_lead=~links["lead"].astype(bool)).sort_values(
                 ["commitment_id", "not_lead", "name", "partner_id"], kind="stable"
             )
-            partners: dict[int, tuple[PartnerRef, ...]] = {
-                int(cid): tuple(
-                    PartnerRef(int(r.partner_id), str(r.name), bool(r.lead), str(r.stakeholder_type))
-                    for r in group.itertuples()
-                )
-                for cid, group in links.groupby("commitment_id", sort=False)
-            }
+            # Gathered from the columns as plain lists: a group or a row object per commitment costs more than
+            # the items themselves.
+            refs: dict[int, list[PartnerRef]] = {}
+            for cid, pid, name, lead, kind in zip(
+                links["commitment_id"].tolist(), links["partner_id"].tolist(), links["name"].tolist(),
+                links["lead"].tolist(), links["stakeholder_type"].tolist(), strict=True,
+            ):  # fmt: skip
+                refs.setdefault(int(cid), []).append(PartnerRef(int(pid), str(name), bool(lead), str(kind)))
+            partners = {cid: tuple(found) for cid, found in refs.items()}
             places = self.places[self.places["commitment_id"].isin(cids)]
-            countries = {int(cid): tuple(str(c) for c in group["country"]) for cid, group in places.groupby(
-                "commitment_id", sort=False)}  # fmt: skip
+            codes: dict[int, list[str]] = {}
+            for cid, code in zip(places["commitment_id"].tolist(), places["country"].tolist(), strict=True):
+                codes.setdefault(int(cid), []).append(str(code))
+            countries = {cid: tuple(found) for cid, found in codes.items()}
             made = {
                 p: _item(row, self.today, self.cycle, partners.get(int(row["commitment_id"]), ()),
                          countries.get(int(row["commitment_id"]), ()))
@@ -511,7 +515,8 @@ class Worklist:
         places = self._lazy.facts.places
 
         def named() -> frozenset[str]:
-            return frozenset(places.loc[places["commitment_id"].isin(self._frame()["commitment_id"]), "country"])
+            shown = places.loc[places["commitment_id"].isin(self._frame()["commitment_id"]), "country"]
+            return frozenset(shown.unique().tolist())
 
         return self._remember("countries", named)
 
@@ -641,7 +646,7 @@ def build_worklist(
         closed=tuple(sorted(s.value for s in CLOSED_STATUSES)),
     )
     facts = _Facts.of_rows(rows, scope.now.date(), cycle)
-    contacts = {c.id: c for c in (_contact(r) for r in store.partner_contacts().to_dict("records"))}
+    contacts = {c.id: c for c in (_contact(r) for r in _records(store.partner_contacts()))}
     whole = Worklist(_Items(facts, np.arange(len(facts.frame))), cycle, stale, embargo, scope.now, contacts)
     return whole.only(
         wanted,
@@ -651,6 +656,14 @@ def build_worklist(
         stakeholder_types=types,
         not_reminded_within_days=not_reminded_within_days,
     ).ordered(order)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts, as ``to_dict("records")`` gives them, but read a column at a time: a
+    text column read cell by cell costs a call per cell."""
+    columns = [frame[c].tolist() for c in frame.columns]
+    names = list(frame.columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _contact(row: dict[str, Any]) -> PartnerContact:

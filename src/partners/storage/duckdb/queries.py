@@ -484,7 +484,7 @@ class ReadQueries:
         partners = self.query_df(
             "SELECT id AS partner_id, name, stakeholder_type FROM partners"
             " WHERE id IN (SELECT unnest(?))",
-            [sorted({int(i) for i in links["partner_id"]})],
+            [sorted(int(i) for i in links["partner_id"].unique().tolist())],
         )
         return WorklistRows(items, links, countries.sort_values(['commitment_id', 'country']), partners)
 
