@@ -227,12 +227,8 @@ st.caption(
 d1, d2 = st.columns(2)
 d1.download_button(
     f"Download {len(due):,} e-mails (.eml, ZIP)",
-    # Built with the page (a few KB per partner listed), not when clicked: the click then both downloads and
-    # records at once. Remembered until the data changes, as the worklist is.
-    data=cache.remembered(
-        store, actor, "reminder e-mails", (*of_page, actor.identity),
-        lambda: worklist.eml_archive(due, sender=actor.identity, at=everything.as_of),
-    ),
+    # Built when clicked (the click also records, in the same rerun), from the reminders already made.
+    data=lambda: worklist.eml_archive(due, sender=actor.identity, at=everything.as_of),
     file_name=f"reminders-{everything.as_of:%Y-%m-%d}.zip",
     mime="application/zip",
     icon=":material/mail:",
@@ -242,10 +238,7 @@ d1.download_button(
 )
 d2.download_button(
     f"Download the mail-merge file (CSV, {len(due):,} rows)",
-    data=cache.remembered(
-        store, actor, "reminder mail merge", of_page,
-        lambda: exports.to_csv(worklist.mail_merge_table(due)),
-    ),
+    data=lambda: exports.to_csv(worklist.mail_merge_table(due)),
     file_name=f"reminders-{everything.as_of:%Y-%m-%d}.csv",
     mime="text/csv",
     icon=":material/table:",

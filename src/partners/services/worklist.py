@@ -14,7 +14,7 @@ import math
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -183,6 +183,8 @@ class WorkItem:
 _MEMO_SIZE = 32
 _KIND_ORDER = {k.value: n for n, k in enumerate(WorkKind)}
 _PARTNER_KIND_VALUES = [k.value for k in _PARTNER_KINDS]
+#: What ``Worklist`` remembers of its items that their order does not change.
+_ANY_ORDER = frozenset({"counts", "partners", "reminder_partners", "countries", "events"})
 
 
 class _Facts:
@@ -330,7 +332,7 @@ class Worklist:
     embargo_days: int
     as_of: datetime
 
-    contacts: dict[int, PartnerContact] = field(default_factory=dict)
+    contacts: Mapping[int, PartnerContact] = field(default_factory=dict)
     # Not init fields: ``replace`` (a filtered or ordered copy) starts with a memo of its own.
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -415,9 +417,12 @@ class Worklist:
             keep &= frame["commitment_id"].isin(places.loc[places["country"].isin(list(countries)), "commitment_id"])
         if not_reminded_within_days is not None:
             since = self.as_of - timedelta(days=not_reminded_within_days)
-            recent = [
-                c.id for c in self.contacts.values() if c.last_reminded_at is not None and c.last_reminded_at >= since
-            ]
+            recent = (
+                self.contacts.reminded_since(since)
+                if isinstance(self.contacts, _Contacts)
+                else [c.id for c in self.contacts.values() if c.last_reminded_at is not None
+                      and c.last_reminded_at >= since]
+            )  # fmt: skip
             if recent:  # leave out commitments with partners, every one of them reminded recently
                 flagged = links.assign(recent=links["partner_id"].isin(recent))
                 all_recent = flagged.groupby("commitment_id")["recent"].all()
@@ -446,7 +451,12 @@ class Worklist:
             WorkOrder.BY_KIND: ["kind", "date", "id"],
         }[order]
         sorted_rows = keys.sort_values(by, kind="stable").index.to_numpy()
-        return self._with(self._lazy.positions[sorted_rows])
+        ordered = self._with(self._lazy.positions[sorted_rows])
+        # The same items: what does not depend on their order is not computed again, and asking the ordered
+        # list for its own order (the page does, after build_worklist) gives it back.
+        ordered._memo.update({k: v for k, v in self._memo.items() if k in _ANY_ORDER})
+        ordered._memo[("ordered", order)] = ordered
+        return ordered
 
     def page(self, number: int, size: int = DEFAULT_PAGE_SIZE) -> Page:
         """Page ``number`` (from 1; out of range: the nearest page) of ``size`` items."""
@@ -646,7 +656,7 @@ def build_worklist(
         closed=tuple(sorted(s.value for s in CLOSED_STATUSES)),
     )
     facts = _Facts.of_rows(rows, scope.now.date(), cycle)
-    contacts = {c.id: c for c in (_contact(r) for r in _records(store.partner_contacts()))}
+    contacts = _Contacts(store.partner_contacts())
     whole = Worklist(_Items(facts, np.arange(len(facts.frame))), cycle, stale, embargo, scope.now, contacts)
     return whole.only(
         wanted,
@@ -656,6 +666,37 @@ def build_worklist(
         stakeholder_types=types,
         not_reminded_within_days=not_reminded_within_days,
     ).ordered(order)
+
+
+class _Contacts(Mapping[int, PartnerContact]):
+    """Every live partner's ``PartnerContact`` by partner id, each made when it is looked up: a reminder page
+    looks up a hundred partners, not the thousands a large database holds."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame.reset_index(drop=True)
+        self.rows = dict(zip(self.frame["id"].astype(int).tolist(), range(len(self.frame)), strict=True))
+        self.made: dict[int, PartnerContact] = {}
+        self._columns: dict[str, list[Any]] | None = None
+
+    def __getitem__(self, partner_id: int) -> PartnerContact:
+        found = self.made.get(partner_id)
+        if found is None:
+            at = self.rows[partner_id]  # KeyError for an unknown partner
+            if self._columns is None:  # a column at a time, once: a row at a time costs a frame per row
+                self._columns = {c: self.frame[c].tolist() for c in self.frame.columns}
+            found = self.made[partner_id] = _contact({c: values[at] for c, values in self._columns.items()})
+        return found
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def reminded_since(self, since: datetime) -> list[int]:
+        """The partners last reminded at or after ``since``."""
+        at = self.frame["last_reminded_at"]
+        return self.frame.loc[at.notna() & (at >= since), "id"].astype(int).tolist()
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
