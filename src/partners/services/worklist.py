@@ -9,6 +9,7 @@ parameters of the view.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -213,6 +214,12 @@ class _Facts:
         self.columns = frame[["kind", "commitment_id", "date", "days", "budget_value", "event_id"]]
         self.today, self.cycle = today, cycle
         self.lock = threading.Lock()
+
+    @functools.cached_property
+    def by_name(self) -> pd.DataFrame:
+        """The partners (partner_id, name) ordered by name, case aside (then by number), sorted once."""
+        found = self.partners[["name"]].reset_index()
+        return found.assign(lower=found["name"].str.lower()).sort_values(["lower", "partner_id"], kind="stable")
 
     @classmethod
     def of_rows(cls, rows: WorklistRows, today: date, cycle: int) -> _Facts:
@@ -491,9 +498,8 @@ class Worklist:
     def _named(self, commitment_ids: pd.Series) -> dict[int, str]:
         facts = self._lazy.facts
         ids = facts.links.loc[facts.links["commitment_id"].isin(commitment_ids), "partner_id"].unique()
-        found = facts.partners.loc[ids, ["name"]].reset_index()
-        found = found.assign(lower=found["name"].str.lower()).sort_values(["lower", "partner_id"], kind="stable")
-        return dict(zip(found["partner_id"].astype(int), found["name"], strict=True))
+        found = facts.by_name[facts.by_name["partner_id"].isin(ids)]
+        return dict(zip(found["partner_id"].astype(int).tolist(), found["name"].tolist(), strict=True))
 
     def owed(self, partner_ids: Iterable[int] | None = None) -> dict[int, tuple[WorkItem, ...]]:
         """Each partner with something to act on (or only these partners) -> its items of the kinds a partner
@@ -532,7 +538,9 @@ class Worklist:
 
     def event_ids(self) -> frozenset[int]:
         """The events (summits, plans) at least one item's commitment was made at."""
-        return self._remember("events", lambda: frozenset(int(e) for e in self._frame()["event_id"].dropna()))
+        return self._remember(
+            "events", lambda: frozenset(int(e) for e in self._frame()["event_id"].dropna().unique().tolist())
+        )
 
     def table(
         self, *, link: Callable[[int], str] | None = None, items: Sequence[WorkItem] | None = None
