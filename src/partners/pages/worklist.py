@@ -227,8 +227,12 @@ st.caption(
 d1, d2 = st.columns(2)
 d1.download_button(
     f"Download {len(due):,} e-mails (.eml, ZIP)",
-    # Built when clicked (the click also records, in the same rerun), from the reminders already made.
-    data=lambda: worklist.eml_archive(due, sender=actor.identity, at=everything.as_of),
+    # Built with the page (a few KB per partner listed), not when clicked: a file built when clicked races the
+    # rerun that records the reminders, and the download can be lost. Remembered until the data changes.
+    data=cache.remembered(
+        store, actor, "reminder e-mails", (*of_page, actor.identity),
+        lambda: worklist.eml_archive(due, sender=actor.identity, at=everything.as_of),
+    ),
     file_name=f"reminders-{everything.as_of:%Y-%m-%d}.zip",
     mime="application/zip",
     icon=":material/mail:",
@@ -238,7 +242,10 @@ d1.download_button(
 )
 d2.download_button(
     f"Download the mail-merge file (CSV, {len(due):,} rows)",
-    data=lambda: exports.to_csv(worklist.mail_merge_table(due)),
+    data=cache.remembered(
+        store, actor, "reminder mail merge", of_page,
+        lambda: exports.to_csv(worklist.mail_merge_table(due)),
+    ),
     file_name=f"reminders-{everything.as_of:%Y-%m-%d}.csv",
     mime="text/csv",
     icon=":material/table:",
