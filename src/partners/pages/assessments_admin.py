@@ -8,7 +8,7 @@ import streamlit as st
 from partners.domain.model import CapabilityAssessment, ReportSource
 from partners.domain.permissions import Scope, UseCase, can, scope_of
 from partners.presentation import labels
-from partners.services import frameworks, lookups, read, records
+from partners.services import cache, frameworks, lookups, read, records
 from partners.ui import forms
 from partners.ui.rounds import round_section
 from partners.ui.session import current_actor, get_store, show_table
@@ -26,15 +26,16 @@ if not can(actor, UseCase.RECORD_ASSESSMENT):
     )
     st.stop()
 
-names = lookups.country_names(store, actor)
+# Reads remembered until the data changes (services.cache): a click on this page does not read them again.
+names = cache.cached(lookups.country_names, store, actor)
 allowed = list(names) if scope_of(actor, UseCase.RECORD_ASSESSMENT) is Scope.ALL else sorted(actor.countries)
-members_first = [c for c in lookups.countries_members_first(store, actor) if c in allowed]
+members_first = [c for c in cache.cached(lookups.countries_members_first, store, actor) if c in allowed]
 country = st.selectbox(
     "Country", members_first, format_func=lambda c: f"{names[c]} ({c})", key="assess_country"
 )
 
-cap_labels = frameworks.capability_labels(store, actor)  # the current MNR version's capabilities
-phases = lookups.maturity_phases(store, actor).set_index("phase")
+cap_labels = cache.cached(frameworks.capability_labels, store, actor)  # the current MNR version's capabilities
+phases = cache.cached(lookups.maturity_phases, store, actor).set_index("phase")
 
 
 def assessment_form(existing: dict | None = None) -> None:
@@ -127,7 +128,7 @@ forms.show_outcome("assess_outcome")
 assessment_form()
 
 st.subheader(f"Assessments of {names[country]}")
-shown = read.country_profile(store, actor, country)["assessments"]
+shown = cache.cached(read.country_profile, store, actor, country)["assessments"]
 if shown.empty:
     st.info("None yet.")
 else:

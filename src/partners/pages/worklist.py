@@ -227,8 +227,8 @@ st.caption(
 d1, d2 = st.columns(2)
 d1.download_button(
     f"Download {len(due):,} e-mails (.eml, ZIP)",
-    # Built with the page (a few KB per partner listed), not when clicked: the click then both downloads and
-    # records at once. Remembered until the data changes, as the worklist is.
+    # Built with the page (a few KB per partner listed), not when clicked: a file built when clicked races the
+    # rerun that records the reminders, and the download can be lost. Remembered until the data changes.
     data=cache.remembered(
         store, actor, "reminder e-mails", (*of_page, actor.identity),
         lambda: worklist.eml_archive(due, sender=actor.identity, at=everything.as_of),

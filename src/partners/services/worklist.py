@@ -9,12 +9,13 @@ parameters of the view.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -183,6 +184,8 @@ class WorkItem:
 _MEMO_SIZE = 32
 _KIND_ORDER = {k.value: n for n, k in enumerate(WorkKind)}
 _PARTNER_KIND_VALUES = [k.value for k in _PARTNER_KINDS]
+#: What ``Worklist`` remembers of its items that their order does not change.
+_ANY_ORDER = frozenset({"counts", "partners", "reminder_partners", "countries", "events"})
 
 
 class _Facts:
@@ -211,6 +214,12 @@ class _Facts:
         self.columns = frame[["kind", "commitment_id", "date", "days", "budget_value", "event_id"]]
         self.today, self.cycle = today, cycle
         self.lock = threading.Lock()
+
+    @functools.cached_property
+    def by_name(self) -> pd.DataFrame:
+        """The partners (partner_id, name) ordered by name, case aside (then by number), sorted once."""
+        found = self.partners[["name"]].reset_index()
+        return found.assign(lower=found["name"].str.lower()).sort_values(["lower", "partner_id"], kind="stable")
 
     @classmethod
     def of_rows(cls, rows: WorklistRows, today: date, cycle: int) -> _Facts:
@@ -253,23 +262,27 @@ class _Facts:
         with self.lock:
             missing = [int(p) for p in positions if int(p) not in self.made]
         if missing:
-            rows = self.frame.iloc[missing].to_dict("records")
+            rows = _records(self.frame.iloc[missing])
             cids = list({row["commitment_id"] for row in rows})
             links = self.links[self.links["commitment_id"].isin(cids)].join(self.partners, on="partner_id")
             # Lead first, then by name (and number, for two partners of one name).
             links = links.assign(not_lead=~links["lead"].astype(bool)).sort_values(
                 ["commitment_id", "not_lead", "name", "partner_id"], kind="stable"
             )
-            partners: dict[int, tuple[PartnerRef, ...]] = {
-                int(cid): tuple(
-                    PartnerRef(int(r.partner_id), str(r.name), bool(r.lead), str(r.stakeholder_type))
-                    for r in group.itertuples()
-                )
-                for cid, group in links.groupby("commitment_id", sort=False)
-            }
+            # Gathered from the columns as plain lists: a group or a row object per commitment costs more than
+            # the items themselves.
+            refs: dict[int, list[PartnerRef]] = {}
+            for cid, pid, name, lead, kind in zip(
+                links["commitment_id"].tolist(), links["partner_id"].tolist(), links["name"].tolist(),
+                links["lead"].tolist(), links["stakeholder_type"].tolist(), strict=True,
+            ):  # fmt: skip
+                refs.setdefault(int(cid), []).append(PartnerRef(int(pid), str(name), bool(lead), str(kind)))
+            partners = {cid: tuple(found) for cid, found in refs.items()}
             places = self.places[self.places["commitment_id"].isin(cids)]
-            countries = {int(cid): tuple(str(c) for c in group["country"]) for cid, group in places.groupby(
-                "commitment_id", sort=False)}  # fmt: skip
+            codes: dict[int, list[str]] = {}
+            for cid, code in zip(places["commitment_id"].tolist(), places["country"].tolist(), strict=True):
+                codes.setdefault(int(cid), []).append(str(code))
+            countries = {cid: tuple(found) for cid, found in codes.items()}
             made = {
                 p: _item(row, self.today, self.cycle, partners.get(int(row["commitment_id"]), ()),
                          countries.get(int(row["commitment_id"]), ()))
@@ -326,7 +339,7 @@ class Worklist:
     embargo_days: int
     as_of: datetime
 
-    contacts: dict[int, PartnerContact] = field(default_factory=dict)
+    contacts: Mapping[int, PartnerContact] = field(default_factory=dict)
     # Not init fields: ``replace`` (a filtered or ordered copy) starts with a memo of its own.
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -411,9 +424,12 @@ class Worklist:
             keep &= frame["commitment_id"].isin(places.loc[places["country"].isin(list(countries)), "commitment_id"])
         if not_reminded_within_days is not None:
             since = self.as_of - timedelta(days=not_reminded_within_days)
-            recent = [
-                c.id for c in self.contacts.values() if c.last_reminded_at is not None and c.last_reminded_at >= since
-            ]
+            recent = (
+                self.contacts.reminded_since(since)
+                if isinstance(self.contacts, _Contacts)
+                else [c.id for c in self.contacts.values() if c.last_reminded_at is not None
+                      and c.last_reminded_at >= since]
+            )  # fmt: skip
             if recent:  # leave out commitments with partners, every one of them reminded recently
                 flagged = links.assign(recent=links["partner_id"].isin(recent))
                 all_recent = flagged.groupby("commitment_id")["recent"].all()
@@ -442,7 +458,12 @@ class Worklist:
             WorkOrder.BY_KIND: ["kind", "date", "id"],
         }[order]
         sorted_rows = keys.sort_values(by, kind="stable").index.to_numpy()
-        return self._with(self._lazy.positions[sorted_rows])
+        ordered = self._with(self._lazy.positions[sorted_rows])
+        # The same items: what does not depend on their order is not computed again, and asking the ordered
+        # list for its own order (the page does, after build_worklist) gives it back.
+        ordered._memo.update({k: v for k, v in self._memo.items() if k in _ANY_ORDER})
+        ordered._memo[("ordered", order)] = ordered
+        return ordered
 
     def page(self, number: int, size: int = DEFAULT_PAGE_SIZE) -> Page:
         """Page ``number`` (from 1; out of range: the nearest page) of ``size`` items."""
@@ -477,9 +498,8 @@ class Worklist:
     def _named(self, commitment_ids: pd.Series) -> dict[int, str]:
         facts = self._lazy.facts
         ids = facts.links.loc[facts.links["commitment_id"].isin(commitment_ids), "partner_id"].unique()
-        found = facts.partners.loc[ids, ["name"]].reset_index()
-        found = found.assign(lower=found["name"].str.lower()).sort_values(["lower", "partner_id"], kind="stable")
-        return dict(zip(found["partner_id"].astype(int), found["name"], strict=True))
+        found = facts.by_name[facts.by_name["partner_id"].isin(ids)]
+        return dict(zip(found["partner_id"].astype(int).tolist(), found["name"].tolist(), strict=True))
 
     def owed(self, partner_ids: Iterable[int] | None = None) -> dict[int, tuple[WorkItem, ...]]:
         """Each partner with something to act on (or only these partners) -> its items of the kinds a partner
@@ -511,13 +531,16 @@ class Worklist:
         places = self._lazy.facts.places
 
         def named() -> frozenset[str]:
-            return frozenset(places.loc[places["commitment_id"].isin(self._frame()["commitment_id"]), "country"])
+            shown = places.loc[places["commitment_id"].isin(self._frame()["commitment_id"]), "country"]
+            return frozenset(shown.unique().tolist())
 
         return self._remember("countries", named)
 
     def event_ids(self) -> frozenset[int]:
         """The events (summits, plans) at least one item's commitment was made at."""
-        return self._remember("events", lambda: frozenset(int(e) for e in self._frame()["event_id"].dropna()))
+        return self._remember(
+            "events", lambda: frozenset(int(e) for e in self._frame()["event_id"].dropna().unique().tolist())
+        )
 
     def table(
         self, *, link: Callable[[int], str] | None = None, items: Sequence[WorkItem] | None = None
@@ -641,7 +664,7 @@ def build_worklist(
         closed=tuple(sorted(s.value for s in CLOSED_STATUSES)),
     )
     facts = _Facts.of_rows(rows, scope.now.date(), cycle)
-    contacts = {c.id: c for c in (_contact(r) for r in store.partner_contacts().to_dict("records"))}
+    contacts = _Contacts(store.partner_contacts())
     whole = Worklist(_Items(facts, np.arange(len(facts.frame))), cycle, stale, embargo, scope.now, contacts)
     return whole.only(
         wanted,
@@ -651,6 +674,45 @@ def build_worklist(
         stakeholder_types=types,
         not_reminded_within_days=not_reminded_within_days,
     ).ordered(order)
+
+
+class _Contacts(Mapping[int, PartnerContact]):
+    """Every live partner's ``PartnerContact`` by partner id, each made when it is looked up: a reminder page
+    looks up a hundred partners, not the thousands a large database holds."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame.reset_index(drop=True)
+        self.rows = dict(zip(self.frame["id"].astype(int).tolist(), range(len(self.frame)), strict=True))
+        self.made: dict[int, PartnerContact] = {}
+        self._columns: dict[str, list[Any]] | None = None
+
+    def __getitem__(self, partner_id: int) -> PartnerContact:
+        found = self.made.get(partner_id)
+        if found is None:
+            at = self.rows[partner_id]  # KeyError for an unknown partner
+            if self._columns is None:  # a column at a time, once: a row at a time costs a frame per row
+                self._columns = {c: self.frame[c].tolist() for c in self.frame.columns}
+            found = self.made[partner_id] = _contact({c: values[at] for c, values in self._columns.items()})
+        return found
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def reminded_since(self, since: datetime) -> list[int]:
+        """The partners last reminded at or after ``since``."""
+        at = self.frame["last_reminded_at"]
+        return self.frame.loc[at.notna() & (at >= since), "id"].astype(int).tolist()
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts, as ``to_dict("records")`` gives them, but read a column at a time: a
+    text column read cell by cell costs a call per cell."""
+    columns = [frame[c].tolist() for c in frame.columns]
+    names = list(frame.columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _contact(row: dict[str, Any]) -> PartnerContact:

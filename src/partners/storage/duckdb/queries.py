@@ -439,7 +439,7 @@ class ReadQueries:
                    e.name AS event, l.reported_status, l.last_report, l.verified_status,
                    l.complete_on, l.complete_source,
                    coalesce(l.complete_evidenced, false) AS complete_evidenced,
-                   c.event_id, c.budget, c.currency,
+                   c.event_id, CAST(c.budget AS DOUBLE) AS budget, c.currency,
                    CAST(coalesce(l.last_report, coalesce(e.date, c.start_date, CAST(c.created_at AS DATE)))
                         + to_months($cycle) AS DATE) AS report_due,
                    c.review_state NOT IN ('draft', 'withdrawn') AS active,
@@ -466,25 +466,26 @@ class ReadQueries:
             WHEN 'stale_draft' THEN f.review_state IN ('draft', 'submitted') AND f.updated_at < $stale_before
             ELSE f.embargo_until > $now AND f.embargo_until <= $embargo_by END
         """  # noqa: S608 (only constants are formatted in; every value is a parameter)
-        items = self.query_df(sql, params)
+        # By way of Arrow (``query_frame``): tens of thousands of rows of text at 50x the demo data.
+        items = self.query_frame(sql, params)
         # The links as plain rows of numbers (a list per cell would cost an object per cell, for every item),
         # and each partner's name once.
         head, params = _with(scope)
         linked = """JOIN visible v ON v.id = x.commitment_id JOIN commitments c ON c.id = x.commitment_id
             WHERE c.review_state <> 'withdrawn'"""
-        links = self.query_df(
+        links = self.query_frame(
             f"{head} SELECT x.commitment_id, x.partner_id, x.role = 'lead' AS lead"
             f" FROM commitment_partners x {linked}",  # noqa: S608 (constants only)
             params,
         )
-        countries = self.query_df(
+        countries = self.query_frame(
             f"{head} SELECT x.commitment_id, x.country_code AS country FROM commitment_countries x {linked}",  # noqa: S608
             params,
         )
         partners = self.query_df(
             "SELECT id AS partner_id, name, stakeholder_type FROM partners"
             " WHERE id IN (SELECT unnest(?))",
-            [sorted({int(i) for i in links["partner_id"]})],
+            [sorted(int(i) for i in links["partner_id"].unique().tolist())],
         )
         return WorklistRows(items, links, countries.sort_values(['commitment_id', 'country']), partners)
 

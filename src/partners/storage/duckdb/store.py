@@ -9,6 +9,7 @@ import json
 import operator
 import os
 import threading
+import warnings
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,10 @@ from partners.storage.duckdb.snapshots import SnapshotRows
 from partners.storage.duckdb.tables import ENTITY_TABLES, TABLES
 from partners.storage.duckdb.users import UserRows
 from partners.storage.errors import ConcurrentEditError
+
+# ``query_frame`` takes a result of this thread's cursor as Arrow on purpose (a relation cannot run while the
+# cursor holds an unfinished result); the copy DuckDB warns of costs far less than converting text cell by cell.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 
 class DuckDBStore(
@@ -94,6 +99,14 @@ class DuckDBStore(
         """Run a read query (SQL owned by this package) and return a DataFrame."""
         with translated():
             return self.cur.execute(sql, params).df()
+
+    def query_frame(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:
+        """A read query's DataFrame by way of Arrow: text columns are taken over whole, not converted a cell
+        at a time as ``query_df`` does (about half the time for a wide result of tens of thousands of rows).
+        Unlike ``query_df``: integer columns holding nulls come as floats, dates as datetime64[ms], decimals
+        as objects (cast them to DOUBLE in the query)."""
+        with translated():
+            return self.cur.execute(sql, params).to_arrow_table().to_pandas(date_as_object=False)
 
     def query_rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         with translated():
