@@ -160,6 +160,8 @@ def _text_cell(value: str) -> Any:
     """A text cell as read: refused kinds (formula, formula-like, too long) get their own type."""
     if len(value) > limits.MAX_CELL_CHARS:
         return TooLong(len(value), limits.MAX_CELL_CHARS)
+    if not value.startswith(FORMULA_PREFIXES):  # most cells: plain text ("=" is one of the prefixes)
+        return value
     if value.startswith("="):
         return Formula(value)
     if value.startswith(FORMULA_PREFIXES) and not is_number_text(value) and value.strip() != "-":
@@ -284,11 +286,12 @@ def _plain_sheets(archive: zipfile.ZipFile) -> bool:
 
 def _plain_value(value: Any) -> Any:
     """A calamine cell as openpyxl shows it: empty as None, whole numbers as int, dates as datetimes."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return _text_cell(value) if value else None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if type(value) is date:
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is date:
         return datetime(value.year, value.month, value.day)
     if not isinstance(value, int | float | bool | datetime):  # a time or a duration: as ``_cell_value`` does
         return Formula(str(value))
