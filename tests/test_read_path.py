@@ -465,3 +465,25 @@ def test_the_world_maps_shapes_are_prepared_once_and_only_the_counts_change() ->
     assert counts == [{"numeric": "404", "name": "Kenya", "commitments": 3}]
     lookup = one["layer"][1]["transform"][0]
     assert lookup["lookup"] == "id" and lookup["from"]["data"]["name"] in one["datasets"]
+
+
+def test_reloading_the_reference_data_keeps_membership_history_and_renames_countries_in_lists(
+    store: Store, partners
+) -> None:
+    gov, _ = partners
+    two = _log(store, gov, countries=["KEN", "UGA"])
+    store.set_membership("KEN", date(2020, 1, 1))
+    setup.load_reference(store, SYSTEM)  # again: nothing changes, membership (the alliance's data) kept
+    assert store.country("KEN")["member"] and store.country("KEN")["member_since"] == date(2020, 1, 1)
+    countries = store.count("countries")
+    assert countries == len(reference.countries()) > 200
+    open_versions = "SELECT count(*) FROM countries_history WHERE valid_to IS NULL"
+    assert store.scalar(open_versions) == countries
+    renamed = [reference.countries()["UGA"].model_copy(update={"name": "Republic of Uganda"}),
+               reference.countries()["KEN"]]  # fmt: skip
+    store.upsert_countries(renamed)
+    assert store.country("UGA")["name"] == "Republic of Uganda" and store.country("KEN")["member"]
+    assert store.scalar(open_versions) == countries  # the renamed one's old version closed, a new one open
+    assert store.scalar("SELECT count(*) FROM countries_history WHERE code = 'UGA'") == 2
+    assert stored_names(store) == names_from_links(store)
+    assert dict((r[0], r[2]) for r in stored_names(store))[two] == "Kenya; Republic of Uganda"

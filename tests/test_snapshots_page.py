@@ -6,7 +6,7 @@ mode presents a snapshot as frozen."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from streamlit.testing.v1 import AppTest
 from tests.test_dashboard_page import AUTH_SECRETS, EDITOR, HEADLINE, ROOT, figures_for, overview
@@ -119,7 +119,7 @@ def test_the_snapshots_page_lists_them_for_anyone_with_their_links(db: str) -> N
     try:
         snapshots.freeze(store, EDITOR_ACTOR, "Day one")
         snapshots.freeze(store, EDITOR_ACTOR, "Day *two* [link](http://example.com)",
-                         now=datetime.now().replace(microsecond=0))
+                         now=datetime.now() + timedelta(seconds=1))  # the newer one
     finally:
         store.close()
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)

@@ -44,9 +44,9 @@ class LabelledEnum(StrEnum):
     def parse(cls, text: str) -> Self:
         """Accept a value or a label, case-insensitively (for imports and filters)."""
         needle = str(text).strip().lower()
-        for member in cls:
-            if needle in (member.value, member.label.lower()):
-                return member
+        found = _parse_table(cls).get(needle)
+        if found is not None:
+            return found  # type: ignore[return-value]
         allowed = ", ".join(m.label for m in cls)
         raise ValueError(f"'{text}' is not one of: {allowed}")
 
@@ -180,6 +180,19 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (ReminderChannel.MAILTO, "E-mail link"),
 ]
 _LABELS: dict[tuple[type, str], str] = {(type(member), member.value): text for member, text in _LABEL_LIST}
+_PARSED: dict[type, dict[str, LabelledEnum]] = {}
+
+
+def _parse_table(cls: type[LabelledEnum]) -> dict[str, LabelledEnum]:
+    """Value and lower-cased label -> member of an enumeration, made once (an import parses every row's)."""
+    table = _PARSED.get(cls)
+    if table is None:
+        table = {}
+        for member in cls:  # the first member a text names wins, as the loop over the members did
+            table.setdefault(member.label.lower(), member)
+            table.setdefault(member.value, member)
+        _PARSED[cls] = table
+    return table
 
 #: Statuses that count as "finished" for worklists and headline figures.
 CLOSED_STATUSES = frozenset({ProgressStatus.COMPLETE, ProgressStatus.DISCONTINUED})

@@ -60,6 +60,9 @@ from partners.importing.reading import (
 from partners.importing.report import ImportReport, Problem, RowReport, RowStatus
 from partners.storage.port import Store
 
+#: The cells a row refuses as they were read (each with its own problem).
+_REFUSED = (Formula, FormulaLike, TooLong, CellError)
+
 
 class _Row:
     """One row's cells by column name, collecting its problems."""
@@ -69,6 +72,9 @@ class _Row:
         self.values: dict[str, Any] = {}
         for name, index in sheet.columns.items():
             value = cells[index] if index < len(cells) else None
+            if not isinstance(value, _REFUSED):  # most cells: one check
+                self.values[name] = value
+                continue
             if isinstance(value, Formula):
                 self.problem(
                     name,
@@ -89,9 +95,8 @@ class _Row:
                 continue
             if isinstance(value, CellError):
                 self.problem(name, f"the cell shows the error {value}", "put the value itself in the cell")
-                continue
-            self.values[name] = value
-        extra = next((c for c in cells if isinstance(c, TooManyCells)), None)
+        # reading puts it after a row's cells, when a CSV line has more cells than column names
+        extra = cells[-1] if cells and isinstance(cells[-1], TooManyCells) else None
         self.shifted = extra is not None  # its cells are not under their column names: check nothing else
         if extra is not None:
             self.problem(
@@ -115,6 +120,8 @@ class _Row:
         value = self.values.get(column)
         if value is None:
             return ""
+        if type(value) is str:  # most cells
+            return value.strip()
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         if isinstance(value, datetime):

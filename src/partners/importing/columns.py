@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -399,7 +400,15 @@ REFERENCE_SHEETS = frozenset({"instructions", "framework items", "help", "read m
 
 
 def header_key(text: Any) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", fold(str(text))).strip("_") if text is not None else ""
+    return _header_key(str(text)) if text is not None else ""
+
+
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=4096)  # finding the header compares each cell of the first rows with every column's names
+def _header_key(text: str) -> str:
+    return _NOT_KEY.sub("_", fold(text)).strip("_")
 
 
 def column_letter(index: int) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -159,6 +160,8 @@ def _text_cell(value: str) -> Any:
     """A text cell as read: refused kinds (formula, formula-like, too long) get their own type."""
     if len(value) > limits.MAX_CELL_CHARS:
         return TooLong(len(value), limits.MAX_CELL_CHARS)
+    if not value.startswith(FORMULA_PREFIXES):  # most cells: plain text ("=" is one of the prefixes)
+        return value
     if value.startswith("="):
         return Formula(value)
     if value.startswith(FORMULA_PREFIXES) and not is_number_text(value) and value.strip() != "-":
@@ -237,40 +240,148 @@ def _shared_strings_part(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def _read_xlsx(data: bytes, deadline: _Deadline, overrides: Overrides | None) -> tuple[list[Sheet], list[str]]:
+#: A worksheet part, as [Content_Types].xml names it.
+_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+#: A formula (``<f>``) or an error cell (``t="e"``): calamine shows neither as such, openpyxl does.
+_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
+#: A cell beyond column CV (the 100th, ``MAX_COLUMNS``) or a prefixed row or cell element.
+_WIDE_OR_PREFIXED = re.compile(rb'<c r="(?:[A-Z]{3}|[D-Z][A-Z]|C[W-Z])\d|<\w+:(?:c|row)[\s>/]')
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+
+
+def _plain_sheets(archive: zipfile.ZipFile) -> bool:
+    """Whether every worksheet holds plain values only, laid out as Excel, LibreOffice and openpyxl write
+    them (each row and cell numbered, at most ``MAX_COLUMNS`` columns, at most ``MAX_ROWS`` and the header
+    rows): such a workbook is read with calamine, many times faster than openpyxl. Any formula or error cell,
+    or an unusual layout, and the whole workbook is read with openpyxl, which shows formulas and errors as
+    such (to refuse them) and streams rows whatever their numbers (calamine holds the sheet's rectangle)."""
+    try:
+        types = ET.fromstring(archive.read("[Content_Types].xml"))
+    except KeyError:
+        return False
+    parts = [
+        (o.get("PartName") or "").lstrip("/")
+        for o in types.iter(f"{{{_CONTENT_NS}}}Override")
+        if o.get("ContentType") == _WORKSHEET
+    ]
+    if not parts:
+        return False
+    most = limits.MAX_ROWS + HEADER_SEARCH_ROWS
+    for part in parts:
+        try:
+            xml = archive.read(part)
+        except KeyError:
+            return False
+        if _FORMULA_OR_ERROR.search(xml) or _WIDE_OR_PREFIXED.search(xml):
+            return False
+        # every row and cell numbered, so that the furthest numbers bound the rectangle calamine makes
+        if xml.count(b"<row ") + xml.count(b"<row>") != xml.count(b'<row r="'):
+            return False
+        if xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>") != xml.count(b'<c r="'):
+            return False
+        if max((int(n) for n in _ROW_NUMBER.findall(xml)), default=0) > most:
+            return False
+    return True
+
+
+def _plain_value(value: Any) -> Any:
+    """A calamine cell as openpyxl shows it: empty as None, whole numbers as int, dates as datetimes."""
+    kind = type(value)
+    if kind is str:
+        return _text_cell(value) if value else None
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is date:
+        return datetime(value.year, value.month, value.day)
+    if not isinstance(value, int | float | bool | datetime):  # a time or a duration: as ``_cell_value`` does
+        return Formula(str(value))
+    return value
+
+
+@dataclass
+class _SheetCells:
+    """One worksheet's cells as read (by calamine or openpyxl): its rows from row 1, each cell as
+    ``_cell_value`` makes it, ``width`` cells a row."""
+
+    title: str
+    read: Any  # (width) -> iterator of rows of that many cells, from row 1
+
+
+def _calamine_sheets(data: bytes) -> tuple[list[_SheetCells], Any]:
+    import python_calamine
+
+    wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+    def reader(name: str) -> Any:
+        rows: list[list[Any]] = []  # the sheet's rectangle from A1, parsed when first read
+
+        def read(width: int) -> Any:
+            if not rows:
+                rows.extend(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            pad = [None] * width
+            for row in rows:
+                cells = [_plain_value(v) for v in row[:width]]
+                yield cells + pad[len(cells) :] if len(cells) < width else cells
+
+        return read
+
+    sheets = [
+        _SheetCells(m.name, reader(m.name))
+        for m in wb.sheets_metadata
+        if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+    ]
+    return sheets, wb.close
+
+
+def _openpyxl_sheets(data: bytes) -> tuple[list[_SheetCells], Any]:
     import openpyxl
 
+    # data_only=False: a formula cell shows its formula, so it can be refused rather than read as
+    # a cached value the officer may never have seen.
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+
+    def reader(ws: Any) -> Any:
+        def read(width: int) -> Any:
+            # Read-only mode trusts the sheet's <dimension> element, which may be wrong (a 10-row sheet
+            # declaring A1:Q2 would lose 8 rows): read the rows that are there instead.
+            ws.reset_dimensions()
+            for row in ws.iter_rows(min_row=1, max_col=width, values_only=False):
+                yield [_cell_value(c) for c in row]
+
+        return read
+
+    return [_SheetCells(ws.title, reader(ws)) for ws in wb.worksheets], wb.close
+
+
+def _read_xlsx(data: bytes, deadline: _Deadline, overrides: Overrides | None) -> tuple[list[Sheet], list[str]]:
     unreadable = FileError(
         "the workbook cannot be opened: it is damaged, or not an Excel .xlsx file", SAVE_AS_HINT
     )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_archive(archive)
+            plain = _plain_sheets(archive)
     except FileError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, StopIteration, ET.ParseError) as exc:
         raise unreadable from exc
     try:
-        # data_only=False: a formula cell shows its formula, so it can be refused rather than read as
-        # a cached value the officer may never have seen.
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files; none may escape
+        found_sheets, close = (_calamine_sheets if plain else _openpyxl_sheets)(data)
+    except Exception as exc:  # noqa: BLE001 - the readers raise many types for broken files; none may escape
         raise unreadable from exc
     sheets: list[Sheet] = []
     warnings: list[str] = []
     unread: list[tuple[str, list[Any]]] = []
     total = 0
     try:
-        for ws in wb.worksheets:
+        for ws in found_sheets:
             if fold(ws.title) in REFERENCE_SHEETS:
                 continue
-            # Read-only mode trusts the sheet's <dimension> element, which may be wrong (a 10-row sheet
-            # declaring A1:Q2 would lose 8 rows): read the rows that are there instead.
-            ws.reset_dimensions()
-            top = [
-                [_cell_value(c) for c in row]
-                for row in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS)
-            ]
+            top = []
+            for row in ws.read(MAX_COLUMNS):
+                top.append(row)
+                if len(top) == HEADER_SEARCH_ROWS:
+                    break
             found = _find_header(ws.title, top, overrides)
             if found is None:
                 first = next((r for r in top if any(not is_blank(v) for v in r)), None)
@@ -285,11 +396,10 @@ def _read_xlsx(data: bytes, deadline: _Deadline, overrides: Overrides | None) ->
                     f"{'was' if header_row == 2 else 'were'} not read (a title, most likely)"
                 )
             rows = []
-            for number, row in enumerate(
-                ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=False), start=header_row + 1
-            ):
+            for number, values in enumerate(ws.read(width), start=1):
+                if number <= header_row:
+                    continue
                 deadline.check(f"sheet '{ws.title}'", number)
-                values = [_cell_value(c) for c in row]
                 if all(is_blank(v) for v in values):
                     continue
                 total += 1
@@ -305,7 +415,7 @@ def _read_xlsx(data: bytes, deadline: _Deadline, overrides: Overrides | None) ->
     except Exception as exc:  # noqa: BLE001 - a damaged sheet part: say so instead of a traceback
         raise FileError("part of the workbook is damaged and cannot be read", SAVE_AS_HINT) from exc
     finally:
-        wb.close()
+        close()
     _check_found(sheets, unread, names_file=False)
     warnings += [
         f"sheet '{name}' was not read: none of its first rows names the columns (external_ref, ...; "

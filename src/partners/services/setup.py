@@ -58,8 +58,7 @@ def load_reference(store: Store, actor: Actor) -> ReferenceResult:
     crosswalks = reference.crosswalks()
     items = 0
     with store.transaction():
-        for c in countries.values():
-            store.upsert_country(c)
+        store.upsert_countries(countries.values())
         for ordinal, fw in enumerate(frameworks, start=1):
             before = store.get_framework_row(fw.id)
             store.upsert_framework(fw, ordinal)

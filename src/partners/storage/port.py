@@ -80,6 +80,10 @@ class Store(Protocol):
         """Insert or refresh a country's reference facts; membership (the alliance's data) is kept."""
         ...
 
+    def upsert_countries(self, countries: Iterable[Any]) -> None:
+        """``upsert_country`` for many countries at once (a reference load: one statement, not one each)."""
+        ...
+
     def get_framework_row(self, framework_id: str) -> dict[str, Any] | None:
         ...
 

@@ -34,7 +34,19 @@ def _visible_cte(
     secretariat. ``within``: SQL giving the ids of the only commitments asked about (a country's, a partner's,
     given ones), so that the rule is applied to those alone, not to every commitment in the database.
     """
+    rule, params = _visible_rule(scope, counting=counting)
     narrowed = f" JOIN ({within}) w ON w.id = c.id" if within else ""
+    sql = f"""
+    visible AS (
+        SELECT c.id FROM commitments c{narrowed}
+        WHERE {rule}
+    )"""
+    return sql, params
+
+
+def _visible_rule(scope: ViewScope, *, counting: bool = False) -> tuple[str, dict[str, Any]]:
+    """The condition on a row ``c`` of ``commitments`` that ``_visible_cte`` applies (live, and visible to this
+    scope as it says), for a query that reads the commitments' own columns in the same pass."""
     # The rule's parts that cannot apply to this scope (no partners, no countries of its own) are left out of
     # the SQL, so the query is planned for the rule this viewer has: the same rows, planned in less time.
     own_partners = """(c.review_state <> 'draft' AND EXISTS (
@@ -49,17 +61,12 @@ def _visible_cte(
                     own_countries if scope.countries else ""}))"""
     rule = "true" if scope.everything else " OR ".join([*([own_partners] if scope.partners else []), shared])
     withdrawn = " AND c.review_state <> 'withdrawn'" if counting else ""
-    sql = f"""
-    visible AS (
-        SELECT c.id FROM commitments c{narrowed}
-        WHERE c.deleted_at IS NULL{withdrawn} AND ({rule})
-    )"""
     params: dict[str, Any] = {}
     if not scope.everything:
         params |= {"v_now": scope.now, "v_members": scope.members}
         params |= {"v_countries": sorted(scope.countries)} if scope.countries else {}
         params |= {"v_partners": sorted(scope.partners)} if scope.partners else {}
-    return sql, params
+    return f"c.deleted_at IS NULL{withdrawn} AND ({rule})", params
 
 
 def _with(
@@ -70,6 +77,10 @@ def _with(
     vis, params = _visible_cte(scope, counting=counting, within=within)
     return f"WITH {vis}", params
 
+
+#: The columns of a commitment that lists show, read with it in ``_matching`` (over ``c`` and its event ``e``).
+_LISTED = (", c.title, c.is_global, e.name AS event, e.date AS event_date, c.deadline, c.visibility,"
+           " c.embargo_until, c.smart_level, c.is_demo")
 
 #: What "closed" means (``CLOSED_STATUSES``), as the SQL parameter ``$closed``.
 _CLOSED = sorted(s.value for s in CLOSED_STATUSES)
@@ -137,6 +148,8 @@ class ReadQueries:
         """One row per visible commitment matching the filter, with partners, countries and status, newest
         first; ``flt.limit`` rows from ``flt.offset`` on (all of them without a limit)."""
         flt = flt or CommitmentFilter()
+        if not flt.limit and not flt.offset:
+            return self._all_matching(scope, flt)
         head, params = self._matching(scope, flt)
         window = f" LIMIT {int(flt.limit)}" if flt.limit else ""
         window += f" OFFSET {int(flt.offset)}" if flt.offset else ""
@@ -161,6 +174,28 @@ class ReadQueries:
         """  # noqa: S608 (only constants and whole numbers are formatted in; every value is a parameter)
         return self.query_df(sql, params)
 
+    def _all_matching(self, scope: ViewScope, flt: CommitmentFilter) -> pd.DataFrame:
+        """``commitments`` without a window (one country's, one item's, every one): the rows read in the pass
+        that matches them. A small read's cost is mostly DuckDB planning it, which grows with each join, so
+        the form here joins each table once; the paged form joins the commitments again for one page only."""
+        head, params = self._matching(scope, flt, columns=_LISTED)
+        params |= {"cutoff": _cutoff(scope), "closed": _CLOSED}
+        sql = f"""{head}
+        SELECT m.id, m.title, n.partners,
+            CASE WHEN m.is_global THEN 'Global' ELSE n.countries END AS countries,
+            m.event, m.event_date, m.deadline,
+            coalesce(l.reported_status, 'not_reported') AS reported_status,
+            l.verified_status, l.last_report,
+            (l.last_report IS NULL OR l.last_report < $cutoff)
+                AND NOT list_contains($closed, coalesce(l.reported_status, '')) AS not_reporting,
+            m.visibility, m.review_state, m.embargo_until, m.smart_level, m.is_demo
+        FROM matched m
+        LEFT JOIN commitment_status l ON l.commitment_id = m.id
+        LEFT JOIN commitment_names n ON n.commitment_id = m.id
+        ORDER BY m.made_on DESC NULLS LAST, m.id DESC
+        """  # noqa: S608 (constants only; every value is a parameter)
+        return self.query_df(sql, params)
+
     def count_commitments(self, scope: ViewScope, flt: CommitmentFilter | None = None) -> dict[str, int]:
         """How many visible commitments match the filter (``limit`` and ``offset`` aside): ``commitments``,
         and ``withdrawn`` among them."""
@@ -172,11 +207,15 @@ class ReadQueries:
         )[0]
         return {k: int(v or 0) for k, v in row.items()}
 
-    def _matching(self, scope: ViewScope, flt: CommitmentFilter) -> tuple[str, dict[str, Any]]:
-        """``WITH ... matched(id, made_on, review_state)``: the visible commitments the filter keeps.
+    def _matching(
+        self, scope: ViewScope, flt: CommitmentFilter, *, columns: str = ""
+    ) -> tuple[str, dict[str, Any]]:
+        """``WITH ... matched(id, made_on, review_state, ...)``: the visible commitments the filter keeps
+        (``columns``: more of theirs, SQL over ``c`` and its event ``e``).
 
         The filters held by link tables (countries, partners, framework items) and given ids narrow the
         commitments first, so one country's list costs what that country holds, not what the database does.
+        The visibility rule is applied in the same pass over the commitments (``_visible_rule``).
         """
         narrowing = [
             sql
@@ -191,7 +230,9 @@ class ReadQueries:
             )
             if given
         ]  # fmt: skip
-        head, params = _with(scope, within=" INTERSECT ".join(narrowing) or None)
+        rule, params = _visible_rule(scope)
+        within = " INTERSECT ".join(narrowing)
+        narrowed = f" JOIN ({within}) w ON w.id = c.id" if within else ""
         text = flt.text.strip().lower()
         params |= {
             # Matched as a plain substring, case-insensitively: '%' and '_' are characters, not wildcards.
@@ -219,12 +260,11 @@ class ReadQueries:
             if given
         ]  # fmt: skip
         status = " LEFT JOIN commitment_status l ON l.commitment_id = c.id" if flt.statuses else ""
-        sql = f"""{head},
-        matched AS (
-            SELECT c.id, coalesce(e.date, c.start_date) AS made_on, c.review_state
-            FROM commitments c JOIN visible v ON v.id = c.id
+        sql = f"""WITH matched AS (
+            SELECT c.id, coalesce(e.date, c.start_date) AS made_on, c.review_state{columns}
+            FROM commitments c{narrowed}
             LEFT JOIN events e ON e.id = c.event_id{status}
-            WHERE {" AND ".join(conditions) or "true"}
+            WHERE {" AND ".join([rule, *conditions])}
         )"""
         return sql, params
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from partners.storage.duckdb import history, status
 from partners.storage.duckdb.database import to_json, writes
@@ -20,17 +22,43 @@ class ReferenceRows:
     @writes
     def upsert_country(self, c: Any) -> None:
         """Insert or refresh a country's reference facts; membership (the alliance's data) is kept."""
-        named = self.cur.execute("SELECT name FROM countries WHERE code = ?", [c.code]).fetchone()
-        self.cur.execute(
-            "INSERT INTO countries (code, name, numeric, alpha2, region, subregion, global_north)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
-            " numeric = excluded.numeric, alpha2 = excluded.alpha2, region = excluded.region,"
-            " subregion = excluded.subregion, global_north = excluded.global_north",
-            [c.code, c.name, c.numeric, c.alpha2, c.region, c.subregion, c.global_north],
-        )
-        history.sync(self.cur, "countries", self.db.now(), history.by_id("code"), {"ids": [c.code]}, made=True)
-        if named is not None and named[0] != c.name:  # renamed: the lists that name it
-            status.refresh_names(self.cur, status.commitments_naming(self.cur, country=c.code))
+        self.upsert_countries([c])
+
+    @writes
+    def upsert_countries(self, countries: Iterable[Any]) -> None:
+        """``upsert_country`` for many: one statement for the rows and one history sync for all of them."""
+        rows = {c.code: c for c in countries}  # a code given twice: the last one, as one call each would
+        if not rows:
+            return
+        codes = list(rows)
+        named = dict(self.cur.execute(
+            "SELECT code, name FROM countries WHERE code IN (SELECT unnest(?))", [codes]
+        ).fetchall())  # fmt: skip
+        given = pa.table({
+            "code": codes,
+            "name": [c.name for c in rows.values()],
+            "numeric": pa.array([c.numeric for c in rows.values()], pa.string()),
+            "alpha2": pa.array([c.alpha2 for c in rows.values()], pa.string()),
+            "region": [c.region for c in rows.values()],
+            "subregion": pa.array([c.subregion for c in rows.values()], pa.string()),
+            "global_north": pa.array([c.global_north for c in rows.values()], pa.bool_()),
+        })  # fmt: skip
+        name = f"_countries_{threading.get_ident()}"
+        self.cur.register(name, given)
+        try:
+            self.cur.execute(
+                "INSERT INTO countries (code, name, numeric, alpha2, region, subregion, global_north)"  # noqa: S608
+                f" SELECT code, name, numeric, alpha2, region, subregion, global_north FROM {name}"
+                " ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+                " numeric = excluded.numeric, alpha2 = excluded.alpha2, region = excluded.region,"
+                " subregion = excluded.subregion, global_north = excluded.global_north"
+            )
+        finally:
+            self.cur.unregister(name)
+        history.sync(self.cur, "countries", self.db.now(), history.by_id("code"), {"ids": codes}, made=True)
+        for code, c in rows.items():
+            if code in named and named[code] != c.name:  # renamed: the lists that name it
+                status.refresh_names(self.cur, status.commitments_naming(self.cur, country=code))
 
     def get_framework_row(self, framework_id: str) -> dict[str, Any] | None:
         rows = self.query_rows("SELECT * FROM frameworks WHERE id = ?", [framework_id])
