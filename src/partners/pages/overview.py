@@ -4,7 +4,9 @@ computed for the viewer (or, with "Show as: public" on, for the public), narrowe
 shareable as a link and a QR code. The secretariat freezes the public view as a snapshot; ``?snapshot=<slug>``
 shows a snapshot's figures as they were frozen."""
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -79,6 +81,13 @@ shown = frozen.figures if frozen is not None and frozen.figures is not None else
 figures, definitions = shown.headline, shown.definitions
 
 
+def spec_of(name: str, build: Callable[[], Any]) -> dict[str, Any]:
+    """A chart's Vega-Lite spec, made (and checked) once per data version, viewer and view: a click elsewhere
+    on the page does not rebuild it."""
+    return cache.remembered(store, viewer, f"overview-{name}", (flt, day, view.snapshot),
+                            lambda: build().to_dict())
+
+
 def metrics(pairs: list[tuple[str, str]]) -> None:
     """The headline figures ``(key, title)`` side by side; none when the view's figures are held back (the
     note said so once, instead of a row of cut-off words)."""
@@ -139,8 +148,8 @@ with left:
     by_type = shown.breakdowns["stakeholder_type"]
     by_type = by_type.assign(key=labels.column_labels(by_type["key"], labels.STAKEHOLDER_LABELS))
     chart_with_table(
-        charts.bar(by_type.loc[~by_type["held_back"]], "key", "commitments", title="By stakeholder type",
-                   category_title="Stakeholder type"),
+        spec_of("by-type", lambda: charts.bar(by_type.loc[~by_type["held_back"]], "key", "commitments",
+                                              title="By stakeholder type", category_title="Stakeholder type")),
         breakdown_table(by_type, "Stakeholder type"),
         name="commitments-by-stakeholder-type",
         caption="A joint commitment counts once for each type of partner in it." + held_note(by_type),
@@ -149,7 +158,7 @@ with right:
     by_status = shown.breakdowns["status"]
     shown_status = by_status.loc[~by_status["held_back"]]
     chart_with_table(
-        charts.status_bar(shown_status, title="By latest reported status"),
+        spec_of("by-status", lambda: charts.status_bar(shown_status, title="By latest reported status")),
         breakdown_table(by_status.assign(key=labels.column_labels(by_status["key"], labels.STATUS_LABELS)),
                         "Status"),
         name="commitments-by-status",
@@ -160,7 +169,8 @@ left, right = st.columns(2)
 with left:
     by_year = shown.breakdowns["year"]
     chart_with_table(
-        charts.timeline(by_year.loc[~by_year["held_back"]], title="Commitments by year made"),
+        spec_of("by-year", lambda: charts.timeline(by_year.loc[~by_year["held_back"]],
+                                                   title="Commitments by year made")),
         breakdown_table(by_year, "Year"),
         name="commitments-by-year",
         caption=held_note(by_year),
@@ -168,8 +178,8 @@ with left:
 with right:
     by_region = shown.breakdowns["region"]
     chart_with_table(
-        charts.bar(by_region.loc[~by_region["held_back"]], "key", "commitments", title="By region (UN M49)",
-                   category_title="Region"),
+        spec_of("by-region", lambda: charts.bar(by_region.loc[~by_region["held_back"]], "key", "commitments",
+                                                title="By region (UN M49)", category_title="Region")),
         breakdown_table(by_region, "Region"),
         name="commitments-by-region",
         caption="A commitment naming countries in several regions counts in each." + held_note(by_region),
@@ -180,7 +190,7 @@ st.subheader("Coverage of the Model National Response")
 matrix = dashboard_charts.coverage_cells(shown.coverage)
 held_cells = int((matrix["Cell"] == dashboard_charts.HELD_CELL).sum())
 chart_with_table(
-    dashboard_charts.coverage_matrix(matrix),
+    spec_of("coverage", lambda: dashboard_charts.coverage_matrix(matrix)),
     dashboard_charts.coverage_table(matrix),
     name="coverage-mnr-by-stakeholder-type",
     caption=("Commitments linked to each MNR capability that have a partner of each type (a joint commitment "
@@ -191,7 +201,7 @@ chart_with_table(
 progress = shown.targets
 held_targets = progress.loc[progress["held_back"]]
 chart_with_table(
-    dashboard_charts.target_progress(progress),
+    spec_of("targets", lambda: dashboard_charts.target_progress(progress)),
     pd.DataFrame({
         "Target": progress["target"],
         "Latest reported status": [labels.status_label(s) if isinstance(s, str) else "" for s in progress["status"]],
