@@ -132,7 +132,7 @@ with st.container(key="present_slide"):
         figures_since = frozen.since if frozen is not None else None
         if figures_since is None:
             win = since.window_until(store, actor, day) if day else since.window(store, actor)
-            figures_since = since.figures(store, actor, win, public=public)
+            figures_since = cache.cached(since.figures, store, actor, win, public=public)
         with st.container(border=True, key="present_paragraph"):
             st.text(paragraph(figures_since))
         changes = since_charts.changes_table(figures_since)

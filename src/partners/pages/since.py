@@ -9,7 +9,7 @@ import streamlit as st
 from partners.presentation import since_charts
 from partners.presentation.charts import OKABE_ITO
 from partners.presentation.since_text import end_words, paragraph
-from partners.services import since
+from partners.services import cache, since
 from partners.ui.session import chart_with_table, current_actor, get_store
 from partners.ui.showing import public_switch, stamp_words
 from partners.ui.text import plain
@@ -80,7 +80,7 @@ st.query_params["to"] = (since.TODAY if win.end.today and win.end.event_id is No
                          else str(win.end.event_id) if win.end.event_id is not None else win.end.day.isoformat())
 # -- end of the two ends ---------------------------------------------------------------------------------
 
-figures = since.figures(store, actor, win, public=public)
+figures = cache.cached(since.figures, store, actor, win, public=public)  # remembered: a click reads nothing again
 st.caption(f"{stamp_words(actor, public)} · From {plain(end_words(win.start))} to {plain(end_words(win.end))}: "
            "each end as the records stood at the end of its day, rebuilt from the stored history.")
 
