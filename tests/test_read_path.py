@@ -277,10 +277,10 @@ def test_the_migration_fills_the_stored_status_of_an_older_database(demo_db_path
     old.cur.execute("DROP TABLE commitment_names")
     old.cur.execute("DROP TABLE data_changes")
     old.cur.execute("DROP SEQUENCE change_ids")
-    # ... and without the tables later migrations made: 007's rounds and sign-offs, 008's history.
-    for table in ("signed_assessments", "scorecard_signoffs", "assessment_rounds"):
+    # ... and without the tables later migrations made: 007's rounds and sign-offs, 008's history, 010's snapshots.
+    for table in ("signed_assessments", "scorecard_signoffs", "assessment_rounds", "snapshots"):
         old.cur.execute(f"DROP TABLE {table}")
-    for sequence in ("round_ids", "signoff_ids"):
+    for sequence in ("round_ids", "signoff_ids", "snapshot_ids"):
         old.cur.execute(f"DROP SEQUENCE {sequence}")
     for (table,) in old.cur.execute(
         "SELECT table_name FROM information_schema.tables WHERE suffix(table_name, '_history')"
