@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 export PARTNERS_DB ?= var/partners.duckdb
 
-.PHONY: run test bench bench-quick load lint demo chromium clean
+.PHONY: run test bench bench-quick load lint demo chromium catalogues extract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,24 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The translations (docs/languages.md): each .po catalogue compiled to its .mo here, in the build; the .mo files
+# are not committed (the app compiles a missing or older one in memory from its .po).
+LOCALES := src/partners/locale
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/partners.po))
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --domain partners -i $< -o $@
+
+## catalogues: compile the message catalogues (.po -> .mo)
+catalogues: $(CATALOGUES)
+
+## extract: gather every translatable message into partners.pot and merge it into each language's .po
+extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --project partners -o $(LOCALES)/partners.pot .
+	$(BIN)/pybabel update --domain partners --no-wrap -i $(LOCALES)/partners.pot -d $(LOCALES)
+
 ## run: install, create the database with reference and demo data when absent, serve on localhost:$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed catalogues
 	$(BIN)/partners init --demo
 	$(BIN)/streamlit run streamlit_app.py --server.address localhost --server.port $(PORT)
 
@@ -33,15 +49,15 @@ chromium:
 	  else echo "warning: chromium is missing (sudo apt-get install chromium); browser tests will not run"; fi; }
 
 ## test: the whole suite (unit, service, AppTest and browser tests)
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium catalogues
 	$(BIN)/python -m pytest
 
 ## bench: the benchmark at 1x, 10x and 50x (docs/performance.md): a Markdown table, JSON in bench-results/
-bench: $(VENV)/.installed-test chromium
+bench: $(VENV)/.installed-test chromium catalogues
 	$(BIN)/python -m benchmarks
 
 ## bench-quick: the same at 1x with fewer runs and no load test (under a minute)
-bench-quick: $(VENV)/.installed-test chromium
+bench-quick: $(VENV)/.installed-test chromium catalogues
 	$(BIN)/python -m benchmarks --quick
 
 ## load: 20 and 50 concurrent sessions browsing one server at 50x (also part of `make bench`)

@@ -385,16 +385,36 @@ def _site_folder_problem(folder: Path) -> str | None:
     return _writable_folder(folder.parent)
 
 
+def site_languages(text: str | None) -> list[str]:
+    """The languages of ``--lang`` ("fr,es"): English first (the site at the folder's top), each other one
+    once; ValueError naming the languages offered for a code that is not one."""
+    from partners import i18n
+
+    chosen = [i18n.DEFAULT]
+    for code in (text or "").split(","):
+        if code.strip():
+            lang = i18n.language_of(code.strip())
+            if lang not in chosen:
+                chosen.append(lang)
+    return chosen
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     """Write the static public site (the public dashboard, the public commitments, one page per country with a
-    published scorecard, each view's data as CSV and JSON) into a folder any web server can serve."""
+    published scorecard, each view's data as CSV and JSON) into a folder any web server can serve: in English
+    at the folder's top and, for each other language of ``--lang``, under ``<lang>/``."""
     import json
     from datetime import datetime
 
+    from partners import i18n
     from partners.presentation import static_site
     from partners.presentation.formatting import day
     from partners.services import publish
 
+    try:
+        languages = site_languages(args.lang)
+    except ValueError as exc:
+        return _refuse(f"--lang: {exc}")
     folder = Path(args.dir)
     problem = _site_folder_problem(folder)
     if problem:
@@ -406,22 +426,29 @@ def cmd_publish(args: argparse.Namespace) -> int:
     files: dict[str, bytes] = {}
     countries: list[tuple[str, str]] = []
     # As for `scorecard --all`: the figures are read here, each country's page drawn in a process of its own
-    # meanwhile, one per core (drawing the charts is most of the time).
-    workers = max(1, min(len(codes), os.cpu_count() or 1))
+    # meanwhile, one per core (drawing the charts is most of the time), once per language.
+    workers = max(1, min(len(codes) * len(languages), os.cpu_count() or 1))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: list[tuple[str, Future[dict[str, bytes]]]] = []
         for doc in publish.public_scorecards(store, now=now):
             countries.append((doc.code, doc.name))
-            pending.append((doc.code, pool.submit(static_site.scorecard_file_map, doc, now)))
-        for done, (code, drawn) in enumerate(pending, 1):
-            files.update(drawn.result())
-            _progress(done, len(codes), code)
+            for lang in languages:
+                pending.append((lang, pool.submit(static_site.scorecard_file_map, doc, now, lang, languages)))
+        for done, (lang, drawn) in enumerate(pending, 1):
+            files.update({static_site.language_folder(lang) + path: data for path, data in drawn.result().items()})
+            _progress(done, len(pending), countries[(done - 1) // len(languages)][0])
     countries.sort(key=lambda c: c[1])
     frozen = publish.public_snapshots(store)
-    for snap, figures in frozen:
-        files.update(static_site.snapshot_files(snap.slug, snap.name, figures))
-    files.update(static_site.dashboard_files(dashboard, countries, publish.public_commitments(store, now=now),
-                                             [(s.slug, s.name, s.data_as_of) for s, _ in frozen]))
+    commitments = publish.public_commitments(store, now=now)
+    for lang in languages:
+        prefix = static_site.language_folder(lang)
+        with i18n.use_language(lang):
+            for snap, figures in frozen:
+                files.update({prefix + path: data for path, data
+                              in static_site.snapshot_files(snap.slug, snap.name, figures, languages)})
+            files.update({prefix + path: data for path, data in static_site.dashboard_files(
+                dashboard, countries, commitments, [(s.slug, s.name, s.data_as_of) for s, _ in frozen],
+                languages)})
     old = folder / static_site.MANIFEST
     earlier = set(json.loads(old.read_text(encoding="utf-8")).get("files", [])) if old.is_file() else set()
     folder.mkdir(exist_ok=True)
@@ -435,10 +462,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
             stale.unlink()
     _write(old, static_site.manifest(files, as_of=now))
     pages = sum(1 for name in files if name.endswith(".html"))
+    others = [f"{i18n.own_name(lang)} in {folder / lang}" for lang in languages[1:]]
     print(f"published the public site to {folder}: {plural(pages, 'page')} (the dashboard, the public "
-          f"commitments, {plural(len(countries), 'country scorecard')}, {plural(len(frozen), 'snapshot')}) "
-          f"and {plural(len(files) - pages, 'data file')}"
+          f"commitments, {plural(len(countries), 'country scorecard')}, {plural(len(frozen), 'snapshot')}"
+          f"{' in each language' if others else ''}) and {plural(len(files) - pages, 'data file')}"
           f" (CSV and JSON), data as of {day(now)}, public data only{'; demo data' if dashboard.demo else ''}. "
+          f"{'Languages: English at the top, ' + ', '.join(others) + '. ' if others else ''}"
           f"Open {folder / 'index.html'} or serve the folder with any web server.")
     return 0
 
@@ -577,6 +606,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("publish", help="write the static public site (public data only) into a folder")
     p.add_argument("dir", help="the folder to write (made if missing; an earlier site there is replaced)")
+    p.add_argument("--lang", metavar="LANGS", help="also publish the site in these languages, e.g. fr,es: each "
+                                                   "under DIR/<lang>/, English at the top (offered: en, fr, es)")
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("pack", help="write the offline pack: one self-contained HTML file and a ZIP of the "

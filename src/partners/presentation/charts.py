@@ -1,6 +1,7 @@
 """Chart builders: data in, Altair chart out. No Streamlit here, so charts also export offline.
 
-Colours come from the Okabe-Ito palette and sequential 'blues', both readable with colour-blindness.
+Colours come from the Okabe-Ito palette and sequential 'blues', both readable with colour-blindness. The words
+a chart draws (axis titles, status names) are in the language in force (``partners.i18n``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from partners import reference
 from partners.domain.model import ProgressStatus, ReportSource
 from partners.domain.scoring import CapabilityPhase
+from partners.i18n import N_, _
 from partners.presentation.formatting import number
 from partners.presentation.labels import ASSESSMENT_BASIS, NOT_REPORTED, status_label
 from partners.presentation.wording import join_words
@@ -65,8 +67,8 @@ def bar(df: pd.DataFrame, category: str, value: str, *, title: str, category_tit
 
 def status_bar(df: pd.DataFrame, *, title: str) -> alt.Chart:
     """Commitments by latest reported status, with the one status palette."""
-    data = df.assign(status=df["key"].map(status_label))
-    order = [status_label(k) for k in STATUS_COLOURS]
+    data = df.assign(status=df["key"].map(lambda k: _(status_label(k))))
+    order = [_(status_label(k)) for k in STATUS_COLOURS]
     ordered = data.assign(rank=data["status"].map({s: i for i, s in enumerate(order)})).sort_values("rank")
     description = figures_sentence("Commitments by latest reported status", ordered["status"],
                                    ordered["commitments"])
@@ -74,14 +76,14 @@ def status_bar(df: pd.DataFrame, *, title: str) -> alt.Chart:
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("status:N", sort=order, title="Latest reported status", axis=FULL_LABELS),
-            x=alt.X("commitments:Q", title="Commitments"),
+            y=alt.Y("status:N", sort=order, title=_("Latest reported status"), axis=FULL_LABELS),
+            x=alt.X("commitments:Q", title=_("Commitments")),
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(domain=order, range=list(STATUS_COLOURS.values())),
                 legend=None,
             ),
-            tooltip=[alt.Tooltip("status:N", title="Status"), alt.Tooltip("commitments:Q", title="Commitments")],
+            tooltip=[alt.Tooltip("status:N", title=_("Status")), alt.Tooltip("commitments:Q", title=_("Commitments"))],
         )
         .properties(width="container", description=description)
     )
@@ -95,9 +97,9 @@ def timeline(df: pd.DataFrame, *, title: str) -> alt.Chart:
         alt.Chart(df, title=title)
         .mark_bar(color=OKABE_ITO[0])
         .encode(
-            x=alt.X("key:O", title="Year the commitment was made"),
-            y=alt.Y("commitments:Q", title="Commitments"),
-            tooltip=[alt.Tooltip("key:O", title="Year"), alt.Tooltip("commitments:Q", title="Commitments")],
+            x=alt.X("key:O", title=_("Year the commitment was made")),
+            y=alt.Y("commitments:Q", title=_("Commitments")),
+            tooltip=[alt.Tooltip("key:O", title=_("Year")), alt.Tooltip("commitments:Q", title=_("Commitments"))],
         )
         .properties(width="container", description=description)
     )
@@ -113,7 +115,8 @@ _COUNTS = "counts_per_country"
 
 
 @cache
-def _world_map_spec(title: str, value: str, value_title: str, width: int, height: int) -> dict[str, Any]:
+def _world_map_spec(title: str, value: str, value_title: str, width: int, height: int,
+                    country_title: str = "Country") -> dict[str, Any]:
     """The world map's Vega-Lite spec without its counts, made once per process: the 108 KB of country shapes
     are walked and checked by Altair here only, not on every view of the page."""
     shapes = alt.Data(values=_world_topology(), format=alt.DataFormat(feature="countries", type="topojson"))
@@ -126,7 +129,7 @@ def _world_map_spec(title: str, value: str, value_title: str, width: int, height
         .transform_filter(f"datum.{value} > 0")
         .encode(
             color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
-            tooltip=[alt.Tooltip("name:N", title="Country"), alt.Tooltip(f"{value}:Q", title=value_title)],
+            tooltip=[alt.Tooltip("name:N", title=country_title), alt.Tooltip(f"{value}:Q", title=value_title)],
         )
     )
     # The shapes once, for both layers (the grey land and the counts drawn over it).
@@ -143,7 +146,7 @@ def world_map(df: pd.DataFrame, *, title: str, value: str = "commitments", value
     ``unit``: written after each value in its text alternative (``map_description``), e.g. "%"."""
     lookup = df[["numeric", "name", value]].copy()
     lookup["numeric"] = lookup["numeric"].astype(str).str.zfill(3)
-    spec = _world_map_spec(title, value, value_title, width, height)
+    spec = _world_map_spec(title, value, value_title, width, height, _("Country"))
     # A new top-level dict per call: the shared spec underneath is never changed.
     return {**spec, "description": map_description(df, title=title, value=value, unit=unit),
             "datasets": {**spec.get("datasets", {}), _COUNTS: lookup.to_dict("records")}}
@@ -241,7 +244,7 @@ def progress_description(values: pd.DataFrame, *, baseline: Any = None, target: 
 #: The four MNR phases on a sequential blue scale (ColorBrewer "Blues": ordered, readable with
 #: colour-blindness), and light grey for a capability not assessed.
 PHASE_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]
-NOT_ASSESSED = "Not assessed"
+NOT_ASSESSED = N_("Not assessed")
 NOT_ASSESSED_COLOUR = "#bdbdbd"
 
 #: How a cell is drawn for its basis: filled (verified), outlined on a faint tint (self-assessed), a dashed
@@ -393,9 +396,9 @@ def maturity_over_rounds(table: pd.DataFrame, *, title: str = "Maturity over rou
     colour = alt.Color("Domain:N", scale=alt.Scale(domain=domains, range=OKABE_ITO[: len(domains)]),
                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=0, title=None))
     names = phase_names()
-    axis = alt.Axis(values=[1, 2, 3, 4], labelExpr=_phase_label_expr(names), title="Domain phase")
+    axis = alt.Axis(values=[1, 2, 3, 4], labelExpr=_phase_label_expr(names), title=_("Domain phase"))
     base = alt.Chart(table).encode(
-        x=alt.X("Round:T", title="Assessment round", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4)),
+        x=alt.X("Round:T", title=_("Assessment round"), axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4)),
         y=alt.Y("Phase:Q", scale=alt.Scale(domain=[1, 4]), axis=axis),
         color=colour,
     )
@@ -444,11 +447,12 @@ def peer_context(table: pd.DataFrame, *, title: str = "Peer context") -> alt.Lay
     groups = list(dict.fromkeys(shown["Peer group"]))
     domains = list(dict.fromkeys(table["Domain"]))
     names = phase_names()
-    x_axis = alt.Axis(values=[1, 2, 3, 4], labelExpr=_phase_label_expr(names), title="Phase", labelAngle=0)
+    x_axis = alt.Axis(values=[1, 2, 3, 4], labelExpr=_phase_label_expr(names), title=_("Phase"),
+                      labelAngle=0)
     y = alt.Y("Domain:N", sort=domains, title=None, axis=alt.Axis(labelLimit=0))
     colour = alt.Color("Peer group:N", scale=alt.Scale(domain=groups, range=OKABE_ITO[: len(groups)]),
                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=0, titleLimit=0,
-                                         title="Peer group: middle half, median"))
+                                         title=_("Peer group: middle half, median")))
     tooltip = [alt.Tooltip(f"{c}:{'N' if c in ('Domain', 'Peer group') else 'Q'}")
                for c in ("Domain", "Peer group", "Countries", "Median", "Lower quartile", "Upper quartile")]
     band = alt.Chart(shown).mark_bar(height=6, opacity=0.8).encode(
@@ -462,7 +466,7 @@ def peer_context(table: pd.DataFrame, *, title: str = "Peer context") -> alt.Lay
     own = own[own["This country"].notna()]
     country = alt.Chart(own).mark_point(shape="diamond", filled=True, size=110, color="black").encode(
         y=y, x="This country:Q",
-        tooltip=[alt.Tooltip("Domain:N"), alt.Tooltip("This country:Q", title="This country's phase")],
+        tooltip=[alt.Tooltip("Domain:N"), alt.Tooltip("This country:Q", title=_("This country's phase"))],
     )
     # A layer without rows (no published phase of the country's own) is left out: its empty mark group would
     # reach a screen reader as an unnamed graphic.

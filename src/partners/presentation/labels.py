@@ -2,6 +2,10 @@
 
 Enumerations carry their own label (``LabelledEnum.label`` in ``partners.domain.model``); this module only
 applies them to stored values and names the columns of the standard tables, so each wording exists once.
+
+The labels are written in English; :func:`status_labels` and :func:`stakeholder_labels` give them in the
+language in force (``partners.i18n``). The enumerations' labels reach the catalogues through
+``i18n.extract_domain_labels`` (the domain imports no translation), the strings here through ``N_``.
 """
 
 from __future__ import annotations
@@ -12,15 +16,16 @@ from typing import Any
 import pandas as pd
 
 from partners.domain.model import ProgressStatus, ReportSource, ReviewState, StakeholderType, Visibility
+from partners.i18n import N_, _
 
 #: "No update yet" is not a status: a commitment with no progress update at all. (Not the "not reporting"
 #: figure and column, which mean no update within the reporting cycle.)
 NOT_REPORTED = "not_reported"
-NOT_REPORTED_LABEL = "No update yet"
+NOT_REPORTED_LABEL = N_("No update yet")
 
 
 #: Why the Overview's total and the Commitments page's count can differ, said beside both numbers.
-WITHDRAWN_LEFT_OUT = (
+WITHDRAWN_LEFT_OUT = N_(
     "Withdrawn commitments are left out of every figure and chart here. The Commitments page also lists "
     "them, marked Withdrawn, to those who may see them (the secretariat and the partners who made them)."
 )
@@ -64,8 +69,8 @@ def visibility_short_label(value: str) -> str:
 
 #: An assessment's basis: the country's own assessment, or the secretariat's verification of it.
 ASSESSMENT_BASIS: dict[ReportSource, str] = {
-    ReportSource.SELF_REPORTED: "Self-assessed",
-    ReportSource.VERIFIED: "Verified",
+    ReportSource.SELF_REPORTED: N_("Self-assessed"),
+    ReportSource.VERIFIED: N_("Verified"),
 }
 
 
@@ -83,6 +88,16 @@ REVIEW_STATE_LABELS: dict[str, str] = {s.value: s.label for s in ReviewState}
 VISIBILITY_SHORT_LABELS: dict[str, str] = {v.value: label for v, label in VISIBILITY_SHORT.items()}
 STAKEHOLDER_LABELS: dict[str, str] = {t.value: t.label for t in StakeholderType}
 SOURCE_LABELS: dict[str, str] = {s.value: s.label for s in ReportSource}
+
+
+def status_labels() -> dict[str, str]:
+    """:data:`STATUS_LABELS` in the language in force."""
+    return {value: _(label) for value, label in STATUS_LABELS.items()}
+
+
+def stakeholder_labels() -> dict[str, str]:
+    """:data:`STAKEHOLDER_LABELS` in the language in force."""
+    return {value: _(label) for value, label in STAKEHOLDER_LABELS.items()}
 
 
 def column_labels(values: pd.Series, labels: Mapping[str, str], *, blank_missing: bool = False) -> pd.Series:

@@ -22,6 +22,7 @@ import altair as alt
 import pandas as pd
 import typst
 
+from partners import i18n
 from partners.presentation import chart_export, charts
 from partners.presentation.formatting import day
 
@@ -83,12 +84,14 @@ def _rows(frame: pd.DataFrame) -> list[list[str]]:
 
 
 def facts_line(doc: Any) -> str:
+    """The country's facts in one line, in the language in force (its region's names as the data give them)."""
     if doc.member:
-        member = f"Alliance member since {doc.member_since:%Y}" if doc.member_since else "Alliance member"
+        member = (i18n._("Alliance member since {year}").format(year=doc.member_since.year) if doc.member_since
+                  else i18n._("Alliance member"))
     else:
-        member = "Not an Alliance member"
+        member = i18n._("Not an Alliance member")
     place = ", ".join(p for p in (doc.region, doc.subregion) if p)
-    north = "Global North" if doc.global_north else "Global South"
+    north = i18n._("Global North") if doc.global_north else i18n._("Global South")
     return " · ".join(p for p in (f"{doc.name} ({doc.code})", member, place, north) if p)
 
 

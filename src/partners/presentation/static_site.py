@@ -8,6 +8,11 @@ Markup is built by :func:`tag` only: every text and attribute value passes throu
 the SVG drawn by vl-convert (which escapes the text it draws) is placed as markup. Links are made from codes
 and file names the site chose itself, never from user text. Tables leave through the one neutralising CSV
 writer (``exports.to_csv``).
+
+Every word a page shows goes through ``partners.i18n`` (``_()``), in the language in force when the files are
+made (``i18n.use_language``): ``partners publish --lang fr,es`` makes the English site at the folder's top and
+one under ``<lang>/`` for each other language, every page linking to itself in the others (:func:`page`).
+Dates and numbers are formatted for that language (``i18n.day``, ``i18n.number``).
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from typing import Any
 import pandas as pd
 import vl_convert
 
+from partners import i18n
+from partners.i18n import N_, _, ngettext
 from partners.presentation import exports, public_views
-from partners.presentation.formatting import day
 from partners.presentation.public_views import ChartView, TableView
 
 #: The file that marks a folder as a site written by ``partners publish`` (so a new run may replace it).
@@ -45,7 +51,7 @@ figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto}
 table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.2rem .45rem;
 text-align:left;vertical-align:top}td.n{text-align:right}
 details{margin:.4rem 0}.files a{margin-right:1rem}.scroll{overflow-x:auto}
-nav a{margin-right:1rem}
+nav a{margin-right:1rem}nav.languages{float:right}nav.languages a[aria-current]{font-weight:700}
 """.strip()
 
 
@@ -76,8 +82,8 @@ def tag(name: str, attrs: dict[str, Any] | None = None, *children: Any) -> Marku
 
 def local(path: str) -> str:
     """``path`` if it is a relative path within the site (else ValueError): no address of another host."""
-    bare = path.split("#", 1)[0]
-    if (bare and not _SAFE_PATH.match(bare.removeprefix("../"))) or "//" in path or ":" in path:
+    bare = re.sub(r"^(\.\./)+", "", path.split("#", 1)[0])
+    if (bare and not _SAFE_PATH.match(bare)) or ".." in bare.split("/") or "//" in path or ":" in path:
         raise ValueError(f"not a path of the site: {path!r}")
     return path
 
@@ -86,17 +92,18 @@ def local(path: str) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """One table value as the page shows it: dates as days, counts with separators, blanks for missing."""
+    """One table value as the page shows it, in the language in force: dates as days, counts with separators,
+    blanks for missing."""
     if value is None or (not isinstance(value, list | tuple | str | bool) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Timestamp | datetime | date):
-        return day(value)
+        return i18n.day(value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int):
-        return f"{value:,}"
+        return i18n.number(value)
     if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return i18n.number(round(value, 2))
     return str(value)
 
 
@@ -139,29 +146,52 @@ def chart_svg(view: ChartView) -> str:
 
 
 def stamp_line(as_of: datetime) -> str:
-    return f"Data as of {day(as_of)} · Shown as: public (what anyone can see)"
+    return _("Data as of {day} · Shown as: public (what anyone can see)").format(day=i18n.day(as_of))
 
 
-def page(title: str, body: Iterable[Markup], *, as_of: datetime, demo: str | None, root: str = "") -> bytes:
-    """A whole HTML page: its header (title, the as-of stamp, "Demo data" when it is), ``body``, its footer."""
-    banner = [tag("p", {"class": "demo"}, "Demo data: the partners, commitments and assessments shown are "
-                                          "fictional.")] if demo else []
-    nav = tag("nav", None, tag("a", {"href": f"{root}index.html"}, "Dashboard"),
-              tag("a", {"href": f"{root}commitments.html"}, "Public commitments"))
+def language_folder(lang: str) -> str:
+    """Where a language's site lies in the folder: English at its top, any other under ``<lang>/``."""
+    return "" if lang == i18n.DEFAULT else f"{lang}/"
+
+
+def language_links(path: str, languages: Sequence[str]) -> Markup | None:
+    """Links from the page at ``path`` (within its language's site) to the same page in each of
+    ``languages``, each named in its own language; none when the site has one language."""
+    if len(languages) < 2:
+        return None
+    lang = i18n.current()
+    up = "../" * (path.count("/") + (1 if language_folder(lang) else 0))
+    links = [tag("a", {"href": f"{up}{language_folder(other)}{path}", "hreflang": other, "lang": other,
+                       "aria-current": "page" if other == lang else None}, i18n.own_name(other))
+             for other in languages]
+    return tag("nav", {"class": "languages", "aria-label": _("Languages")}, *links)
+
+
+def page(title: str, body: Iterable[Markup], *, as_of: datetime, demo: str | None, root: str = "",
+         path: str = "index.html", languages: Sequence[str] = ()) -> bytes:
+    """A whole HTML page in the language in force (``<html lang>``): its header (the links to the page in the
+    site's other ``languages``, title, the as-of stamp, "Demo data" when it is), ``body``, its footer. ``path``
+    is where the page lies in its language's site."""
+    banner = [tag("p", {"class": "demo"}, _("Demo data: the partners, commitments and assessments shown are "
+                                            "fictional."))] if demo else []
+    nav = tag("nav", {"aria-label": _("Site")}, tag("a", {"href": f"{root}index.html"}, _("Dashboard")),
+              tag("a", {"href": f"{root}commitments.html"}, _("Public commitments")))
     head = tag("head", None, Markup('<meta charset="utf-8">'),
                Markup('<meta name="viewport" content="width=device-width, initial-scale=1">'),
                tag("title", None, title), tag("style", None, Markup(_CSS)))
-    header = tag("header", None, nav, tag("h1", None, title), tag("p", {"class": "stamp"}, stamp_line(as_of)),
-                 *banner)
-    footer = tag("footer", None, tag("p", None, "Published from the Alliance's records: public data only "
-                                                "(published, not embargoed, public visibility). The data of "
-                                                "every view is beside it as CSV and JSON."))
-    document = tag("html", {"lang": "en"}, head, tag("body", None, header, tag("main", None, *body), footer))
+    others = language_links(path, languages)
+    header = tag("header", None, *([others] if others else []), nav, tag("h1", None, title),
+                 tag("p", {"class": "stamp"}, stamp_line(as_of)), *banner)
+    footer = tag("footer", None, tag("p", None, _("Published from the Alliance's records: public data only "
+                                                  "(published, not embargoed, public visibility). The data of "
+                                                  "every view is beside it as CSV and JSON.")))
+    document = tag("html", {"lang": i18n.current()}, head,
+                   tag("body", None, header, tag("main", None, *body), footer))
     return ("<!doctype html>\n" + document + "\n").encode("utf-8")
 
 
 def _files_line(base: str) -> Markup:
-    return tag("p", {"class": "files"}, "Data: ", tag("a", {"href": f"{base}.csv"}, "CSV"),
+    return tag("p", {"class": "files"}, _("Data:") + " ", tag("a", {"href": f"{base}.csv"}, "CSV"),
                tag("a", {"href": f"{base}.json"}, "JSON"))
 
 
@@ -172,7 +202,8 @@ def chart_section(view: ChartView, folder: str) -> Markup:
     parts.append(figure)
     if view.caption:
         parts.append(tag("p", None, view.caption))
-    parts.append(tag("details", None, tag("summary", None, f"Data table: {view.title}"), html_table(view.table)))
+    parts.append(tag("details", None, tag("summary", None, _("Data table: {title}").format(title=view.title)),
+                     html_table(view.table)))
     parts.append(_files_line(f"{folder}{view.slug}"))
     return tag("section", None, *parts)
 
@@ -187,7 +218,7 @@ def table_section(view: TableView, folder: str) -> Markup:
 
 def headline_section(view: TableView, folder: str) -> Markup:
     """The headline figures as large numbers, each with what it counts; their table in CSV and JSON."""
-    items = [tag("li", None, tag("span", {"class": "count"}, f"{int(count):,}"), tag("strong", None, figure),
+    items = [tag("li", None, tag("span", {"class": "count"}, i18n.number(int(count))), tag("strong", None, figure),
                  tag("span", {"class": "what"}, what))
              for figure, count, what in view.table.itertuples(index=False, name=None)]
     return tag("section", None, tag("h2", {"id": view.slug}, view.title), tag("ul", {"class": "figures"}, *items),
@@ -197,21 +228,22 @@ def headline_section(view: TableView, folder: str) -> Markup:
 #: How many commitments the list page shows (light enough for a phone); the data files hold every one.
 COMMITMENTS_SHOWN = 500
 
-#: The columns of the public commitments list, as the site names them.
-COMMITMENT_COLUMNS = {"title": "Commitment", "partners": "Partners", "countries": "Countries", "event": "Made at",
-                      "event_date": "Date made", "deadline": "Deadline", "reported_status": "Latest reported status",
-                      "verified_status": "Verified status"}
+#: The columns of the public commitments list, as the site names them (translated where shown).
+COMMITMENT_COLUMNS = {"title": N_("Commitment"), "partners": N_("Partners"), "countries": N_("Countries"),
+                      "event": N_("Made at"), "event_date": N_("Date made"), "deadline": N_("Deadline"),
+                      "reported_status": N_("Latest reported status"), "verified_status": N_("Verified status")}
 
 
 def commitments_table(commitments: pd.DataFrame) -> pd.DataFrame:
-    """The public commitments as the site lists them (``read.find_commitments`` rows), statuses in words."""
+    """The public commitments as the site lists them (``read.find_commitments`` rows), statuses in words, in
+    the language in force."""
     from partners.presentation import labels
 
     shown = commitments[[c for c in COMMITMENT_COLUMNS if c in commitments.columns]].copy()
     for column in ("reported_status", "verified_status"):
         if column in shown:
-            shown[column] = labels.column_labels(shown[column], labels.STATUS_LABELS, blank_missing=True)
-    return shown.rename(columns=COMMITMENT_COLUMNS).reset_index(drop=True)
+            shown[column] = labels.column_labels(shown[column], labels.status_labels(), blank_missing=True)
+    return shown.rename(columns={k: _(v) for k, v in COMMITMENT_COLUMNS.items()}).reset_index(drop=True)
 
 
 def _data_files(folder: str, slug: str, title: str, table: pd.DataFrame, as_of: datetime,
@@ -233,51 +265,58 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def dashboard_files(dashboard: Any, countries: list[tuple[str, str]], commitments: pd.DataFrame,
-                    snapshots: Sequence[tuple[str, str, datetime]] = ()) -> Iterator[tuple[str, bytes]]:
+                    snapshots: Sequence[tuple[str, str, datetime]] = (),
+                    languages: Sequence[str] = ()) -> Iterator[tuple[str, bytes]]:
     """index.html (the public dashboard, with links to the countries' pages: ``countries`` = code, name, and
     to the snapshots' pages: ``snapshots`` = slug, name, data as of), commitments.html, and their data files
-    under data/."""
+    under data/, in the language in force; each page links to itself in the site's other ``languages``."""
     as_of, demo = dashboard.as_of, dashboard.demo
-    source = "Public dashboard"
+    source = _("Public dashboard")
     body, items = _dashboard_body(dashboard, "data/")
     links = [tag("li", None, tag("a", {"href": f"countries/{code}.html"}, name)) for code, name in countries]
-    body.append(tag("section", None, tag("h2", {"id": "scorecards"}, "Country scorecards"),
-                    tag("p", None, "Member countries with a published scorecard, by name.") if links
-                    else tag("p", None, "No member country has a published scorecard yet."),
+    body.append(tag("section", None, tag("h2", {"id": "scorecards"}, _("Country scorecards")),
+                    tag("p", None, _("Member countries with a published scorecard, by name.")) if links
+                    else tag("p", None, _("No member country has a published scorecard yet.")),
                     tag("ul", None, *links)))
     if snapshots:
-        frozen = [tag("li", None, tag("a", {"href": f"snapshots/{slug}.html"}, name), f" (data as of {day(at)})")
+        frozen = [tag("li", None, tag("a", {"href": f"snapshots/{slug}.html"}, name),
+                      " " + _("(data as of {day})").format(day=i18n.day(at)))
                   for slug, name, at in snapshots]
-        body.append(tag("section", None, tag("h2", {"id": "snapshots"}, "Frozen snapshots"),
-                        tag("p", None, "The dashboard as it was frozen for a summit, newest first; its figures "
-                                       "do not change."), tag("ul", None, *frozen)))
-    yield "index.html", page("Alliance commitments: public dashboard", body, as_of=as_of, demo=demo)
+        body.append(tag("section", None, tag("h2", {"id": "snapshots"}, _("Frozen snapshots")),
+                        tag("p", None, _("The dashboard as it was frozen for a summit, newest first; its figures "
+                                         "do not change.")), tag("ul", None, *frozen)))
+    yield "index.html", page(_("Alliance commitments: public dashboard"), body, as_of=as_of, demo=demo,
+                             path="index.html", languages=languages)
     for item in items:
         yield from _data_files("data/", item.slug, item.title, item.table, as_of, source)
     listed = commitments_table(commitments)
     count = len(listed)
     shown = listed.head(COMMITMENTS_SHOWN)
-    lead = (f"{count:,} public commitments, newest first." if count <= COMMITMENTS_SHOWN else
-            f"{count:,} public commitments: the newest {COMMITMENTS_SHOWN:,} are listed here, every one of them "
-            "is in the CSV and JSON files.")
+    lead = (ngettext("{count} public commitment, newest first.", "{count} public commitments, newest first.",
+                     count) if count <= COMMITMENTS_SHOWN else
+            _("{count} public commitments: the newest {shown} are listed here, every one of them is in the CSV "
+              "and JSON files.")).format(count=i18n.number(count), shown=i18n.number(COMMITMENTS_SHOWN))
     body = [tag("section", None, tag("p", None, lead), _files_line("data/commitments"), html_table(shown))]
-    yield "commitments.html", page("Public commitments", body, as_of=as_of, demo=demo)
-    yield from _data_files("data/", "commitments", "Public commitments", listed, as_of, "Public commitments")
+    yield "commitments.html", page(_("Public commitments"), body, as_of=as_of, demo=demo, path="commitments.html",
+                                   languages=languages)
+    yield from _data_files("data/", "commitments", _("Public commitments"), listed, as_of, _("Public commitments"))
 
 
-def snapshot_files(slug: str, name: str, dashboard: Any) -> Iterator[tuple[str, bytes]]:
+def snapshot_files(slug: str, name: str, dashboard: Any,
+                   languages: Sequence[str] = ()) -> Iterator[tuple[str, bytes]]:
     """snapshots/<slug>.html (a frozen snapshot of the public dashboard, as frozen) and its data files under
-    snapshots/<slug>/."""
+    snapshots/<slug>/, in the language in force."""
     if not _SLUG.fullmatch(slug):
         raise ValueError(f"not a snapshot's link: {slug!r}")
     as_of = dashboard.as_of
     body, items = _dashboard_body(dashboard, f"{slug}/")
-    lead = tag("p", {"class": "frozen"}, f"Frozen snapshot: the public dashboard as it stood at {day(as_of)}. "
-                                         "Its figures do not change when the records do.")
-    yield f"snapshots/{slug}.html", page(f"Snapshot: {name}", [lead, *body], as_of=as_of, demo=dashboard.demo,
-                                         root="../")
+    lead = tag("p", {"class": "frozen"}, _("Frozen snapshot: the public dashboard as it stood at {day}. Its "
+                                           "figures do not change when the records do.").format(day=i18n.day(as_of)))
+    title = _("Snapshot: {name}").format(name=name)
+    yield f"snapshots/{slug}.html", page(title, [lead, *body], as_of=as_of, demo=dashboard.demo, root="../",
+                                         path=f"snapshots/{slug}.html", languages=languages)
     for item in items:
-        yield from _data_files(f"snapshots/{slug}/", item.slug, item.title, item.table, as_of, f"Snapshot: {name}")
+        yield from _data_files(f"snapshots/{slug}/", item.slug, item.title, item.table, as_of, title)
 
 
 def _facts(doc: Any) -> str:
@@ -286,8 +325,9 @@ def _facts(doc: Any) -> str:
     return facts_line(doc)
 
 
-def scorecard_files(doc: Any, *, as_of: datetime) -> Iterator[tuple[str, bytes]]:
-    """countries/<CODE>.html (a country's public scorecard) and its data files under countries/<CODE>/."""
+def scorecard_files(doc: Any, *, as_of: datetime, languages: Sequence[str] = ()) -> Iterator[tuple[str, bytes]]:
+    """countries/<CODE>.html (a country's public scorecard) and its data files under countries/<CODE>/, in the
+    language in force."""
     code = doc.code
     if not re.fullmatch(r"[A-Z]{3}", code):
         raise ValueError(f"not a country code: {code!r}")
@@ -297,9 +337,10 @@ def scorecard_files(doc: Any, *, as_of: datetime) -> Iterator[tuple[str, bytes]]
     body: list[Markup] = [tag("p", None, _facts(doc))]
     body += [chart_section(v, folder) for v in views]
     body += [table_section(t, folder) for t in tables]
-    source = f"Public scorecard of {doc.name} ({code})"
-    yield f"countries/{code}.html", page(f"Scorecard: {doc.name}", body, as_of=as_of, demo="demo" if doc.demo
-                                         else None, root="../")
+    source = _("Public scorecard of {name} ({code})").format(name=doc.name, code=code)
+    yield f"countries/{code}.html", page(_("Scorecard: {name}").format(name=doc.name), body, as_of=as_of,
+                                         demo="demo" if doc.demo else None, root="../",
+                                         path=f"countries/{code}.html", languages=languages)
     for item in [*views, *tables]:
         yield from _data_files(f"countries/{folder}", item.slug, item.title, item.table, as_of, source)
 
@@ -316,6 +357,9 @@ def is_site_path(relative: str) -> bool:
     return bool(_SAFE_PATH.match(relative)) and ".." not in relative.split("/")
 
 
-def scorecard_file_map(doc: Any, as_of: datetime) -> dict[str, bytes]:
-    """:func:`scorecard_files` as one mapping (for a worker process: the charts are most of the time)."""
-    return dict(scorecard_files(doc, as_of=as_of))
+def scorecard_file_map(doc: Any, as_of: datetime, lang: str = i18n.DEFAULT,
+                       languages: Sequence[str] = ()) -> dict[str, bytes]:
+    """:func:`scorecard_files` in ``lang`` as one mapping (for a worker process: the charts are most of the
+    time)."""
+    with i18n.use_language(lang):
+        return dict(scorecard_files(doc, as_of=as_of, languages=languages))
