@@ -21,7 +21,8 @@ def test_overview_shows_headline_numbers_in_chromium(streamlit_server, page, art
     page.goto(streamlit_server, wait_until="domcontentloaded")
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="Commitments").first
     metric.wait_for(timeout=60_000)
-    value = metric.locator('[data-testid="stMetricValue"]').inner_text()
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    value = metric.locator('[data-testid="stMetricValue"]').inner_text()  # the page drawn whole
     assert value == f"{expected['commitments']:,}"
     assert page.get_by_text(re.compile("Demo data")).first.is_visible()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
