@@ -32,7 +32,7 @@ from partners.domain.model import (
 from partners.domain.permissions import PermissionDenied, UseCase, can
 from partners.importing.parsing import DATE_HINT, parse_date_text, parse_number
 from partners.presentation import changes, formatting
-from partners.services import frameworks, history, lookups, records, workflow
+from partners.services import cache, frameworks, history, lookups, records, workflow
 from partners.services.errors import ConcurrentEditError, NotFound, StorageError, ValidationFailed
 from partners.services.setup import Store
 from partners.ui.navigation import PAGES_DIR
@@ -631,7 +631,7 @@ def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key
     shows what the restore would change."""
     if not can(actor, UseCase.VIEW_HISTORY):
         return
-    entries = history.readable_history(store, actor, entity, record_id)
+    entries = cache.cached(history.readable_history, store, actor, entity, record_id)  # a click reads it once
     long_form = pd.DataFrame(
         [
             {"Change": e["id"], "When": formatting.moment(e["changed_at"]), "Who": e["actor"], "What": e["what"],
@@ -663,7 +663,7 @@ def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key
             )
     if not can(actor, UseCase.RESTORE_RECORD):
         return
-    current = history.current_version(store, actor, entity, record_id)
+    current = cache.cached(history.current_version, store, actor, entity, record_id)
     restorable = [e for e in entries[1:] if e["action"] != "delete" and e["after"]]
     if current is None or not restorable:
         return
@@ -736,7 +736,7 @@ def deleted_list(
     """Soft-deleted records of one kind, each with a restore button (the secretariat only)."""
     if not can(actor, UseCase.RESTORE_RECORD):
         return
-    gone = history.deleted_records(store, actor, entity, commitment_id=commitment_id)
+    gone = cache.cached(history.deleted_records, store, actor, entity, commitment_id=commitment_id)
     if gone.empty:
         st.caption("Nothing deleted.")
         return
