@@ -193,7 +193,8 @@ def _item_label(row: Any, names: dict[str, str]) -> str:
 def framework_picker(store: Store, actor: Actor, *, key: str, selected: list[str]) -> list[str]:
     """Framework links, one searchable list per framework (MNR capabilities, Global Alliance targets and
     goals, Voluntary Principles, ...). Returns the chosen item keys."""
-    items = frameworks.picker_items(store, actor, selected)  # current versions, plus links already made
+    # current versions, plus links already made; remembered per data version and viewer, as the lookups below
+    items = cache.cached(frameworks.picker_items, store, actor, tuple(selected))
     names = dict(zip(items.key, items.name, strict=True))
     chosen: list[str] = []
     for framework_id, group in items.groupby("framework_id", sort=False):
@@ -237,9 +238,9 @@ def commitment_fields(
     commitment being edited (not its own duplicate)."""
     init = initial or {}
     typed = Typed()
-    partner_names = lookups.partner_names(store, actor)
-    country_names = lookups.country_names(store, actor)
-    events = lookups.events(store, actor)
+    partner_names = cache.cached(lookups.partner_names, store, actor)  # a click reads none of them again
+    country_names = cache.cached(lookups.country_names, store, actor)
+    events = cache.cached(lookups.events, store, actor)
     event_names = {int(r.id): f"{r.name} ({r.date:%b %Y})" for r in events.itertuples()}
 
     title = st.text_input(
