@@ -16,7 +16,7 @@ import streamlit as st
 
 from partners.domain.model import Actor
 from partners.presentation import chart_export, exports, formatting, labels, urls, wording
-from partners.services import lookups, setup
+from partners.services import cache, lookups, setup
 from partners.services.errors import DatabaseBusyError, StorageError
 from partners.services.setup import Store
 from partners.ui import auth, printing
@@ -120,7 +120,7 @@ def account_sidebar(visitor: auth.Visitor) -> None:
 
 def demo_banner(store: Store, actor: Actor) -> None:
     """Say plainly when the data shown is demo data."""
-    if setup.demo_description(store, actor) is not None:
+    if cache.cached(setup.demo_description, store, actor) is not None:  # every page asks: read once per version
         st.warning(
             "**Demo data**: the partners, commitments and assessments shown are fictional, "
             "generated for trying the app. They are not real records.",
