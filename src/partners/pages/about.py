@@ -5,7 +5,7 @@ import streamlit as st
 from partners import reference
 from partners.presentation import labels
 from partners.presentation.wording import plural
-from partners.services import lookups, setup
+from partners.services import cache, lookups, setup
 from partners.ui.session import current_actor, get_store, show_table
 
 store, actor = get_store(), current_actor()
@@ -25,7 +25,7 @@ its own before anything about it is published, and public views never rank count
 )
 
 st.subheader("The data in this copy")
-demo = setup.demo_description(store, actor)
+demo = cache.cached(setup.demo_description, store, actor)  # per data version: a click reads nothing
 if demo is not None:
     st.warning(f"This copy holds **demo data** ({demo.removeprefix('Demo data: ')}). "
                "Every partner, commitment, progress report and assessment here is fictional; real records are "
@@ -34,7 +34,7 @@ else:
     st.write("This copy holds the alliance's own records.")
 
 st.subheader("Reference frameworks and their sources")
-for fw in lookups.frameworks(store, actor).itertuples():
+for fw in cache.cached(lookups.frameworks, store, actor).itertuples():
     status = "" if fw.verified else " (provisional)"
     st.markdown(f"- **{fw.name}**, version {fw.version}{status}: {plural(fw.items, 'item')}. Source: {fw.source_url}")
 
@@ -49,6 +49,6 @@ st.markdown(
   imply any position on the status of any territory.
 """
 )
-phases = lookups.maturity_phases(store, actor)
+phases = cache.cached(lookups.maturity_phases, store, actor)
 st.subheader("Maturity phases (Model National Response)")
 show_table(phases.rename(columns=labels.MATURITY_PHASE_COLUMNS), hide_index=True)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from partners.domain.model import Role
 from partners.domain.permissions import PermissionDenied
-from partners.services import lookups, users
+from partners.services import cache, lookups, users
 from partners.services.errors import ConcurrentEditError, NotFound, ValidationFailed
 from partners.ui import auth
 from partners.ui.session import current_actor, get_store, show_table
@@ -28,7 +28,7 @@ st.caption(
 )
 
 try:
-    accounts = users.list_users(store, actor)
+    accounts = cache.cached(users.list_users, store, actor)
 except PermissionDenied as exc:
     st.error(str(exc), icon=":material/block:")
     st.stop()
@@ -39,8 +39,8 @@ st.info(auth.sign_in_summary(), icon=":material/verified_user:")
 if flash := st.session_state.pop("users_flash", None):
     st.success(flash, icon=":material/check_circle:")
 
-country_names = lookups.country_names(store, actor)
-partner_names = lookups.partner_names(store, actor)
+country_names = cache.cached(lookups.country_names, store, actor)
+partner_names = cache.cached(lookups.partner_names, store, actor)
 
 
 def scope_of(account: users.UserAccount) -> str:

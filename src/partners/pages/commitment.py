@@ -6,7 +6,7 @@ import streamlit as st
 
 from partners.domain.permissions import UseCase, can
 from partners.presentation import changes, charts, formatting, labels, status
-from partners.services import history, records, workflow
+from partners.services import cache, history, records, workflow
 from partners.services.commitment_page import commitment_page
 from partners.services.errors import NotFound
 from partners.ui import forms, text
@@ -35,7 +35,7 @@ key = f"c{cid}"
 outcome_key = f"{key}_outcome"
 
 try:
-    page = commitment_page(store, actor, cid)
+    page = cache.cached(commitment_page, store, actor, cid)  # per data version and viewer: a click reads nothing
 except NotFound:
     st.title(f"Commitment {cid}")
     forms.show_outcome(outcome_key)
@@ -176,9 +176,12 @@ with right:
         else:
             detail = page.detail
             chart_with_table(
-                charts.progress_timeline(
-                    values, baseline=detail["baseline"], target=detail["target_value"], unit=detail["unit"],
-                    title="Indicator value over time",
+                cache.remembered(  # the spec made and checked once per data version and viewer
+                    store, actor, "commitment-progress-timeline", (cid,),
+                    lambda: charts.progress_timeline(
+                        values, baseline=detail["baseline"], target=detail["target_value"], unit=detail["unit"],
+                        title="Indicator value over time",
+                    ).to_dict(),
                 ),
                 values.assign(Date=values.Date.map(formatting.day), Value=values.Value.map(formatting.number)),
                 name=f"indicator-{cid}",

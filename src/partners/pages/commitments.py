@@ -13,7 +13,7 @@ from partners.presentation.labels import stakeholder_label, status_label
 from partners.presentation.wording import plural
 from partners.services import cache, importing, lookups, read
 from partners.ui.forms import COMMITMENT_PAGE
-from partners.ui.session import commitments_table, current_actor, get_store, pager
+from partners.ui.session import commitment_rows, commitments_table, current_actor, get_store, pager
 from partners.ui.text import plain
 
 #: Rows shown (and read) at a time.
@@ -80,6 +80,8 @@ page = replace(flt, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
 found = pd.DataFrame() if nothing else cache.cached(read.find_commitments, store, actor, page)
 picked = commitments_table(
     found, key="commitments_table", height=560, select=True,
+    shown=None if found.empty else cache.remembered(store, actor, "commitments-rows", (page,),
+                                                lambda: commitment_rows(found)),
     everything=lambda: read.find_commitments(store, actor, flt),
 )  # fmt: skip
 if picked is not None:

@@ -6,7 +6,7 @@ from partners.presentation import labels
 from partners.presentation.wording import plural
 from partners.services import cache, lookups, read
 from partners.ui.navigation import PAGES_DIR
-from partners.ui.session import commitments_table, current_actor, get_store, show_table
+from partners.ui.session import commitment_rows, commitments_table, current_actor, get_store, show_table
 from partners.ui.text import plain
 
 store, actor = get_store(), current_actor()
@@ -43,7 +43,9 @@ st.markdown(
 
 st.subheader(f"Commitments naming {facts['name']}")
 st.caption("Made by the country itself or by others for it. Global commitments are listed on the Commitments page.")
-commitments_table(profile["commitments"], key="country_commitments", download=f"commitments-{code}.csv")
+commitments_table(profile["commitments"], key="country_commitments", download=f"commitments-{code}.csv",
+                  shown=None if profile["commitments"].empty else cache.remembered(
+                      store, actor, "country-profile-rows", (code,), lambda: commitment_rows(profile["commitments"])))
 
 st.subheader("Model National Response capability assessments")
 assessments = profile["assessments"]

@@ -46,7 +46,7 @@ st.markdown(
 if as_of_day is None:  # sign-off acts on the scorecard as it stands (ui/signoff.py)
     signoff_panel(store, actor, code, str(facts["name"]))
 
-maturity = scorecard.maturity(store, actor, code, as_of=as_of_day)
+maturity = cache.cached(scorecard.maturity, store, actor, code, as_of=as_of_day)  # a click reads none again
 
 # -- the PDF for a minister: typeset on the server when clicked, from the same figures ------------------
 with st.container(horizontal=True, key="scorecard_pdf"):
@@ -68,14 +68,14 @@ with st.container(horizontal=True, key="scorecard_pdf"):
                                                       "and public commitments",
         )
 # -- end of the PDF -------------------------------------------------------------------------------------
-definitions = scorecard.figure_definitions(store, actor)
+definitions = cache.cached(scorecard.figure_definitions, store, actor)
 if maturity.includes_private:
     st.caption(f"Includes private assessments: only {plain(facts['name'])}'s focal points and the secretariat "
                "see them until the country signs its scorecard off.")
 
 # -- MNR maturity ---------------------------------------------------------------------------------------
 st.header("Model National Response maturity")
-capabilities = scorecard.capabilities(store, actor)
+capabilities = cache.cached(scorecard.capabilities, store, actor)
 cells = charts.maturity_cells(capabilities, maturity.capabilities)
 if not maturity.assessments:
     st.info("No capability assessment that you may see: assessments stay private until the country "
@@ -122,7 +122,7 @@ picked = st.selectbox(
     format_func=lambda i: f"{choices[i].code}. {choices[i].name} ({choices[i].domain})",
     key="scorecard_capability",
 )
-history = scorecard.capability_history(store, actor, code, choices[picked].key, as_of=as_of_day)
+history = cache.cached(scorecard.capability_history, store, actor, code, choices[picked].key, as_of=as_of_day)
 if history.empty:
     st.caption("No assessment of this capability that you may see.")
 else:
@@ -136,12 +136,14 @@ else:
 
 # -- maturity over rounds -------------------------------------------------------------------------------
 st.header("Maturity over rounds")
-rounds = charts.rounds_table(scorecard.maturity_over_rounds(store, actor, code, as_of=as_of_day), maturity.domain_names)
+rounds = charts.rounds_table(cache.cached(scorecard.maturity_over_rounds, store, actor, code, as_of=as_of_day),
+                             maturity.domain_names)
 if rounds.empty:
     st.caption("No assessment round that you may see.")
 else:
     chart_with_table(
-        charts.maturity_over_rounds(rounds, title=""),
+        cache.remembered(store, actor, "maturity-over-rounds", (code, as_of_day),
+                         lambda: charts.maturity_over_rounds(rounds, title="").to_dict()),
         rounds,
         height=380,
         name=f"maturity-over-rounds-{code}",
@@ -151,7 +153,7 @@ else:
 
 # -- peer context ---------------------------------------------------------------------------------------
 st.header("Peer context")
-context = scorecard.peer_context(store, actor, code, as_of=as_of_day)
+context = cache.cached(scorecard.peer_context, store, actor, code, as_of=as_of_day)
 peers = charts.peer_table(context)
 st.caption(f"{plain(facts['name'])}'s phase per domain beside its peer groups, from published assessments "
            f"only. {definitions['peer_band']}. Countries are never ranked.")
@@ -159,7 +161,8 @@ if peers.empty or not peers["Shown"].any():
     st.info("No peer group has enough published assessments to be shown.")
 else:
     chart_with_table(
-        charts.peer_context(peers, title=""),
+        cache.remembered(store, actor, "peer-context", (code, as_of_day),
+                         lambda: charts.peer_context(peers, title="").to_dict()),
         peers.drop(columns=["Shown"]),
         name=f"peer-context-{code}",
         caption="The black diamond is this country's phase; each bar is a peer group's middle half, its tick "
@@ -174,7 +177,7 @@ for group in context.groups:
 
 # -- commitments ----------------------------------------------------------------------------------------
 st.header("Commitments for this country")
-figures = scorecard.commitment_figures(store, actor, code, as_of=as_of_day)
+figures = cache.cached(scorecard.commitment_figures, store, actor, code, as_of=as_of_day)
 row = st.columns(3)
 row[0].metric("Counted", f"{figures.counted:,}", help=definitions["counted"])
 row[1].metric("Verified", f"{figures.verified.commitments:,}", help=definitions["verified"])

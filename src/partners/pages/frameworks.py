@@ -4,7 +4,7 @@ import streamlit as st
 
 from partners.presentation.wording import plural
 from partners.services import cache, lookups, read
-from partners.ui.session import commitments_table, current_actor, get_store
+from partners.ui.session import commitment_rows, commitments_table, current_actor, get_store
 from partners.ui.text import link
 
 #: Commitments listed under each framework item.
@@ -32,6 +32,21 @@ for row in items.itertuples():
     children.setdefault(parent, []).append(row)
 
 
+def _listed() -> dict[str, tuple]:
+    """Each item's newest commitments, read and made into the table shown (one remembered value for the
+    framework: a click reads and labels none of them again)."""
+    now = cache.minute()
+    found = {}
+    for row in items.itertuples():
+        if row.commitments:
+            df = read.commitments_for_item(store, actor, row.key, limit=SHOWN, now=now)
+            found[row.key] = (df, commitment_rows(df))
+    return found
+
+
+listed = cache.remembered(store, actor, "framework-item-commitments", (fw_id, SHOWN), _listed)
+
+
 def show(item, depth: int) -> None:
     flag = "" if item.verified else " · *provisional*"
     heading = f"**{item.code}** {item.name} · {plural(item.commitments, 'commitment')}{flag}"
@@ -43,8 +58,10 @@ def show(item, depth: int) -> None:
             # The newest few are read and shown (every expander is drawn, open or not); the download has all.
             if item.commitments > SHOWN:
                 st.caption(f"The {SHOWN} most recent are listed; the download holds all {item.commitments:,}.")
+            df, shown = listed[item.key]
             commitments_table(
-                cache.cached(read.commitments_for_item, store, actor, item.key, limit=SHOWN),
+                df,
+                shown=shown,
                 key=f"items_{item.key}",
                 everything=lambda key=item.key: read.commitments_for_item(store, actor, key),
             )

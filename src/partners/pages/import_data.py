@@ -11,7 +11,7 @@ from partners.importing import columns
 from partners.importing.columns import SheetKind
 from partners.importing.report import RowStatus
 from partners.presentation import exports, labels, urls
-from partners.services import history, importing
+from partners.services import cache, history, importing
 from partners.services.errors import StorageError, ValidationFailed
 from partners.ui import forms
 from partners.ui.forms import PAGES_DIR
@@ -50,7 +50,7 @@ with st.expander("Templates and columns", icon=":material/download:"):
     )
     st.download_button(
         "Excel template (.xlsx)",
-        importing.template_xlsx(store, actor),
+        cache.cached(importing.template_xlsx, store, actor),  # made once per data version
         file_name=columns.template_file_name(),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:",
@@ -111,7 +111,7 @@ chosen = st.session_state.get("import_columns")
 overrides = chosen[1] if chosen is not None and chosen[0] == digest else None
 # Validating thousands of rows takes a moment: keep the preview while the same file is on screen, with the
 # same mapping, and the database has not changed (every write adds an audit entry, so their count tells).
-state = (digest, repr(overrides), history.change_count(store, actor))
+state = (digest, repr(overrides), cache.cached(history.change_count, store, actor))
 cached = st.session_state.get("import_preview")
 if cached is None or cached[0] != state:
     try:
@@ -191,7 +191,7 @@ def mapping_section() -> None:
                 else:
                     st.session_state["import_columns"] = (digest, new)
                     st.rerun()
-        saved = importing.saved_mappings(store, actor)
+        saved = cache.cached(importing.saved_mappings, store, actor)
         c1, c2 = st.columns(2)
         with c1.form("import_mapping_use", border=False):
             fitting = importing.fitting_mappings(saved, report)

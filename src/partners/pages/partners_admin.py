@@ -6,7 +6,7 @@ import streamlit as st
 
 from partners.domain.model import Event, EventKind, Partner, StakeholderType
 from partners.domain.permissions import UseCase, can
-from partners.services import lookups, records
+from partners.services import cache, lookups, records
 from partners.ui import forms
 from partners.ui.session import current_actor, get_store
 
@@ -16,7 +16,7 @@ if not can(actor, UseCase.MANAGE_PARTNERS):
     st.info("Only the secretariat adds and edits partners and events.", icon=":material/lock:")
     st.stop()
 
-country_names = lookups.country_names(store, actor)
+country_names = cache.cached(lookups.country_names, store, actor)
 country_options = [None, *country_names]
 
 
@@ -42,7 +42,7 @@ partners_tab, events_tab = st.tabs(["Partners", "Summits, plans and other events
 
 # -- partners -----------------------------------------------------------------------------------------
 with partners_tab:
-    names = lookups.partner_names(store, actor)
+    names = cache.cached(lookups.partner_names, store, actor)
     pick = st.selectbox(
         "Partner",
         [None, *names],
@@ -50,7 +50,7 @@ with partners_tab:
         key="partner_pick",
         help="Choose a partner to edit it, or 'New partner' to add one.",
     )
-    row = {} if pick is None else records.get_record(store, actor, "partner", pick)
+    row = {} if pick is None else cache.cached(records.get_record, store, actor, "partner", pick)
     version_key, round_key = f"partner_{pick}_version", f"partner_{pick}_round"
     loaded = forms.loaded_version(version_key, row["version"]) if row else 0
     with st.form(f"partner_form_{pick}_{st.session_state.get(round_key, 0)}"):
@@ -151,7 +151,7 @@ with events_tab:
     if not can(actor, UseCase.MANAGE_EVENTS):
         st.info("You may not add or edit summits and plans.")
         st.stop()
-    events = lookups.events(store, actor)
+    events = cache.cached(lookups.events, store, actor)
     event_names = {int(r.id): f"{r.name} ({r.date:%d %b %Y})" for r in events.itertuples()}
     pick = st.selectbox(
         "Summit, plan or other event",
@@ -159,7 +159,7 @@ with events_tab:
         format_func=lambda i: "New event" if i is None else event_names[i],
         key="event_pick",
     )
-    row = {} if pick is None else records.get_record(store, actor, "event", pick)
+    row = {} if pick is None else cache.cached(records.get_record, store, actor, "event", pick)
     version_key, round_key = f"event_{pick}_version", f"event_{pick}_round"
     loaded = forms.loaded_version(version_key, row["version"]) if row else 0
     with st.form(f"event_form_{pick}_{st.session_state.get(round_key, 0)}"):

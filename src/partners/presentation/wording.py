@@ -34,10 +34,9 @@ def date_columns(frame: pd.DataFrame) -> dict[str, str]:
     date, whose time means nothing) or ``"datetime"`` (a moment, such as an embargo's end), so a table
     shows "22 Sep 2022" rather than "2022-09-22 00:00:00"."""
     kinds: dict[str, str] = {}
-    for name in frame.columns:
-        column = frame[name]
-        if not pd.api.types.is_datetime64_any_dtype(column):
+    for name, dtype in frame.dtypes.items():  # by dtype first: taking out every column costs a table's rerun
+        if not pd.api.types.is_datetime64_any_dtype(dtype):
             continue
-        values = column.dropna()
+        values = frame[name].dropna()
         kinds[str(name)] = "date" if (values == values.dt.normalize()).all() else "datetime"
     return kinds

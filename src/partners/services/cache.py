@@ -28,7 +28,8 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
@@ -45,6 +46,9 @@ T = TypeVar("T")
 MAX_ENTRIES = 48
 
 _MISSING = object()
+
+#: Values nobody can change in place: a dict holding only these is copied whole, not value by value.
+_PLAIN = (str, int, float, bool, type(None), date, Decimal)
 
 
 class _Entries:
@@ -118,9 +122,9 @@ def cached(fn: Callable[..., T], store: Store, actor: Actor, *args: Hashable, **
         return fn(store, actor, *args, **kwargs)
     at = minute()
     timed = _takes_now(fn)
-    key = (fn.__module__, fn.__qualname__, viewer(actor), view_scope(actor, at, store) if timed else None,
-           args, tuple(sorted(kwargs.items())))  # fmt: skip
     entries = _entries(store)
+    key = (fn.__module__, fn.__qualname__, viewer(actor), _scope(entries, version, store, actor, at) if timed else None,
+           args, tuple(sorted(kwargs.items())))  # fmt: skip
     value = entries.get(version, key)
     if value is _MISSING:
         value = fn(store, actor, *args, **({"now": at} if timed else {}), **kwargs)
@@ -134,8 +138,8 @@ def remembered(store: Store, actor: Actor, name: str, parts: Hashable, compute: 
     version = store.data_version()
     if version is None:
         return compute()
-    key = ("derived", name, viewer(actor), view_scope(actor, minute(), store), parts)
     entries = _entries(store)
+    key = ("derived", name, viewer(actor), _scope(entries, version, store, actor, minute()), parts)
     value = entries.get(version, key)
     if value is _MISSING:
         value = compute()
@@ -143,11 +147,24 @@ def remembered(store: Store, actor: Actor, name: str, parts: Hashable, compute: 
     return _fresh(value)
 
 
+def _scope(entries: _Entries, version: int, store: Store, actor: Actor, at: datetime) -> Hashable:
+    """The actor's view scope at ``at``, itself remembered for the data version (it reads the reporting cycle
+    from the store: a page's many remembered reads need not each ask for it)."""
+    key = ("view-scope", viewer(actor), at)
+    scope = entries.get(version, key)
+    if scope is _MISSING:
+        scope = view_scope(actor, at, store)
+        entries.put(version, key, scope)
+    return scope
+
+
 def _fresh(value: Any) -> Any:
     """What a caller may change without changing what is remembered (see the module's docstring)."""
     if isinstance(value, pd.DataFrame):
         return value.copy(deep=False)
     if isinstance(value, dict):
+        if all(isinstance(v, _PLAIN) for v in value.values()):  # names by id, say: copied at C speed
+            return dict(value)
         return {k: _fresh(v) for k, v in value.items()}
     if isinstance(value, list):
         return list(value)

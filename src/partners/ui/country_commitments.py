@@ -39,10 +39,11 @@ def commitment_sections(store: Store, actor: Actor, code: str, name: str, as_of:
     """The list, "Who is helping", "Global Alliance targets" and "Progress timeline" for one country."""
     # remembered per data version and viewer: a click elsewhere on the page does not read them again
     found = cache.cached(service.country_commitments, store, actor, code, as_of=as_of)
-    rows = service.commitment_rows(found)
+    rows = cache.remembered(store, actor, "country-commitment-rows", (code, as_of),
+                            lambda: service.commitment_rows(found))
     _commitment_list(found, rows, code, name)
-    _who_is_helping(store, found, code)
-    _ga_targets(store, found, code)
+    _who_is_helping(store, actor, found, code, as_of)
+    _ga_targets(store, actor, found, code, as_of)
     _timeline(store, actor, found, code, as_of)
 
 
@@ -92,9 +93,12 @@ def _commitment_list(found: service.CountryCommitments, rows: pd.DataFrame, code
                    "as the partner reported it, and as the secretariat verified it.")
 
 
-def _who_is_helping(store: Store, found: service.CountryCommitments, code: str) -> None:
+def _who_is_helping(
+    store: Store, actor: Actor, found: service.CountryCommitments, code: str, as_of: date | None
+) -> None:
     st.header("Who is helping")
-    summary, detail = service.who_is_helping(store, found)
+    summary, detail = cache.remembered(store, actor, "who-is-helping", (code, as_of),
+                                       lambda: service.who_is_helping(store, found))
     st.caption("For each Model National Response capability, the partners whose commitments for this country "
                "serve it.")
     show_table(tables.helping_summary_table(summary), key="scorecard_helping",
@@ -112,9 +116,11 @@ def _who_is_helping(store: Store, found: service.CountryCommitments, code: str) 
                        column_config=_OPEN)
 
 
-def _ga_targets(store: Store, found: service.CountryCommitments, code: str) -> None:
+def _ga_targets(
+    store: Store, actor: Actor, found: service.CountryCommitments, code: str, as_of: date | None
+) -> None:
     st.header("Global Alliance targets")
-    coverage = service.ga_coverage(store, found)
+    coverage = cache.remembered(store, actor, "ga-coverage", (code, as_of), lambda: service.ga_coverage(store, found))
     if coverage.empty:
         st.caption("The Global Alliance framework is not loaded.")
         return
@@ -137,7 +143,8 @@ def _timeline(store: Store, actor: Actor, found: service.CountryCommitments, cod
         st.caption("No commitment with a deadline or a progress report yet.")
         return
     chart_with_table(
-        charts.commitment_timeline(table),
+        cache.remembered(store, actor, "progress-timeline-spec", (code, as_of),
+                         lambda: charts.commitment_timeline(table).to_dict()),
         table,
         name=f"progress-timeline-{code}",
         caption="Per quarter: commitments reported complete, falling due, and overdue (past their deadline and not "

@@ -32,7 +32,7 @@ from partners.domain.model import (
 from partners.domain.permissions import PermissionDenied, UseCase, can
 from partners.importing.parsing import DATE_HINT, parse_date_text, parse_number
 from partners.presentation import changes, formatting
-from partners.services import frameworks, history, lookups, records, workflow
+from partners.services import cache, frameworks, history, lookups, records, workflow
 from partners.services.errors import ConcurrentEditError, NotFound, StorageError, ValidationFailed
 from partners.services.setup import Store
 from partners.ui.navigation import PAGES_DIR
@@ -193,7 +193,8 @@ def _item_label(row: Any, names: dict[str, str]) -> str:
 def framework_picker(store: Store, actor: Actor, *, key: str, selected: list[str]) -> list[str]:
     """Framework links, one searchable list per framework (MNR capabilities, Global Alliance targets and
     goals, Voluntary Principles, ...). Returns the chosen item keys."""
-    items = frameworks.picker_items(store, actor, selected)  # current versions, plus links already made
+    # current versions, plus links already made; remembered per data version and viewer, as the lookups below
+    items = cache.cached(frameworks.picker_items, store, actor, tuple(selected))
     names = dict(zip(items.key, items.name, strict=True))
     chosen: list[str] = []
     for framework_id, group in items.groupby("framework_id", sort=False):
@@ -237,9 +238,9 @@ def commitment_fields(
     commitment being edited (not its own duplicate)."""
     init = initial or {}
     typed = Typed()
-    partner_names = lookups.partner_names(store, actor)
-    country_names = lookups.country_names(store, actor)
-    events = lookups.events(store, actor)
+    partner_names = cache.cached(lookups.partner_names, store, actor)  # a click reads none of them again
+    country_names = cache.cached(lookups.country_names, store, actor)
+    events = cache.cached(lookups.events, store, actor)
     event_names = {int(r.id): f"{r.name} ({r.date:%b %Y})" for r in events.itertuples()}
 
     title = st.text_input(
@@ -631,7 +632,7 @@ def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key
     shows what the restore would change."""
     if not can(actor, UseCase.VIEW_HISTORY):
         return
-    entries = history.readable_history(store, actor, entity, record_id)
+    entries = cache.cached(history.readable_history, store, actor, entity, record_id)  # a click reads it once
     long_form = pd.DataFrame(
         [
             {"Change": e["id"], "When": formatting.moment(e["changed_at"]), "Who": e["actor"], "What": e["what"],
@@ -663,7 +664,7 @@ def history_view(store: Store, actor: Actor, entity: str, record_id: int, *, key
             )
     if not can(actor, UseCase.RESTORE_RECORD):
         return
-    current = history.current_version(store, actor, entity, record_id)
+    current = cache.cached(history.current_version, store, actor, entity, record_id)
     restorable = [e for e in entries[1:] if e["action"] != "delete" and e["after"]]
     if current is None or not restorable:
         return
@@ -736,7 +737,7 @@ def deleted_list(
     """Soft-deleted records of one kind, each with a restore button (the secretariat only)."""
     if not can(actor, UseCase.RESTORE_RECORD):
         return
-    gone = history.deleted_records(store, actor, entity, commitment_id=commitment_id)
+    gone = cache.cached(history.deleted_records, store, actor, entity, commitment_id=commitment_id)
     if gone.empty:
         st.caption("Nothing deleted.")
         return

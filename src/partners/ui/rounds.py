@@ -12,7 +12,7 @@ import streamlit as st
 from partners.domain.model import Actor
 from partners.domain.permissions import UseCase, can
 from partners.presentation.formatting import day
-from partners.services import rounds
+from partners.services import cache, rounds
 from partners.services.errors import ValidationFailed
 from partners.services.setup import Store
 from partners.ui import forms
@@ -28,7 +28,7 @@ def round_section(store: Store, actor: Actor, code: str, name: str, phase_labels
                "assessed), a note and a link to the evidence. Save it as a draft, then submit it; the "
                "secretariat verifies it. Drafts do not count on the scorecard.")
     forms.show_outcome("round_outcome")
-    listed = rounds.rounds(store, actor, code)
+    listed = cache.cached(rounds.rounds, store, actor, code)  # per data version and viewer
     options: list[int] = [0, *[int(i) for i in listed["id"]]]  # 0: a new round
     labels = {0: "A new round"} | {
         int(r.id): f"{day(r.assessed_on)}: {r.status} ({r.assessed} assessed, {r.verified} verified)"
@@ -37,8 +37,8 @@ def round_section(store: Store, actor: Actor, code: str, name: str, phase_labels
     if (opened := st.session_state.pop(f"round_pick_{code}_next", None)) in options:
         st.session_state[f"round_pick_{code}"] = opened
     picked = st.selectbox("Round", options, format_func=labels.get, key=f"round_pick_{code}") or None
-    record = rounds.get_round(store, actor, picked) if picked is not None else None
-    grid = rounds.grid(store, actor, code, picked)
+    record = cache.cached(rounds.get_round, store, actor, picked) if picked is not None else None
+    grid = cache.cached(rounds.grid, store, actor, code, picked)
     editable = record is None or record["status"] == "draft" or can(actor, UseCase.VERIFY_ASSESSMENT)
     _grid_form(store, actor, code, grid, record, phase_labels, editable)
     if record is not None:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from partners.domain.model import Actor
 from partners.presentation import chart_export, exports, formatting, labels, urls, wording
-from partners.services import lookups, setup
+from partners.services import cache, lookups, setup
 from partners.services.errors import DatabaseBusyError, StorageError
 from partners.services.setup import Store
 from partners.ui import auth, printing
@@ -120,7 +120,7 @@ def account_sidebar(visitor: auth.Visitor) -> None:
 
 def demo_banner(store: Store, actor: Actor) -> None:
     """Say plainly when the data shown is demo data."""
-    if setup.demo_description(store, actor) is not None:
+    if cache.cached(setup.demo_description, store, actor) is not None:  # every page asks: read once per version
         st.warning(
             "**Demo data**: the partners, commitments and assessments shown are fictional, "
             "generated for trying the app. They are not real records.",
@@ -286,16 +286,18 @@ def commitments_table(
     select: bool = False,
     download: str = "commitments.csv",
     everything: Callable[[], pd.DataFrame] | None = None,
+    shown: pd.DataFrame | None = None,
 ) -> int | None:
     """The standard commitments table: readable labels, statuses in words, no raw codes, and an "Open"
     link to each commitment's page, with a "Download CSV" of it (``download``: the file name; its links are
     absolute, so a cell of the file opens the commitment; ``everything``: the rows the file holds when the
-    table shows one page of them). With ``select``, a clicked row's commitment id is returned."""
+    table shows one page of them; ``shown``: ``commitment_rows(df)``, when the page remembered it). With
+    ``select``, a clicked row's commitment id is returned."""
     if df.empty:
         st.info("No commitments match.")
         return None
     event = show_table(
-        _commitment_rows(df, urls.commitment_url),
+        commitment_rows(df) if shown is None else shown,
         download=download,
         csv=lambda: _commitment_rows(df if everything is None else everything(), urls.absolute_commitment_url)
         .rename(columns={"open": "Link"}),
@@ -310,6 +312,11 @@ def commitments_table(
     if select and event.selection.rows:
         return int(df["id"].iloc[event.selection.rows[0]])
     return None
+
+
+def commitment_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The commitments of ``df`` as the standard table shows them (labels in words, an "Open" link)."""
+    return _commitment_rows(df, urls.commitment_url)
 
 
 def _commitment_rows(df: pd.DataFrame, link: Callable[[int], str]) -> pd.DataFrame:
