@@ -2,7 +2,9 @@
 and one paragraph a presenter can read out, both from the same figures (``services.since``). Public by
 default: it is made to be shown on stage. The two ends and the switch live in the address (a permalink)."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -23,7 +25,7 @@ st.title("Since the last summit")
 public, _viewer = public_switch(actor, default=True, key="since_public")
 
 # -- the two ends: from the address first (a permalink), then from the controls -------------------------
-asked = since.window(store, actor, str(st.query_params.get("from", "") or ""),
+asked = cache.cached(since.window, store, actor, str(st.query_params.get("from", "") or ""),
                      str(st.query_params.get("to", "") or ""))
 if asked.problems:
     st.error("The address asks for a comparison that cannot be shown: "
@@ -31,7 +33,7 @@ if asked.problems:
              icon=":material/event_busy:")
 if NOTICE in st.session_state:
     st.warning(plain(st.session_state.pop(NOTICE)), icon=":material/warning:")
-held = since.events(store, actor)
+held = cache.cached(since.events, store, actor)
 names = {o.event_id: f"{o.name} ({o.on.day} {o.on:%b %Y})" for o in held}
 today = date.today()
 
@@ -68,7 +70,7 @@ def _text(pick: object, key: str) -> str:
 
 
 from_text, to_text = _text(pick_from, "since_from"), _text(pick_to, "since_to")
-win = since.window(store, actor, from_text, to_text)
+win = cache.cached(since.window, store, actor, from_text, to_text)
 if win.problems:  # a choice that cannot be compared: back to the comparison in the address, saying why
     st.session_state[NOTICE] = f"That comparison cannot be shown: {'; '.join(win.problems)}. The comparison " \
                                "shown is still the one before."
@@ -81,6 +83,12 @@ st.query_params["to"] = (since.TODAY if win.end.today and win.end.event_id is No
 # -- end of the two ends ---------------------------------------------------------------------------------
 
 figures = cache.cached(since.figures, store, actor, win, public=public)  # remembered: a click reads nothing again
+
+
+def spec_of(name: str, build: Callable[[], Any]) -> dict[str, Any]:
+    """A chart's Vega-Lite spec, made (and checked) once per data version, viewer, window and view."""
+    return cache.remembered(store, actor, f"since-{name}", (win, public), lambda: build().to_dict())
+
 st.caption(f"{stamp_words(actor, public)} · From {plain(end_words(win.start))} to {plain(end_words(win.end))}: "
            "each end as the records stood at the end of its day, rebuilt from the stored history.")
 
@@ -106,7 +114,7 @@ with st.container(horizontal=True, key="since_metrics"):
 left, right = st.columns(2)
 with left:
     changes = since_charts.changes_table(figures)
-    chart_with_table(since_charts.changes_chart(changes), changes, name="since-changes",
+    chart_with_table(spec_of("changes", lambda: since_charts.changes_chart(changes)), changes, name="since-changes",
                      caption="A commitment counts as new when it is shown at the end and was not at the start "
                              "(made, published or out of embargo in between); joint: of more than one partner.")
 with right:
@@ -114,8 +122,8 @@ with right:
     if by_type.empty:
         st.info("No new commitments to break down by stakeholder type.")
     else:
-        chart_with_table(since_charts.groups_chart(by_type, "Stakeholder type",
-                                                   title="New commitments by stakeholder type"),
+        chart_with_table(spec_of("by-type", lambda: since_charts.groups_chart(
+                             by_type, "Stakeholder type", title="New commitments by stakeholder type")),
                          by_type, name="since-new-by-type",
                          caption="A joint commitment counts once for each stakeholder type among its partners.")
 
@@ -130,7 +138,9 @@ for column, groups, title, name, colour in (
             st.info(f"{title}: none.")
             continue
         held_back = [g.label for g in groups if g.held_back]
-        chart_with_table(since_charts.groups_chart(table, "Region", title=title, colour=colour), table, name=name,
+        spec = spec_of(name, lambda t=table, h=title, c=colour: since_charts.groups_chart(t, "Region", title=h,
+                                                                                         colour=c))
+        chart_with_table(spec, table, name=name,
                          caption="Regions of the UN M49; a commitment naming countries of several regions counts "
                                  "in each." + (f" Held back (fewer than 3 countries): {', '.join(held_back)}."
                                                if held_back else ""))
@@ -139,7 +149,8 @@ by_target = since_charts.groups_table(figures.complete_by_target, "Global Allian
 if by_target.empty:
     st.info("No newly complete commitment addresses a Global Alliance target.")
 else:
-    chart_with_table(since_charts.groups_chart(by_target, "Global Alliance target", colour=OKABE_ITO[2],
-                                               title="Newly complete by Global Alliance target", ordered=True),
+    chart_with_table(spec_of("by-target", lambda: since_charts.groups_chart(
+                         by_target, "Global Alliance target", colour=OKABE_ITO[2],
+                         title="Newly complete by Global Alliance target", ordered=True)),
                      by_target, name="since-complete-by-target",
                      caption="A commitment linked to one of a target's goals addresses the target too.")
