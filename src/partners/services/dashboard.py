@@ -136,13 +136,13 @@ def coverage_matrix(
     caps = frameworks.capabilities(store)
     rows = store.dashboard_item_types(_scope(store, actor, now, as_of), flt, list(caps["key"]),
                                       countries=suppressing(actor))
-    rows = rows.assign(held_back=_held(rows, actor)).set_index(["item", "type"])
+    # (item, type) -> (held back, commitments), read once: a lookup per cell of the frame costs far more
+    cells = {(item, kind): (bool(held), int(count)) for item, kind, held, count in
+             zip(rows["item"], rows["type"], _held(rows, actor), rows["commitments"], strict=True)}
     out = []
     for key, code, name in zip(caps["key"], caps["code"], caps["name"], strict=True):
         for kind in StakeholderType:
-            found = (key, kind.value) in rows.index
-            held = bool(rows.loc[(key, kind.value), "held_back"]) if found else False
-            count = int(rows.loc[(key, kind.value), "commitments"]) if found else 0
+            held, count = cells.get((key, kind.value), (False, 0))
             out.append({"capability": f"{code}. {name}", "capability_key": key, "type": kind.value,
                         "commitments": None if held else count, "held_back": held})
     frame = pd.DataFrame(out, columns=["capability", "capability_key", "type", "commitments", "held_back"])

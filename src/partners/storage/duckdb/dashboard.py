@@ -131,8 +131,10 @@ class DashboardRows:
         sql = f"""{head},
         base AS (
             SELECT g.id, g.is_global, l.reported_status, l.verified_status, l.last_report,
-                   (SELECT count(*) FROM commitment_partners cp WHERE cp.commitment_id = g.id) AS n_partners
+                   coalesce(j.n, 0) AS n_partners
             FROM picked g LEFT JOIN commitment_status l ON l.commitment_id = g.id
+            LEFT JOIN (SELECT cp.commitment_id, count(*) AS n FROM commitment_partners cp
+                       JOIN picked g1 ON g1.id = cp.commitment_id GROUP BY 1) j ON j.commitment_id = g.id
         )
         SELECT
             count(*) AS commitments,
@@ -176,9 +178,9 @@ class DashboardRows:
         params |= {"caps": capability_keys, "at": scope.as_of}
         sql = f"""{head}, {ACTIVE_SIGNOFFS},
         named AS (
-            SELECT cc.country_code AS code, count(DISTINCT g.id) AS commitments,
-                   count(DISTINCT g.id) FILTER (WHERE l.reported_status = 'complete') AS complete,
-                   count(DISTINCT g.id) FILTER (WHERE l.verified_status IS NOT NULL) AS verified
+            SELECT cc.country_code AS code, count(*) AS commitments,
+                   count(*) FILTER (WHERE l.reported_status = 'complete') AS complete,
+                   count(*) FILTER (WHERE l.verified_status IS NOT NULL) AS verified
             FROM picked g JOIN commitment_countries cc ON cc.commitment_id = g.id
             LEFT JOIN commitment_status l ON l.commitment_id = g.id GROUP BY 1
         ),
