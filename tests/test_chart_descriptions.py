@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tests.test_dashboard_page import AUTH_SECRETS
 
 from partners.domain.model import SYSTEM
 from partners.services import users
@@ -16,13 +17,6 @@ from partners.storage import Store
 from partners.ui import auth
 
 ROOT = Path(__file__).resolve().parents[1]
-AUTH_SECRETS = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "not-a-real-cookie-secret-for-tests",
-    "client_id": "partners",
-    "client_secret": "not-a-real-client-secret",
-    "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
-}
 EDITOR = "sam@secretariat.example"
 
 
