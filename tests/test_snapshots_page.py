@@ -161,3 +161,13 @@ def test_presentation_mode_presents_a_snapshot_as_frozen(db: str) -> None:
     finally:
         store.close()
     assert paragraph == words(kept)
+
+
+def test_a_snapshot_links_back_to_the_live_dashboard_with_its_filters_and_on_to_presentation_mode(db: str) -> None:
+    at = freeze(overview(EDITOR, {"type": "hotline", "metric": "verified_share"}), "Hotlines")
+    links = {p.proto.label: p.proto.query_string for p in at.get("page_link")}
+    assert links["Live dashboard"] == "type=hotline&metric=verified_share"  # the filters it was frozen with
+    assert links["Present"] == "snapshot=hotlines"
+    at = present(EDITOR, snapshot="hotlines")
+    exit_link = next(p.proto.query_string for p in at.get("page_link") if p.proto.label == "Exit presentation")
+    assert "snapshot=hotlines" in exit_link

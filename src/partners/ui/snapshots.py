@@ -69,8 +69,9 @@ def freeze_control(store: Store, actor: Actor, view: DashboardView) -> None:
                         st.error(problem)
                 else:
                     st.session_state[_JUST_FROZEN] = snap.name
-                    st.query_params.clear()
-                    st.query_params["snapshot"] = snap.slug
+                    st.query_params.clear()  # the snapshot's link: the snapshot, and the map it was frozen on
+                    st.query_params.from_dict(permalinks.to_params(DashboardView(metric=view.metric,
+                                                                                 snapshot=snap.slug)))
                     st.rerun()
 
 
