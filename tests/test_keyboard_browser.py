@@ -30,7 +30,7 @@ FOCUS_RING = """() => {
 }"""
 
 
-def tab_to(page: Page, test: str, *, limit: int = 120) -> None:
+def tab_to(page: Page, test: str, *, limit: int = 300) -> None:
     """Press Tab until the focused element passes ``test`` (a JavaScript predicate on the element)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -84,7 +84,8 @@ def test_an_officer_records_progress_by_keyboard_alone_and_it_is_stored(
     page.goto(f"{url}/commitment?id={cid}", wait_until="domcontentloaded")
     save = page.get_by_role("button", name="Save progress update")
     save.wait_for(timeout=TIMEOUT)
-    idle(page)
+    page.get_by_label("What happened", exact=True).wait_for(timeout=TIMEOUT)
+    idle(page)  # every element of the page mounted: the Tab order below is the page's whole order
     tab_to(page, "el => el.getAttribute('aria-label') === 'What happened'")
     page.keyboard.type(NARRATIVE)
     tab_to(page, "el => el.getAttribute('aria-label') === 'Evidence links (one web address per line)'", limit=3)
